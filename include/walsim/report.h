@@ -1,0 +1,43 @@
+/*
+ * report.h - output files of a run.
+ *
+ * Outputs are written all-or-nothing: ws_outset_open returns a stream to a
+ * temporary file (DIR/.NAME.tmp.PID) and ws_outset_commit renames every
+ * file into place only after all were written and closed without error.
+ * ws_outset_abort removes the temporaries, so a failed or interrupted run
+ * never leaves a half-written file behind.
+ */
+#ifndef WALSIM_REPORT_H
+#define WALSIM_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "walsim/diag.h"
+#include "walsim/run.h"
+#include "walsim/scenario.h"
+
+#define WS_SUMMARY_SCHEMA_VERSION 1
+
+typedef struct ws_outset ws_outset;
+
+/* Creates `dir` (and its parents) if needed.  Returns NULL with a message
+ * when it cannot. */
+ws_outset *ws_outset_new(const char *dir, ws_diag *err);
+FILE *ws_outset_open(ws_outset *o, const char *name, ws_diag *err);
+int ws_outset_commit(ws_outset *o, ws_diag *err); /* frees o */
+void ws_outset_abort(ws_outset *o);               /* frees o */
+
+/* Writes summary.json: schema in docs/outputs.md.  `stats` and `cfgs`
+ * hold one entry per variant, in scenario order. */
+void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *const *cfgs,
+                            const ws_run_stats *stats, size_t n);
+
+/* Prints the comparison table of variants to f (stdout after a run). */
+void ws_report_table(FILE *f, const ws_run_stats *stats, size_t n);
+
+/* Short name of a scenario for output folders: the file's base name
+ * without ".conf" ("checkpoint-smoothing"). */
+void ws_report_scenario_slug(const char *file, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * workload.h - transaction arrivals and their CPU time.
+ *
+ * Open loop ([workload] rate > 0): Poisson arrivals at `rate`, as pgbench -R.
+ * Closed loop: `clients` clients, each starting its next transaction when
+ * the previous one ends, after an exponential think time of mean
+ * `think_time`, as pgbench without -R.
+ *
+ * Each transaction picks a type from the [transaction NAME] sections by
+ * weight (one built-in type when there are none) and needs its `cpu` time
+ * on one of [os] cpus cores, served first come, first served.  Latency is
+ * the time from arrival to completion.
+ *
+ * Random streams: "workload.arrivals", "workload.mix", "workload.think";
+ * they depend on the seed only, so every variant sees the same arrivals
+ * (common random numbers).
+ *
+ * This is the spine's workload: the database model (buffers, WAL,
+ * checkpoints) hangs its per-transaction work on ws_workload's completion
+ * hook in later modules.
+ */
+#ifndef WALSIM_WORKLOAD_H
+#define WALSIM_WORKLOAD_H
+
+#include <stdint.h>
+
+#include "walsim/diag.h"
+#include "walsim/scenario.h"
+#include "walsim/sim.h"
+
+typedef struct ws_workload ws_workload;
+
+/* Called for every completed transaction with its arrival and end times. */
+typedef void (*ws_tx_done_fn)(void *ctx, int type, ws_time arrival, ws_time end);
+
+int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done_fn done,
+                    void *ctx, ws_workload **out, ws_diag *err);
+void ws_workload_free(ws_workload *w);
+
+/* Schedules the first arrivals; call once before running the engine. */
+void ws_workload_start(ws_workload *w);
+
+uint64_t ws_workload_started(const ws_workload *w);   /* transactions that arrived */
+uint64_t ws_workload_completed(const ws_workload *w); /* transactions that completed */
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * cli.h - shared pieces of the walsim commands (internal to src/cli).
+ */
+#ifndef WALSIM_CLI_H
+#define WALSIM_CLI_H
+
+#include <stdbool.h>
+
+#include "walsim/scenario.h"
+
+/* Exit codes, documented in `walsim --help` and docs/cli.md. */
+enum {
+    CLI_OK = 0,
+    CLI_EXPECT_FAILED = 1,
+    CLI_USAGE = 2,
+    CLI_INTERNAL = 3
+};
+
+/* Loads FILE, or the built-in default scenario when file is NULL.
+ * Prints the error and returns NULL on failure (exit code 2). */
+ws_scenario *cli_load(const char *file);
+
+/* Prints "walsim: " + message to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int cmd_run(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+/* Help texts, also printed by `walsim help COMMAND`. */
+extern const char cli_usage_main[];
+extern const char cli_usage_run[];
+extern const char cli_usage_lint[];
+
+#endif

@@ -1,0 +1,236 @@
+/*
+ * cmd_run.c - `walsim run`: simulate every (or the chosen) variant and
+ * write the output folder.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "walsim/report.h"
+#include "walsim/run.h"
+
+const char cli_usage_run[] =
+    "Usage: walsim run [FILE] [options]\n"
+    "\n"
+    "Simulates each variant of the scenario FILE (without FILE, the built-in\n"
+    "default: scenarios/checkpoint-smoothing.conf) and writes the results to\n"
+    "out/<scenario>/ (summary.json).  Prints a comparison table unless --quiet.\n"
+    "\n"
+    "Options:\n"
+    "  --variant NAME     run only this variant (repeatable)\n"
+    "  --out DIR          output folder (default out/<scenario>)\n"
+    "  --seed N           random seed (same as --set seed=N)\n"
+    "  --set KEY=VALUE    override a setting in every variant (repeatable);\n"
+    "                     KEY is a name (max_wal_size) or SECTION.KEY (disk.preset,\n"
+    "                     table.NAME.size)\n"
+    "  --format LIST      chart formats: png,svg,pdf (default png)\n"
+    "  --quiet            print nothing but errors\n"
+    "\n"
+    "Exit codes: 0 ok, 2 bad usage or input, 3 internal error.\n";
+
+typedef struct progress {
+    bool enabled;
+    double start, last;
+    const char *variant;
+    size_t index, count;
+    bool shown;
+} progress;
+
+static double wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A progress line on stderr, only for a terminal and only once the run has
+ * taken more than a second; redrawn at most ten times a second. */
+static void on_progress(void *ctx, double fraction)
+{
+    progress *p = ctx;
+    if (!p->enabled)
+        return;
+    double now = wall();
+    if (now - p->start < 1.0 || (now - p->last < 0.1 && fraction < 1.0))
+        return;
+    p->last = now;
+    p->shown = true;
+    fprintf(stderr, "\r\033[Kwalsim: variant %s (%zu/%zu): %3.0f%% simulated", p->variant,
+            p->index + 1, p->count, fraction * 100);
+    fflush(stderr);
+}
+
+static int check_formats(const char *list)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        if (strcmp(tok, "png") && strcmp(tok, "svg") && strcmp(tok, "pdf")) {
+            cli_error("run: --format: '%s' is not a chart format; expected a list of png, svg, pdf",
+                      tok);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    const char *file = NULL, *out_dir = NULL, *formats = "png";
+    const char **variants = calloc((size_t)argc + 1, sizeof *variants);
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    size_t n_variants = 0, n_sets = 0;
+    bool quiet = false;
+    char seed_set[64];
+    int rc = CLI_USAGE;
+    ws_scenario *s = NULL;
+
+    if (!variants || !sets) {
+        cli_error("out of memory");
+        free(variants);
+        free(sets);
+        return CLI_INTERNAL;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool has_next = i + 1 < argc;
+        if ((!strcmp(a, "--variant") || !strcmp(a, "--out") || !strcmp(a, "--seed") ||
+             !strcmp(a, "--set") || !strcmp(a, "--format")) &&
+            !has_next) {
+            cli_error("run: %s needs a value; see walsim help run", a);
+            goto done;
+        }
+        if (!strcmp(a, "--variant"))
+            variants[n_variants++] = argv[++i];
+        else if (!strcmp(a, "--out"))
+            out_dir = argv[++i];
+        else if (!strcmp(a, "--set"))
+            sets[n_sets++] = argv[++i];
+        else if (!strcmp(a, "--seed")) {
+            snprintf(seed_set, sizeof seed_set, "seed=%s", argv[++i]);
+            sets[n_sets++] = seed_set;
+        } else if (!strcmp(a, "--format"))
+            formats = argv[++i];
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
+            quiet = true;
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(cli_usage_run, stdout);
+            rc = CLI_OK;
+            goto done;
+        } else if (a[0] == '-') {
+            cli_error("run: unknown option '%s'; see walsim help run", a);
+            goto done;
+        } else if (file) {
+            cli_error("run: more than one scenario file ('%s' and '%s')", file, a);
+            goto done;
+        } else
+            file = a;
+    }
+    if (check_formats(formats) != 0)
+        goto done;
+
+    if (!(s = cli_load(file)))
+        goto done;
+    for (size_t i = 0; i < n_sets; i++) {
+        ws_diag err;
+        ws_diag_clear(&err);
+        if (ws_scenario_set(s, sets[i], &err) != WS_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            goto done;
+        }
+    }
+
+    /* Which variants, in scenario order. */
+    size_t nv = ws_scenario_variant_count(s);
+    bool *chosen = calloc(nv, sizeof *chosen);
+    size_t n_run = 0;
+    for (size_t i = 0; i < n_variants; i++) {
+        int idx = ws_scenario_variant_index(s, variants[i]);
+        if (idx < 0) {
+            fprintf(stderr, "walsim: run: --variant %s: no such variant; the scenario has:",
+                    variants[i]);
+            for (size_t v = 0; v < nv; v++)
+                fprintf(stderr, " %s", ws_scenario_variant_name(s, v));
+            fputc('\n', stderr);
+            free(chosen);
+            goto done;
+        }
+        chosen[idx] = true;
+    }
+    for (size_t v = 0; v < nv; v++) {
+        if (n_variants == 0)
+            chosen[v] = true;
+        n_run += chosen[v];
+    }
+
+    char slug[256], dir[4096];
+    ws_report_scenario_slug(ws_scenario_file(s), slug, sizeof slug);
+    if (out_dir)
+        snprintf(dir, sizeof dir, "%s", out_dir);
+    else
+        snprintf(dir, sizeof dir, "out/%s", slug);
+
+    ws_config **cfgs = calloc(n_run, sizeof *cfgs);
+    ws_run_stats *stats = calloc(n_run, sizeof *stats);
+    progress prog = {isatty(STDERR_FILENO) && !quiet, wall(), 0, NULL, 0, n_run, false};
+    size_t k = 0;
+    rc = CLI_OK;
+    for (size_t v = 0; v < nv && rc == CLI_OK; v++) {
+        if (!chosen[v])
+            continue;
+        ws_diag err;
+        ws_diag_clear(&err);
+        int r = ws_config_resolve(s, v, &cfgs[k], &err);
+        if (r == WS_OK) {
+            prog.variant = ws_scenario_variant_name(s, v);
+            prog.index = k;
+            r = ws_run(cfgs[k], on_progress, &prog, &stats[k], &err);
+        }
+        if (r != WS_OK) {
+            fprintf(stderr, "%s%s\n", prog.shown ? "\n" : "", err.msg);
+            rc = r == WS_EINPUT ? CLI_USAGE : CLI_INTERNAL;
+        }
+        k++;
+    }
+    if (prog.shown)
+        fputs("\r\033[K", stderr);
+
+    if (rc == CLI_OK) {
+        ws_diag err;
+        ws_diag_clear(&err);
+        ws_outset *o = ws_outset_new(dir, &err);
+        FILE *f = o ? ws_outset_open(o, "summary.json", &err) : NULL;
+        if (f) {
+            ws_report_summary_json(f, s, (const ws_config *const *)cfgs, stats, n_run);
+            if (ws_outset_commit(o, &err) != WS_OK)
+                f = NULL;
+        } else {
+            ws_outset_abort(o);
+        }
+        if (!f) {
+            fprintf(stderr, "walsim: %s\n", err.msg);
+            rc = CLI_USAGE;
+        }
+    }
+    if (rc == CLI_OK && !quiet) {
+        printf("scenario %s (%s)\n", slug, ws_scenario_file(s));
+        ws_report_table(stdout, stats, n_run);
+        for (size_t i = 0; i < ws_scenario_note_count(s); i++)
+            printf("note: %s\n", ws_scenario_note(s, i));
+        printf("note: charts (--format %s) are not drawn yet; summary.json only\n", formats);
+        printf("wrote %s/summary.json\n", dir);
+    }
+    for (size_t i = 0; i < n_run; i++)
+        ws_config_free(cfgs[i]);
+    free(cfgs);
+    free(stats);
+    free(chosen);
+done:
+    ws_scenario_free(s);
+    free(variants);
+    free(sets);
+    return rc;
+}

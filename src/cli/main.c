@@ -1,0 +1,143 @@
+/*
+ * main.c - walsim's command dispatcher, help and version.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "walsim/settings.h"
+
+const char cli_usage_main[] =
+    "walsim - offline simulator of PostgreSQL WAL and checkpoint I/O\n"
+    "\n"
+    "Usage:\n"
+    "  walsim run [FILE] [options]   simulate a scenario (no FILE: the built-in default,\n"
+    "                                scenarios/checkpoint-smoothing.conf)\n"
+    "  walsim lint FILE              check a scenario and print every variant's settings\n"
+    "  walsim help [COMMAND|keys]    help for a command; `keys` lists every scenario key\n"
+    "  walsim --version              print the version\n"
+    "\n"
+    "Exit codes:\n"
+    "  0  success\n"
+    "  1  an expectation ([expect] section) failed\n"
+    "  2  bad usage or bad input (the message names file, line and key)\n"
+    "  3  internal error\n"
+    "\n"
+    "Documentation: README.md, docs/cli.md, docs/scenario-format.md\n";
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("walsim: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+ws_scenario *cli_load(const char *file)
+{
+    ws_scenario *s;
+    ws_diag err;
+    ws_diag_clear(&err);
+    int rc;
+    if (file) {
+        rc = ws_scenario_load_file(file, &s, &err);
+    } else {
+        char name[128];
+        snprintf(name, sizeof name, "<built-in>/%s", ws_default_scenario_name);
+        rc = ws_scenario_load_string(ws_default_scenario_text, ws_default_scenario_len, name, &s,
+                                     &err);
+    }
+    if (rc != WS_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return NULL;
+    }
+    return s;
+}
+
+/* `walsim help keys`: every key of every section, as Markdown tables. */
+static void print_keys(void)
+{
+    for (int sec = 0; sec < WS_SEC__COUNT; sec++) {
+        printf("\n### [%s%s]\n\n", ws_section_name((ws_section)sec),
+               sec == WS_SEC_TABLE || sec == WS_SEC_TRANSACTION ? " NAME" : "");
+        if (sec == WS_SEC_POSTGRES)
+            printf("| key | type | default 13 / 14 / 15 / 16 / 17 | range | meaning |\n"
+                   "|---|---|---|---|---|\n");
+        else
+            printf("| key | type | default | range | meaning |\n|---|---|---|---|---|\n");
+        for (int id = 0; id < WS_S__COUNT; id++) {
+            const ws_setting_desc *d = ws_setting_desc_get((ws_setting_id)id);
+            if ((int)d->section != sec)
+                continue;
+            char type[200];
+            if (d->type == WS_T_ENUM) {
+                snprintf(type, sizeof type, "enum: %s", d->enums);
+                for (char *p = type; *p; p++)
+                    if (*p == '|')
+                        *p = ',';
+            } else if (d->bare) {
+                snprintf(type, sizeof type, "%s (bare number: %s)", ws_type_name(d->type),
+                         d->bare);
+            } else {
+                snprintf(type, sizeof type, "%s", ws_type_name(d->type));
+            }
+            printf("| `%s` | %s | ", d->name, type);
+            if (sec == WS_SEC_POSTGRES) {
+                for (int v = 0; v <= WS_PG_VERSION_MAX - WS_PG_VERSION_MIN; v++)
+                    printf("%s%s", v ? " / " : "", d->def[v] ? (*d->def[v] ? d->def[v] : "''")
+                                                             : "–");
+            } else {
+                printf("%s", d->def[0] && *d->def[0] ? d->def[0] : "''");
+            }
+            printf(" | %s .. %s | %s |\n", d->min ? d->min : "", d->max ? d->max : "", d->help);
+        }
+    }
+}
+
+int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(cli_usage_main, stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "run") == 0)
+        fputs(cli_usage_run, stdout);
+    else if (strcmp(argv[1], "lint") == 0)
+        fputs(cli_usage_lint, stdout);
+    else if (strcmp(argv[1], "keys") == 0)
+        print_keys();
+    else if (strcmp(argv[1], "help") == 0)
+        fputs(cli_usage_main, stdout);
+    else {
+        cli_error("help: unknown command '%s' (commands: run, lint, help; or: help keys)", argv[1]);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(cli_usage_main, stderr);
+        return CLI_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("walsim %s (PostgreSQL %d-%d models)\n", WALSIM_VERSION, WS_PG_VERSION_MIN,
+               WS_PG_VERSION_MAX);
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        return cmd_help(1, argv);
+    if (strcmp(cmd, "help") == 0)
+        return cmd_help(argc - 1, argv + 1);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "lint") == 0)
+        return cmd_lint(argc - 1, argv + 1);
+    cli_error("unknown command '%s'; see walsim --help", cmd);
+    return CLI_USAGE;
+}

@@ -1,0 +1,127 @@
+/*
+ * bufpool.c - shared buffer descriptors, page map and clock sweep.
+ */
+#include "walsim/bufpool.h"
+
+#include <assert.h>
+#include <stdlib.h>
+
+/* Fibonacci hashing: page numbers of a relation are consecutive, and the
+ * multiplication spreads them over the table. */
+static inline uint64_t slot_of(const ws_bufpool *bp, uint64_t page)
+{
+    return (page * UINT64_C(0x9E3779B97F4A7C15)) >> bp->map_shift;
+}
+
+int ws_bufpool_init(ws_bufpool *bp, uint32_t nbuffers)
+{
+    assert(nbuffers > 0);
+    uint64_t size = 1024;
+    unsigned bits = 10;
+    while (size < 2 * (uint64_t)nbuffers) {
+        size *= 2;
+        bits++;
+    }
+    bp->map_shift = 64 - bits;
+    bp->n = nbuffers;
+    bp->hand = 0;
+    bp->passes = 0;
+    bp->allocs = 0;
+    bp->dirty = 0;
+    bp->map_mask = size - 1;
+    bp->bufs = malloc((size_t)nbuffers * sizeof *bp->bufs);
+    bp->map = malloc((size_t)size * sizeof *bp->map);
+    if (!bp->bufs || !bp->map) {
+        ws_bufpool_destroy(bp);
+        return -1;
+    }
+    for (uint32_t i = 0; i < nbuffers; i++)
+        bp->bufs[i] = (ws_buf){WS_BUF_NONE, 0, 0, 0, 0};
+    for (uint64_t i = 0; i < size; i++)
+        bp->map[i] = (ws_map_slot){WS_BUF_NONE, 0};
+    return 0;
+}
+
+void ws_bufpool_destroy(ws_bufpool *bp)
+{
+    free(bp->bufs);
+    free(bp->map);
+    bp->bufs = NULL;
+    bp->map = NULL;
+}
+
+int64_t ws_bufpool_lookup(const ws_bufpool *bp, uint64_t page)
+{
+    for (uint64_t i = slot_of(bp, page);; i = (i + 1) & bp->map_mask) {
+        if (bp->map[i].page == page)
+            return bp->map[i].buf;
+        if (bp->map[i].page == WS_BUF_NONE)
+            return -1;
+    }
+}
+
+static void map_insert(ws_bufpool *bp, uint64_t page, uint32_t buf)
+{
+    uint64_t i = slot_of(bp, page);
+    while (bp->map[i].page != WS_BUF_NONE) {
+        assert(bp->map[i].page != page);
+        i = (i + 1) & bp->map_mask;
+    }
+    bp->map[i] = (ws_map_slot){page, buf};
+}
+
+/* Deletion with backward shift (Knuth 6.4 algorithm R): keeps every probe
+ * chain unbroken without tombstones. */
+static void map_remove(ws_bufpool *bp, uint64_t page)
+{
+    uint64_t i = slot_of(bp, page);
+    while (bp->map[i].page != page) {
+        assert(bp->map[i].page != WS_BUF_NONE);
+        i = (i + 1) & bp->map_mask;
+    }
+    uint64_t j = i;
+    for (;;) {
+        bp->map[i].page = WS_BUF_NONE;
+        for (;;) {
+            j = (j + 1) & bp->map_mask;
+            if (bp->map[j].page == WS_BUF_NONE)
+                return;
+            uint64_t home = slot_of(bp, bp->map[j].page);
+            /* Move j back to i unless its home lies cyclically in (i, j]. */
+            bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+            if (!stays)
+                break;
+        }
+        bp->map[i] = bp->map[j];
+        i = j;
+    }
+}
+
+uint32_t ws_bufpool_victim(ws_bufpool *bp)
+{
+    bp->allocs++;
+    for (;;) {
+        uint32_t b = bp->hand;
+        if (++bp->hand == bp->n) {
+            bp->hand = 0;
+            bp->passes++;
+        }
+        ws_buf *x = &bp->bufs[b];
+        if (x->page == WS_BUF_NONE || x->usage == 0)
+            return b;
+        x->usage--;
+    }
+}
+
+void ws_bufpool_load(ws_bufpool *bp, uint32_t b, uint64_t page, uint16_t rel, bool permanent)
+{
+    assert(b < bp->n);
+    ws_buf *x = &bp->bufs[b];
+    if (x->page != WS_BUF_NONE) {
+        map_remove(bp, x->page);
+        if (x->flags & WS_BUF_DIRTY)
+            bp->dirty--; /* the caller wrote it out first */
+    }
+    *x = (ws_buf){page, 0, rel, 1, permanent ? WS_BUF_PERMANENT : 0};
+    map_insert(bp, page, b);
+}

@@ -1,0 +1,52 @@
+/*
+ * pagestate.c - checkpoint epochs per page (see pagestate.h).
+ */
+#include "walsim/pagestate.h"
+
+#include <assert.h>
+#include <stdlib.h>
+
+int ws_pagestate_init(ws_pagestate *ps, uint64_t pages)
+{
+    ps->pages = pages;
+    ps->epoch = calloc(pages ? pages : 1, sizeof *ps->epoch);
+    ps->current = 1;
+    ps->checkpoints = 0;
+    return ps->epoch ? 0 : -1;
+}
+
+void ws_pagestate_destroy(ws_pagestate *ps)
+{
+    free(ps->epoch);
+    ps->epoch = NULL;
+}
+
+/* Distance from epoch a forward to epoch b on the 1..MAX ring. */
+static uint32_t ring_age(uint16_t from, uint16_t to)
+{
+    return (uint32_t)(to + WS_PS_EPOCH_MAX - from) % WS_PS_EPOCH_MAX;
+}
+
+void ws_pagestate_new_redo(ws_pagestate *ps)
+{
+    ps->checkpoints++;
+    ps->current = (uint16_t)(ps->current % WS_PS_EPOCH_MAX + 1);
+    if (ps->checkpoints % WS_PS_SWEEP_EVERY == 0) {
+        /* Forget epochs older than one sweep period, so that no stored
+         * epoch can come round to equal `current` again. */
+        for (uint64_t p = 0; p < ps->pages; p++) {
+            uint16_t e = ps->epoch[p];
+            if (e && ring_age(e, ps->current) >= WS_PS_SWEEP_EVERY)
+                ps->epoch[p] = 0;
+        }
+    }
+    assert(ps->current >= 1 && ps->current <= WS_PS_EPOCH_MAX);
+}
+
+uint64_t ws_pagestate_count_current(const ws_pagestate *ps)
+{
+    uint64_t n = 0;
+    for (uint64_t p = 0; p < ps->pages; p++)
+        n += ps->epoch[p] == ps->current;
+    return n;
+}

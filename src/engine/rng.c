@@ -1,0 +1,88 @@
+/*
+ * rng.c - named random streams (see rng.h).
+ *
+ * The stream seed is splitmix64(seed ^ fnv1a64(name)): FNV-1a spreads the
+ * name, splitmix64's finaliser mixes it with the scenario seed so that
+ * nearby seeds and similar names give unrelated streams.  mt19937 takes a
+ * 32-bit seed; the 64-bit value is folded (high ^ low) into it.
+ */
+#include "walsim/rng.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static uint64_t fnv1a64(const char *s)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+static uint64_t splitmix64(uint64_t x)
+{
+    x += UINT64_C(0x9e3779b97f4a7c15);
+    x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return x ^ (x >> 31);
+}
+
+uint64_t ws_rng_derive_seed(uint64_t seed, const char *name)
+{
+    return splitmix64(seed ^ fnv1a64(name));
+}
+
+int ws_rng_init(ws_rng *r, uint64_t seed, const char *name)
+{
+    r->seed = ws_rng_derive_seed(seed, name);
+    snprintf(r->name, sizeof r->name, "%s", name);
+    r->g = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!r->g)
+        return -1;
+    gsl_rng_set(r->g, (unsigned long)((r->seed >> 32) ^ (r->seed & 0xffffffffu)));
+    return 0;
+}
+
+void ws_rng_destroy(ws_rng *r)
+{
+    if (r->g)
+        gsl_rng_free(r->g);
+    r->g = NULL;
+}
+
+double ws_rng_uniform(ws_rng *r)
+{
+    return gsl_rng_uniform(r->g);
+}
+
+/* 64 random bits from two 32-bit mt19937 outputs. */
+static uint64_t bits64(ws_rng *r)
+{
+    uint64_t hi = gsl_rng_get(r->g) & 0xffffffffu;
+    uint64_t lo = gsl_rng_get(r->g) & 0xffffffffu;
+    return hi << 32 | lo;
+}
+
+uint64_t ws_rng_below(ws_rng *r, uint64_t n)
+{
+    if (n <= 1)
+        return 0;
+    if (n <= 0xffffffffu)
+        return gsl_rng_uniform_int(r->g, (unsigned long)n);
+    /* Rejection from 64 bits: unbiased for any n. */
+    uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+    uint64_t x;
+    do
+        x = bits64(r);
+    while (x >= limit);
+    return x % n;
+}
+
+double ws_rng_exp(ws_rng *r, double mean)
+{
+    return gsl_ran_exponential(r->g, mean);
+}

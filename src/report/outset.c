@@ -1,0 +1,138 @@
+/*
+ * outset.c - all-or-nothing output files (see report.h).
+ */
+#include "walsim/report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct outfile {
+    FILE *f;
+    char *tmp, *final;
+} outfile;
+
+struct ws_outset {
+    char *dir;
+    outfile *files;
+    size_t n, cap;
+};
+
+static int mkdir_p(const char *dir)
+{
+    char path[4096];
+    size_t len = strlen(dir);
+    if (len == 0 || len >= sizeof path)
+        return -1;
+    memcpy(path, dir, len + 1);
+    for (char *p = path + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(path, 0777) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    }
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        return -1;
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+}
+
+ws_outset *ws_outset_new(const char *dir, ws_diag *err)
+{
+    if (mkdir_p(dir) != 0) {
+        ws_diag_set(err, NULL, 0, "%s: cannot create output directory: %s", dir, strerror(errno));
+        return NULL;
+    }
+    ws_outset *o = calloc(1, sizeof *o);
+    if (!o || !(o->dir = strdup(dir))) {
+        free(o);
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return NULL;
+    }
+    return o;
+}
+
+FILE *ws_outset_open(ws_outset *o, const char *name, ws_diag *err)
+{
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? 2 * o->cap : 8;
+        outfile *nf = realloc(o->files, cap * sizeof *nf);
+        if (!nf) {
+            ws_diag_set(err, NULL, 0, "out of memory");
+            return NULL;
+        }
+        o->files = nf;
+        o->cap = cap;
+    }
+    size_t len = strlen(o->dir) + strlen(name) + 64;
+    outfile *f = &o->files[o->n];
+    f->tmp = malloc(len);
+    f->final = malloc(len);
+    if (!f->tmp || !f->final) {
+        free(f->tmp);
+        free(f->final);
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return NULL;
+    }
+    snprintf(f->final, len, "%s/%s", o->dir, name);
+    snprintf(f->tmp, len, "%s/.%s.tmp.%ld", o->dir, name, (long)getpid());
+    f->f = fopen(f->tmp, "wb");
+    if (!f->f) {
+        ws_diag_set(err, NULL, 0, "%s: cannot write: %s", f->final, strerror(errno));
+        free(f->tmp);
+        free(f->final);
+        return NULL;
+    }
+    o->n++;
+    return f->f;
+}
+
+static void release(ws_outset *o, int unlink_tmp)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        if (o->files[i].f)
+            fclose(o->files[i].f);
+        if (unlink_tmp)
+            unlink(o->files[i].tmp);
+        free(o->files[i].tmp);
+        free(o->files[i].final);
+    }
+    free(o->files);
+    free(o->dir);
+    free(o);
+}
+
+int ws_outset_commit(ws_outset *o, ws_diag *err)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        outfile *f = &o->files[i];
+        int bad = ferror(f->f);
+        bad |= fclose(f->f) != 0;
+        f->f = NULL;
+        if (bad) {
+            ws_diag_set(err, NULL, 0, "%s: write failed: %s", f->final, strerror(errno));
+            release(o, 1);
+            return WS_EIO;
+        }
+    }
+    for (size_t i = 0; i < o->n; i++) {
+        if (rename(o->files[i].tmp, o->files[i].final) != 0) {
+            ws_diag_set(err, NULL, 0, "%s: cannot rename into place: %s", o->files[i].final,
+                        strerror(errno));
+            release(o, 1);
+            return WS_EIO;
+        }
+    }
+    release(o, 0);
+    return WS_OK;
+}
+
+void ws_outset_abort(ws_outset *o)
+{
+    if (o)
+        release(o, 1);
+}

@@ -1,0 +1,989 @@
+/*
+ * scenario.c - from the items of a scenario file to one checked, typed
+ * configuration per variant.
+ *
+ * Loading keeps every assignment (key = value, where it was written, which
+ * variant it belongs to) instead of values: a value can only be checked
+ * once the variant's pg_version is known, because PostgreSQL's defaults,
+ * enum values and even the existence of a setting depend on it.  Loading
+ * therefore resolves every variant once, so any error in any variant is
+ * reported before anything runs.
+ *
+ * Precedence, lowest first: default for the version, base sections in file
+ * order (the last occurrence wins, as in postgresql.conf), the variant's
+ * section, --set overrides in command-line order.
+ *
+ * A ws_config borrows strings from its ws_scenario: free configs first.
+ */
+#include "walsim/scenario.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "walsim/conf.h"
+#include "walsim/units.h"
+
+enum { SCOPE_BASE, SCOPE_VARIANT, SCOPE_CMDLINE };
+
+/* One `key = value` as written, bound to a setting. */
+typedef struct assign {
+    int scope;
+    int variant;       /* SCOPE_VARIANT: variant index */
+    int id;            /* setting id; -1 for an accepted-but-ignored PostgreSQL setting */
+    int instance;      /* table/transaction instance, or -1 */
+    const char *key;   /* as written (for messages) */
+    const char *value;
+    const char *file;
+    int line;
+} assign;
+
+typedef struct strvec {
+    char **v;
+    size_t n, cap;
+} strvec;
+
+struct ws_scenario {
+    ws_conf *conf;
+    char *file;
+    strvec owned;      /* strings this scenario allocated (freed with it) */
+    assign *assigns;
+    size_t n_assigns, cap_assigns;
+    strvec variants;   /* borrowed names */
+    strvec instances[WS_SEC__COUNT];
+    ws_raw_line *expects;
+    size_t n_expects, cap_expects;
+    ws_scenario_event *events;
+    size_t n_events, cap_events;
+    strvec notes;      /* owned */
+};
+
+struct ws_config {
+    const char *variant;
+    int pg_version;
+    ws_value vals[WS_S__COUNT];
+    size_t n_inst[WS_SEC__COUNT];
+    const char *const *inst_names[WS_SEC__COUNT];
+    ws_value *inst_vals[WS_SEC__COUNT]; /* n_inst rows of WS_S__COUNT values */
+};
+
+/* ------------------------------------------------------------------------
+ * Small containers. Allocation failure of these few bytes is treated as
+ * fatal: a message and exit(3), as for any internal error. */
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fputs("walsim: out of memory\n", stderr);
+        exit(3);
+    }
+    return q;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = xrealloc(NULL, n);
+    memcpy(d, s, n);
+    return d;
+}
+
+static void strvec_push(strvec *v, char *s)
+{
+    if (v->n == v->cap) {
+        v->cap = v->cap ? 2 * v->cap : 8;
+        v->v = xrealloc(v->v, v->cap * sizeof *v->v);
+    }
+    v->v[v->n++] = s;
+}
+
+static int strvec_find(const strvec *v, const char *s)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (strcmp(v->v[i], s) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void strvec_free_all(strvec *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        free(v->v[i]);
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+static char *own(ws_scenario *s, const char *str)
+{
+    char *d = xstrdup(str);
+    strvec_push(&s->owned, d);
+    return d;
+}
+
+static void add_note(ws_scenario *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_note(ws_scenario *s, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (strvec_find(&s->notes, buf) < 0)
+        strvec_push(&s->notes, xstrdup(buf));
+}
+
+/* ------------------------------------------------------------------------
+ * Values: parsing and checking one value of one setting. */
+
+static int version_index(int pg_version)
+{
+    assert(pg_version >= WS_PG_VERSION_MIN && pg_version <= WS_PG_VERSION_MAX);
+    return pg_version - WS_PG_VERSION_MIN;
+}
+
+/* Describes the versions a setting exists in: "16-17", "15". */
+static void version_span(const ws_setting_desc *d, char *buf, size_t len)
+{
+    int first = 0, last = 0;
+    for (int v = WS_PG_VERSION_MIN; v <= WS_PG_VERSION_MAX; v++)
+        if (d->def[version_index(v)]) {
+            if (!first)
+                first = v;
+            last = v;
+        }
+    if (first == last)
+        snprintf(buf, len, "%d", first);
+    else
+        snprintf(buf, len, "%d-%d", first, last);
+}
+
+/* Iterates the enum values of `d` available in pg_version: calls back with
+ * (name, name length, index among all values, first version). */
+typedef struct enum_val {
+    const char *name;
+    size_t len;
+    int index;
+    int since;
+} enum_val;
+
+static size_t enum_values(const ws_setting_desc *d, enum_val *out, size_t max)
+{
+    size_t n = 0;
+    const char *p = d->enums;
+    int index = 0;
+    while (p && *p && n < max) {
+        const char *end = strchr(p, '|');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *at = memchr(p, '@', len);
+        out[n].name = p;
+        out[n].len = at ? (size_t)(at - p) : len;
+        out[n].since = at ? atoi(at + 1) : 0;
+        out[n].index = index++;
+        n++;
+        p = end ? end + 1 : p + len;
+    }
+    return n;
+}
+
+static const char *canonical_enum_name(const ws_setting_desc *d, int index, char *buf, size_t len)
+{
+    enum_val ev[32];
+    size_t n = enum_values(d, ev, 32);
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].index == index) {
+            snprintf(buf, len, "%.*s", (int)ev[i].len, ev[i].name);
+            return buf;
+        }
+    return "?";
+}
+
+static double bare_unit(const ws_setting_desc *d)
+{
+    double b = 1;
+    if (d->bare) {
+        /* "8kB" parses as is; "MB" as "1MB", "/s" as "1/s" */
+        char text[32], err[128];
+        snprintf(text, sizeof text, "%s%s", isdigit((unsigned char)d->bare[0]) ? "" : "1", d->bare);
+        int rc = ws_unit_parse(text, ws_type_unit_class(d->type), 1, &b, err, sizeof err);
+        assert(rc == 0 && b > 0);
+        (void)rc;
+    }
+    return b;
+}
+
+/* "a memory size (B, kB, MB, GB, TB; a bare number means 8kB) between 128kB and 8589934584kB" */
+static void describe_expected(const ws_setting_desc *d, int pg_version, char *buf, size_t len)
+{
+    char range[160] = "";
+    if (d->min && d->max)
+        snprintf(range, sizeof range, " between %s and %s", d->min, d->max);
+    else if (d->min)
+        snprintf(range, sizeof range, " of at least %s", d->min);
+    else if (d->max)
+        snprintf(range, sizeof range, " of at most %s", d->max);
+
+    switch (d->type) {
+    case WS_T_BOOL:
+        snprintf(buf, len, "a boolean (on, off, true, false, yes, no, 1, 0)");
+        break;
+    case WS_T_INT:
+        snprintf(buf, len, "an integer%s", range);
+        break;
+    case WS_T_REAL:
+        snprintf(buf, len, "a number%s", range);
+        break;
+    case WS_T_STRING:
+        snprintf(buf, len, "a string");
+        break;
+    case WS_T_ENUM: {
+        enum_val ev[32];
+        size_t n = enum_values(d, ev, 32), used = 0;
+        used += (size_t)snprintf(buf, len, "one of: ");
+        int first = 1;
+        for (size_t i = 0; i < n && used < len; i++) {
+            if (ev[i].since > pg_version)
+                continue;
+            used += (size_t)snprintf(buf + used, len - used, "%s%.*s", first ? "" : ", ",
+                                     (int)ev[i].len, ev[i].name);
+            first = 0;
+        }
+        break;
+    }
+    default: {
+        const char *bare = d->bare ? d->bare : "";
+        snprintf(buf, len, "a %s (%s; a bare number means %s)%s", ws_type_name(d->type),
+                 ws_unit_names(ws_type_unit_class(d->type)), bare, range);
+        break;
+    }
+    }
+}
+
+/* Parses `text` for setting `d` under pg_version.  On success fills
+ * v->num / v->str and returns 0; otherwise writes "KEY: message" into msg. */
+static int parse_value(const ws_setting_desc *d, int pg_version, const char *key,
+                       const char *text, ws_value *v, char *msg, size_t msglen)
+{
+    char expected[400], err[256];
+    describe_expected(d, pg_version, expected, sizeof expected);
+    v->str = NULL;
+
+    switch (d->type) {
+    case WS_T_BOOL: {
+        bool b;
+        if (ws_parse_bool(text, &b) != 0) {
+            snprintf(msg, msglen, "%s: '%s' is not a boolean; expected %s", key, text, expected);
+            return -1;
+        }
+        v->num = b;
+        v->str = b ? "on" : "off";
+        return 0;
+    }
+    case WS_T_STRING:
+        v->num = 0;
+        v->str = text;
+        return 0;
+    case WS_T_ENUM: {
+        enum_val ev[32];
+        size_t n = enum_values(d, ev, 32);
+        const char *want = text;
+        bool b;
+        if ((d->flags & WS_SF_BOOL_ALIASES) && ws_parse_bool(text, &b) == 0)
+            want = b ? "on" : "off";
+        for (size_t i = 0; i < n; i++) {
+            if (strlen(want) == ev[i].len && strncasecmp(want, ev[i].name, ev[i].len) == 0) {
+                if (ev[i].since > pg_version) {
+                    snprintf(msg, msglen,
+                             "%s: %s needs PostgreSQL %d or later (pg_version is %d); expected %s",
+                             key, text, ev[i].since, pg_version, expected);
+                    return -1;
+                }
+                v->num = ev[i].index;
+                v->str = NULL; /* canonical name filled by the caller from the table */
+                return 0;
+            }
+        }
+        snprintf(msg, msglen, "%s: '%s' is not a valid value; expected %s", key, text, expected);
+        return -1;
+    }
+    default:
+        break;
+    }
+
+    /* Numbers, with or without units. */
+    ws_unit_class uc = ws_type_unit_class(d->type);
+    double bare = bare_unit(d), x;
+    if (ws_unit_parse(text, uc, bare, &x, err, sizeof err) != 0) {
+        snprintf(msg, msglen, "%s: %s; expected %s", key, err, expected);
+        return -1;
+    }
+    if ((d->flags & WS_SF_MINUS1_SPECIAL) && x == -bare) {
+        v->num = x;
+        return 0;
+    }
+    if (d->type == WS_T_INT || (d->flags & WS_SF_INT)) {
+        double units = rint(x / bare);
+        if (fabs(units) > 9007199254740992.0) {
+            snprintf(msg, msglen, "%s: %s is out of range; expected %s", key, text, expected);
+            return -1;
+        }
+        x = units * bare;
+    }
+    double lo, hi;
+    if (d->min && ws_unit_parse(d->min, uc, bare, &lo, err, sizeof err) == 0 && x < lo) {
+        snprintf(msg, msglen, "%s: %s is below the minimum %s", key, text, d->min);
+        return -1;
+    }
+    if (d->max && ws_unit_parse(d->max, uc, bare, &hi, err, sizeof err) == 0 && x > hi) {
+        snprintf(msg, msglen, "%s: %s is above the maximum %s", key, text, d->max);
+        return -1;
+    }
+    v->num = x;
+    return 0;
+}
+
+/* Sets *v from text, or fails with "FILE:LINE: KEY: ..." in err. */
+static int set_value(ws_value *v, int id, int pg_version, const char *key, const char *text,
+                     ws_origin origin, const char *file, int line, ws_diag *err)
+{
+    const ws_setting_desc *d = ws_setting_desc_get((ws_setting_id)id);
+    char msg[900];
+    if (!v->available) {
+        char span[16];
+        version_span(d, span, sizeof span);
+        ws_diag_set(err, file, line, "%s: not a setting of PostgreSQL %d (it exists in %s)", key,
+                    pg_version, span);
+        return WS_EINPUT;
+    }
+    ws_value nv = *v;
+    if (parse_value(d, pg_version, key, text, &nv, msg, sizeof msg) != 0) {
+        ws_diag_set(err, file, line, "%s", msg);
+        return WS_EINPUT;
+    }
+    if (d->type == WS_T_ENUM)
+        canonical_enum_name(d, (int)nv.num, nv.word, sizeof nv.word);
+    nv.text = text;
+    nv.origin = origin;
+    nv.file = file;
+    nv.line = line;
+    *v = nv;
+    return WS_OK;
+}
+
+static void set_default(ws_value *v, int id, int pg_version)
+{
+    const ws_setting_desc *d = ws_setting_desc_get((ws_setting_id)id);
+    const char *def = d->def[version_index(pg_version)];
+    memset(v, 0, sizeof *v);
+    v->origin = WS_ORIGIN_DEFAULT;
+    if (!def) {
+        v->available = false;
+        return;
+    }
+    v->available = true;
+    char msg[900];
+    int rc = parse_value(d, pg_version, d->name, def, v, msg, sizeof msg);
+    if (rc != 0) {
+        /* The table is wrong: a programmer error, caught by test_settings. */
+        fprintf(stderr, "walsim: internal error: default of %s: %s\n", d->name, msg);
+        abort();
+    }
+    if (d->type == WS_T_ENUM)
+        canonical_enum_name(d, (int)v->num, v->word, sizeof v->word);
+}
+
+/* ------------------------------------------------------------------------
+ * Keys: binding `key` (plain or qualified) to a setting. */
+
+static const ws_section plain_sections[] = {WS_SEC_POSTGRES, WS_SEC_SCENARIO, WS_SEC_WORKLOAD,
+                                            WS_SEC_OS, WS_SEC_DISK};
+
+typedef struct binding {
+    int id;        /* -1: ignored PostgreSQL setting */
+    int instance;  /* -1 unless table/transaction */
+} binding;
+
+/* Binds a key of section `sec` (instance already known).  For [postgres],
+ * an unknown key that is a PostgreSQL setting, or a custom one (with a
+ * dot, like pg_stat_statements.max), is accepted and ignored. */
+static int bind_in_section(ws_scenario *s, ws_section sec, const char *key, const char *file,
+                           int line, binding *b, ws_diag *err)
+{
+    int id = ws_setting_lookup(sec, key);
+    if (id >= 0) {
+        b->id = id;
+        return WS_OK;
+    }
+    if (sec == WS_SEC_POSTGRES && (ws_pg_guc_known(key, NULL, NULL) || strchr(key, '.'))) {
+        b->id = -1;
+        add_note(s, "%s:%d: %s: PostgreSQL setting that walsim does not model (ignored)", file,
+                 line, key);
+        return WS_OK;
+    }
+    const char *near = ws_setting_suggest(sec, key);
+    if (near)
+        ws_diag_set(err, file, line, "%s: unknown key in [%s]; did you mean %s?", key,
+                    ws_section_name(sec), near);
+    else
+        ws_diag_set(err, file, line, "%s: unknown key in [%s] (see docs/scenario-format.md)", key,
+                    ws_section_name(sec));
+    return WS_EINPUT;
+}
+
+/* Binds a key written in [variant NAME] or --set. */
+static int bind_qualified(ws_scenario *s, const char *key, const char *file, int line, binding *b,
+                          ws_diag *err)
+{
+    b->instance = -1;
+    const char *dot = strchr(key, '.');
+    if (dot) {
+        char head[64];
+        size_t hl = (size_t)(dot - key);
+        if (hl >= sizeof head)
+            hl = sizeof head - 1;
+        memcpy(head, key, hl);
+        head[hl] = '\0';
+        int sec = ws_section_from_name(head);
+        if (sec < 0) {
+            /* extension.setting: a custom PostgreSQL setting */
+            b->id = -1;
+            add_note(s, "%s:%d: %s: PostgreSQL setting that walsim does not model (ignored)",
+                     file ? file : "--set", line, key);
+            return WS_OK;
+        }
+        const char *rest = dot + 1;
+        if (sec == WS_SEC_TABLE || sec == WS_SEC_TRANSACTION) {
+            const char *dot2 = strchr(rest, '.');
+            if (!dot2) {
+                ws_diag_set(err, file, line, "%s: expected %s.NAME.KEY", key, head);
+                return WS_EINPUT;
+            }
+            char inst[128];
+            size_t il = (size_t)(dot2 - rest);
+            if (il >= sizeof inst)
+                il = sizeof inst - 1;
+            memcpy(inst, rest, il);
+            inst[il] = '\0';
+            int idx = strvec_find(&s->instances[sec], inst);
+            if (idx < 0) {
+                ws_diag_set(err, file, line, "%s: there is no [%s %s] in the scenario", key, head,
+                            inst);
+                return WS_EINPUT;
+            }
+            b->instance = idx;
+            rest = dot2 + 1;
+        }
+        return bind_in_section(s, (ws_section)sec, rest, file, line, b, err);
+    }
+
+    int found = -1, nfound = 0;
+    char where[256] = "";
+    for (size_t i = 0; i < sizeof plain_sections / sizeof plain_sections[0]; i++) {
+        int id = ws_setting_lookup(plain_sections[i], key);
+        if (id >= 0) {
+            found = id;
+            nfound++;
+            size_t used = strlen(where);
+            snprintf(where + used, sizeof where - used, "%s%s.%s", used ? ", " : "",
+                     ws_section_name(plain_sections[i]), key);
+        }
+    }
+    if (nfound == 1) {
+        b->id = found;
+        return WS_OK;
+    }
+    if (nfound > 1) {
+        ws_diag_set(err, file, line, "%s: ambiguous key; write one of %s", key, where);
+        return WS_EINPUT;
+    }
+    if (ws_pg_guc_known(key, NULL, NULL)) {
+        b->id = -1;
+        add_note(s, "%s:%d: %s: PostgreSQL setting that walsim does not model (ignored)",
+                 file ? file : "--set", line, key);
+        return WS_OK;
+    }
+    const char *near = NULL;
+    for (size_t i = 0; i < sizeof plain_sections / sizeof plain_sections[0] && !near; i++)
+        near = ws_setting_suggest(plain_sections[i], key);
+    if (near)
+        ws_diag_set(err, file, line, "%s: unknown setting; did you mean %s?", key, near);
+    else
+        ws_diag_set(err, file, line,
+                    "%s: unknown setting (write SECTION.KEY, e.g. disk.preset or "
+                    "table.NAME.size; see docs/scenario-format.md)",
+                    key);
+    return WS_EINPUT;
+}
+
+static void push_assign(ws_scenario *s, assign a)
+{
+    if (s->n_assigns == s->cap_assigns) {
+        s->cap_assigns = s->cap_assigns ? 2 * s->cap_assigns : 64;
+        s->assigns = xrealloc(s->assigns, s->cap_assigns * sizeof *s->assigns);
+    }
+    s->assigns[s->n_assigns++] = a;
+}
+
+/* ------------------------------------------------------------------------
+ * Events: `checkpoint at 20min`, `crash at 45min`. */
+
+static int parse_event(ws_scenario *s, const ws_conf_item *it, ws_diag *err)
+{
+    static const char *const kinds[] = {"checkpoint", "crash"};
+    char word[32], at[8], when[64], extra[8];
+    int n = sscanf(it->raw, "%31s %7s %63s %7s", word, at, when, extra);
+    if (n != 3 || strcmp(at, "at") != 0) {
+        ws_diag_set(err, it->file, it->line,
+                    "events: '%s' is not an event; expected KIND at TIME, e.g. "
+                    "'checkpoint at 20min' or 'crash at 45min'",
+                    it->raw);
+        return WS_EINPUT;
+    }
+    int kind = -1;
+    for (int k = 0; k < 2; k++)
+        if (strcmp(word, kinds[k]) == 0)
+            kind = k;
+    if (kind < 0) {
+        ws_diag_set(err, it->file, it->line,
+                    "events: unknown event '%s'; expected checkpoint or crash", word);
+        return WS_EINPUT;
+    }
+    double ns;
+    char msg[256];
+    if (ws_unit_parse(when, WS_UC_TIME, 1e9, &ns, msg, sizeof msg) != 0 || ns < 0) {
+        ws_diag_set(err, it->file, it->line, "events: %s: %s; expected a time such as 20min",
+                    word, ns < 0 ? "negative time" : msg);
+        return WS_EINPUT;
+    }
+    if (s->n_events == s->cap_events) {
+        s->cap_events = s->cap_events ? 2 * s->cap_events : 8;
+        s->events = xrealloc(s->events, s->cap_events * sizeof *s->events);
+    }
+    s->events[s->n_events++] = (ws_scenario_event){(ws_event_kind)kind, (int64_t)ns, it->file,
+                                                   it->line};
+    return WS_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Loading. */
+
+static int check_all_variants(const ws_scenario *s, ws_diag *err)
+{
+    for (size_t v = 0; v < ws_scenario_variant_count(s); v++) {
+        ws_config *c;
+        int rc = ws_config_resolve(s, v, &c, err);
+        if (rc != WS_OK)
+            return rc;
+        ws_config_free(c);
+    }
+    return WS_OK;
+}
+
+static int build(ws_scenario *s, ws_diag *err)
+{
+    size_t n = ws_conf_count(s->conf);
+
+    /* Pass 1: names of variants and instances, so that a variant may
+     * refer to a table defined further down. */
+    for (size_t i = 0; i < n; i++) {
+        const ws_conf_item *it = ws_conf_item_at(s->conf, i);
+        int sec = ws_section_from_name(it->section);
+        if (strcmp(it->section, "variant") == 0) {
+            if (strvec_find(&s->variants, it->section_name) < 0)
+                strvec_push(&s->variants, (char *)it->section_name);
+        } else if ((sec == WS_SEC_TABLE || sec == WS_SEC_TRANSACTION) && it->section_name) {
+            if (strvec_find(&s->instances[sec], it->section_name) < 0)
+                strvec_push(&s->instances[sec], (char *)it->section_name);
+        }
+    }
+
+    /* Pass 2: assignments, expectations, events. */
+    for (size_t i = 0; i < n; i++) {
+        const ws_conf_item *it = ws_conf_item_at(s->conf, i);
+        int rc;
+        if (strcmp(it->section, "expect") == 0) {
+            if (!it->raw)
+                continue;
+            if (s->n_expects == s->cap_expects) {
+                s->cap_expects = s->cap_expects ? 2 * s->cap_expects : 8;
+                s->expects = xrealloc(s->expects, s->cap_expects * sizeof *s->expects);
+            }
+            s->expects[s->n_expects++] =
+                (ws_raw_line){it->section_name, it->raw, it->file, it->line};
+            continue;
+        }
+        if (strcmp(it->section, "events") == 0) {
+            if (it->raw && (rc = parse_event(s, it, err)) != WS_OK)
+                return rc;
+            continue;
+        }
+        if (!it->key)
+            continue;
+        binding b = {-1, -1};
+        assign a = {SCOPE_BASE, -1, -1, -1, it->key, it->value, it->file, it->line};
+        if (strcmp(it->section, "variant") == 0) {
+            a.scope = SCOPE_VARIANT;
+            a.variant = strvec_find(&s->variants, it->section_name);
+            rc = bind_qualified(s, it->key, it->file, it->line, &b, err);
+        } else {
+            int sec = ws_section_from_name(it->section);
+            assert(sec >= 0);
+            if (sec == WS_SEC_TABLE || sec == WS_SEC_TRANSACTION)
+                b.instance = strvec_find(&s->instances[sec], it->section_name);
+            rc = bind_in_section(s, (ws_section)sec, it->key, it->file, it->line, &b, err);
+        }
+        if (rc != WS_OK)
+            return rc;
+        a.id = b.id;
+        a.instance = b.instance;
+        push_assign(s, a);
+    }
+
+    if (s->variants.n == 0)
+        strvec_push(&s->variants, own(s, "base"));
+
+    for (size_t i = 0; i < s->n_expects; i++) {
+        if (strvec_find(&s->variants, s->expects[i].variant) < 0) {
+            char list[256] = "";
+            for (size_t v = 0; v < s->variants.n; v++) {
+                size_t used = strlen(list);
+                snprintf(list + used, sizeof list - used, "%s%s", v ? ", " : "", s->variants.v[v]);
+            }
+            ws_diag_set(err, s->expects[i].file, s->expects[i].line,
+                        "[expect %s]: there is no variant named %s (variants: %s)",
+                        s->expects[i].variant, s->expects[i].variant, list);
+            return WS_EINPUT;
+        }
+    }
+    return check_all_variants(s, err);
+}
+
+static int load(ws_conf *conf, const char *file, ws_scenario **out, ws_diag *err)
+{
+    ws_scenario *s = xrealloc(NULL, sizeof *s);
+    memset(s, 0, sizeof *s);
+    s->conf = conf;
+    s->file = xstrdup(file);
+    int rc = build(s, err);
+    if (rc != WS_OK) {
+        ws_scenario_free(s);
+        *out = NULL;
+        return rc;
+    }
+    *out = s;
+    return WS_OK;
+}
+
+int ws_scenario_load_file(const char *path, ws_scenario **out, ws_diag *err)
+{
+    ws_conf *conf;
+    int rc = ws_conf_parse_file(path, &conf, err);
+    if (rc != WS_OK) {
+        *out = NULL;
+        return rc;
+    }
+    return load(conf, path, out, err);
+}
+
+int ws_scenario_load_string(const char *text, size_t len, const char *name, ws_scenario **out,
+                            ws_diag *err)
+{
+    ws_conf *conf;
+    int rc = ws_conf_parse_string(text, len, name, &conf, err);
+    if (rc != WS_OK) {
+        *out = NULL;
+        return rc;
+    }
+    return load(conf, name, out, err);
+}
+
+void ws_scenario_free(ws_scenario *s)
+{
+    if (!s)
+        return;
+    ws_conf_free(s->conf);
+    free(s->file);
+    strvec_free_all(&s->owned);
+    free(s->assigns);
+    free(s->variants.v); /* borrowed strings */
+    for (int i = 0; i < WS_SEC__COUNT; i++)
+        free(s->instances[i].v);
+    free(s->expects);
+    free(s->events);
+    strvec_free_all(&s->notes);
+    free(s);
+}
+
+int ws_scenario_set(ws_scenario *s, const char *assignment, ws_diag *err)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment) {
+        ws_diag_set(err, NULL, 0, "--set %s: expected KEY=VALUE, e.g. --set max_wal_size=4GB",
+                    assignment);
+        return WS_EINPUT;
+    }
+    char *key = own(s, assignment);
+    key[eq - assignment] = '\0';
+    /* trim both parts */
+    char *value = key + (eq - assignment) + 1;
+    while (*value == ' ')
+        value++;
+    size_t vl = strlen(value);
+    while (vl && value[vl - 1] == ' ')
+        value[--vl] = '\0';
+    if (vl >= 2 && value[0] == '\'' && value[vl - 1] == '\'') {
+        value[vl - 1] = '\0';
+        value++;
+    }
+    size_t kl = strlen(key);
+    while (kl && key[kl - 1] == ' ')
+        key[--kl] = '\0';
+
+    binding b = {-1, -1};
+    char where[300];
+    snprintf(where, sizeof where, "--set %s", key);
+    int rc = bind_qualified(s, key, NULL, 0, &b, err);
+    if (rc != WS_OK) {
+        /* Re-prefix the message so the user sees where it came from. */
+        char msg[WS_DIAG_MAX];
+        snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+        ws_diag_set(err, NULL, 0, "--set: %s", msg);
+        return rc;
+    }
+    size_t mark = s->n_assigns;
+    push_assign(s, (assign){SCOPE_CMDLINE, -1, b.id, b.instance, key, value, NULL, 0});
+    rc = check_all_variants(s, err);
+    if (rc != WS_OK) {
+        s->n_assigns = mark;
+        char msg[WS_DIAG_MAX];
+        snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+        ws_diag_set(err, NULL, 0, "--set: %s", msg);
+    }
+    return rc;
+}
+
+const char *ws_scenario_file(const ws_scenario *s) { return s->file; }
+size_t ws_scenario_variant_count(const ws_scenario *s) { return s->variants.n; }
+
+const char *ws_scenario_variant_name(const ws_scenario *s, size_t i)
+{
+    assert(i < s->variants.n);
+    return s->variants.v[i];
+}
+
+int ws_scenario_variant_index(const ws_scenario *s, const char *name)
+{
+    return strvec_find(&s->variants, name);
+}
+
+size_t ws_scenario_expect_count(const ws_scenario *s) { return s->n_expects; }
+
+const ws_raw_line *ws_scenario_expect(const ws_scenario *s, size_t i)
+{
+    assert(i < s->n_expects);
+    return &s->expects[i];
+}
+
+size_t ws_scenario_event_count(const ws_scenario *s) { return s->n_events; }
+
+const ws_scenario_event *ws_scenario_event_at(const ws_scenario *s, size_t i)
+{
+    assert(i < s->n_events);
+    return &s->events[i];
+}
+
+size_t ws_scenario_note_count(const ws_scenario *s) { return s->notes.n; }
+
+const char *ws_scenario_note(const ws_scenario *s, size_t i)
+{
+    assert(i < s->notes.n);
+    return s->notes.v[i];
+}
+
+/* ------------------------------------------------------------------------
+ * Resolution. */
+
+static bool applies(const assign *a, int scope, size_t v)
+{
+    return a->scope == scope && (scope != SCOPE_VARIANT || a->variant == (int)v);
+}
+
+/* pg_version first: everything else depends on it. */
+static int resolve_version(const ws_scenario *s, size_t v, int *version, ws_diag *err)
+{
+    ws_value val;
+    set_default(&val, WS_S_pg_version, WS_PG_VERSION_MAX);
+    const int scopes[] = {SCOPE_BASE, SCOPE_VARIANT, SCOPE_CMDLINE};
+    for (int sc = 0; sc < 3; sc++)
+        for (size_t i = 0; i < s->n_assigns; i++) {
+            const assign *a = &s->assigns[i];
+            if (a->id == WS_S_pg_version && applies(a, scopes[sc], v) &&
+                set_value(&val, a->id, WS_PG_VERSION_MAX, a->key, a->value, WS_ORIGIN_FILE,
+                          a->file, a->line, err) != WS_OK)
+                return WS_EINPUT;
+        }
+    *version = (int)val.num;
+    return WS_OK;
+}
+
+static ws_value *slot(ws_config *c, const assign *a)
+{
+    const ws_setting_desc *d = ws_setting_desc_get((ws_setting_id)a->id);
+    if (d->section == WS_SEC_TABLE || d->section == WS_SEC_TRANSACTION) {
+        assert(a->instance >= 0 && (size_t)a->instance < c->n_inst[d->section]);
+        return &c->inst_vals[d->section][(size_t)a->instance * WS_S__COUNT + (size_t)a->id];
+    }
+    return &c->vals[a->id];
+}
+
+int ws_config_resolve(const ws_scenario *s, size_t v, ws_config **out, ws_diag *err)
+{
+    assert(v < s->variants.n);
+    *out = NULL;
+    int version;
+    if (resolve_version(s, v, &version, err) != WS_OK)
+        return WS_EINPUT;
+
+    ws_config *c = xrealloc(NULL, sizeof *c);
+    memset(c, 0, sizeof *c);
+    c->variant = s->variants.v[v];
+    c->pg_version = version;
+    for (int id = 0; id < WS_S__COUNT; id++) {
+        ws_section sec = ws_setting_desc_get((ws_setting_id)id)->section;
+        if (sec != WS_SEC_TABLE && sec != WS_SEC_TRANSACTION)
+            set_default(&c->vals[id], id, version);
+    }
+    const ws_section inst_secs[] = {WS_SEC_TABLE, WS_SEC_TRANSACTION};
+    for (int k = 0; k < 2; k++) {
+        ws_section sec = inst_secs[k];
+        size_t n = s->instances[sec].n;
+        c->n_inst[sec] = n;
+        c->inst_names[sec] = (const char *const *)s->instances[sec].v;
+        c->inst_vals[sec] = xrealloc(NULL, (n ? n : 1) * WS_S__COUNT * sizeof(ws_value));
+        memset(c->inst_vals[sec], 0, (n ? n : 1) * WS_S__COUNT * sizeof(ws_value));
+        for (size_t i = 0; i < n; i++)
+            for (int id = 0; id < WS_S__COUNT; id++)
+                if (ws_setting_desc_get((ws_setting_id)id)->section == sec)
+                    set_default(&c->inst_vals[sec][i * WS_S__COUNT + (size_t)id], id, version);
+    }
+
+    const int scopes[] = {SCOPE_BASE, SCOPE_VARIANT, SCOPE_CMDLINE};
+    const ws_origin origins[] = {WS_ORIGIN_FILE, WS_ORIGIN_VARIANT, WS_ORIGIN_CMDLINE};
+    for (int sc = 0; sc < 3; sc++) {
+        for (size_t i = 0; i < s->n_assigns; i++) {
+            const assign *a = &s->assigns[i];
+            if (!applies(a, scopes[sc], v))
+                continue;
+            if (a->id < 0) {
+                /* Ignored PostgreSQL setting: it must still exist in this
+                 * version, or PostgreSQL itself would refuse to start. */
+                int first, last;
+                if (ws_pg_guc_known(a->key, &first, &last) &&
+                    (version < first || version > last)) {
+                    ws_diag_set(err, a->file, a->line,
+                                "%s: not a setting of PostgreSQL %d (it exists in %d-%d)", a->key,
+                                version, first, last);
+                    ws_config_free(c);
+                    return WS_EINPUT;
+                }
+                continue;
+            }
+            if (set_value(slot(c, a), a->id, version, a->key, a->value, origins[sc], a->file,
+                          a->line, err) != WS_OK) {
+                ws_config_free(c);
+                return WS_EINPUT;
+            }
+        }
+    }
+    *out = c;
+    return WS_OK;
+}
+
+void ws_config_free(ws_config *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < WS_SEC__COUNT; i++)
+        free(c->inst_vals[i]);
+    free(c);
+}
+
+const char *ws_config_variant(const ws_config *c) { return c->variant; }
+int ws_config_pg_version(const ws_config *c) { return c->pg_version; }
+
+const ws_value *ws_cfg_value(const ws_config *c, ws_setting_id id)
+{
+    assert(id >= 0 && id < WS_S__COUNT);
+    ws_section sec = ws_setting_desc_get(id)->section;
+    assert(sec != WS_SEC_TABLE && sec != WS_SEC_TRANSACTION);
+    (void)sec;
+    return &c->vals[id];
+}
+
+double ws_cfg_num(const ws_config *c, ws_setting_id id) { return ws_cfg_value(c, id)->num; }
+int64_t ws_cfg_int(const ws_config *c, ws_setting_id id) { return llround(ws_cfg_num(c, id)); }
+bool ws_cfg_bool(const ws_config *c, ws_setting_id id) { return ws_cfg_num(c, id) != 0; }
+
+const char *ws_cfg_str(const ws_config *c, ws_setting_id id)
+{
+    const ws_value *v = ws_cfg_value(c, id);
+    return ws_setting_desc_get(id)->type == WS_T_ENUM ? v->word : v->str;
+}
+
+size_t ws_cfg_instance_count(const ws_config *c, ws_section sec)
+{
+    assert(sec == WS_SEC_TABLE || sec == WS_SEC_TRANSACTION);
+    return c->n_inst[sec];
+}
+
+const char *ws_cfg_instance_name(const ws_config *c, ws_section sec, size_t i)
+{
+    assert(i < ws_cfg_instance_count(c, sec));
+    return c->inst_names[sec][i];
+}
+
+const ws_value *ws_cfg_instance_value(const ws_config *c, ws_section sec, size_t i,
+                                      ws_setting_id id)
+{
+    assert(i < ws_cfg_instance_count(c, sec));
+    assert(ws_setting_desc_get(id)->section == sec);
+    return &c->inst_vals[sec][i * WS_S__COUNT + (size_t)id];
+}
+
+void ws_value_format(const ws_value *v, ws_setting_id id, char *buf, size_t len)
+{
+    const ws_setting_desc *d = ws_setting_desc_get(id);
+    if (!v->available) {
+        snprintf(buf, len, "(not in this version)");
+        return;
+    }
+    switch (d->type) {
+    case WS_T_BOOL:
+        snprintf(buf, len, "%s", v->num ? "on" : "off");
+        return;
+    case WS_T_INT:
+        snprintf(buf, len, "%lld", (long long)llround(v->num));
+        return;
+    case WS_T_REAL:
+        snprintf(buf, len, "%g", v->num);
+        return;
+    case WS_T_STRING:
+        snprintf(buf, len, "'%s'", v->str ? v->str : "");
+        return;
+    case WS_T_ENUM:
+        snprintf(buf, len, "%s", v->word);
+        return;
+    default:
+        break;
+    }
+    if ((d->flags & WS_SF_MINUS1_SPECIAL) && v->num < 0) {
+        snprintf(buf, len, "-1");
+        return;
+    }
+    ws_unit_format(v->num, ws_type_unit_class(d->type), buf, len);
+}

@@ -1,0 +1,187 @@
+/*
+ * test_sim.c - the event queue: ordering, ties, handlers that schedule,
+ * cancellation, pool reuse, run(until), stop.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "walsim/sim.h"
+
+typedef struct log {
+    uint64_t seen[4096];
+    ws_time at[4096];
+    size_t n;
+} log_t;
+
+static void record(ws_sim *s, void *ctx, uint64_t arg)
+{
+    log_t *l = ctx;
+    l->seen[l->n] = arg;
+    l->at[l->n++] = ws_sim_now(s);
+}
+
+static void test_time_order(void **state)
+{
+    (void)state;
+    ws_sim *s = ws_sim_new(4);
+    log_t l = {.n = 0};
+    const ws_time t[] = {50, 10, 40, 20, 30, 10 * WS_SEC, 0};
+    for (int i = 0; i < 7; i++)
+        ws_sim_at(s, t[i], record, &l, (uint64_t)i);
+    assert_int_equal(ws_sim_pending(s), 7);
+    assert_int_equal(ws_sim_run(s, WS_TIME_MAX), 7);
+    const uint64_t order[] = {6, 1, 3, 4, 2, 0, 5};
+    for (int i = 0; i < 7; i++)
+        assert_int_equal(l.seen[i], order[i]);
+    for (int i = 1; i < 7; i++)
+        assert_true(l.at[i] >= l.at[i - 1]);
+    assert_int_equal(ws_sim_now(s), 10 * WS_SEC);
+    ws_sim_free(s);
+}
+
+/* Many events at the same instant, interleaved with others, run in the
+ * order they were scheduled. */
+static void test_ties_in_insertion_order(void **state)
+{
+    (void)state;
+    ws_sim *s = ws_sim_new(0);
+    log_t l = {.n = 0};
+    for (uint64_t i = 0; i < 1000; i++)
+        ws_sim_at(s, (i % 3 == 0) ? 500 : (ws_time)(i * 7 % 1000), record, &l, i);
+    ws_sim_run(s, WS_TIME_MAX);
+    assert_int_equal(l.n, 1000);
+    for (size_t i = 1; i < l.n; i++) {
+        assert_true(l.at[i] >= l.at[i - 1]);
+        if (l.at[i] == l.at[i - 1])
+            assert_true(l.seen[i] > l.seen[i - 1]);
+    }
+    ws_sim_free(s);
+}
+
+typedef struct chain {
+    log_t *l;
+    int left;
+} chain;
+
+static void reschedule_now(ws_sim *s, void *ctx, uint64_t arg)
+{
+    chain *c = ctx;
+    record(s, c->l, arg);
+    if (c->left-- > 0)
+        ws_sim_after(s, 0, reschedule_now, c, arg + 100);
+}
+
+/* An event scheduled for "now" from a handler runs after the events
+ * already queued for the same instant. */
+static void test_schedule_now_from_handler(void **state)
+{
+    (void)state;
+    ws_sim *s = ws_sim_new(0);
+    log_t l = {.n = 0};
+    chain c = {&l, 1};
+    ws_sim_at(s, 5, reschedule_now, &c, 1);
+    ws_sim_at(s, 5, record, &l, 2);
+    ws_sim_run(s, WS_TIME_MAX);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(l.seen[0], 1);
+    assert_int_equal(l.seen[1], 2);
+    assert_int_equal(l.seen[2], 101);
+    assert_int_equal(l.at[2], 5);
+    ws_sim_free(s);
+}
+
+static void test_cancel(void **state)
+{
+    (void)state;
+    ws_sim *s = ws_sim_new(2);
+    log_t l = {.n = 0};
+    ws_event_id a = ws_sim_at(s, 10, record, &l, 1);
+    ws_event_id b = ws_sim_at(s, 20, record, &l, 2);
+    assert_true(ws_sim_cancel(s, a));
+    assert_false(ws_sim_cancel(s, a)); /* twice */
+    assert_int_equal(ws_sim_pending(s), 1);
+    ws_sim_run(s, WS_TIME_MAX);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.seen[0], 2);
+    assert_false(ws_sim_cancel(s, b)); /* already ran */
+    /* the slots get reused: a stale handle must not cancel the new event */
+    ws_event_id c = ws_sim_at(s, 30, record, &l, 3);
+    ws_event_id d = ws_sim_at(s, 40, record, &l, 4);
+    assert_false(ws_sim_cancel(s, a));
+    assert_false(ws_sim_cancel(s, b));
+    assert_true(c.slot == a.slot || c.slot == b.slot || d.slot == a.slot || d.slot == b.slot);
+    ws_sim_run(s, WS_TIME_MAX);
+    assert_int_equal(l.n, 3);
+    assert_false(ws_sim_cancel(s, (ws_event_id){0, 0}));
+    ws_sim_free(s);
+}
+
+static void hold(ws_sim *s, void *ctx, uint64_t arg)
+{
+    uint64_t *x = ctx;
+    *x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+    ws_sim_after(s, (ws_time)(*x >> 44), hold, ctx, arg);
+}
+
+/* A million schedule/run cycles at a steady 1000 pending events: the pool
+ * never grows beyond the high-water mark. */
+static void test_pool_reuse(void **state)
+{
+    (void)state;
+    ws_sim *s = ws_sim_new(1024);
+    uint64_t x = 1;
+    for (int i = 0; i < 1000; i++)
+        ws_sim_at(s, i, hold, &x, 0);
+    size_t cap = ws_sim_pool_capacity(s);
+    while (ws_sim_events_run(s) < 1000000)
+        ws_sim_run(s, ws_sim_now(s) + WS_SEC);
+    assert_int_equal(ws_sim_pending(s), 1000);
+    assert_int_equal(ws_sim_pool_capacity(s), cap);
+    ws_sim_free(s);
+}
+
+static void stopper(ws_sim *s, void *ctx, uint64_t arg)
+{
+    record(s, ctx, arg);
+    ws_sim_stop(s);
+}
+
+static void test_run_until_and_stop(void **state)
+{
+    (void)state;
+    ws_sim *s = ws_sim_new(0);
+    log_t l = {.n = 0};
+    ws_sim_at(s, 10, record, &l, 1);
+    ws_sim_at(s, 20, stopper, &l, 2);
+    ws_sim_at(s, 20, record, &l, 3);
+    ws_sim_at(s, 100, record, &l, 4);
+    assert_int_equal(ws_sim_run(s, 15), 1);
+    assert_int_equal(ws_sim_now(s), 15); /* the clock moves to `until` */
+    assert_int_equal(ws_sim_run(s, 50), 1); /* stopped after event 2 */
+    assert_int_equal(ws_sim_now(s), 20);
+    assert_int_equal(ws_sim_run(s, 50), 1); /* event 3 */
+    assert_int_equal(ws_sim_now(s), 50);
+    assert_int_equal(ws_sim_run(s, 99), 0);
+    assert_int_equal(ws_sim_run(s, 100), 1); /* an event exactly at `until` runs */
+    assert_int_equal(ws_sim_events_run(s), 4);
+    assert_int_equal(ws_sim_pending(s), 0);
+    ws_sim_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_time_order),
+        cmocka_unit_test(test_ties_in_insertion_order),
+        cmocka_unit_test(test_schedule_now_from_handler),
+        cmocka_unit_test(test_cancel),
+        cmocka_unit_test(test_pool_reuse),
+        cmocka_unit_test(test_run_until_and_stop),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
