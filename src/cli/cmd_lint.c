@@ -3,18 +3,25 @@
  * each variant's effective settings with where each value came from, as
  * pg_settings does (setting, value, source).
  */
+#include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "walsim/units.h"
 
 #include "cli.h"
 
 const char cli_usage_lint[] =
-    "Usage: walsim lint FILE [--set KEY=VALUE]... [--changed]\n"
+    "Usage: walsim lint FILE [--set KEY=VALUE]... [--changed] [--pg-settings]\n"
     "\n"
     "Checks the scenario FILE (syntax, keys, values and ranges for the\n"
     "variant's pg_version) without running it, then prints every variant's\n"
     "settings: value with unit and source (default, FILE:LINE, variant NAME,\n"
     "--set).  --changed prints only values that are not defaults.\n"
+    "--pg-settings prints, per variant, each [postgres] setting as PostgreSQL's\n"
+    "pg_settings view shows it: name, setting (an integer in the setting's\n"
+    "unit) and unit, tab-separated, comparable with `postgres -C NAME`.\n"
     "Exit codes: 0 ok, 2 bad usage or input.\n";
 
 static void source_of(const ws_value *v, bool postgres, const char *variant, int pg_version,
@@ -51,15 +58,52 @@ static void print_row(const char *section, const char *name, const ws_value *v, 
     printf("  %-40s %-22s %s\n", key, val, src);
 }
 
+/* name<TAB>setting<TAB>unit, as pg_settings (and `postgres -C`) show it. */
+static void print_pg_settings(const ws_config *c)
+{
+    for (int id = 0; id < WS_S__COUNT; id++) {
+        const ws_setting_desc *d = ws_setting_desc_get((ws_setting_id)id);
+        if (d->section != WS_SEC_POSTGRES)
+            continue;
+        const ws_value *v = ws_cfg_value(c, (ws_setting_id)id);
+        if (!v->available)
+            continue;
+        printf("%s\t%s\t", ws_config_variant(c), d->name);
+        switch (d->type) {
+        case WS_T_BOOL:
+        case WS_T_ENUM:
+        case WS_T_STRING:
+            printf("%s\t\n", d->type == WS_T_ENUM ? v->word : v->str);
+            break;
+        case WS_T_INT:
+            printf("%lld\t\n", (long long)llround(v->num));
+            break;
+        case WS_T_REAL:
+            printf("%g\t\n", v->num);
+            break;
+        default: {
+            char unit[32], err[64];
+            double bare = 1;
+            snprintf(unit, sizeof unit, "%s%s", isdigit((unsigned char)d->bare[0]) ? "" : "1",
+                     d->bare);
+            ws_unit_parse(unit, ws_type_unit_class(d->type), 1, &bare, err, sizeof err);
+            printf("%lld\t%s\n", (long long)llround(v->num / bare), d->bare);
+        }
+        }
+    }
+}
+
 int cmd_lint(int argc, char **argv)
 {
     const char *file = NULL;
-    bool changed_only = false;
+    bool changed_only = false, pg_settings = false;
     const char *sets[64];
     size_t n_sets = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--changed"))
             changed_only = true;
+        else if (!strcmp(argv[i], "--pg-settings"))
+            pg_settings = true;
         else if (!strcmp(argv[i], "--set") && i + 1 < argc && n_sets < 64)
             sets[n_sets++] = argv[++i];
         else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -91,6 +135,18 @@ int cmd_lint(int argc, char **argv)
         }
     }
 
+    if (pg_settings) {
+        for (size_t v = 0; v < ws_scenario_variant_count(s); v++) {
+            ws_config *c;
+            ws_diag err;
+            if (ws_config_resolve(s, v, &c, &err) == WS_OK) {
+                print_pg_settings(c);
+                ws_config_free(c);
+            }
+        }
+        ws_scenario_free(s);
+        return CLI_OK;
+    }
     printf("scenario %s: %zu variant(s), %zu expectation(s), %zu event(s)\n", file,
            ws_scenario_variant_count(s), ws_scenario_expect_count(s), ws_scenario_event_count(s));
     for (size_t v = 0; v < ws_scenario_variant_count(s); v++) {
