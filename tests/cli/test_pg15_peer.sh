@@ -7,7 +7,7 @@
 # Skips (exit 77) where PostgreSQL 15 is not installed or cannot run.
 # Usage: test_pg15_peer.sh WALSIM SOURCE_DIR
 set -u
-walsim=$1
+walsim=$(realpath "$1")
 pgbin=/usr/lib/postgresql/15/bin
 if [ ! -x "$pgbin/postgres" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing PostgreSQL 15 from Debian for this test"
@@ -28,10 +28,13 @@ tmp=$(mktemp -d /tmp/walsim-pg15.XXXXXX)
 chmod 755 "$tmp"
 [ -n "$as" ] && chown postgres "$tmp"
 trap 'rm -rf "$tmp"' EXIT
+# Run PostgreSQL from a directory it can enter (it warns on stderr otherwise).
+cd "$tmp" || exit 1
 if ! $as "$pgbin/initdb" -D "$tmp/data" -A trust >/dev/null 2>&1; then
   echo "SKIP: initdb failed"; exit 77
 fi
-pgc() { $as "$pgbin/postgres" -D "$tmp/data" -C "$1" 2>&1; }
+# The value on stdout; messages go to stderr.
+pgc() { $as "$pgbin/postgres" -D "$tmp/data" -C "$1" 2>/dev/null; }
 fails=0 passes=0
 ok() { passes=$((passes + 1)); }
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
