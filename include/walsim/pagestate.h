@@ -42,6 +42,10 @@ typedef struct ws_pagestate {
 int ws_pagestate_init(ws_pagestate *ps, uint64_t pages);
 void ws_pagestate_destroy(ws_pagestate *ps);
 
+/* Grows to `pages` pages (an appended-to relation); new pages are
+ * unchanged.  Returns 0 or -1 (out of memory). */
+int ws_pagestate_grow(ws_pagestate *ps, uint64_t pages);
+
 /* A new checkpoint's redo pointer: every page needs an image again at its
  * next change. */
 void ws_pagestate_new_redo(ws_pagestate *ps);

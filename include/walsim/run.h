@@ -2,18 +2,25 @@
  * run.h - simulate one variant of a scenario and collect its figures.
  *
  * ws_run builds the engine and the models for one resolved configuration,
- * runs `duration` of simulated time, and fills a ws_run_stats.  Statistics
- * cover the time after `warmup`.  The result depends only on the
- * configuration (seed included): same input, same numbers.
+ * runs `duration` of simulated time, and fills a ws_run_stats.  Latency
+ * and throughput cover the time after `warmup`; counters cover the whole
+ * run.  The result depends only on the configuration (seed included): same
+ * input, same numbers.
  */
 #ifndef WALSIM_RUN_H
 #define WALSIM_RUN_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "walsim/diag.h"
 #include "walsim/scenario.h"
 #include "walsim/sim.h"
+
+typedef struct ws_lat {
+    uint64_t n;
+    double mean_s, p50_s, p95_s, p99_s, p999_s, max_s;
+} ws_lat;
 
 typedef struct ws_run_stats {
     char variant[64];
@@ -22,7 +29,21 @@ typedef struct ws_run_stats {
     double duration_s;       /* measured span: duration - warmup */
     uint64_t transactions;   /* completed in the measured span */
     double tps;
-    double lat_mean_s, lat_p50_s, lat_p95_s, lat_p99_s, lat_p999_s, lat_max_s;
+    ws_lat lat;              /* all transactions */
+    ws_lat lat_phase[3];     /* by checkpoint phase at completion: idle, write, sync */
+    /* checkpoints (pg_stat_bgwriter / pg_stat_checkpointer) */
+    uint64_t ckpt_timed, ckpt_req, ckpt_done, ckpt_warnings;
+    double ckpt_write_s_mean, ckpt_sync_s_mean, ckpt_total_s_mean, ckpt_buffers_mean;
+    double checkpoint_write_time_ms, checkpoint_sync_time_ms;
+    uint64_t buffers_checkpoint, buffers_clean, maxwritten_clean, buffers_backend, buffers_alloc;
+    /* WAL (pg_stat_wal) */
+    uint64_t wal_records, wal_fpi, wal_bytes, wal_fpi_bytes, wal_fpi_raw_bytes, wal_sync;
+    double wal_bytes_per_tx, fpi_share, compression_saving;
+    uint64_t pg_wal_peak_bytes, segments_removed, segments_recycled, segments_added;
+    /* OS and device */
+    uint64_t os_dirty_peak_bytes;
+    double device_utilization;
+    uint64_t dev_written[5], dev_read;
     uint64_t events;         /* engine events handled */
     double wall_s;           /* wall-clock time of the run */
 } ws_run_stats;
@@ -30,7 +51,8 @@ typedef struct ws_run_stats {
 /* Progress callback: fraction of simulated time done, in [0, 1]. */
 typedef void (*ws_progress_fn)(void *ctx, double fraction);
 
-int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, ws_run_stats *out,
-           ws_diag *err);
+/* `log` receives the log_checkpoints lines (may be NULL). */
+int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
+           ws_run_stats *out, ws_diag *err);
 
 #endif

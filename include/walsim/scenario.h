@@ -105,6 +105,7 @@ int ws_config_resolve(const ws_scenario *s, size_t v, ws_config **out, ws_diag *
 void ws_config_free(ws_config *c);
 
 const char *ws_config_variant(const ws_config *c);
+const ws_scenario *ws_config_scenario(const ws_config *c); /* the scenario it was resolved from */
 int ws_config_pg_version(const ws_config *c);
 
 /* Global (non-table) settings. */

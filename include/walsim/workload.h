@@ -33,8 +33,23 @@ typedef struct ws_workload ws_workload;
 /* Called for every completed transaction with its arrival and end times. */
 typedef void (*ws_tx_done_fn)(void *ctx, int type, ws_time arrival, ws_time end);
 
+/* Called when a transaction's CPU time is over.  The callee finishes the
+ * transaction later with ws_workload_complete. */
+typedef void (*ws_tx_exec_fn)(void *ctx, int type, ws_time arrival);
+
 int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done_fn done,
                     void *ctx, ws_workload **out, ws_diag *err);
+
+/* Replaces the transaction types ([transaction] sections or the built-in
+ * one) by n types with these weights and CPU times (the database model's). */
+int ws_workload_set_types(ws_workload *w, int n, const double *weights, const ws_time *cpu);
+
+/* Hands each transaction to `exec` after its CPU time instead of ending
+ * it there. */
+void ws_workload_set_exec(ws_workload *w, ws_tx_exec_fn exec, void *ctx);
+
+/* Ends a transaction handed to exec; `now` is its end. */
+void ws_workload_complete(ws_workload *w, int type, ws_time arrival);
 void ws_workload_free(ws_workload *w);
 
 /* Schedules the first arrivals; call once before running the engine. */

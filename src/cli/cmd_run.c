@@ -175,6 +175,8 @@ int cmd_run(int argc, char **argv)
 
     ws_config **cfgs = calloc(n_run, sizeof *cfgs);
     ws_run_stats *stats = calloc(n_run, sizeof *stats);
+    char **logs = calloc(n_run, sizeof *logs);
+    size_t *log_lens = calloc(n_run, sizeof *log_lens);
     progress prog = {isatty(STDERR_FILENO) && !quiet, wall(), 0, NULL, 0, n_run, false};
     size_t k = 0;
     rc = CLI_OK;
@@ -187,7 +189,10 @@ int cmd_run(int argc, char **argv)
         if (r == WS_OK) {
             prog.variant = ws_scenario_variant_name(s, v);
             prog.index = k;
-            r = ws_run(cfgs[k], on_progress, &prog, &stats[k], &err);
+            FILE *log = open_memstream(&logs[k], &log_lens[k]);
+            r = ws_run(cfgs[k], on_progress, &prog, log, &stats[k], &err);
+            if (log)
+                fclose(log);
         }
         if (r != WS_OK) {
             fprintf(stderr, "%s%s\n", prog.shown ? "\n" : "", err.msg);
@@ -203,12 +208,32 @@ int cmd_run(int argc, char **argv)
         ws_diag_clear(&err);
         ws_outset *o = ws_outset_new(dir, &err);
         FILE *f = o ? ws_outset_open(o, "summary.json", &err) : NULL;
-        if (f) {
+        if (f)
             ws_report_summary_json(f, s, (const ws_config *const *)cfgs, stats, n_run);
+        /* checkpoints.log: every variant's log_checkpoints lines, each
+         * variant introduced by a line of its own; checkpoints-NAME.log:
+         * one variant, as a server log pgBadger reads. */
+        FILE *all = f ? ws_outset_open(o, "checkpoints.log", &err) : NULL;
+        for (size_t i = 0; all && i < n_run; i++) {
+            char name[128];
+            fprintf(all, "# variant %s\n", stats[i].variant);
+            if (logs[i])
+                fwrite(logs[i], 1, log_lens[i], all);
+            snprintf(name, sizeof name, "checkpoints-%s.log", stats[i].variant);
+            FILE *one = ws_outset_open(o, name, &err);
+            if (!one) {
+                all = NULL;
+                break;
+            }
+            if (logs[i])
+                fwrite(logs[i], 1, log_lens[i], one);
+        }
+        if (f && all) {
             if (ws_outset_commit(o, &err) != WS_OK)
                 f = NULL;
         } else {
             ws_outset_abort(o);
+            f = NULL;
         }
         if (!f) {
             fprintf(stderr, "walsim: %s\n", err.msg);
@@ -221,10 +246,14 @@ int cmd_run(int argc, char **argv)
         for (size_t i = 0; i < ws_scenario_note_count(s); i++)
             printf("note: %s\n", ws_scenario_note(s, i));
         printf("note: charts (--format %s) are not drawn yet; summary.json only\n", formats);
-        printf("wrote %s/summary.json\n", dir);
+        printf("wrote %s/summary.json and checkpoints.log\n", dir);
     }
-    for (size_t i = 0; i < n_run; i++)
+    for (size_t i = 0; i < n_run; i++) {
         ws_config_free(cfgs[i]);
+        free(logs[i]);
+    }
+    free(logs);
+    free(log_lens);
     free(cfgs);
     free(stats);
     free(chosen);

@@ -15,6 +15,20 @@ int ws_pagestate_init(ws_pagestate *ps, uint64_t pages)
     return ps->epoch ? 0 : -1;
 }
 
+int ws_pagestate_grow(ws_pagestate *ps, uint64_t pages)
+{
+    if (pages <= ps->pages)
+        return 0;
+    uint16_t *e = realloc(ps->epoch, pages * sizeof *e);
+    if (!e)
+        return -1;
+    for (uint64_t p = ps->pages; p < pages; p++)
+        e[p] = 0;
+    ps->epoch = e;
+    ps->pages = pages;
+    return 0;
+}
+
 void ws_pagestate_destroy(ws_pagestate *ps)
 {
     free(ps->epoch);

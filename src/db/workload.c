@@ -25,6 +25,8 @@ struct ws_workload {
     ws_sim *sim;
     ws_tx_done_fn done;
     void *ctx;
+    ws_tx_exec_fn exec;
+    void *exec_ctx;
     ws_rng arrivals, mix, think;
     double rate;       /* per second; 0 = closed loop */
     int clients;
@@ -162,12 +164,10 @@ static void on_arrival(ws_sim *sim, void *ctx, uint64_t arg)
     }
 }
 
-static void on_complete(ws_sim *sim, void *ctx, uint64_t arg)
+void ws_workload_complete(ws_workload *w, int type, ws_time arrival)
 {
-    ws_workload *w = ctx;
+    ws_sim *sim = w->sim;
     ws_time now = ws_sim_now(sim);
-    int type = (int)(arg >> TYPE_SHIFT);
-    ws_time arrival = (ws_time)(arg & TIME_MASK);
     w->completed++;
     if (w->done)
         w->done(w->ctx, type, arrival, now);
@@ -180,6 +180,46 @@ static void on_complete(ws_sim *sim, void *ctx, uint64_t arg)
         else
             ws_sim_after(sim, pause, on_arrival, w, 0);
     }
+}
+
+/* CPU time over: the database model takes the transaction, or it ends. */
+static void on_complete(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    ws_workload *w = ctx;
+    int type = (int)(arg >> TYPE_SHIFT);
+    ws_time arrival = (ws_time)(arg & TIME_MASK);
+    if (w->exec)
+        w->exec(w->exec_ctx, type, arrival);
+    else
+        ws_workload_complete(w, type, arrival);
+}
+
+int ws_workload_set_types(ws_workload *w, int n, const double *weights, const ws_time *cpu)
+{
+    tx_type *t = calloc((size_t)(n > 0 ? n : 1), sizeof *t);
+    if (!t)
+        return WS_ENOMEM;
+    double total = 0, cum = 0;
+    for (int i = 0; i < n; i++)
+        total += weights[i];
+    for (int i = 0; i < n; i++) {
+        cum += weights[i];
+        t[i].weight_cum = total > 0 ? cum / total : (double)(i + 1) / n;
+        t[i].cpu = cpu[i];
+    }
+    if (n > 0)
+        t[n - 1].weight_cum = 1;
+    free(w->types);
+    w->types = t;
+    w->n_types = n > 0 ? n : 1;
+    return WS_OK;
+}
+
+void ws_workload_set_exec(ws_workload *w, ws_tx_exec_fn exec, void *ctx)
+{
+    w->exec = exec;
+    w->exec_ctx = ctx;
 }
 
 void ws_workload_start(ws_workload *w)

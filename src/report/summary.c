@@ -38,6 +38,29 @@ static void json_number(FILE *f, double x)
         fputs("null", f);
 }
 
+static void json_lat(FILE *f, const ws_lat *l)
+{
+    const char *names[] = {"p50", "p95", "p99", "p999", "max", "mean"};
+    const double vals[] = {l->p50_s, l->p95_s, l->p99_s, l->p999_s, l->max_s, l->mean_s};
+    fprintf(f, "{\"count\": %llu", (unsigned long long)l->n);
+    for (int i = 0; i < 6; i++) {
+        fprintf(f, ", \"%s\": ", names[i]);
+        json_number(f, vals[i] * 1e3);
+    }
+    fputc('}', f);
+}
+
+static void json_field_u(FILE *f, const char *name, uint64_t v, int first)
+{
+    fprintf(f, "%s\"%s\": %llu", first ? "" : ", ", name, (unsigned long long)v);
+}
+
+static void json_field_d(FILE *f, const char *name, double v)
+{
+    fprintf(f, ", \"%s\": ", name);
+    json_number(f, v);
+}
+
 void ws_report_scenario_slug(const char *file, char *buf, size_t len)
 {
     const char *base = strrchr(file, '/');
@@ -108,16 +131,54 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
         fprintf(f, ",\n      \"transactions\": %llu,\n      \"tps\": ",
                 (unsigned long long)r->transactions);
         json_number(f, r->tps);
-        fputs(",\n      \"latency_ms\": {", f);
-        const char *names[] = {"mean", "p50", "p95", "p99", "p999", "max"};
-        const double vals[] = {r->lat_mean_s, r->lat_p50_s, r->lat_p95_s,
-                               r->lat_p99_s,  r->lat_p999_s, r->lat_max_s};
-        for (int i = 0; i < 6; i++) {
-            fprintf(f, "%s\"%s\": ", i ? ", " : "", names[i]);
-            json_number(f, vals[i] * 1e3);
+        fputs(",\n      \"latency_ms\": ", f);
+        json_lat(f, &r->lat);
+        fputs(",\n      \"latency_ms_by_phase\": {", f);
+        const char *phases[] = {"idle", "write", "sync"};
+        for (int i = 0; i < 3; i++) {
+            fprintf(f, "%s\n        \"%s\": ", i ? "," : "", phases[i]);
+            json_lat(f, &r->lat_phase[i]);
         }
-        fprintf(f, "},\n      \"engine_events\": %llu,\n      \"settings\": ",
-                (unsigned long long)r->events);
+        fputs("\n      },\n      \"checkpoints\": {", f);
+        json_field_u(f, "timed", r->ckpt_timed, 1);
+        json_field_u(f, "requested", r->ckpt_req, 0);
+        json_field_u(f, "completed", r->ckpt_done, 0);
+        json_field_u(f, "warnings", r->ckpt_warnings, 0);
+        json_field_d(f, "write_s_mean", r->ckpt_write_s_mean);
+        json_field_d(f, "sync_s_mean", r->ckpt_sync_s_mean);
+        json_field_d(f, "total_s_mean", r->ckpt_total_s_mean);
+        json_field_d(f, "buffers_mean", r->ckpt_buffers_mean);
+        json_field_d(f, "checkpoint_write_time_ms", r->checkpoint_write_time_ms);
+        json_field_d(f, "checkpoint_sync_time_ms", r->checkpoint_sync_time_ms);
+        fputs("},\n      \"buffers\": {", f);
+        json_field_u(f, "checkpoint", r->buffers_checkpoint, 1);
+        json_field_u(f, "clean", r->buffers_clean, 0);
+        json_field_u(f, "maxwritten_clean", r->maxwritten_clean, 0);
+        json_field_u(f, "backend", r->buffers_backend, 0);
+        json_field_u(f, "alloc", r->buffers_alloc, 0);
+        fputs("},\n      \"wal\": {", f);
+        json_field_u(f, "bytes", r->wal_bytes, 1);
+        json_field_d(f, "bytes_per_tx", r->wal_bytes_per_tx);
+        json_field_u(f, "records", r->wal_records, 0);
+        json_field_u(f, "fpi_count", r->wal_fpi, 0);
+        json_field_u(f, "fpi_bytes", r->wal_fpi_bytes, 0);
+        json_field_u(f, "fpi_raw_bytes", r->wal_fpi_raw_bytes, 0);
+        json_field_d(f, "fpi_share", r->fpi_share);
+        json_field_d(f, "compression_saving", r->compression_saving);
+        json_field_u(f, "syncs", r->wal_sync, 0);
+        json_field_u(f, "segments_added", r->segments_added, 0);
+        json_field_u(f, "segments_removed", r->segments_removed, 0);
+        json_field_u(f, "segments_recycled", r->segments_recycled, 0);
+        fprintf(f, "},\n      \"pg_wal_peak_bytes\": %llu,\n      \"os_dirty_peak_bytes\": %llu,"
+                   "\n      \"device_utilization\": ",
+                (unsigned long long)r->pg_wal_peak_bytes, (unsigned long long)r->os_dirty_peak_bytes);
+        json_number(f, r->device_utilization);
+        fputs(",\n      \"device_written_bytes\": {", f);
+        const char *classes[] = {"wal", "checkpoint", "bgwriter", "backend", "writeback"};
+        for (int i = 0; i < 5; i++)
+            json_field_u(f, classes[i], r->dev_written[i], i == 0);
+        fprintf(f, "},\n      \"device_read_bytes\": %llu,\n      \"engine_events\": %llu,\n      \"settings\": ",
+                (unsigned long long)r->dev_read, (unsigned long long)r->events);
         differing_settings(f, cfgs, n, v);
         fputs("\n    }", f);
     }
@@ -131,19 +192,23 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
 
 void ws_report_table(FILE *f, const ws_run_stats *stats, size_t n)
 {
-    fprintf(f, "%-20s %12s %10s %10s %10s %10s %10s\n", "variant", "transactions", "tps",
-            "p50 ms", "p99 ms", "p99.9 ms", "max ms");
+    fprintf(f, "%-14s %9s %8s %8s %8s %9s %11s %9s %10s %9s\n", "variant", "tps", "p50 ms",
+            "p99 ms", "max ms", "p99 sync", "ckpt t/req", "WAL B/tx", "FPI share", "pg_wal");
     for (size_t v = 0; v < n; v++) {
         const ws_run_stats *r = &stats[v];
-        fprintf(f, "%-20s %12llu %10.1f %10.3f %10.3f %10.3f %10.3f\n", r->variant,
-                (unsigned long long)r->transactions, r->tps, r->lat_p50_s * 1e3,
-                r->lat_p99_s * 1e3, r->lat_p999_s * 1e3, r->lat_max_s * 1e3);
+        char ck[32];
+        snprintf(ck, sizeof ck, "%llu/%llu", (unsigned long long)r->ckpt_timed,
+                 (unsigned long long)r->ckpt_req);
+        fprintf(f, "%-14s %9.1f %8.2f %8.2f %8.1f %9.2f %11s %9.0f %9.1f%% %7.0fMB\n",
+                r->variant, r->tps, r->lat.p50_s * 1e3, r->lat.p99_s * 1e3, r->lat.max_s * 1e3,
+                r->lat_phase[2].p99_s * 1e3, ck, r->wal_bytes_per_tx, r->fpi_share * 100,
+                (double)r->pg_wal_peak_bytes / 1048576);
     }
-    if (n > 1 && stats[0].lat_p99_s > 0) {
-        fprintf(f, "ratios to %s:\n", stats[0].variant);
+    if (n > 1 && stats[0].lat.p99_s > 0 && stats[0].tps > 0) {
+        fprintf(f, "relative to %s:\n", stats[0].variant);
         for (size_t v = 1; v < n; v++)
-            fprintf(f, "  %-18s tps x%.2f, p99 x%.2f\n", stats[v].variant,
-                    stats[0].tps > 0 ? stats[v].tps / stats[0].tps : 0,
-                    stats[v].lat_p99_s / stats[0].lat_p99_s);
+            fprintf(f, "  %-14s tps x%.2f, p99 x%.2f, WAL/tx x%.2f\n", stats[v].variant,
+                    stats[v].tps / stats[0].tps, stats[v].lat.p99_s / stats[0].lat.p99_s,
+                    stats[0].wal_bytes_per_tx > 0 ? stats[v].wal_bytes_per_tx / stats[0].wal_bytes_per_tx : 0);
     }
 }

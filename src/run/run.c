@@ -1,6 +1,12 @@
 /*
  * run.c - one variant from configuration to figures.
  *
+ * A transaction: arrival -> CPU (workload.c) -> buffer accesses and WAL
+ * insertion (ws_db_execute, instantaneous; returns the I/O time they
+ * take) -> that long later, the commit, which waits for the WAL flush
+ * when synchronous_commit is on -> done.  In-flight commits are kept in
+ * a slab indexed by the event argument.
+ *
  * The engine runs in slices of one simulated second so that the progress
  * callback is called regularly; slicing does not change event order.
  */
@@ -8,26 +14,105 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "walsim/db.h"
 #include "walsim/hist.h"
 #include "walsim/workload.h"
 
-typedef struct collector {
-    ws_hist *lat;
+typedef struct pending_tx {
+    ws_time arrival;
+    uint64_t lsn;
+    int type;
+    uint32_t next_free;
+} pending_tx;
+
+typedef struct runner {
+    ws_sim *sim;
+    ws_db *db;              /* NULL: no database model (CPU only) */
+    ws_workload *wl;
+    ws_hist *lat, *lat_phase[3];
     ws_time warmup;
     uint64_t transactions;
-} collector;
+    pending_tx *slab;
+    uint32_t slab_cap, free_head;
+} runner;
+
+#define NONE UINT32_MAX
 
 static void on_tx_done(void *ctx, int type, ws_time arrival, ws_time end)
 {
-    collector *c = ctx;
+    runner *r = ctx;
     (void)type;
-    if (end < c->warmup)
+    if (end < r->warmup)
         return;
-    c->transactions++;
-    ws_hist_add(c->lat, (double)(end - arrival) / 1e9);
+    r->transactions++;
+    double lat = (double)(end - arrival) / 1e9;
+    ws_hist_add(r->lat, lat);
+    int phase = r->db ? (int)r->db->ck.phase : 0;
+    ws_hist_add(r->lat_phase[phase], lat);
+}
+
+static uint32_t slab_get(runner *r)
+{
+    if (r->free_head == NONE) {
+        uint32_t old = r->slab_cap, cap = old ? old * 2 : 256;
+        r->slab = realloc(r->slab, cap * sizeof *r->slab);
+        if (!r->slab)
+            abort();
+        for (uint32_t i = cap; i-- > old;) {
+            r->slab[i].next_free = r->free_head;
+            r->free_head = i;
+        }
+        r->slab_cap = cap;
+    }
+    uint32_t i = r->free_head;
+    r->free_head = r->slab[i].next_free;
+    return i;
+}
+
+static void committed(void *ctx, uint64_t idx)
+{
+    runner *r = ctx;
+    pending_tx *p = &r->slab[idx];
+    r->db->wal.active--;
+    int type = p->type;
+    ws_time arrival = p->arrival;
+    p->next_free = r->free_head;
+    r->free_head = (uint32_t)idx;
+    ws_workload_complete(r->wl, type, arrival);
+}
+
+static void on_commit(ws_sim *sim, void *ctx, uint64_t idx)
+{
+    (void)sim;
+    runner *r = ctx;
+    pending_tx *p = &r->slab[idx];
+    if (p->lsn && r->db->sync_commit)
+        ws_wal_flush(&r->db->wal, p->lsn, committed, r, idx);
+    else
+        committed(r, idx); /* asynchronous commit, or no WAL written */
+}
+
+static void exec_tx(void *ctx, int type, ws_time arrival)
+{
+    runner *r = ctx;
+    uint32_t idx = slab_get(r);
+    pending_tx *p = &r->slab[idx];
+    p->arrival = arrival;
+    p->type = type;
+    r->db->wal.active++;
+    ws_time wait = ws_db_execute(r->db, type, &p->lsn);
+    ws_sim_after(r->sim, wait, on_commit, r, idx);
+}
+
+static void on_checkpoint_event(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    ws_ckpt_request(ctx, WS_CKPT_F_IMMEDIATE | WS_CKPT_F_FORCE);
 }
 
 static double wall_now(void)
@@ -37,8 +122,71 @@ static double wall_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, ws_run_stats *out,
-           ws_diag *err)
+static void fill_lat(ws_lat *l, const ws_hist *h)
+{
+    l->n = ws_hist_count(h);
+    l->mean_s = ws_hist_mean(h);
+    l->p50_s = ws_hist_quantile(h, 0.50);
+    l->p95_s = ws_hist_quantile(h, 0.95);
+    l->p99_s = ws_hist_quantile(h, 0.99);
+    l->p999_s = ws_hist_quantile(h, 0.999);
+    l->max_s = ws_hist_max(h);
+}
+
+static void collect(const runner *r, ws_run_stats *out)
+{
+    fill_lat(&out->lat, r->lat);
+    for (int i = 0; i < 3; i++)
+        fill_lat(&out->lat_phase[i], r->lat_phase[i]);
+    const ws_db *db = r->db;
+    if (!db)
+        return;
+    const ws_db_stats *st = &db->st;
+    out->ckpt_timed = st->checkpoints_timed;
+    out->ckpt_req = st->checkpoints_req;
+    out->ckpt_done = st->ckpt_count;
+    out->ckpt_warnings = st->checkpoint_warnings;
+    if (st->ckpt_count) {
+        double n = (double)st->ckpt_count;
+        out->ckpt_write_s_mean = st->ckpt_write_s_sum / n;
+        out->ckpt_sync_s_mean = st->ckpt_sync_s_sum / n;
+        out->ckpt_total_s_mean = st->ckpt_total_s_sum / n;
+        out->ckpt_buffers_mean = (double)st->ckpt_buffers_sum / n;
+    }
+    out->checkpoint_write_time_ms = st->checkpoint_write_time_ms;
+    out->checkpoint_sync_time_ms = st->checkpoint_sync_time_ms;
+    out->buffers_checkpoint = st->buffers_checkpoint;
+    out->buffers_clean = st->buffers_clean;
+    out->maxwritten_clean = st->maxwritten_clean;
+    out->buffers_backend = st->buffers_backend;
+    out->buffers_alloc = st->buffers_alloc;
+    const ws_wal_stats *w = &db->wal.st;
+    out->wal_records = w->records;
+    out->wal_fpi = w->fpi;
+    out->wal_bytes = w->bytes;
+    out->wal_fpi_bytes = w->fpi_bytes;
+    out->wal_fpi_raw_bytes = w->fpi_raw_bytes;
+    out->wal_sync = w->sync;
+    uint64_t all_tx = ws_workload_completed(r->wl);
+    out->wal_bytes_per_tx = all_tx ? (double)w->bytes / (double)all_tx : 0;
+    out->fpi_share = w->bytes ? (double)w->fpi_bytes / (double)w->bytes : 0;
+    out->compression_saving = w->fpi_raw_bytes ? 1 - (double)w->fpi_bytes / (double)w->fpi_raw_bytes : 0;
+    if (out->compression_saving < 0)
+        out->compression_saving = 0;
+    out->pg_wal_peak_bytes = db->wal.pg_wal_peak;
+    out->segments_added = w->segments_added;
+    out->segments_removed = w->segments_removed;
+    out->segments_recycled = w->segments_recycled;
+    out->os_dirty_peak_bytes = db->pc.dirty_peak;
+    ws_time now = ws_sim_now(r->sim);
+    out->device_utilization = now > 0 ? fmin(1, (double)db->dev.busy_ns / (double)now) : 0;
+    for (int i = 0; i < 5; i++)
+        out->dev_written[i] = db->dev.written[i];
+    out->dev_read = db->dev.read_bytes;
+}
+
+int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
+           ws_run_stats *out, ws_diag *err)
 {
     memset(out, 0, sizeof *out);
     snprintf(out->variant, sizeof out->variant, "%s", ws_config_variant(cfg));
@@ -54,41 +202,75 @@ int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, ws_run_stat
     }
 
     double t0 = wall_now();
-    collector col = {ws_hist_new(), warmup, 0};
-    ws_sim *sim = ws_sim_new(0);
-    ws_workload *wl = NULL;
+    runner r = {.warmup = warmup, .free_head = NONE};
+    r.lat = ws_hist_new();
+    for (int i = 0; i < 3; i++)
+        r.lat_phase[i] = ws_hist_new();
+    r.sim = ws_sim_new(0);
+    ws_db db;
     int rc = WS_OK;
-    if (!col.lat || !sim) {
+    if (!r.lat || !r.lat_phase[0] || !r.lat_phase[1] || !r.lat_phase[2] || !r.sim) {
         ws_diag_set(err, NULL, 0, "out of memory");
         rc = WS_ENOMEM;
         goto done;
     }
-    rc = ws_workload_new(sim, cfg, out->seed, on_tx_done, &col, &wl, err);
+    rc = ws_workload_new(r.sim, cfg, out->seed, on_tx_done, &r, &r.wl, err);
     if (rc != WS_OK)
         goto done;
-    ws_workload_start(wl);
+
+    /* The database model, unless the scenario describes no data at all
+     * (a custom workload without tables: CPU only). */
+    bool model = strcmp(ws_cfg_str(cfg, WS_S_profile), "pgbench") == 0 ||
+                 ws_cfg_instance_count(cfg, WS_SEC_TABLE) > 0;
+    if (model) {
+        rc = ws_db_init(&db, r.sim, cfg, log, err);
+        if (rc != WS_OK) {
+            ws_db_destroy(&db);
+            goto done;
+        }
+        r.db = &db;
+        double weights[WS_MAX_TX_TYPES];
+        ws_time cpu[WS_MAX_TX_TYPES];
+        for (int i = 0; i < db.n_types; i++) {
+            weights[i] = db.types[i].weight;
+            cpu[i] = db.types[i].cpu;
+        }
+        if (db.n_types > 0) {
+            ws_workload_set_types(r.wl, db.n_types, weights, cpu);
+            ws_workload_set_exec(r.wl, exec_tx, &r);
+        }
+        /* [events]: checkpoint at T, immediate as the CHECKPOINT command.
+         * (crash at T is acted on by the scenario-library issue.) */
+        const ws_scenario *sc = ws_config_scenario(cfg);
+        for (size_t i = 0; i < ws_scenario_event_count(sc); i++) {
+            const ws_scenario_event *e = ws_scenario_event_at(sc, i);
+            if (e->kind == WS_EV_CHECKPOINT && e->at_ns < duration)
+                ws_sim_at(r.sim, e->at_ns, on_checkpoint_event, &db, 0);
+        }
+    }
+    ws_workload_start(r.wl);
 
     for (ws_time t = 0; t < duration;) {
         t = t + WS_SEC < duration ? t + WS_SEC : duration;
-        ws_sim_run(sim, t);
+        ws_sim_run(r.sim, t);
         if (progress)
             progress(ctx, (double)t / (double)duration);
     }
 
     out->duration_s = (double)(duration - warmup) / 1e9;
-    out->transactions = col.transactions;
-    out->tps = (double)col.transactions / out->duration_s;
-    out->lat_mean_s = ws_hist_mean(col.lat);
-    out->lat_p50_s = ws_hist_quantile(col.lat, 0.50);
-    out->lat_p95_s = ws_hist_quantile(col.lat, 0.95);
-    out->lat_p99_s = ws_hist_quantile(col.lat, 0.99);
-    out->lat_p999_s = ws_hist_quantile(col.lat, 0.999);
-    out->lat_max_s = ws_hist_max(col.lat);
-    out->events = ws_sim_events_run(sim);
+    out->transactions = r.transactions;
+    out->tps = (double)r.transactions / out->duration_s;
+    collect(&r, out);
+    out->events = ws_sim_events_run(r.sim);
+    if (r.db)
+        ws_db_destroy(r.db);
 done:
     out->wall_s = wall_now() - t0;
-    ws_workload_free(wl);
-    ws_sim_free(sim);
-    ws_hist_free(col.lat);
+    ws_workload_free(r.wl);
+    ws_sim_free(r.sim);
+    ws_hist_free(r.lat);
+    for (int i = 0; i < 3; i++)
+        ws_hist_free(r.lat_phase[i]);
+    free(r.slab);
     return rc;
 }

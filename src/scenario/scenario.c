@@ -64,6 +64,7 @@ struct ws_scenario {
 };
 
 struct ws_config {
+    const ws_scenario *scenario;
     const char *variant;
     int pg_version;
     ws_value vals[WS_S__COUNT];
@@ -851,6 +852,7 @@ int ws_config_resolve(const ws_scenario *s, size_t v, ws_config **out, ws_diag *
 
     ws_config *c = xrealloc(NULL, sizeof *c);
     memset(c, 0, sizeof *c);
+    c->scenario = s;
     c->variant = s->variants.v[v];
     c->pg_version = version;
     for (int id = 0; id < WS_S__COUNT; id++) {
@@ -914,6 +916,7 @@ void ws_config_free(ws_config *c)
 }
 
 const char *ws_config_variant(const ws_config *c) { return c->variant; }
+const ws_scenario *ws_config_scenario(const ws_config *c) { return c->scenario; }
 int ws_config_pg_version(const ws_config *c) { return c->pg_version; }
 
 const ws_value *ws_cfg_value(const ws_config *c, ws_setting_id id)

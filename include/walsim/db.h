@@ -1,0 +1,177 @@
+/*
+ * db.h - the PostgreSQL model: relations, transactions' page accesses,
+ * shared buffers, full-page images, WAL, checkpointer and bgwriter, on
+ * top of the page cache and the device.
+ *
+ * ws_db is the state the database processes share; each process lives in
+ * its own file and touches the others only through the functions below:
+ *
+ *   db.c            relations, the pgbench profile, a transaction's buffer
+ *                   accesses (hits, misses, dirty victims = backend
+ *                   writes), full-page images, its WAL record and commit
+ *   checkpointer.c  triggers, the paced write phase, the sync phase, the
+ *                   end of a checkpoint, log_checkpoints lines
+ *   bgwriter.c      BgBufferSync
+ *   wal.c           insertion, group commit, WAL writer, segments
+ *
+ * A transaction runs in three steps: its CPU time on a core (workload.c),
+ * then all its buffer accesses at once (state changes are instantaneous;
+ * the time they would take - reads that miss, backend writes, throttling,
+ * compression CPU - is added up), then, that long after, its commit, which
+ * waits for the WAL flush.  docs/model.md lists this and the other
+ * simplifications.
+ */
+#ifndef WALSIM_DB_H
+#define WALSIM_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "walsim/access.h"
+#include "walsim/bufpool.h"
+#include "walsim/device.h"
+#include "walsim/diag.h"
+#include "walsim/pagecache.h"
+#include "walsim/pagestate.h"
+#include "walsim/rng.h"
+#include "walsim/scenario.h"
+#include "walsim/sim.h"
+#include "walsim/wal.h"
+
+#define WS_PAGE 8192
+#define WS_SEG_PAGES 131072 /* pages in a 1 GB relation segment file (RELSEG_SIZE) */
+#define WS_MAX_RELS 64
+#define WS_MAX_TX_TYPES 32
+#define WS_MAX_TOUCH 16
+
+typedef struct ws_rel {
+    char name[48];
+    bool logged;
+    uint64_t pages;           /* current size */
+    uint32_t fpi_raw;         /* bytes of a full-page image after hole removal */
+    uint32_t fpi_stored;      /* ... as stored with the variant's wal_compression */
+    ws_time fpi_cpu;          /* compression CPU per image */
+    ws_access access;
+    ws_pagestate ps;          /* checkpoint epoch per page */
+    uint32_t *files;          /* page cache file per 1 GB segment */
+    uint32_t n_files;
+} ws_rel;
+
+typedef struct ws_touch {
+    uint16_t rel;
+    bool modify;
+    double count;             /* pages per transaction; a fraction is a probability */
+} ws_touch;
+
+typedef struct ws_txtype {
+    char name[48];
+    ws_time cpu;
+    uint64_t wal_bytes;
+    ws_touch touch[WS_MAX_TOUCH];
+    int n_touch;
+    double weight;
+} ws_txtype;
+
+/* pg_stat_bgwriter (13-16) / pg_stat_checkpointer (17) counters. */
+typedef struct ws_db_stats {
+    uint64_t checkpoints_timed, checkpoints_req, checkpoint_warnings;
+    double checkpoint_write_time_ms, checkpoint_sync_time_ms;
+    uint64_t buffers_checkpoint, buffers_clean, maxwritten_clean, buffers_backend;
+    uint64_t buffers_alloc, reads, read_misses_os;
+    double ckpt_write_s_sum, ckpt_sync_s_sum, ckpt_total_s_sum;
+    uint64_t ckpt_count, ckpt_buffers_sum;
+} ws_db_stats;
+
+typedef enum ws_ckpt_phase { WS_CKPT_IDLE, WS_CKPT_WRITE, WS_CKPT_SYNC } ws_ckpt_phase;
+
+typedef struct ws_checkpointer {
+    ws_ckpt_phase phase;
+    int flags;                 /* of the running checkpoint: WS_CKPT_F_* */
+    int pending;               /* requests that arrived meanwhile */
+    ws_time last_start;        /* start of the last checkpoint (timed spacing) */
+    ws_event_id timer;
+    int64_t ckpt_segments;     /* CheckPointSegments */
+    uint64_t redo, prev_redo;  /* redo pointers: current and the previous checkpoint's */
+    bool have_prev;
+    double estimate;           /* CheckPointDistanceEstimate */
+    /* the running checkpoint */
+    ws_time t_start, t_sync, t_end;
+    uint32_t *todo;            /* tagged buffers, sorted */
+    uint32_t n_todo, next, written;
+    double cached_elapsed;
+    uint32_t hint_file, hint_pages;
+    uint32_t *sync_files;      /* files to fsync */
+    uint32_t n_sync, sync_next;
+    ws_time sync_longest, sync_total, sync_file_start;
+    uint64_t cycle;            /* files written in this cycle are marked with it */
+} ws_checkpointer;
+
+#define WS_CKPT_F_TIME 1
+#define WS_CKPT_F_WAL 2
+#define WS_CKPT_F_IMMEDIATE 4
+#define WS_CKPT_F_FORCE 8
+
+typedef struct ws_bgwriter {
+    double smoothed_alloc, smoothed_density;
+    uint32_t next_to_clean;
+    uint64_t next_passes;
+    uint64_t prev_strategy_passes;
+    uint32_t prev_strategy_hand;
+    uint64_t prev_allocs;
+    bool saved_info_valid;
+    uint32_t hint_file, hint_pages;
+} ws_bgwriter;
+
+typedef struct ws_db {
+    ws_sim *sim;
+    const ws_config *cfg;
+    int pg_version;
+    ws_device dev;
+    ws_pagecache pc;
+    ws_wal wal;
+    ws_bufpool bp;
+    ws_rel rels[WS_MAX_RELS];
+    int n_rels;
+    ws_txtype types[WS_MAX_TX_TYPES];
+    int n_types;
+    ws_rng rng_pages, rng_cache;
+    double cache_hit;          /* probability a shared_buffers miss is served by the page cache */
+    int compression;           /* 0 off, 1 pglz, 2 lz4, 3 zstd */
+    bool full_page_writes;
+    bool sync_commit;
+    uint64_t *file_cycle;      /* per page cache file: checkpoint cycle it was last written in */
+    uint32_t *cycle_files;     /* files written in the current cycle */
+    uint32_t n_cycle_files, cap_cycle_files, cap_file_cycle;
+    ws_checkpointer ck;
+    ws_bgwriter bg;
+    ws_db_stats st;
+    FILE *log;                 /* log_checkpoints lines (may be NULL) */
+    char log_start[32];        /* [scenario] start_time */
+} ws_db;
+
+int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag *err);
+void ws_db_destroy(ws_db *db);
+
+/* Runs transaction `type`'s buffer accesses and WAL insertion now.
+ * Returns the time they take (I/O waits) and sets *commit_lsn (0 when the
+ * transaction wrote no WAL). */
+ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn);
+
+/* Writes buffer b (dirty) into the page cache (the caller counts it);
+ * returns the writer's pause.  Clears the buffer's dirty state. */
+ws_time ws_db_write_buffer(ws_db *db, uint32_t b, uint32_t *file_out);
+
+/* Checkpointer (checkpointer.c). */
+void ws_ckpt_init(ws_db *db);
+void ws_ckpt_request(ws_db *db, int flags);
+void ws_ckpt_on_segment(void *db, int64_t filled_segno);
+void ws_ckpt_destroy(ws_db *db);
+
+/* Background writer (bgwriter.c). */
+void ws_bgwriter_init(ws_db *db);
+
+/* Formats simulated time t with log_line_prefix into buf. */
+void ws_db_log_prefix(const ws_db *db, ws_time t, int pid, char *buf, size_t len);
+
+#endif

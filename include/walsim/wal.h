@@ -1,0 +1,105 @@
+/*
+ * wal.h - the write-ahead log: insertion, flushing with group commit, the
+ * WAL writer, segments and the size of pg_wal.
+ *
+ * LSNs count bytes of WAL records (record headers, data and full-page
+ * images, as pg_stat_wal's wal_bytes does; page headers are ignored).
+ *
+ * Flushing (xlog.c XLogFlush): one flush at a time.  A committer whose LSN
+ * is not yet flushed waits; if no flush is running it becomes the leader
+ * and flushes everything inserted so far (after commit_delay, when at
+ * least commit_siblings other transactions are active); those arriving
+ * during a flush wait for the next one, which covers all of them (group
+ * commit).  A flush writes the unflushed bytes to the device, rounded up to
+ * whole 8 kB WAL pages, then pays the cache flush (fdatasync).
+ *
+ * The WAL writer (walwriter.c) wakes every wal_writer_delay and flushes
+ * what asynchronous commits left behind.
+ *
+ * Segments: when insertion crosses a segment boundary the segment-filled
+ * hook runs (the checkpointer's WAL trigger, xlog.c XLogCheckpointNeeded).
+ * pg_wal holds the segments from the oldest one still needed to the
+ * furthest recycled future segment; ws_wal_checkpoint_done removes or
+ * recycles what the finished checkpoint no longer needs (RemoveOldXlogFiles,
+ * XLOGfileslop, PreallocXlogFiles).
+ */
+#ifndef WALSIM_WAL_H
+#define WALSIM_WAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "walsim/device.h"
+#include "walsim/scenario.h"
+#include "walsim/sim.h"
+
+typedef void (*ws_wal_done_fn)(void *ctx, uint64_t arg);
+typedef void (*ws_wal_segment_fn)(void *ctx, int64_t filled_segno);
+
+typedef struct ws_wal_waiter {
+    uint64_t lsn;
+    ws_wal_done_fn fn;
+    void *ctx;
+    uint64_t arg;
+} ws_wal_waiter;
+
+typedef struct ws_wal_stats {
+    uint64_t records, fpi, bytes, fpi_bytes, fpi_raw_bytes; /* pg_stat_wal + raw FPI size */
+    uint64_t write, sync;                                   /* flushes issued */
+    ws_time sync_time;
+    uint64_t segments_added, segments_removed, segments_recycled;
+} ws_wal_stats;
+
+typedef struct ws_wal {
+    ws_sim *sim;
+    ws_device *dev;
+    int64_t seg;                /* wal_segment_size */
+    uint64_t insert, flushed;
+    /* group commit */
+    bool flushing;
+    ws_wal_waiter *q;           /* FIFO ring of waiters, LSNs ascending */
+    uint32_t q_head, q_len, q_cap;
+    ws_time commit_delay;
+    int commit_siblings;
+    int active;                 /* transactions in progress (for commit_siblings) */
+    bool fsync;
+    /* WAL writer */
+    ws_time writer_delay;
+    /* segments */
+    ws_wal_segment_fn on_segment;
+    void *seg_ctx;
+    int64_t oldest_seg;         /* oldest segment file in pg_wal */
+    int64_t horizon_seg;        /* furthest existing future segment (recycled/preallocated) */
+    uint64_t pg_wal_peak;
+    ws_wal_stats st;
+} ws_wal;
+
+int ws_wal_init(ws_wal *w, ws_sim *sim, ws_device *dev, const ws_config *cfg);
+void ws_wal_destroy(ws_wal *w);
+
+/* Inserts a record of `bytes` (including `fpi` images of `fpi_bytes`
+ * stored bytes, `fpi_raw` before compression).  Returns the record's end
+ * LSN.  Runs the segment hook for each segment boundary crossed. */
+uint64_t ws_wal_insert(ws_wal *w, uint64_t bytes, uint32_t fpi, uint64_t fpi_bytes,
+                       uint64_t fpi_raw);
+
+/* Waits until WAL up to `lsn` is flushed, then calls fn(ctx, arg) (at once
+ * if it already is). */
+void ws_wal_flush(ws_wal *w, uint64_t lsn, ws_wal_done_fn fn, void *ctx, uint64_t arg);
+
+/* Starts a flush of everything inserted if none is running (WAL writer,
+ * or a write that must flush WAL first: FlushBuffer). Does not wait. */
+void ws_wal_kick(ws_wal *w);
+
+/* Size of pg_wal now, in bytes. */
+uint64_t ws_wal_pg_wal_bytes(const ws_wal *w);
+
+/* A checkpoint with redo pointer `redo` completed: remove and recycle old
+ * segments.  `estimate` is CheckPointDistanceEstimate after this
+ * checkpoint.  Adds to the stats counters; returns through the pointers
+ * what this checkpoint's log line reports. */
+void ws_wal_checkpoint_done(ws_wal *w, uint64_t redo, double estimate, double cct,
+                            int64_t min_wal_size, int64_t max_wal_size, int64_t keep_size,
+                            int *added, int *removed, int *recycled);
+
+#endif

@@ -1,0 +1,344 @@
+/*
+ * checkpointer.c - when checkpoints start, how their writes are paced,
+ * the sync phase, and what they log (checkpointer.c CheckpointerMain,
+ * CheckpointWriteDelay, IsCheckpointOnSchedule; bufmgr.c BufferSync;
+ * sync.c ProcessSyncRequests; xlog.c CreateCheckPoint, LogCheckpointEnd).
+ *
+ * Triggers: a timer at the previous checkpoint's start + checkpoint_timeout
+ * (start-to-start spacing); a WAL request when a filled segment reaches
+ * CheckPointSegments past the redo segment; an event (`checkpoint at T`,
+ * immediate).  A request during a checkpoint is remembered and the next
+ * checkpoint starts as soon as this one ends (back to back).
+ *
+ * Write phase: the buffers dirty at the start (permanent ones) are tagged,
+ * sorted by (relation, block) and processed in that order; buffers someone
+ * else wrote meanwhile count as progress without a write.  After each
+ * buffer the checkpoint is on schedule iff cct * progress is at least both
+ * the elapsed share of checkpoint_timeout and of CheckPointSegments worth
+ * of WAL; on schedule it sleeps 100 ms, behind it writes on.  Each write
+ * costs the checkpointer WRITE_COST of CPU plus any dirty-throttling pause,
+ * so a checkpoint that is behind writes as fast as the page cache lets it.
+ * Every checkpoint_flush_after pages of a file a writeback hint is issued.
+ *
+ * Sync phase: every file written since the previous checkpoint's sync
+ * phase (by anyone) is fsynced, one after the other.
+ */
+#include <assert.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "walsim/db.h"
+#include "walsim/pgrules.h"
+
+#define WRITE_COST (10 * WS_USEC)      /* one 8 kB write() into the page cache */
+#define NAP (100 * WS_MSEC)            /* CheckpointWriteDelay's sleep */
+#define SLICE (10 * WS_MSEC)           /* longest stretch handled in one event */
+#define CKPT_RECORD_BYTES 120          /* the checkpoint record (and running-xacts) */
+#define CHECKPOINTER_PID 4242
+#define LSN_BASE (UINT64_C(1) << 24)   /* LSNs shown start at 0/1000000, as after initdb */
+
+static void on_timer(ws_sim *sim, void *ctx, uint64_t arg);
+static void on_write_step(ws_sim *sim, void *ctx, uint64_t arg);
+static void on_sync_step(ws_sim *sim, void *ctx, uint64_t arg);
+
+static double cfg_s(const ws_db *db, ws_setting_id id) { return ws_cfg_num(db->cfg, id) / 1e9; }
+
+static void logf_(ws_db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_(ws_db *db, const char *fmt, ...)
+{
+    if (!db->log)
+        return;
+    char prefix[160];
+    ws_db_log_prefix(db, ws_sim_now(db->sim), CHECKPOINTER_PID, prefix, sizeof prefix);
+    fputs(prefix, db->log);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(db->log, fmt, ap);
+    va_end(ap);
+    fputc('\n', db->log);
+}
+
+void ws_ckpt_init(ws_db *db)
+{
+    ws_checkpointer *ck = &db->ck;
+    memset(ck, 0, sizeof *ck);
+    ck->ckpt_segments = ws_pg_checkpoint_segments(ws_cfg_int(db->cfg, WS_S_max_wal_size),
+                                                  ws_cfg_num(db->cfg, WS_S_checkpoint_completion_target),
+                                                  db->wal.seg);
+    /* The run starts right after a checkpoint whose redo pointer is 0. */
+    ck->have_prev = true;
+    ck->cycle = 1;
+    ck->timer = ws_sim_at(db->sim, (ws_time)ws_cfg_num(db->cfg, WS_S_checkpoint_timeout), on_timer,
+                          db, 0);
+}
+
+void ws_ckpt_destroy(ws_db *db)
+{
+    free(db->ck.todo);
+    free(db->ck.sync_files);
+    db->ck.todo = NULL;
+    db->ck.sync_files = NULL;
+}
+
+static const ws_db *sort_db; /* qsort has no context argument in C11 */
+
+static int by_tag(const void *a, const void *b)
+{
+    const ws_buf *x = &sort_db->bp.bufs[*(const uint32_t *)a];
+    const ws_buf *y = &sort_db->bp.bufs[*(const uint32_t *)b];
+    return x->page < y->page ? -1 : x->page > y->page; /* page ids sort by (relation, block) */
+}
+
+static void start(ws_db *db, int flags)
+{
+    ws_checkpointer *ck = &db->ck;
+    ws_time now = ws_sim_now(db->sim);
+    assert(ck->phase == WS_CKPT_IDLE);
+    ws_sim_cancel(db->sim, ck->timer);
+
+    /* CheckpointerMain: a request counts as requested, even with a timeout. */
+    if (flags & (WS_CKPT_F_WAL | WS_CKPT_F_IMMEDIATE | WS_CKPT_F_FORCE))
+        db->st.checkpoints_req++;
+    else
+        db->st.checkpoints_timed++;
+    double since = (double)(now - ck->last_start) / 1e9;
+    double warn = cfg_s(db, WS_S_checkpoint_warning);
+    if ((flags & WS_CKPT_F_WAL) && warn > 0 && since < warn) {
+        db->st.checkpoint_warnings++;
+        logf_(db, "LOG:  checkpoints are occurring too frequently (%d seconds apart)", (int)since);
+        logf_(db, "HINT:  Consider increasing the configuration parameter \"max_wal_size\".");
+    }
+    ck->flags = flags;
+    ck->last_start = now;
+    ck->t_start = now;
+    ck->phase = WS_CKPT_WRITE;
+
+    /* The redo pointer moves now: full-page images start again at once. */
+    ck->prev_redo = ck->redo;
+    ck->redo = db->wal.insert;
+    for (int i = 0; i < db->n_rels; i++)
+        ws_pagestate_new_redo(&db->rels[i].ps);
+
+    char what[96] = "";
+    if (flags & WS_CKPT_F_IMMEDIATE)
+        strcat(what, " immediate");
+    if (flags & WS_CKPT_F_FORCE)
+        strcat(what, " force");
+    if (flags & WS_CKPT_F_WAL)
+        strcat(what, " wal");
+    if (flags & WS_CKPT_F_TIME)
+        strcat(what, " time");
+    logf_(db, "LOG:  checkpoint starting:%s", what);
+
+    /* BufferSync: tag the buffers dirty now, permanent ones only. */
+    free(ck->todo);
+    ck->todo = malloc((size_t)(db->bp.dirty ? db->bp.dirty : 1) * sizeof *ck->todo);
+    if (!ck->todo)
+        abort();
+    ck->n_todo = 0;
+    for (uint32_t b = 0; b < db->bp.n; b++) {
+        ws_buf *x = &db->bp.bufs[b];
+        if ((x->flags & (WS_BUF_DIRTY | WS_BUF_PERMANENT)) == (WS_BUF_DIRTY | WS_BUF_PERMANENT)) {
+            x->flags |= WS_BUF_CKPT_NEEDED;
+            ck->todo[ck->n_todo++] = b;
+        }
+    }
+    sort_db = db;
+    qsort(ck->todo, ck->n_todo, sizeof *ck->todo, by_tag);
+    ck->next = ck->written = 0;
+    ck->cached_elapsed = 0;
+    ck->hint_pages = 0;
+    ck->hint_file = UINT32_MAX;
+    ws_sim_at(db->sim, now, on_write_step, db, db->wal.insert);
+}
+
+static void hint(ws_db *db)
+{
+    ws_checkpointer *ck = &db->ck;
+    if (ck->hint_pages && ck->hint_file != UINT32_MAX)
+        ws_pc_hint(&db->pc, ck->hint_file, (uint64_t)ck->hint_pages * WS_PAGE, WS_IO_CHECKPOINT);
+    ck->hint_pages = 0;
+}
+
+static void begin_sync(ws_db *db, ws_time at);
+
+/* One stretch of the write phase.  `arg` is the WAL insert position at the
+ * checkpoint's start (ckpt_start_recptr). */
+static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
+{
+    ws_db *db = ctx;
+    ws_checkpointer *ck = &db->ck;
+    ws_time now = ws_sim_now(sim), local = now;
+    double cct = ws_cfg_num(db->cfg, WS_S_checkpoint_completion_target);
+    double timeout = cfg_s(db, WS_S_checkpoint_timeout);
+    uint32_t flush_after = (uint32_t)(ws_cfg_num(db->cfg, WS_S_checkpoint_flush_after) / WS_PAGE);
+
+    while (ck->next < ck->n_todo) {
+        uint32_t b = ck->todo[ck->next++];
+        ws_buf *x = &db->bp.bufs[b];
+        if (x->flags & WS_BUF_CKPT_NEEDED) {
+            uint32_t file;
+            local += WRITE_COST + ws_db_write_buffer(db, b, &file);
+            ck->written++;
+            db->st.buffers_checkpoint++;
+            if (flush_after) {
+                if (file != ck->hint_file) {
+                    hint(db);
+                    ck->hint_file = file;
+                }
+                if (++ck->hint_pages >= flush_after)
+                    hint(db);
+            }
+        }
+        double progress = (double)ck->next / ck->n_todo;
+        if (!(ck->flags & WS_CKPT_F_IMMEDIATE) &&
+            ws_pg_on_schedule(progress, cct, (int64_t)db->wal.insert, (int64_t)start_lsn,
+                              db->wal.seg, ck->ckpt_segments, (double)(local - ck->t_start) / 1e9,
+                              timeout, &ck->cached_elapsed)) {
+            ws_sim_at(sim, local + NAP, on_write_step, db, start_lsn);
+            return;
+        }
+        if (local - now >= SLICE) {
+            ws_sim_at(sim, local, on_write_step, db, start_lsn);
+            return;
+        }
+    }
+    hint(db);
+    begin_sync(db, local);
+}
+
+static void begin_sync(ws_db *db, ws_time at)
+{
+    ws_checkpointer *ck = &db->ck;
+    ck->phase = WS_CKPT_SYNC;
+    ck->t_sync = at;
+    /* ProcessSyncRequests: the files registered so far; later writes wait
+     * for the next checkpoint. */
+    free(ck->sync_files);
+    ck->sync_files = db->cycle_files;
+    ck->n_sync = db->n_cycle_files;
+    db->cycle_files = NULL;
+    db->n_cycle_files = db->cap_cycle_files = 0;
+    ck->cycle++;
+    ck->sync_next = 0;
+    ck->sync_longest = ck->sync_total = 0;
+    ws_sim_at(db->sim, at, on_sync_step, db, 0);
+}
+
+static void finish(ws_db *db);
+
+/* fsync the next file; `arg` = 1 when called back after an fsync ended. */
+static void on_sync_step(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    ws_db *db = ctx;
+    ws_checkpointer *ck = &db->ck;
+    ws_time now = ws_sim_now(sim);
+    if (arg) {
+        ws_time took = now - ck->sync_file_start;
+        ck->sync_total += took;
+        if (took > ck->sync_longest)
+            ck->sync_longest = took;
+    }
+    if (ck->sync_next == ck->n_sync) {
+        finish(db);
+        return;
+    }
+    uint32_t file = ck->sync_files[ck->sync_next++];
+    ck->sync_file_start = now;
+    ws_sim_at(sim, ws_pc_fsync(&db->pc, file, WS_IO_CHECKPOINT), on_sync_step, db, 1);
+}
+
+static void secs(ws_time t, char *buf, size_t len)
+{
+    /* PostgreSQL prints %ld.%03d s, milliseconds rounded up from microseconds (14+) */
+    int64_t ms = (t + WS_MSEC - 1) / WS_MSEC;
+    snprintf(buf, len, "%" PRId64 ".%03d", ms / 1000, (int)(ms % 1000));
+}
+
+static void finish(ws_db *db)
+{
+    ws_checkpointer *ck = &db->ck;
+    ws_time now = ws_sim_now(db->sim);
+    ck->t_end = now;
+
+    /* The checkpoint record, flushed (CreateCheckPoint -> XLogFlush). */
+    uint64_t rec = ws_wal_insert(&db->wal, CKPT_RECORD_BYTES, 0, 0, 0);
+    ws_wal_kick(&db->wal);
+
+    double distance = (double)(ck->redo - ck->prev_redo);
+    if (ck->have_prev)
+        ck->estimate = ws_pg_distance_estimate(ck->estimate, distance);
+    int added, removed, recycled;
+    ws_wal_checkpoint_done(&db->wal, ck->redo, ck->estimate,
+                           ws_cfg_num(db->cfg, WS_S_checkpoint_completion_target),
+                           ws_cfg_int(db->cfg, WS_S_min_wal_size),
+                           ws_cfg_int(db->cfg, WS_S_max_wal_size),
+                           ws_cfg_int(db->cfg, WS_S_wal_keep_size), &added, &removed, &recycled);
+
+    ws_time write = ck->t_sync - ck->t_start, sync = now - ck->t_sync, total = now - ck->t_start;
+    db->st.checkpoint_write_time_ms += (double)write / 1e6;
+    db->st.checkpoint_sync_time_ms += (double)sync / 1e6;
+    db->st.ckpt_write_s_sum += (double)write / 1e9;
+    db->st.ckpt_sync_s_sum += (double)sync / 1e9;
+    db->st.ckpt_total_s_sum += (double)total / 1e9;
+    db->st.ckpt_buffers_sum += ck->written;
+    db->st.ckpt_count++;
+
+    char w[32], s[32], t[32], lg[32], av[32], lsn[64] = "";
+    secs(write, w, sizeof w);
+    secs(sync, s, sizeof s);
+    secs(total, t, sizeof t);
+    secs(ck->sync_longest, lg, sizeof lg);
+    secs(ck->n_sync ? ck->sync_total / ck->n_sync : 0, av, sizeof av);
+    if (db->pg_version >= 16) {
+        uint64_t l = rec - CKPT_RECORD_BYTES + LSN_BASE, r = ck->redo + LSN_BASE;
+        snprintf(lsn, sizeof lsn, "; lsn=%X/%X, redo lsn=%X/%X", (unsigned)(l >> 32),
+                 (unsigned)(l & 0xffffffffu), (unsigned)(r >> 32), (unsigned)(r & 0xffffffffu));
+    }
+    logf_(db,
+          "LOG:  checkpoint complete: wrote %u buffers (%.1f%%); %d WAL file(s) added, %d "
+          "removed, %d recycled; write=%s s, sync=%s s, total=%s s; sync files=%u, longest=%s s, "
+          "average=%s s; distance=%d kB, estimate=%d kB%s",
+          ck->written, 100.0 * ck->written / db->bp.n, added, removed, recycled, w, s, t, ck->n_sync,
+          lg, av, (int)(distance / 1024), (int)(ck->estimate / 1024), lsn);
+
+    ck->phase = WS_CKPT_IDLE;
+    ck->have_prev = true;
+    if (ck->pending) {
+        int f = ck->pending;
+        ck->pending = 0;
+        start(db, f);
+        return;
+    }
+    ws_time next = ck->last_start + (ws_time)ws_cfg_num(db->cfg, WS_S_checkpoint_timeout);
+    ck->timer = ws_sim_at(db->sim, next > now ? next : now, on_timer, db, 0);
+}
+
+void ws_ckpt_request(ws_db *db, int flags)
+{
+    if (db->ck.phase != WS_CKPT_IDLE) {
+        db->ck.pending |= flags;
+        /* An immediate request makes a paced checkpoint stop sleeping. */
+        if (flags & WS_CKPT_F_IMMEDIATE)
+            db->ck.flags |= WS_CKPT_F_IMMEDIATE;
+        return;
+    }
+    start(db, flags);
+}
+
+static void on_timer(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    ws_ckpt_request(ctx, WS_CKPT_F_TIME);
+}
+
+void ws_ckpt_on_segment(void *ctx, int64_t filled_segno)
+{
+    ws_db *db = ctx;
+    int64_t redo_seg = (int64_t)(db->ck.redo / (uint64_t)db->wal.seg);
+    if (ws_pg_checkpoint_needed(filled_segno, redo_seg, db->ck.ckpt_segments))
+        ws_ckpt_request(db, WS_CKPT_F_WAL);
+}

@@ -1,0 +1,513 @@
+/*
+ * db.c - relations, the pgbench profile, and a transaction's work in
+ * shared buffers and WAL (see db.h).
+ */
+#include "walsim/db.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "walsim/pgrules.h"
+
+#define FPI_RECORD_OVERHEAD 50 /* block reference and image headers per image (xlogrecord.h) */
+#define PAGE_CACHE_HIT_COST (5 * WS_USEC) /* copy of 8 kB from the page cache + syscall */
+
+static uint64_t page_id(int rel, uint64_t page) { return (uint64_t)rel << 40 | page; }
+
+/* ---- relations and transaction types ---------------------------------- */
+
+typedef struct rel_spec {
+    const char *name;
+    double pages;
+    bool logged;
+    int fillfactor;
+    ws_access_kind access;
+    double a1, a2;           /* zipf s / hotset share / append rows per page */
+    double ratio[3];         /* stored/raw with pglz, lz4, zstd */
+    ws_time cpu[3];          /* compression CPU per image */
+} rel_spec;
+
+static int add_rel(ws_db *db, const rel_spec *sp, ws_diag *err)
+{
+    if (db->n_rels == WS_MAX_RELS) {
+        ws_diag_set(err, NULL, 0, "too many tables (at most %d)", WS_MAX_RELS);
+        return WS_EINPUT;
+    }
+    ws_rel *r = &db->rels[db->n_rels];
+    memset(r, 0, sizeof *r);
+    snprintf(r->name, sizeof r->name, "%s", sp->name);
+    r->logged = sp->logged;
+    r->pages = (uint64_t)ceil(sp->pages);
+    if (r->pages == 0 && sp->access != WS_ACCESS_APPEND)
+        r->pages = 1;
+    /* The hole of a full-page image is the page's free space (pd_lower ..
+     * pd_upper, xloginsert.c); fillfactor leaves that share free. */
+    uint32_t hole = (uint32_t)(WS_PAGE * (100 - sp->fillfactor) / 100);
+    r->fpi_raw = WS_PAGE - hole;
+    if (db->compression == 0) {
+        r->fpi_stored = r->fpi_raw;
+    } else {
+        double ratio = sp->ratio[db->compression - 1];
+        /* pglz gives up unless it saves at least 25 % (pg_lzcompress.c) */
+        if (db->compression == 1 && ratio > 0.75)
+            ratio = 1.0;
+        r->fpi_stored = (uint32_t)ceil(r->fpi_raw * ratio);
+        r->fpi_cpu = sp->cpu[db->compression - 1];
+    }
+    switch (sp->access) {
+    case WS_ACCESS_UNIFORM: ws_access_uniform(&r->access, r->pages); break;
+    case WS_ACCESS_ZIPF: ws_access_zipf(&r->access, r->pages, sp->a1); break;
+    case WS_ACCESS_HOTSET: ws_access_hotset(&r->access, r->pages, sp->a1, sp->a2); break;
+    case WS_ACCESS_APPEND: ws_access_append(&r->access, r->pages, (uint64_t)sp->a1); break;
+    }
+    if (ws_pagestate_init(&r->ps, r->pages ? r->pages : 1) != 0) {
+        ws_diag_set(err, NULL, 0, "out of memory for %s's page state", r->name);
+        return WS_ENOMEM;
+    }
+    db->n_rels++;
+    return WS_OK;
+}
+
+static int rel_by_name(const ws_db *db, const char *name, size_t len)
+{
+    for (int i = 0; i < db->n_rels; i++)
+        if (strlen(db->rels[i].name) == len && strncmp(db->rels[i].name, name, len) == 0)
+            return i;
+    return -1;
+}
+
+/* "accounts:1, history:0.5" -> touches. */
+static int parse_touches(ws_db *db, ws_txtype *t, const char *list, bool modify, const char *what,
+                         ws_diag *err)
+{
+    const char *p = list;
+    while (*p) {
+        while (isspace((unsigned char)*p) || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        const char *name = p;
+        while (*p && *p != ':' && *p != ',' && !isspace((unsigned char)*p))
+            p++;
+        size_t len = (size_t)(p - name);
+        double count = 1;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*p == ':') {
+            char *end;
+            count = strtod(p + 1, &end);
+            if (end == p + 1 || !(count >= 0) || count > 10000) {
+                ws_diag_set(err, NULL, 0,
+                            "[transaction %s] %s: '%s': expected TABLE:COUNT, COUNT a number from 0 to 10000",
+                            t->name, what, list);
+                return WS_EINPUT;
+            }
+            p = end;
+        }
+        int rel = rel_by_name(db, name, len);
+        if (rel < 0) {
+            ws_diag_set(err, NULL, 0, "[transaction %s] %s: there is no [table %.*s]", t->name,
+                        what, (int)len, name);
+            return WS_EINPUT;
+        }
+        if (t->n_touch == WS_MAX_TOUCH) {
+            ws_diag_set(err, NULL, 0, "[transaction %s]: more than %d table accesses", t->name,
+                        WS_MAX_TOUCH);
+            return WS_EINPUT;
+        }
+        t->touch[t->n_touch++] = (ws_touch){(uint16_t)rel, modify, count};
+    }
+    return WS_OK;
+}
+
+/* The built-in pgbench (TPC-B-like) profile: pgbench_accounts 100,000
+ * rows per scale unit (1,639.35 heap pages and 274.22 primary key pages
+ * per unit, as measured at scale 100 in shared/validation/pg15-pgbench),
+ * tellers and branches (updated in place; bloat makes them a few pages),
+ * history (append only).  One transaction updates an account (a HOT update
+ * of its heap page; about a quarter are not HOT and also insert into the
+ * primary key), a teller and a branch, and appends a history row.  Its WAL
+ * record bytes (~450 B) and CPU (~0.8 ms) come from the same runs. */
+static int pgbench_profile(ws_db *db, ws_diag *err)
+{
+    double s = (double)ws_cfg_int(db->cfg, WS_S_scale);
+    const rel_spec rels[] = {
+        {"pgbench_accounts", 1639.35 * s, true, 97, WS_ACCESS_UNIFORM, 0, 0,
+         {0.106, 0.127, 0.07}, {75 * WS_USEC, 7 * WS_USEC, 30 * WS_USEC}},
+        {"pgbench_accounts_pkey", 274.22 * s, true, 90, WS_ACCESS_UNIFORM, 0, 0,
+         {0.517, 0.5, 0.26}, {75 * WS_USEC, 9 * WS_USEC, 40 * WS_USEC}},
+        {"pgbench_tellers", ceil(s / 2), true, 90, WS_ACCESS_UNIFORM, 0, 0,
+         {0.15, 0.15, 0.1}, {75 * WS_USEC, 7 * WS_USEC, 30 * WS_USEC}},
+        {"pgbench_branches", ceil(s / 20), true, 90, WS_ACCESS_UNIFORM, 0, 0,
+         {0.15, 0.15, 0.1}, {75 * WS_USEC, 7 * WS_USEC, 30 * WS_USEC}},
+        {"pgbench_history", 0, true, 100, WS_ACCESS_APPEND, 100, 0,
+         {0.3, 0.3, 0.2}, {75 * WS_USEC, 7 * WS_USEC, 30 * WS_USEC}},
+    };
+    for (size_t i = 0; i < sizeof rels / sizeof rels[0]; i++)
+        if (add_rel(db, &rels[i], err) != WS_OK)
+            return WS_EINPUT;
+    ws_txtype *t = &db->types[0];
+    memset(t, 0, sizeof *t);
+    snprintf(t->name, sizeof t->name, "tpcb");
+    t->cpu = 800 * WS_USEC;
+    t->wal_bytes = 450;
+    t->weight = 1;
+    t->touch[t->n_touch++] = (ws_touch){0, true, 1};    /* accounts heap */
+    t->touch[t->n_touch++] = (ws_touch){1, false, 1};   /* pkey leaf lookup */
+    t->touch[t->n_touch++] = (ws_touch){1, true, 0.25}; /* non-HOT: index insert */
+    t->touch[t->n_touch++] = (ws_touch){2, true, 1};
+    t->touch[t->n_touch++] = (ws_touch){3, true, 1};
+    t->touch[t->n_touch++] = (ws_touch){4, true, 1};
+    db->n_types = 1;
+    return WS_OK;
+}
+
+static int custom_profile(ws_db *db, ws_diag *err)
+{
+    const ws_config *c = db->cfg;
+    for (size_t i = 0; i < ws_cfg_instance_count(c, WS_SEC_TABLE); i++) {
+#define TV(id) ws_cfg_instance_value(c, WS_SEC_TABLE, i, id)
+        rel_spec sp = {0};
+        sp.name = ws_cfg_instance_name(c, WS_SEC_TABLE, i);
+        sp.pages = TV(WS_S_table_size)->num / WS_PAGE;
+        sp.logged = TV(WS_S_table_logged)->num != 0;
+        sp.fillfactor = (int)TV(WS_S_table_fillfactor)->num;
+        sp.access = (ws_access_kind)(int)TV(WS_S_table_access)->num;
+        if (sp.access == WS_ACCESS_ZIPF)
+            sp.a1 = TV(WS_S_table_zipf)->num;
+        else if (sp.access == WS_ACCESS_HOTSET) {
+            sp.a1 = TV(WS_S_table_hot_access)->num;
+            sp.a2 = TV(WS_S_table_hot_pages)->num;
+        } else if (sp.access == WS_ACCESS_APPEND)
+            sp.a1 = TV(WS_S_table_rows_per_page)->num;
+        sp.ratio[0] = TV(WS_S_table_ratio_pglz)->num;
+        sp.ratio[1] = TV(WS_S_table_ratio_lz4)->num;
+        sp.ratio[2] = TV(WS_S_table_ratio_zstd)->num;
+        sp.cpu[0] = (ws_time)TV(WS_S_table_cpu_pglz)->num;
+        sp.cpu[1] = (ws_time)TV(WS_S_table_cpu_lz4)->num;
+        sp.cpu[2] = (ws_time)TV(WS_S_table_cpu_zstd)->num;
+#undef TV
+        if (add_rel(db, &sp, err) != WS_OK)
+            return WS_EINPUT;
+    }
+    size_t n = ws_cfg_instance_count(c, WS_SEC_TRANSACTION);
+    if (n > WS_MAX_TX_TYPES) {
+        ws_diag_set(err, NULL, 0, "too many transaction types (at most %d)", WS_MAX_TX_TYPES);
+        return WS_EINPUT;
+    }
+    for (size_t i = 0; i < n; i++) {
+#define XV(id) ws_cfg_instance_value(c, WS_SEC_TRANSACTION, i, id)
+        ws_txtype *t = &db->types[i];
+        memset(t, 0, sizeof *t);
+        snprintf(t->name, sizeof t->name, "%s", ws_cfg_instance_name(c, WS_SEC_TRANSACTION, i));
+        t->cpu = (ws_time)XV(WS_S_tx_cpu)->num;
+        t->wal_bytes = (uint64_t)XV(WS_S_tx_wal)->num;
+        t->weight = XV(WS_S_tx_weight)->num;
+        if (parse_touches(db, t, XV(WS_S_tx_reads)->str, false, "reads", err) != WS_OK ||
+            parse_touches(db, t, XV(WS_S_tx_writes)->str, true, "writes", err) != WS_OK)
+            return WS_EINPUT;
+#undef XV
+    }
+    db->n_types = (int)n;
+    return WS_OK;
+}
+
+/* ---- setup -------------------------------------------------------------- */
+
+int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag *err)
+{
+    memset(db, 0, sizeof *db);
+    db->sim = sim;
+    db->cfg = cfg;
+    db->log = ws_cfg_bool(cfg, WS_S_log_checkpoints) ? log : NULL;
+    db->pg_version = ws_config_pg_version(cfg);
+    snprintf(db->log_start, sizeof db->log_start, "%s", ws_cfg_str(cfg, WS_S_start_time));
+    const char *comp = ws_cfg_str(cfg, WS_S_wal_compression);
+    db->compression = !strcmp(comp, "off") ? 0 : !strcmp(comp, "lz4") ? 2 : !strcmp(comp, "zstd") ? 3 : 1;
+    db->full_page_writes = ws_cfg_bool(cfg, WS_S_full_page_writes);
+    db->sync_commit = strcmp(ws_cfg_str(cfg, WS_S_synchronous_commit), "off") != 0;
+    uint64_t seed = (uint64_t)ws_cfg_int(cfg, WS_S_seed);
+
+    ws_device_init(&db->dev, cfg);
+    if (ws_pc_init(&db->pc, sim, &db->dev, cfg) != 0 || ws_wal_init(&db->wal, sim, &db->dev, cfg) != 0 ||
+        ws_bufpool_init(&db->bp, (uint32_t)(ws_cfg_num(cfg, WS_S_shared_buffers) / WS_PAGE)) != 0 ||
+        ws_rng_init(&db->rng_pages, seed, "db.pages") != 0 ||
+        ws_rng_init(&db->rng_cache, seed, "os.cache") != 0) {
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    int rc = strcmp(ws_cfg_str(cfg, WS_S_profile), "pgbench") == 0 ? pgbench_profile(db, err)
+                                                                   : custom_profile(db, err);
+    if (rc != WS_OK)
+        return rc;
+
+    /* Page cache hit ratio for pages that miss shared_buffers: the share
+     * of the database the rest of RAM can hold (double buffering). */
+    double db_bytes = 0;
+    for (int i = 0; i < db->n_rels; i++)
+        db_bytes += (double)db->rels[i].pages * WS_PAGE;
+    double cache = ws_cfg_num(cfg, WS_S_os_ram) - ws_cfg_num(cfg, WS_S_shared_buffers);
+    db->cache_hit = db_bytes <= 0 ? 1 : fmin(1, fmax(0, cache * 0.8) / db_bytes);
+
+    db->wal.on_segment = ws_ckpt_on_segment;
+    db->wal.seg_ctx = db;
+    ws_ckpt_init(db);
+    ws_bgwriter_init(db);
+    return WS_OK;
+}
+
+void ws_db_destroy(ws_db *db)
+{
+    ws_ckpt_destroy(db);
+    for (int i = 0; i < db->n_rels; i++) {
+        ws_pagestate_destroy(&db->rels[i].ps);
+        free(db->rels[i].files);
+    }
+    free(db->file_cycle);
+    free(db->cycle_files);
+    ws_bufpool_destroy(&db->bp);
+    ws_wal_destroy(&db->wal);
+    ws_pc_destroy(&db->pc);
+    ws_rng_destroy(&db->rng_pages);
+    ws_rng_destroy(&db->rng_cache);
+}
+
+/* ---- writing a buffer --------------------------------------------------- */
+
+/* The page cache file of page `page` of relation r (one per 1 GB segment,
+ * md.c), created on first use. */
+static uint32_t file_of(ws_db *db, ws_rel *r, uint64_t page)
+{
+    uint32_t seg = (uint32_t)(page / WS_SEG_PAGES);
+    if (seg >= r->n_files) {
+        uint32_t n = seg + 1;
+        r->files = realloc(r->files, n * sizeof *r->files);
+        if (!r->files)
+            abort();
+        for (uint32_t i = r->n_files; i < n; i++)
+            r->files[i] = ws_pc_file_new(&db->pc);
+        r->n_files = n;
+    }
+    return r->files[seg];
+}
+
+/* Every written file gets an fsync at the next checkpoint's sync phase
+ * (md.c register_dirty_segment). */
+static void mark_for_sync(ws_db *db, uint32_t file)
+{
+    if (file >= db->cap_file_cycle) {
+        uint32_t cap = db->cap_file_cycle ? db->cap_file_cycle : 64;
+        while (cap <= file)
+            cap *= 2;
+        db->file_cycle = realloc(db->file_cycle, cap * sizeof *db->file_cycle);
+        if (!db->file_cycle)
+            abort();
+        for (uint32_t i = db->cap_file_cycle; i < cap; i++)
+            db->file_cycle[i] = UINT64_MAX;
+        db->cap_file_cycle = cap;
+    }
+    if (db->file_cycle[file] == db->ck.cycle)
+        return;
+    db->file_cycle[file] = db->ck.cycle;
+    if (db->n_cycle_files == db->cap_cycle_files) {
+        db->cap_cycle_files = db->cap_cycle_files ? 2 * db->cap_cycle_files : 64;
+        db->cycle_files = realloc(db->cycle_files, db->cap_cycle_files * sizeof *db->cycle_files);
+        if (!db->cycle_files)
+            abort();
+    }
+    db->cycle_files[db->n_cycle_files++] = file;
+}
+
+ws_time ws_db_write_buffer(ws_db *db, uint32_t b, uint32_t *file_out)
+{
+    ws_buf *x = &db->bp.bufs[b];
+    assert(x->flags & WS_BUF_DIRTY);
+    ws_rel *r = &db->rels[x->rel];
+    /* WAL before data: a permanent page's WAL must be flushed first
+     * (FlushBuffer -> XLogFlush).  The flush is started here; only
+     * backends wait for it (see ws_db_execute). */
+    if ((x->flags & WS_BUF_PERMANENT) && x->lsn > db->wal.flushed)
+        ws_wal_kick(&db->wal);
+    uint32_t file = file_of(db, r, x->page & ((UINT64_C(1) << 40) - 1));
+    mark_for_sync(db, file);
+    ws_bufpool_clean(&db->bp, b);
+    if (file_out)
+        *file_out = file;
+    return ws_pc_write(&db->pc, file, WS_PAGE);
+}
+
+/* ---- a transaction ------------------------------------------------------ */
+
+/* One page access: returns the buffer, adds waits to *wait. */
+static uint32_t access_page(ws_db *db, int rel, uint64_t page, bool extend, ws_time *wait)
+{
+    ws_rel *r = &db->rels[rel];
+    uint64_t id = page_id(rel, page);
+    int64_t hit = extend ? -1 : ws_bufpool_lookup(&db->bp, id);
+    if (hit >= 0) {
+        ws_bufpool_hit(&db->bp, (uint32_t)hit);
+        return (uint32_t)hit;
+    }
+    uint32_t v = ws_bufpool_victim(&db->bp);
+    db->st.buffers_alloc++;
+    ws_buf *x = &db->bp.bufs[v];
+    if (x->page != WS_BUF_NONE && (x->flags & WS_BUF_DIRTY)) {
+        /* A dirty victim: the backend writes it (buffers_backend), after
+         * flushing WAL up to its LSN if needed. */
+        if ((x->flags & WS_BUF_PERMANENT) && x->lsn > db->wal.flushed)
+            *wait += db->dev.flush_latency + db->dev.write_latency;
+        *wait += ws_db_write_buffer(db, v, NULL);
+        db->st.buffers_backend++;
+    }
+    if (extend) {
+        /* Relation extension writes a new zero page (mdextend): a backend
+         * write that PostgreSQL also counts in buffers_backend. */
+        db->st.buffers_backend++;
+        uint32_t file = file_of(db, r, page);
+        mark_for_sync(db, file);
+        *wait += ws_pc_write(&db->pc, file, WS_PAGE);
+    } else {
+        db->st.reads++;
+        if (ws_rng_uniform(&db->rng_cache) < db->cache_hit) {
+            *wait += PAGE_CACHE_HIT_COST;
+        } else {
+            db->st.read_misses_os++;
+            ws_time now = ws_sim_now(db->sim);
+            *wait += ws_device_read(&db->dev, now, WS_PAGE) - now;
+        }
+    }
+    ws_bufpool_load(&db->bp, v, id, (uint16_t)rel, r->logged);
+    return v;
+}
+
+ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn)
+{
+    assert(type >= 0 && type < db->n_types);
+    const ws_txtype *t = &db->types[type];
+    ws_time wait = 0;
+    uint32_t modified[64];
+    int n_mod = 0;
+    uint32_t fpi = 0;
+    uint64_t fpi_stored = 0, fpi_raw = 0;
+    bool logged = false;
+
+    for (int k = 0; k < t->n_touch; k++) {
+        const ws_touch *tc = &t->touch[k];
+        ws_rel *r = &db->rels[tc->rel];
+        /* count 2.25 = 2 pages, and a third with probability 0.25 */
+        int n = (int)tc->count;
+        double frac = tc->count - n;
+        if (frac > 0 && ws_rng_uniform(&db->rng_pages) < frac)
+            n++;
+        for (int i = 0; i < n; i++) {
+            bool extend = false;
+            uint64_t page;
+            if (r->access.kind == WS_ACCESS_APPEND && tc->modify) {
+                uint64_t before = r->access.pages;
+                page = ws_access_next(&r->access, &db->rng_pages);
+                extend = r->access.pages != before;
+                r->pages = r->access.pages;
+                if (ws_pagestate_grow(&r->ps, r->pages) != 0)
+                    abort();
+            } else {
+                if (r->access.pages == 0)
+                    continue; /* reading an empty appended table */
+                page = r->access.kind == WS_ACCESS_APPEND
+                           ? ws_rng_below(&db->rng_pages, r->access.pages)
+                           : ws_access_next(&r->access, &db->rng_pages);
+            }
+            uint32_t b = access_page(db, tc->rel, page, extend, &wait);
+            if (!tc->modify)
+                continue;
+            if (r->logged) {
+                logged = true;
+                /* First change since the redo pointer: a full-page image. */
+                if (ws_pagestate_touch(&r->ps, page) && db->full_page_writes) {
+                    fpi++;
+                    fpi_stored += r->fpi_stored + FPI_RECORD_OVERHEAD;
+                    fpi_raw += r->fpi_raw;
+                    wait += r->fpi_cpu; /* compression CPU, on the inserting backend */
+                }
+            }
+            if (n_mod < 64)
+                modified[n_mod++] = b;
+            ws_bufpool_dirty(&db->bp, b, 0);
+        }
+    }
+    uint64_t lsn = 0;
+    if (logged) {
+        lsn = ws_wal_insert(&db->wal, t->wal_bytes + fpi_stored, fpi, fpi_stored, fpi_raw);
+        for (int i = 0; i < n_mod; i++)
+            if (db->bp.bufs[modified[i]].flags & WS_BUF_PERMANENT)
+                ws_bufpool_dirty(&db->bp, modified[i], lsn);
+    }
+    *commit_lsn = lsn;
+    return wait;
+}
+
+/* ---- log line prefix ---------------------------------------------------- */
+
+/* Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)((int64_t)yoe + era * 400 + (*m <= 2));
+}
+
+void ws_db_log_prefix(const ws_db *db, ws_time t, int pid, char *buf, size_t len)
+{
+    int Y = 2026, M = 1, D = 1, h = 0, mi = 0, s = 0;
+    sscanf(db->log_start, "%d-%d-%d %d:%d:%d", &Y, &M, &D, &h, &mi, &s);
+    int64_t base = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + mi * 60 + s;
+    int64_t secs = base + t / WS_SEC;
+    int ms = (int)(t % WS_SEC / WS_MSEC);
+    int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    int64_t rem = secs - days * 86400;
+    civil_from_days(days, &Y, &M, &D);
+    char stamp[64], stamp_ms[64];
+    snprintf(stamp, sizeof stamp, "%04d-%02d-%02d %02d:%02d:%02d UTC", Y, M, D, (int)(rem / 3600),
+             (int)(rem % 3600 / 60), (int)(rem % 60));
+    snprintf(stamp_ms, sizeof stamp_ms, "%04d-%02d-%02d %02d:%02d:%02d.%03d UTC", Y, M, D,
+             (int)(rem / 3600), (int)(rem % 3600 / 60), (int)(rem % 60), ms);
+    const char *fmt = ws_cfg_str(db->cfg, WS_S_log_line_prefix);
+    size_t n = 0;
+    for (const char *p = fmt; *p && n + 1 < len; p++) {
+        if (*p != '%' || !p[1]) {
+            buf[n++] = *p;
+            continue;
+        }
+        char tmp[64] = "";
+        switch (*++p) {
+        case 'm': snprintf(tmp, sizeof tmp, "%s", stamp_ms); break;
+        case 't': snprintf(tmp, sizeof tmp, "%s", stamp); break;
+        case 'p': snprintf(tmp, sizeof tmp, "%d", pid); break;
+        case 'b': snprintf(tmp, sizeof tmp, "checkpointer"); break;
+        case '%': snprintf(tmp, sizeof tmp, "%%"); break;
+        default: break; /* user, database, ...: empty for a background process */
+        }
+        for (const char *q = tmp; *q && n + 1 < len; q++)
+            buf[n++] = *q;
+    }
+    buf[n] = '\0';
+}

@@ -1,0 +1,186 @@
+/*
+ * wal.c - WAL insertion, group commit, WAL writer, segment lifecycle
+ * (see wal.h).
+ */
+#include "walsim/wal.h"
+
+#include <assert.h>
+#include <stdlib.h>
+
+#include "walsim/pgrules.h"
+
+#define XLOG_BLCKSZ 8192
+
+static void on_flush_done(ws_sim *sim, void *ctx, uint64_t target);
+static void on_writer(ws_sim *sim, void *ctx, uint64_t arg);
+
+int ws_wal_init(ws_wal *w, ws_sim *sim, ws_device *dev, const ws_config *cfg)
+{
+    *w = (ws_wal){.sim = sim, .dev = dev};
+    w->seg = ws_cfg_int(cfg, WS_S_wal_segment_size);
+    w->commit_delay = ws_cfg_int(cfg, WS_S_commit_delay) * WS_USEC;
+    w->commit_siblings = (int)ws_cfg_int(cfg, WS_S_commit_siblings);
+    w->fsync = ws_cfg_bool(cfg, WS_S_fsync);
+    w->writer_delay = ws_cfg_int(cfg, WS_S_wal_writer_delay);
+    w->q_cap = 1024;
+    w->q = malloc(w->q_cap * sizeof *w->q);
+    if (!w->q)
+        return -1;
+    /* The run starts right after a checkpoint: pg_wal holds min_wal_size
+     * worth of segments from the current one. */
+    w->oldest_seg = 0;
+    w->horizon_seg = ws_pg_segs(ws_cfg_int(cfg, WS_S_min_wal_size), w->seg) - 1;
+    w->pg_wal_peak = ws_wal_pg_wal_bytes(w);
+    ws_sim_after(sim, w->writer_delay, on_writer, w, 0);
+    return 0;
+}
+
+void ws_wal_destroy(ws_wal *w)
+{
+    free(w->q);
+    w->q = NULL;
+}
+
+uint64_t ws_wal_pg_wal_bytes(const ws_wal *w)
+{
+    int64_t cur = (int64_t)(w->insert / (uint64_t)w->seg);
+    int64_t last = cur > w->horizon_seg ? cur : w->horizon_seg;
+    return (uint64_t)(last - w->oldest_seg + 1) * (uint64_t)w->seg;
+}
+
+uint64_t ws_wal_insert(ws_wal *w, uint64_t bytes, uint32_t fpi, uint64_t fpi_bytes,
+                       uint64_t fpi_raw)
+{
+    int64_t before = (int64_t)(w->insert / (uint64_t)w->seg);
+    w->insert += bytes;
+    w->st.records++;
+    w->st.bytes += bytes;
+    w->st.fpi += fpi;
+    w->st.fpi_bytes += fpi_bytes;
+    w->st.fpi_raw_bytes += fpi_raw;
+    int64_t after = (int64_t)(w->insert / (uint64_t)w->seg);
+    if (after != before) {
+        uint64_t size = ws_wal_pg_wal_bytes(w);
+        if (size > w->pg_wal_peak)
+            w->pg_wal_peak = size;
+        for (int64_t s = before; s < after; s++)
+            if (w->on_segment)
+                w->on_segment(w->seg_ctx, s);
+    }
+    return w->insert;
+}
+
+static void start_flush(ws_wal *w)
+{
+    assert(!w->flushing);
+    uint64_t target = w->insert;
+    if (target <= w->flushed)
+        return;
+    /* Whole WAL pages are written: a partly filled page is written again
+     * by the next flush. */
+    uint64_t from = w->flushed / XLOG_BLCKSZ * XLOG_BLCKSZ;
+    uint64_t to = (target + XLOG_BLCKSZ - 1) / XLOG_BLCKSZ * XLOG_BLCKSZ;
+    ws_time now = ws_sim_now(w->sim);
+    ws_time start = now;
+    if (w->commit_delay > 0 && w->active - 1 >= w->commit_siblings)
+        start += w->commit_delay; /* the leader naps first (XLogFlush) */
+    ws_time done = ws_device_write(w->dev, start, to - from, WS_IO_WAL);
+    if (w->fsync)
+        done += w->dev->flush_latency;
+    w->flushing = true;
+    w->st.write++;
+    w->st.sync++;
+    w->st.sync_time += done - now;
+    ws_sim_at(w->sim, done, on_flush_done, w, target);
+}
+
+void ws_wal_kick(ws_wal *w)
+{
+    if (!w->flushing)
+        start_flush(w);
+}
+
+void ws_wal_flush(ws_wal *w, uint64_t lsn, ws_wal_done_fn fn, void *ctx, uint64_t arg)
+{
+    if (lsn <= w->flushed) {
+        fn(ctx, arg);
+        return;
+    }
+    if (w->q_len == w->q_cap) {
+        ws_wal_waiter *nq = malloc(2 * w->q_cap * sizeof *nq);
+        if (!nq)
+            abort();
+        for (uint32_t i = 0; i < w->q_len; i++)
+            nq[i] = w->q[(w->q_head + i) % w->q_cap];
+        free(w->q);
+        w->q = nq;
+        w->q_head = 0;
+        w->q_cap *= 2;
+    }
+    w->q[(w->q_head + w->q_len++) % w->q_cap] = (ws_wal_waiter){lsn, fn, ctx, arg};
+    if (!w->flushing)
+        start_flush(w);
+}
+
+static void on_flush_done(ws_sim *sim, void *ctx, uint64_t target)
+{
+    (void)sim;
+    ws_wal *w = ctx;
+    w->flushing = false;
+    if (target > w->flushed)
+        w->flushed = target;
+    /* Release every waiter the flush covered; LSNs are queued in order. */
+    while (w->q_len && w->q[w->q_head].lsn <= w->flushed) {
+        ws_wal_waiter x = w->q[w->q_head];
+        w->q_head = (w->q_head + 1) % w->q_cap;
+        w->q_len--;
+        x.fn(x.ctx, x.arg);
+    }
+    if (w->q_len && !w->flushing)
+        start_flush(w);
+}
+
+/* The WAL writer: flushes what asynchronous commits left, every
+ * wal_writer_delay (hibernation is not modelled: it only matters when idle). */
+static void on_writer(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    ws_wal *w = ctx;
+    if (!w->flushing && w->insert > w->flushed)
+        start_flush(w);
+    ws_sim_after(sim, w->writer_delay, on_writer, w, 0);
+}
+
+void ws_wal_checkpoint_done(ws_wal *w, uint64_t redo, double estimate, double cct,
+                            int64_t min_wal_size, int64_t max_wal_size, int64_t keep_size,
+                            int *added, int *removed, int *recycled)
+{
+    int64_t cur = (int64_t)(w->insert / (uint64_t)w->seg);
+    /* KeepLogSeg: wal_keep_size holds segments back from the redo segment. */
+    int64_t cutoff = (int64_t)(redo / (uint64_t)w->seg) - 1 - ws_pg_segs(keep_size, w->seg);
+    int64_t old = cutoff - w->oldest_seg + 1;
+    if (old < 0)
+        old = 0;
+    int64_t horizon = ws_pg_recycle_horizon((int64_t)redo, estimate, cct, min_wal_size,
+                                            max_wal_size, w->seg);
+    int64_t future = w->horizon_seg > cur ? w->horizon_seg : cur;
+    int64_t slots = horizon - future;
+    if (slots < 0)
+        slots = 0;
+    int64_t rec = old < slots ? old : slots;
+    *recycled = (int)rec;
+    *removed = (int)(old - rec);
+    w->horizon_seg = future + rec;
+    if (old > 0)
+        w->oldest_seg = cutoff + 1;
+    /* PreallocXlogFiles: one more segment if the insert position is at
+     * least 75 % into the current one and the next does not exist. */
+    *added = 0;
+    if (w->insert % (uint64_t)w->seg >= (uint64_t)w->seg * 3 / 4 && w->horizon_seg <= cur) {
+        w->horizon_seg = cur + 1;
+        *added = 1;
+    }
+    w->st.segments_added += (uint64_t)*added;
+    w->st.segments_removed += (uint64_t)*removed;
+    w->st.segments_recycled += (uint64_t)*recycled;
+}
