@@ -1,0 +1,174 @@
+/*
+ * test_model.c - the database model on small scenarios, against values
+ * computed by hand from shared/reference/pg-mechanics.md:
+ *
+ *  - full-page images of uniform updates follow P(1 - e^(-N/P)) per cycle;
+ *  - WAL per transaction falls as checkpoints get further apart;
+ *  - a timed, paced checkpoint's write phase ends near cct x timeout;
+ *  - with a small max_wal_size checkpoints are requested by WAL, not timed;
+ *  - UNLOGGED tables make no WAL;
+ *  - the bgwriter writes at most bgwriter_lru_maxpages per round.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "walsim/run.h"
+#include "walsim/scenario.h"
+
+/* Runs variant `variant` of `text`, with extra --set overrides. */
+static ws_run_stats run(const char *text, const char *variant)
+{
+    ws_scenario *s;
+    ws_diag err;
+    if (ws_scenario_load_string(text, strlen(text), "m.conf", &s, &err) != WS_OK) {
+        print_error("%s\n", err.msg);
+        fail();
+    }
+    int v = ws_scenario_variant_index(s, variant);
+    assert_true(v >= 0);
+    ws_config *c;
+    assert_int_equal(ws_config_resolve(s, (size_t)v, &c, &err), WS_OK);
+    ws_run_stats st;
+    if (ws_run(c, NULL, NULL, NULL, &st, &err) != WS_OK) {
+        print_error("%s\n", err.msg);
+        fail();
+    }
+    ws_config_free(c);
+    ws_scenario_free(s);
+    return st;
+}
+
+/* Open loop 500 tx/s, each changing one uniformly chosen page of 10,000;
+ * checkpoints every 60 s (timed): N = 30,000 changes per cycle, so
+ * 10,000 (1 - e^-3) = 9,502 images per cycle, 0.3167 per transaction. */
+static const char uniform[] =
+    "[scenario]\nduration = 10min\nseed = 3\npg_version = 15\n"
+    "[workload]\nrate = 500/s\n"
+    "[table t]\nsize = 80000kB\nfillfactor = 100\n"
+    "[transaction u]\nwrites = 't:1'\nwal_bytes = 100B\ncpu = 100us\n"
+    "[postgres]\nshared_buffers = 128MB\ncheckpoint_timeout = 60s\nmax_wal_size = 100GB\n"
+    "[os]\nram = 16GB\n"
+    "[variant a]\n"
+    "[variant apart]\ncheckpoint_timeout = 5min\n";
+
+static void test_fpi_follows_first_touch_formula(void **state)
+{
+    (void)state;
+    ws_run_stats st = run(uniform, "a");
+    double expected = 10000 * (1 - exp(-3.0)) / 30000;
+    double per_tx = (double)st.wal_fpi / (double)(st.transactions ? st.transactions : 1);
+    print_message("FPI per tx %.4f, expected %.4f; checkpoints timed %llu\n", per_tx, expected,
+                  (unsigned long long)st.ckpt_timed);
+    assert_true(fabs(per_tx - expected) / expected < 0.03);
+    assert_int_equal(st.ckpt_timed, 10); /* at 1, 2, ... 10 min: the run includes its last instant */
+    assert_int_equal(st.ckpt_req, 0);
+    /* each image is 8192 bytes (fillfactor 100: no hole) plus headers */
+    assert_true(st.wal_fpi_raw_bytes == st.wal_fpi * 8192);
+}
+
+static void test_wal_per_tx_falls_with_longer_intervals(void **state)
+{
+    (void)state;
+    ws_run_stats close = run(uniform, "a"), apart = run(uniform, "apart");
+    /* 5 min: N = 150,000 per cycle -> 10,000 (1 - e^-15) / 150,000 = 0.0667 images/tx */
+    print_message("WAL/tx %0.f (60 s) vs %.0f (5 min)\n", close.wal_bytes_per_tx,
+                  apart.wal_bytes_per_tx);
+    assert_true(apart.wal_bytes_per_tx < 0.5 * close.wal_bytes_per_tx);
+    assert_true(apart.fpi_share < close.fpi_share);
+}
+
+/* A timed checkpoint with cct 0.5 and T = 120 s spreads its writes over
+ * about 60 s, when the WAL fraction stays small. */
+static void test_write_phase_ends_near_cct(void **state)
+{
+    (void)state;
+    ws_run_stats st = run("[scenario]\nduration = 9min\npg_version = 15\n"
+                          "[workload]\nrate = 300/s\n"
+                          "[table t]\nsize = 400MB\n"
+                          "[transaction u]\nwrites = 't:2'\nwal_bytes = 100B\ncpu = 100us\n"
+                          "[postgres]\nshared_buffers = 1GB\ncheckpoint_timeout = 120s\n"
+                          "checkpoint_completion_target = 0.5\nmax_wal_size = 100GB\n"
+                          "[os]\nram = 16GB\n",
+                          "base");
+    print_message("checkpoints %llu, write phase mean %.2f s, buffers mean %.0f\n",
+                  (unsigned long long)st.ckpt_done, st.ckpt_write_s_mean, st.ckpt_buffers_mean);
+    assert_true(st.ckpt_done >= 3);
+    assert_true(st.ckpt_buffers_mean > 1000);
+    assert_true(fabs(st.ckpt_write_s_mean - 60) < 60 * 0.05);
+}
+
+/* max_wal_size 64MB = 4 segments: CheckPointSegments = max(1, 4/1.9) = 2. */
+static void test_small_max_wal_size_requests(void **state)
+{
+    (void)state;
+    ws_run_stats st = run("[scenario]\nduration = 2min\npg_version = 15\n"
+                          "[workload]\nprofile = pgbench\nscale = 5\nclients = 4\n"
+                          "[postgres]\nshared_buffers = 256MB\nmax_wal_size = 64MB\n"
+                          "checkpoint_timeout = 1h\n",
+                          "base");
+    print_message("timed %llu, requested %llu, warnings %llu\n", (unsigned long long)st.ckpt_timed,
+                  (unsigned long long)st.ckpt_req, (unsigned long long)st.ckpt_warnings);
+    assert_int_equal(st.ckpt_timed, 0);
+    assert_true(st.ckpt_req >= 5);
+    assert_true(st.ckpt_warnings > 0); /* closer than checkpoint_warning = 30 s */
+}
+
+static const char unlogged[] =
+    "[scenario]\nduration = 1min\npg_version = 15\n"
+    "[workload]\nrate = 1000/s\n"
+    "[table s]\nsize = 100MB\nlogged = off\n"
+    "[transaction ins]\nwrites = 's:3'\nwal_bytes = 300B\ncpu = 100us\n"
+    "[variant unlogged]\n"
+    "[variant logged]\ntable.s.logged = on\n";
+
+static void test_unlogged_makes_no_wal(void **state)
+{
+    (void)state;
+    ws_run_stats u = run(unlogged, "unlogged"), l = run(unlogged, "logged");
+    assert_true(u.transactions > 50000);
+    assert_int_equal(u.wal_bytes, 0);
+    assert_int_equal(u.wal_fpi, 0);
+    assert_true(l.wal_bytes > l.transactions * 300);
+    /* no WAL: commits do not wait for a flush */
+    assert_true(u.lat.p50_s < l.lat.p50_s);
+}
+
+/* Many dirty evictions; the bgwriter may write at most 5 buffers a round
+ * of 200 ms: 25 per second. */
+static void test_bgwriter_cap(void **state)
+{
+    (void)state;
+    ws_run_stats st = run("[scenario]\nduration = 1min\npg_version = 15\n"
+                          "[workload]\nrate = 2000/s\n"
+                          "[table t]\nsize = 2GB\n"
+                          "[transaction u]\nwrites = 't:1'\nwal_bytes = 100B\ncpu = 100us\n"
+                          "[postgres]\nshared_buffers = 32MB\nbgwriter_lru_maxpages = 5\n"
+                          "checkpoint_timeout = 1h\nmax_wal_size = 100GB\n"
+                          "[os]\nram = 16GB\n",
+                          "base");
+    print_message("buffers_clean %llu, maxwritten_clean %llu, backend %llu\n",
+                  (unsigned long long)st.buffers_clean, (unsigned long long)st.maxwritten_clean,
+                  (unsigned long long)st.buffers_backend);
+    assert_true(st.buffers_clean <= 5 * 300); /* 300 rounds in 60 s */
+    assert_true(st.maxwritten_clean > 250);   /* it hit the cap almost every round */
+    assert_true(st.buffers_backend > 10000);  /* the rest fell to the backends */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fpi_follows_first_touch_formula),
+        cmocka_unit_test(test_wal_per_tx_falls_with_longer_intervals),
+        cmocka_unit_test(test_write_phase_ends_near_cct),
+        cmocka_unit_test(test_small_max_wal_size_requests),
+        cmocka_unit_test(test_unlogged_makes_no_wal),
+        cmocka_unit_test(test_bgwriter_cap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
