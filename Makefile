@@ -52,6 +52,7 @@ asan: deps
 
 bench: build
 	./$(BUILD)/bench_engine
+	./$(BUILD)/bench_model
 
 # libFuzzer build of the scenario parser (needs clang); runs for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60

@@ -56,6 +56,19 @@ typedef struct ws_bufpool {
     unsigned map_shift;   /* 64 - log2(map size): Fibonacci hashing takes the top bits */
 } ws_bufpool;
 
+/* Home slot of `page` in the map (Fibonacci hashing: page numbers of a
+ * relation are consecutive, the multiplication spreads them). */
+static inline uint64_t ws_bufpool_slot(const ws_bufpool *bp, uint64_t page)
+{
+    return (page * UINT64_C(0x9E3779B97F4A7C15)) >> bp->map_shift;
+}
+
+/* Starts loading the cache lines a lookup of `page` will touch. */
+static inline void ws_bufpool_prefetch(const ws_bufpool *bp, uint64_t page)
+{
+    __builtin_prefetch(&bp->map[ws_bufpool_slot(bp, page)]);
+}
+
 /* Returns 0, or -1 when out of memory. */
 int ws_bufpool_init(ws_bufpool *bp, uint32_t nbuffers);
 void ws_bufpool_destroy(ws_bufpool *bp);

@@ -6,11 +6,9 @@
 #include <assert.h>
 #include <stdlib.h>
 
-/* Fibonacci hashing: page numbers of a relation are consecutive, and the
- * multiplication spreads them over the table. */
 static inline uint64_t slot_of(const ws_bufpool *bp, uint64_t page)
 {
-    return (page * UINT64_C(0x9E3779B97F4A7C15)) >> bp->map_shift;
+    return ws_bufpool_slot(bp, page);
 }
 
 int ws_bufpool_init(ws_bufpool *bp, uint32_t nbuffers)

@@ -342,16 +342,12 @@ ws_time ws_db_write_buffer(ws_db *db, uint32_t b, uint32_t *file_out)
 
 /* ---- a transaction ------------------------------------------------------ */
 
-/* One page access: returns the buffer, adds waits to *wait. */
-static uint32_t access_page(ws_db *db, int rel, uint64_t page, bool extend, ws_time *wait)
+/* A miss: take a clock-sweep victim (writing it first if dirty), then
+ * read the page, or create it when the relation is extended.  Adds the
+ * time this takes to *wait; returns the buffer. */
+static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_time *wait)
 {
     ws_rel *r = &db->rels[rel];
-    uint64_t id = page_id(rel, page);
-    int64_t hit = extend ? -1 : ws_bufpool_lookup(&db->bp, id);
-    if (hit >= 0) {
-        ws_bufpool_hit(&db->bp, (uint32_t)hit);
-        return (uint32_t)hit;
-    }
     uint32_t v = ws_bufpool_victim(&db->bp);
     db->st.buffers_alloc++;
     ws_buf *x = &db->bp.bufs[v];
@@ -380,21 +376,27 @@ static uint32_t access_page(ws_db *db, int rel, uint64_t page, bool extend, ws_t
             *wait += ws_device_read(&db->dev, now, WS_PAGE) - now;
         }
     }
-    ws_bufpool_load(&db->bp, v, id, (uint16_t)rel, r->logged);
+    ws_bufpool_load(&db->bp, v, page_id(rel, page), (uint16_t)rel, r->logged);
     return v;
 }
+
+#define MAX_ACCESSES 256
+
+typedef struct access {
+    uint64_t page;
+    int64_t buf;       /* looked-up buffer, -1 for a miss */
+    uint16_t rel;
+    bool modify, extend;
+} access;
 
 ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn)
 {
     assert(type >= 0 && type < db->n_types);
     const ws_txtype *t = &db->types[type];
-    ws_time wait = 0;
-    uint32_t modified[64];
-    int n_mod = 0;
-    uint32_t fpi = 0;
-    uint64_t fpi_stored = 0, fpi_raw = 0;
-    bool logged = false;
+    access acc[MAX_ACCESSES];
+    int n_acc = 0;
 
+    /* 1. Which pages (the random draws, in a fixed order). */
     for (int k = 0; k < t->n_touch; k++) {
         const ws_touch *tc = &t->touch[k];
         ws_rel *r = &db->rels[tc->rel];
@@ -403,40 +405,79 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn)
         double frac = tc->count - n;
         if (frac > 0 && ws_rng_uniform(&db->rng_pages) < frac)
             n++;
-        for (int i = 0; i < n; i++) {
-            bool extend = false;
-            uint64_t page;
+        for (int i = 0; i < n && n_acc < MAX_ACCESSES; i++) {
+            access *a = &acc[n_acc];
+            a->rel = tc->rel;
+            a->modify = tc->modify;
+            a->extend = false;
             if (r->access.kind == WS_ACCESS_APPEND && tc->modify) {
                 uint64_t before = r->access.pages;
-                page = ws_access_next(&r->access, &db->rng_pages);
-                extend = r->access.pages != before;
+                a->page = ws_access_next(&r->access, &db->rng_pages);
+                a->extend = r->access.pages != before;
                 r->pages = r->access.pages;
                 if (ws_pagestate_grow(&r->ps, r->pages) != 0)
                     abort();
             } else {
                 if (r->access.pages == 0)
                     continue; /* reading an empty appended table */
-                page = r->access.kind == WS_ACCESS_APPEND
-                           ? ws_rng_below(&db->rng_pages, r->access.pages)
-                           : ws_access_next(&r->access, &db->rng_pages);
+                a->page = r->access.kind == WS_ACCESS_APPEND
+                              ? ws_rng_below(&db->rng_pages, r->access.pages)
+                              : ws_access_next(&r->access, &db->rng_pages);
             }
-            uint32_t b = access_page(db, tc->rel, page, extend, &wait);
-            if (!tc->modify)
-                continue;
-            if (r->logged) {
-                logged = true;
-                /* First change since the redo pointer: a full-page image. */
-                if (ws_pagestate_touch(&r->ps, page) && db->full_page_writes) {
-                    fpi++;
-                    fpi_stored += r->fpi_stored + FPI_RECORD_OVERHEAD;
-                    fpi_raw += r->fpi_raw;
-                    wait += r->fpi_cpu; /* compression CPU, on the inserting backend */
-                }
-            }
-            if (n_mod < 64)
-                modified[n_mod++] = b;
-            ws_bufpool_dirty(&db->bp, b, 0);
+            n_acc++;
         }
+    }
+    /* 2. Look them all up, with the cache misses of a large buffer pool
+     * overlapped: map slots first, then the descriptors found. */
+    for (int i = 0; i < n_acc; i++)
+        ws_bufpool_prefetch(&db->bp, page_id(acc[i].rel, acc[i].page));
+    for (int i = 0; i < n_acc; i++) {
+        acc[i].buf = acc[i].extend ? -1 : ws_bufpool_lookup(&db->bp, page_id(acc[i].rel, acc[i].page));
+        if (acc[i].buf >= 0)
+            __builtin_prefetch(&db->bp.bufs[acc[i].buf]);
+        if (acc[i].modify)
+            __builtin_prefetch(&db->rels[acc[i].rel].ps.epoch[acc[i].page]);
+    }
+
+    /* 3. Use them: hits, misses, images. */
+    ws_time wait = 0;
+    uint32_t modified[MAX_ACCESSES];
+    int n_mod = 0;
+    uint32_t fpi = 0;
+    uint64_t fpi_stored = 0, fpi_raw = 0;
+    bool logged = false;
+    for (int i = 0; i < n_acc; i++) {
+        access *a = &acc[i];
+        ws_rel *r = &db->rels[a->rel];
+        uint64_t id = page_id(a->rel, a->page);
+        uint32_t b;
+        /* An eviction by an earlier access may have reused the buffer. */
+        if (a->buf >= 0 && db->bp.bufs[a->buf].page == id) {
+            b = (uint32_t)a->buf;
+            ws_bufpool_hit(&db->bp, b);
+        } else {
+            int64_t again = a->extend ? -1 : ws_bufpool_lookup(&db->bp, id);
+            if (again >= 0) {
+                b = (uint32_t)again;
+                ws_bufpool_hit(&db->bp, b);
+            } else {
+                b = load_page(db, a->rel, a->page, a->extend, &wait);
+            }
+        }
+        if (!a->modify)
+            continue;
+        if (r->logged) {
+            logged = true;
+            /* First change since the redo pointer: a full-page image. */
+            if (ws_pagestate_touch(&r->ps, a->page) && db->full_page_writes) {
+                fpi++;
+                fpi_stored += r->fpi_stored + FPI_RECORD_OVERHEAD;
+                fpi_raw += r->fpi_raw;
+                wait += r->fpi_cpu; /* compression CPU, on the inserting backend */
+            }
+        }
+        modified[n_mod++] = b;
+        ws_bufpool_dirty(&db->bp, b, 0);
     }
     uint64_t lsn = 0;
     if (logged) {
