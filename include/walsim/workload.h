@@ -15,9 +15,9 @@
  * they depend on the seed only, so every variant sees the same arrivals
  * (common random numbers).
  *
- * This is the spine's workload: the database model (buffers, WAL,
- * checkpoints) hangs its per-transaction work on ws_workload's completion
- * hook in later modules.
+ * With the database model, ws_workload_set_types replaces the types by
+ * the model's and ws_workload_set_exec hands each transaction to it when
+ * its CPU time is over; the model ends it with ws_workload_complete.
  */
 #ifndef WALSIM_WORKLOAD_H
 #define WALSIM_WORKLOAD_H

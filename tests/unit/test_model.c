@@ -10,6 +10,8 @@
  *  - the bgwriter writes at most bgwriter_lru_maxpages per round.
  */
 #include <math.h>
+#include <regex.h>
+#include <stdlib.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -160,6 +162,84 @@ static void test_bgwriter_cap(void **state)
     assert_true(st.buffers_backend > 10000);  /* the rest fell to the backends */
 }
 
+/* pg-mechanics.md 4.3: the completion line of 13-15; 16-17 append
+ * "; lsn=%X/%X, redo lsn=%X/%X". */
+#define COMPLETE_13_15                                                                          \
+    "checkpoint complete: wrote [0-9]+ buffers \\([0-9.]+%\\); [0-9]+ WAL file\\(s\\) added, "        \
+    "[0-9]+ removed, [0-9]+ recycled; write=[0-9]+\\.[0-9]{3} s, sync=[0-9]+\\.[0-9]{3} s, "           \
+    "total=[0-9]+\\.[0-9]{3} s; sync files=[0-9]+, longest=[0-9]+\\.[0-9]{3} s, "                     \
+    "average=[0-9]+\\.[0-9]{3} s; distance=[0-9]+ kB, estimate=[0-9]+ kB"
+#define PREFIX "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3} UTC \\[[0-9]+\\] checkpointer LOG:  "
+
+static int count_matches(const char *text, const char *pattern)
+{
+    regex_t re;
+    assert_int_equal(regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB | REG_NEWLINE), 0);
+    int n = 0;
+    for (const char *p = text; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char line[1024];
+        snprintf(line, sizeof line, "%.*s", (int)len, p);
+        n += regexec(&re, line, 0, NULL, 0) == 0;
+        p = nl ? nl + 1 : NULL;
+    }
+    regfree(&re);
+    return n;
+}
+
+static char *run_log(int pg_version, ws_run_stats *st)
+{
+    char text[512];
+    snprintf(text, sizeof text,
+             "[scenario]\nduration = 2min\npg_version = %d\n"
+             "[workload]\nprofile = pgbench\nscale = 5\nclients = 4\n"
+             "[postgres]\nshared_buffers = 256MB\nmax_wal_size = 128MB\ncheckpoint_timeout = 30s\n"
+             "log_line_prefix = '%%m [%%p] %%b '\nlog_checkpoints = on\n",
+             pg_version);
+    ws_scenario *s;
+    ws_diag err;
+    assert_int_equal(ws_scenario_load_string(text, strlen(text), "l.conf", &s, &err), WS_OK);
+    ws_config *c;
+    assert_int_equal(ws_config_resolve(s, 0, &c, &err), WS_OK);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *log = open_memstream(&buf, &len);
+    assert_int_equal(ws_run(c, NULL, NULL, log, st, &err), WS_OK);
+    fclose(log);
+    ws_config_free(c);
+    ws_scenario_free(s);
+    return buf;
+}
+
+static void test_checkpoint_log_format(void **state)
+{
+    (void)state;
+    /* A line of the real PostgreSQL 15 server in shared/validation/pg15-pgbench/A. */
+    const char *real = "2026-11-24 18:31:27.237 UTC [9031] checkpointer LOG:  checkpoint complete: "
+                       "wrote 8 buffers (0.0%); 0 WAL file(s) added, 0 removed, 0 recycled; "
+                       "write=0.004 s, sync=0.004 s, total=0.015 s; sync files=8, longest=0.002 s, "
+                       "average=0.001 s; distance=16 kB, estimate=16 kB";
+    assert_int_equal(count_matches(real, PREFIX COMPLETE_13_15 "$"), 1);
+
+    ws_run_stats st;
+    char *log15 = run_log(15, &st);
+    int complete = count_matches(log15, PREFIX COMPLETE_13_15 "$");
+    int starting = count_matches(log15, PREFIX "checkpoint starting:( immediate)?( force)?( wal)?( time)?$");
+    print_message("PostgreSQL 15: %d complete, %d starting lines\n", complete, starting);
+    assert_int_equal((uint64_t)complete, st.ckpt_done);
+    assert_int_equal((uint64_t)starting, st.ckpt_timed + st.ckpt_req);
+    assert_true(complete >= 3);
+    free(log15);
+
+    char *log16 = run_log(16, &st);
+    assert_int_equal((uint64_t)count_matches(log16, PREFIX COMPLETE_13_15
+                                             "; lsn=[0-9A-F]+/[0-9A-F]+, redo lsn=[0-9A-F]+/[0-9A-F]+$"),
+                     st.ckpt_done);
+    assert_int_equal(count_matches(log16, PREFIX COMPLETE_13_15 "$"), 0);
+    free(log16);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_small_max_wal_size_requests),
         cmocka_unit_test(test_unlogged_makes_no_wal),
         cmocka_unit_test(test_bgwriter_cap),
+        cmocka_unit_test(test_checkpoint_log_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
