@@ -75,7 +75,7 @@ typedef struct ws_txtype {
 
 /* pg_stat_bgwriter (13-16) / pg_stat_checkpointer (17) counters. */
 typedef struct ws_db_stats {
-    uint64_t checkpoints_timed, checkpoints_req, checkpoint_warnings;
+    uint64_t checkpoints_timed, checkpoints_req, checkpoint_warnings, checkpoints_skipped;
     double checkpoint_write_time_ms, checkpoint_sync_time_ms;
     uint64_t buffers_checkpoint, buffers_clean, maxwritten_clean, buffers_backend;
     uint64_t buffers_alloc, reads, read_misses_os;
@@ -105,6 +105,7 @@ typedef struct ws_checkpointer {
     uint32_t n_sync, sync_next;
     ws_time sync_longest, sync_total, sync_file_start;
     uint64_t cycle;            /* files written in this cycle are marked with it */
+    uint64_t last_record_end;  /* end of the last checkpoint record (idle skip) */
 } ws_checkpointer;
 
 #define WS_CKPT_F_TIME 1

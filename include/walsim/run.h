@@ -32,12 +32,13 @@ typedef struct ws_run_stats {
     ws_lat lat;              /* all transactions */
     ws_lat lat_phase[3];     /* by checkpoint phase at completion: idle, write, sync */
     /* checkpoints (pg_stat_bgwriter / pg_stat_checkpointer) */
-    uint64_t ckpt_timed, ckpt_req, ckpt_done, ckpt_warnings;
+    uint64_t ckpt_timed, ckpt_req, ckpt_done, ckpt_warnings, ckpt_skipped;
     double ckpt_write_s_mean, ckpt_sync_s_mean, ckpt_total_s_mean, ckpt_buffers_mean;
     double checkpoint_write_time_ms, checkpoint_sync_time_ms;
     uint64_t buffers_checkpoint, buffers_clean, maxwritten_clean, buffers_backend, buffers_alloc;
     /* WAL (pg_stat_wal) */
-    uint64_t wal_records, wal_fpi, wal_bytes, wal_fpi_bytes, wal_fpi_raw_bytes, wal_sync;
+    uint64_t wal_records, wal_fpi, wal_bytes, wal_fpi_bytes, wal_fpi_raw_bytes, wal_write, wal_sync;
+    double wal_sync_time_ms;
     double wal_bytes_per_tx, fpi_share, compression_saving;
     uint64_t pg_wal_peak_bytes, segments_removed, segments_recycled, segments_added;
     /* OS and device */

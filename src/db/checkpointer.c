@@ -98,6 +98,18 @@ static void start(ws_db *db, int flags)
     assert(ck->phase == WS_CKPT_IDLE);
     ws_sim_cancel(db->sim, ck->timer);
 
+    /* Idle skip (CreateCheckPoint): a timed checkpoint with no WAL written
+     * since the previous checkpoint record is skipped, but still counted as
+     * timed and still resets the timer. */
+    if (flags == WS_CKPT_F_TIME && db->wal.insert == ck->last_record_end) {
+        db->st.checkpoints_timed++;
+        db->st.checkpoints_skipped++;
+        ck->last_start = now;
+        ck->timer = ws_sim_at(db->sim, now + (ws_time)ws_cfg_num(db->cfg, WS_S_checkpoint_timeout),
+                              on_timer, db, 0);
+        return;
+    }
+
     /* CheckpointerMain: a request counts as requested, even with a timeout. */
     if (flags & (WS_CKPT_F_WAL | WS_CKPT_F_IMMEDIATE | WS_CKPT_F_FORCE))
         db->st.checkpoints_req++;
@@ -266,6 +278,7 @@ static void finish(ws_db *db)
     /* The checkpoint record, flushed (CreateCheckPoint -> XLogFlush). */
     uint64_t rec = ws_wal_insert(&db->wal, CKPT_RECORD_BYTES, 0, 0, 0);
     ws_wal_kick(&db->wal);
+    ck->last_record_end = rec;
 
     double distance = (double)(ck->redo - ck->prev_redo);
     if (ck->have_prev)

@@ -61,6 +61,51 @@ static void json_field_d(FILE *f, const char *name, double v)
     json_number(f, v);
 }
 
+/* The statistics views as the variant's PostgreSQL version names them
+ * (pg-mechanics.md section 10): pg_stat_bgwriter in 13-16; from 17 the
+ * checkpoint columns move to pg_stat_checkpointer; pg_stat_wal from 14. */
+static void json_pg_stat(FILE *f, const ws_run_stats *r)
+{
+    fputs("{\n        ", f);
+    if (r->pg_version <= 16) {
+        fputs("\"pg_stat_bgwriter\": {", f);
+        json_field_u(f, "checkpoints_timed", r->ckpt_timed, 1);
+        json_field_u(f, "checkpoints_req", r->ckpt_req, 0);
+        fprintf(f, ", \"checkpoint_write_time\": %.0f, \"checkpoint_sync_time\": %.0f",
+                r->checkpoint_write_time_ms, r->checkpoint_sync_time_ms);
+        json_field_u(f, "buffers_checkpoint", r->buffers_checkpoint, 0);
+        json_field_u(f, "buffers_clean", r->buffers_clean, 0);
+        json_field_u(f, "maxwritten_clean", r->maxwritten_clean, 0);
+        json_field_u(f, "buffers_backend", r->buffers_backend, 0);
+        json_field_u(f, "buffers_backend_fsync", 0, 0);
+        json_field_u(f, "buffers_alloc", r->buffers_alloc, 0);
+        fputs("}", f);
+    } else {
+        fputs("\"pg_stat_checkpointer\": {", f);
+        json_field_u(f, "num_timed", r->ckpt_timed, 1);
+        json_field_u(f, "num_requested", r->ckpt_req, 0);
+        fprintf(f, ", \"write_time\": %.0f, \"sync_time\": %.0f", r->checkpoint_write_time_ms,
+                r->checkpoint_sync_time_ms);
+        json_field_u(f, "buffers_written", r->buffers_checkpoint, 0);
+        fputs("},\n        \"pg_stat_bgwriter\": {", f);
+        json_field_u(f, "buffers_clean", r->buffers_clean, 1);
+        json_field_u(f, "maxwritten_clean", r->maxwritten_clean, 0);
+        json_field_u(f, "buffers_alloc", r->buffers_alloc, 0);
+        fputs("}", f);
+    }
+    if (r->pg_version >= 14) {
+        fputs(",\n        \"pg_stat_wal\": {", f);
+        json_field_u(f, "wal_records", r->wal_records, 1);
+        json_field_u(f, "wal_fpi", r->wal_fpi, 0);
+        json_field_u(f, "wal_bytes", r->wal_bytes, 0);
+        json_field_u(f, "wal_buffers_full", 0, 0);
+        json_field_u(f, "wal_write", r->wal_write, 0);
+        json_field_u(f, "wal_sync", r->wal_sync, 0);
+        fprintf(f, ", \"wal_sync_time\": %.3f}", r->wal_sync_time_ms);
+    }
+    fputs("\n      }", f);
+}
+
 void ws_report_scenario_slug(const char *file, char *buf, size_t len)
 {
     const char *base = strrchr(file, '/');
@@ -144,6 +189,7 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
         json_field_u(f, "requested", r->ckpt_req, 0);
         json_field_u(f, "completed", r->ckpt_done, 0);
         json_field_u(f, "warnings", r->ckpt_warnings, 0);
+        json_field_u(f, "skipped", r->ckpt_skipped, 0);
         json_field_d(f, "write_s_mean", r->ckpt_write_s_mean);
         json_field_d(f, "sync_s_mean", r->ckpt_sync_s_mean);
         json_field_d(f, "total_s_mean", r->ckpt_total_s_mean);
@@ -177,7 +223,9 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
         const char *classes[] = {"wal", "checkpoint", "bgwriter", "backend", "writeback"};
         for (int i = 0; i < 5; i++)
             json_field_u(f, classes[i], r->dev_written[i], i == 0);
-        fprintf(f, "},\n      \"device_read_bytes\": %llu,\n      \"engine_events\": %llu,\n      \"settings\": ",
+        fputs("},\n      \"pg_stat\": ", f);
+        json_pg_stat(f, r);
+        fprintf(f, ",\n      \"device_read_bytes\": %llu,\n      \"engine_events\": %llu,\n      \"settings\": ",
                 (unsigned long long)r->dev_read, (unsigned long long)r->events);
         differing_settings(f, cfgs, n, v);
         fputs("\n    }", f);

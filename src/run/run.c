@@ -146,6 +146,7 @@ static void collect(const runner *r, ws_run_stats *out)
     out->ckpt_req = st->checkpoints_req;
     out->ckpt_done = st->ckpt_count;
     out->ckpt_warnings = st->checkpoint_warnings;
+    out->ckpt_skipped = st->checkpoints_skipped;
     if (st->ckpt_count) {
         double n = (double)st->ckpt_count;
         out->ckpt_write_s_mean = st->ckpt_write_s_sum / n;
@@ -166,7 +167,9 @@ static void collect(const runner *r, ws_run_stats *out)
     out->wal_bytes = w->bytes;
     out->wal_fpi_bytes = w->fpi_bytes;
     out->wal_fpi_raw_bytes = w->fpi_raw_bytes;
+    out->wal_write = w->write;
     out->wal_sync = w->sync;
+    out->wal_sync_time_ms = (double)w->sync_time / 1e6;
     uint64_t all_tx = ws_workload_completed(r->wl);
     out->wal_bytes_per_tx = all_tx ? (double)w->bytes / (double)all_tx : 0;
     out->fpi_share = w->bytes ? (double)w->fpi_bytes / (double)w->bytes : 0;
