@@ -52,6 +52,11 @@ typedef struct ws_run_stats {
 /* Progress callback: fraction of simulated time done, in [0, 1]. */
 typedef void (*ws_progress_fn)(void *ctx, double fraction);
 
+/* Builds the models of a configuration without running them, to report
+ * errors the settings table cannot see (a transaction naming a table that
+ * does not exist, a malformed phases schedule).  Returns 0 or WS_EINPUT. */
+int ws_run_validate(const ws_config *cfg, ws_diag *err);
+
 /* `log` receives the log_checkpoints lines (may be NULL). */
 int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
            ws_run_stats *out, ws_diag *err);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "walsim/run.h"
 #include "walsim/units.h"
 
 #include "cli.h"
@@ -135,6 +136,18 @@ int cmd_lint(int argc, char **argv)
         }
     }
 
+    for (size_t v = 0; v < ws_scenario_variant_count(s); v++) {
+        ws_config *c;
+        ws_diag err;
+        ws_diag_clear(&err);
+        if (ws_config_resolve(s, v, &c, &err) != WS_OK || ws_run_validate(c, &err) != WS_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            ws_config_free(c);
+            ws_scenario_free(s);
+            return CLI_USAGE;
+        }
+        ws_config_free(c);
+    }
     if (pg_settings) {
         for (size_t v = 0; v < ws_scenario_variant_count(s); v++) {
             ws_config *c;

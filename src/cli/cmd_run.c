@@ -173,6 +173,20 @@ int cmd_run(int argc, char **argv)
     else
         snprintf(dir, sizeof dir, "out/%s", slug);
 
+    /* Check every chosen variant's model before spending time on any. */
+    for (size_t v = 0; v < nv; v++) {
+        ws_config *c = NULL;
+        ws_diag err;
+        ws_diag_clear(&err);
+        if (chosen[v] && (ws_config_resolve(s, v, &c, &err) != WS_OK || ws_run_validate(c, &err) != WS_OK)) {
+            fprintf(stderr, "%s\n", err.msg);
+            ws_config_free(c);
+            free(chosen);
+            goto done;
+        }
+        ws_config_free(c);
+    }
+
     ws_config **cfgs = calloc(n_run, sizeof *cfgs);
     ws_run_stats *stats = calloc(n_run, sizeof *stats);
     char **logs = calloc(n_run, sizeof *logs);

@@ -82,7 +82,7 @@ static int rel_by_name(const ws_db *db, const char *name, size_t len)
 
 /* "accounts:1, history:0.5" -> touches. */
 static int parse_touches(ws_db *db, ws_txtype *t, const char *list, bool modify, const char *what,
-                         ws_diag *err)
+                         const ws_value *v, ws_diag *err)
 {
     const char *p = list;
     while (*p) {
@@ -101,22 +101,22 @@ static int parse_touches(ws_db *db, ws_txtype *t, const char *list, bool modify,
             char *end;
             count = strtod(p + 1, &end);
             if (end == p + 1 || !(count >= 0) || count > 10000) {
-                ws_diag_set(err, NULL, 0,
-                            "[transaction %s] %s: '%s': expected TABLE:COUNT, COUNT a number from 0 to 10000",
-                            t->name, what, list);
+                ws_diag_set(err, v->file, v->line,
+                            "%s: '%s': expected TABLE:COUNT, COUNT a number from 0 to 10000 ([transaction %s])",
+                            what, list, t->name);
                 return WS_EINPUT;
             }
             p = end;
         }
         int rel = rel_by_name(db, name, len);
         if (rel < 0) {
-            ws_diag_set(err, NULL, 0, "[transaction %s] %s: there is no [table %.*s]", t->name,
-                        what, (int)len, name);
+            ws_diag_set(err, v->file, v->line, "%s: there is no [table %.*s] ([transaction %s])",
+                        what, (int)len, name, t->name);
             return WS_EINPUT;
         }
         if (t->n_touch == WS_MAX_TOUCH) {
-            ws_diag_set(err, NULL, 0, "[transaction %s]: more than %d table accesses", t->name,
-                        WS_MAX_TOUCH);
+            ws_diag_set(err, v->file, v->line, "%s: more than %d table accesses ([transaction %s])",
+                        what, WS_MAX_TOUCH, t->name);
             return WS_EINPUT;
         }
         t->touch[t->n_touch++] = (ws_touch){(uint16_t)rel, modify, count};
@@ -173,17 +173,27 @@ static int custom_profile(ws_db *db, ws_diag *err)
 #define TV(id) ws_cfg_instance_value(c, WS_SEC_TABLE, i, id)
         rel_spec sp = {0};
         sp.name = ws_cfg_instance_name(c, WS_SEC_TABLE, i);
-        sp.pages = TV(WS_S_table_size)->num / WS_PAGE;
         sp.logged = TV(WS_S_table_logged)->num != 0;
         sp.fillfactor = (int)TV(WS_S_table_fillfactor)->num;
+        /* Rows a page holds: page minus its 24 B header, filled to
+         * fillfactor, over row width + 24 B tuple header + 4 B line pointer. */
+        double per_page = floor((WS_PAGE - 24) * sp.fillfactor / 100.0 /
+                                (TV(WS_S_table_row_width)->num + 28));
+        if (per_page < 1)
+            per_page = 1;
+        double rows = TV(WS_S_table_rows)->num;
+        sp.pages = rows > 0 ? ceil(rows / per_page) : TV(WS_S_table_size)->num / WS_PAGE;
         sp.access = (ws_access_kind)(int)TV(WS_S_table_access)->num;
         if (sp.access == WS_ACCESS_ZIPF)
             sp.a1 = TV(WS_S_table_zipf)->num;
         else if (sp.access == WS_ACCESS_HOTSET) {
             sp.a1 = TV(WS_S_table_hot_access)->num;
             sp.a2 = TV(WS_S_table_hot_pages)->num;
-        } else if (sp.access == WS_ACCESS_APPEND)
+        } else if (sp.access == WS_ACCESS_APPEND) {
             sp.a1 = TV(WS_S_table_rows_per_page)->num;
+            if (sp.a1 <= 0)
+                sp.a1 = per_page;
+        }
         sp.ratio[0] = TV(WS_S_table_ratio_pglz)->num;
         sp.ratio[1] = TV(WS_S_table_ratio_lz4)->num;
         sp.ratio[2] = TV(WS_S_table_ratio_zstd)->num;
@@ -207,8 +217,9 @@ static int custom_profile(ws_db *db, ws_diag *err)
         t->cpu = (ws_time)XV(WS_S_tx_cpu)->num;
         t->wal_bytes = (uint64_t)XV(WS_S_tx_wal)->num;
         t->weight = XV(WS_S_tx_weight)->num;
-        if (parse_touches(db, t, XV(WS_S_tx_reads)->str, false, "reads", err) != WS_OK ||
-            parse_touches(db, t, XV(WS_S_tx_writes)->str, true, "writes", err) != WS_OK)
+        const ws_value *rd = XV(WS_S_tx_reads), *wr = XV(WS_S_tx_writes);
+        if (parse_touches(db, t, rd->str, false, "reads", rd, err) != WS_OK ||
+            parse_touches(db, t, wr->str, true, "writes", wr, err) != WS_OK)
             return WS_EINPUT;
 #undef XV
     }

@@ -15,6 +15,15 @@
 #include <string.h>
 
 #include "walsim/rng.h"
+#include "walsim/units.h"
+
+/* One point of the load schedule: from time t the factor is f, reached
+ * linearly from the previous point when ramp is set. */
+typedef struct phase_point {
+    ws_time t;
+    double f;
+    bool ramp;
+} phase_point;
 
 typedef struct tx_type {
     double weight_cum; /* cumulative weight, normalised to 1 at the last type */
@@ -36,10 +45,90 @@ struct ws_workload {
     ws_time *core_free; /* per core: when it is next free */
     int cores;
     uint64_t started, completed;
+    /* phases: load factor over time */
+    phase_point *pts;
+    int n_pts;
+    double fmax;        /* largest factor: the open loop's thinning rate */
+    int active, retire; /* closed loop: clients in the loop, clients to retire */
 };
 
 static void on_arrival(ws_sim *sim, void *ctx, uint64_t arg);
 static void on_complete(ws_sim *sim, void *ctx, uint64_t arg);
+static void on_phase(ws_sim *sim, void *ctx, uint64_t arg);
+
+/* Parses "0=0.2, 5min~1, 10min=3" (see the phases key). */
+static int parse_phases(ws_workload *w, const ws_value *v, ws_diag *err)
+{
+    const char *p = v->str ? v->str : "";
+    int cap = 0;
+    w->fmax = 1;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        const char *op = strpbrk(p, "=~");
+        const char *end = strchr(p, ',');
+        if (!end)
+            end = p + strlen(p);
+        char when[64];
+        double t, f;
+        char msg[200], *fend;
+        if (!op || op > end || (size_t)(op - p) >= sizeof when) {
+            ws_diag_set(err, v->file, v->line, "phases: '%.*s' is not TIME=FACTOR or TIME~FACTOR",
+                        (int)(end - p), p);
+            return WS_EINPUT;
+        }
+        snprintf(when, sizeof when, "%.*s", (int)(op - p), p);
+        if (ws_unit_parse(when, WS_UC_TIME, 1e9, &t, msg, sizeof msg) != 0 || t < 0) {
+            ws_diag_set(err, v->file, v->line, "phases: %s; expected a time such as 10min",
+                        t < 0 ? "negative time" : msg);
+            return WS_EINPUT;
+        }
+        f = strtod(op + 1, &fend);
+        while (fend < end && *fend == ' ')
+            fend++;
+        if (fend != end || !(f >= 0) || f > 1000) {
+            ws_diag_set(err, v->file, v->line,
+                        "phases: '%.*s': the factor must be a number from 0 to 1000", (int)(end - p), p);
+            return WS_EINPUT;
+        }
+        if (w->n_pts && (ws_time)t < w->pts[w->n_pts - 1].t) {
+            ws_diag_set(err, v->file, v->line, "phases: times must not decrease ('%s')", when);
+            return WS_EINPUT;
+        }
+        if (w->n_pts == cap) {
+            cap = cap ? 2 * cap : 8;
+            phase_point *np = realloc(w->pts, (size_t)cap * sizeof *np);
+            if (!np)
+                return WS_ENOMEM;
+            w->pts = np;
+        }
+        w->pts[w->n_pts++] = (phase_point){(ws_time)t, f, *op == '~'};
+        if (f > w->fmax)
+            w->fmax = f;
+        p = end;
+    }
+    return WS_OK;
+}
+
+/* The load factor at time t: 1 before the first point. */
+static double factor(const ws_workload *w, ws_time t)
+{
+    double f0 = 1;
+    ws_time t0 = 0;
+    for (int i = 0; i < w->n_pts; i++) {
+        const phase_point *p = &w->pts[i];
+        if (t < p->t) {
+            if (p->ramp && p->t > t0)
+                return f0 + (p->f - f0) * (double)(t - t0) / (double)(p->t - t0);
+            return f0;
+        }
+        f0 = p->f;
+        t0 = p->t;
+    }
+    return f0;
+}
 
 int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done_fn done,
                     void *ctx, ws_workload **out, ws_diag *err)
@@ -56,6 +145,11 @@ int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done
     w->clients = (int)ws_cfg_int(cfg, WS_S_clients);
     w->think_mean = ws_cfg_num(cfg, WS_S_think_time) / 1e9;
     w->cores = (int)ws_cfg_int(cfg, WS_S_os_cpus);
+    int prc = parse_phases(w, ws_cfg_value(cfg, WS_S_phases), err);
+    if (prc != WS_OK) {
+        ws_workload_free(w);
+        return prc;
+    }
 
     size_t n = ws_cfg_instance_count(cfg, WS_SEC_TRANSACTION);
     w->n_types = n ? (int)n : 1;
@@ -111,6 +205,7 @@ void ws_workload_free(ws_workload *w)
     ws_rng_destroy(&w->think);
     free(w->types);
     free(w->core_free);
+    free(w->pts);
     free(w);
 }
 
@@ -152,16 +247,26 @@ static void begin(ws_workload *w, ws_time now)
     ws_sim_at(w->sim, end, on_complete, w, ((uint64_t)type << TYPE_SHIFT) | (uint64_t)now);
 }
 
-static void on_arrival(ws_sim *sim, void *ctx, uint64_t arg)
+/* Open loop: the next candidate arrival of a Poisson process at
+ * rate x fmax; on_arrival keeps it with probability factor / fmax
+ * (thinning), which gives a Poisson process at rate x factor(t). */
+static void next_arrival(ws_workload *w)
+{
+    double mean = 1.0 / (w->rate * w->fmax);
+    ws_sim_after(w->sim, (ws_time)llround(ws_rng_exp(&w->arrivals, mean) * 1e9), on_arrival, w, 1);
+}
+
+static void on_arrival(ws_sim *sim, void *ctx, uint64_t open_loop)
 {
     ws_workload *w = ctx;
-    (void)arg;
     ws_time now = ws_sim_now(sim);
-    begin(w, now);
-    if (w->rate > 0) {
-        ws_time gap = (ws_time)llround(ws_rng_exp(&w->arrivals, 1.0 / w->rate) * 1e9);
-        ws_sim_after(sim, gap, on_arrival, w, 0);
+    if (!open_loop) {
+        begin(w, now);
+        return;
     }
+    if (w->n_pts == 0 || ws_rng_uniform(&w->arrivals) * w->fmax < factor(w, now))
+        begin(w, now);
+    next_arrival(w);
 }
 
 void ws_workload_complete(ws_workload *w, int type, ws_time arrival)
@@ -172,6 +277,11 @@ void ws_workload_complete(ws_workload *w, int type, ws_time arrival)
     if (w->done)
         w->done(w->ctx, type, arrival, now);
     if (w->rate <= 0) {
+        if (w->retire > 0) { /* the load went down: this client leaves */
+            w->retire--;
+            w->active--;
+            return;
+        }
         ws_time pause = 0;
         if (w->think_mean > 0)
             pause = (ws_time)llround(ws_rng_exp(&w->think, w->think_mean) * 1e9);
@@ -222,14 +332,51 @@ void ws_workload_set_exec(ws_workload *w, ws_tx_exec_fn exec, void *ctx)
     w->exec_ctx = ctx;
 }
 
+/* Closed loop: bring the number of clients to clients x factor(now). */
+static void set_clients(ws_workload *w)
+{
+    int target = (int)lround(w->clients * factor(w, ws_sim_now(w->sim)));
+    int have = w->active - w->retire;
+    if (target > have) {
+        int cancel = target - have < w->retire ? target - have : w->retire;
+        w->retire -= cancel;
+        for (int c = have + cancel; c < target; c++) {
+            w->active++;
+            ws_sim_after(w->sim, 0, on_arrival, w, 0);
+        }
+    } else if (target < have) {
+        w->retire += have - target;
+    }
+}
+
+/* Closed loop: re-evaluate the client count at each point, and every
+ * second along a ramp. */
+static void on_phase(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    ws_workload *w = ctx;
+    (void)arg;
+    set_clients(w);
+    ws_time now = ws_sim_now(sim), next = WS_TIME_MAX;
+    for (int i = 0; i < w->n_pts; i++) {
+        if (w->pts[i].t > now) {
+            next = w->pts[i].ramp ? now + WS_SEC : w->pts[i].t;
+            if (next > w->pts[i].t)
+                next = w->pts[i].t;
+            break;
+        }
+    }
+    if (next != WS_TIME_MAX)
+        ws_sim_at(sim, next, on_phase, w, 0);
+}
+
 void ws_workload_start(ws_workload *w)
 {
     if (w->rate > 0) {
-        ws_time gap = (ws_time)llround(ws_rng_exp(&w->arrivals, 1.0 / w->rate) * 1e9);
-        ws_sim_after(w->sim, gap, on_arrival, w, 0);
+        next_arrival(w);
     } else {
-        for (int c = 0; c < w->clients; c++)
-            ws_sim_after(w->sim, 0, on_arrival, w, 0);
+        set_clients(w);
+        if (w->n_pts)
+            ws_sim_at(w->sim, 0, on_phase, w, 0);
     }
 }
 

@@ -188,6 +188,26 @@ static void collect(const runner *r, ws_run_stats *out)
     out->dev_read = db->dev.read_bytes;
 }
 
+int ws_run_validate(const ws_config *cfg, ws_diag *err)
+{
+    ws_sim *sim = ws_sim_new(0);
+    if (!sim) {
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    ws_workload *wl = NULL;
+    int rc = ws_workload_new(sim, cfg, 0, NULL, NULL, &wl, err);
+    if (rc == WS_OK && (strcmp(ws_cfg_str(cfg, WS_S_profile), "pgbench") == 0 ||
+                        ws_cfg_instance_count(cfg, WS_SEC_TABLE) > 0)) {
+        ws_db db;
+        rc = ws_db_init(&db, sim, cfg, NULL, err);
+        ws_db_destroy(&db);
+    }
+    ws_workload_free(wl);
+    ws_sim_free(sim);
+    return rc;
+}
+
 int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
            ws_run_stats *out, ws_diag *err)
 {
