@@ -83,6 +83,15 @@ typedef struct ws_db_stats {
     uint64_t ckpt_count, ckpt_buffers_sum;
 } ws_db_stats;
 
+/* A writer's pending writeback hints (bufmgr.c WritebackContext): after
+ * every `flush_after` pages written to one file, or when the writer moves
+ * to another file, sync_file_range is issued for them.  flush_after 0
+ * disables hints. */
+typedef struct ws_writeback {
+    uint32_t file, pages, flush_after;
+    ws_io_class cls;
+} ws_writeback;
+
 typedef enum ws_ckpt_phase { WS_CKPT_IDLE, WS_CKPT_WRITE, WS_CKPT_SYNC } ws_ckpt_phase;
 
 typedef struct ws_checkpointer {
@@ -100,7 +109,7 @@ typedef struct ws_checkpointer {
     uint32_t *todo;            /* tagged buffers, sorted */
     uint32_t n_todo, next, written;
     double cached_elapsed;
-    uint32_t hint_file, hint_pages;
+    ws_writeback wb;
     uint32_t *sync_files;      /* files to fsync */
     uint32_t n_sync, sync_next;
     ws_time sync_longest, sync_total, sync_file_start;
@@ -121,7 +130,7 @@ typedef struct ws_bgwriter {
     uint32_t prev_strategy_hand;
     uint64_t prev_allocs;
     bool saved_info_valid;
-    uint32_t hint_file, hint_pages;
+    ws_writeback wb;
 } ws_bgwriter;
 
 typedef struct ws_db {
@@ -146,6 +155,7 @@ typedef struct ws_db {
     uint32_t n_cycle_files, cap_cycle_files, cap_file_cycle;
     ws_checkpointer ck;
     ws_bgwriter bg;
+    ws_writeback backend_wb;   /* backend_flush_after (one context for all backends) */
     ws_db_stats st;
     FILE *log;                 /* log_checkpoints lines (may be NULL) */
     char log_start[32];        /* [scenario] start_time */
@@ -162,6 +172,11 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn);
 /* Writes buffer b (dirty) into the page cache (the caller counts it);
  * returns the writer's pause.  Clears the buffer's dirty state. */
 ws_time ws_db_write_buffer(ws_db *db, uint32_t b, uint32_t *file_out);
+
+/* Writeback hints (db.c): set up, count a page written to `file`, issue. */
+void ws_writeback_init(ws_writeback *wb, double flush_after_bytes, ws_io_class cls);
+void ws_writeback_add(ws_db *db, ws_writeback *wb, uint32_t file);
+void ws_writeback_issue(ws_db *db, ws_writeback *wb);
 
 /* Checkpointer (checkpointer.c). */
 void ws_ckpt_init(ws_db *db);

@@ -30,16 +30,8 @@ void ws_bgwriter_init(ws_db *db)
 {
     memset(&db->bg, 0, sizeof db->bg);
     db->bg.smoothed_density = 10.0;
-    db->bg.hint_file = UINT32_MAX;
+    ws_writeback_init(&db->bg.wb, ws_cfg_num(db->cfg, WS_S_bgwriter_flush_after), WS_IO_BGWRITER);
     ws_sim_after(db->sim, (ws_time)ws_cfg_num(db->cfg, WS_S_bgwriter_delay), on_round, db, 0);
-}
-
-static void hint(ws_db *db)
-{
-    if (db->bg.hint_pages && db->bg.hint_file != UINT32_MAX)
-        ws_pc_hint(&db->pc, db->bg.hint_file, (uint64_t)db->bg.hint_pages * WS_PAGE,
-                   WS_IO_BGWRITER);
-    db->bg.hint_pages = 0;
 }
 
 /* Returns true when the bgwriter may hibernate. */
@@ -101,7 +93,6 @@ static bool bg_buffer_sync(ws_db *db)
         upcoming = min_scan + reusable_est;
 
     int64_t num_to_scan = bufs_to_lap, written = 0, reusable = reusable_est;
-    uint32_t flush_after = (uint32_t)(ws_cfg_num(db->cfg, WS_S_bgwriter_flush_after) / WS_PAGE);
     while (num_to_scan > 0 && reusable < upcoming) {
         uint32_t b = bg->next_to_clean;
         ws_buf *x = &bp->bufs[b];
@@ -111,14 +102,7 @@ static bool bg_buffer_sync(ws_db *db)
             uint32_t file;
             ws_db_write_buffer(db, b, &file);
             wrote = true;
-            if (flush_after) {
-                if (file != bg->hint_file) {
-                    hint(db);
-                    bg->hint_file = file;
-                }
-                if (++bg->hint_pages >= flush_after)
-                    hint(db);
-            }
+            ws_writeback_add(db, &bg->wb, file);
         }
         if (++bg->next_to_clean >= bp->n) {
             bg->next_to_clean = 0;
@@ -135,7 +119,7 @@ static bool bg_buffer_sync(ws_db *db)
             reusable++;
         }
     }
-    hint(db);
+    ws_writeback_issue(db, &bg->wb);
     db->st.buffers_clean += (uint64_t)written;
 
     int64_t new_delta = bufs_to_lap - num_to_scan, new_alloc = reusable - reusable_est;

@@ -161,17 +161,8 @@ static void start(ws_db *db, int flags)
     qsort(ck->todo, ck->n_todo, sizeof *ck->todo, by_tag);
     ck->next = ck->written = 0;
     ck->cached_elapsed = 0;
-    ck->hint_pages = 0;
-    ck->hint_file = UINT32_MAX;
+    ws_writeback_init(&ck->wb, ws_cfg_num(db->cfg, WS_S_checkpoint_flush_after), WS_IO_CHECKPOINT);
     ws_sim_at(db->sim, now, on_write_step, db, db->wal.insert);
-}
-
-static void hint(ws_db *db)
-{
-    ws_checkpointer *ck = &db->ck;
-    if (ck->hint_pages && ck->hint_file != UINT32_MAX)
-        ws_pc_hint(&db->pc, ck->hint_file, (uint64_t)ck->hint_pages * WS_PAGE, WS_IO_CHECKPOINT);
-    ck->hint_pages = 0;
 }
 
 static void begin_sync(ws_db *db, ws_time at);
@@ -185,7 +176,6 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
     ws_time now = ws_sim_now(sim), local = now;
     double cct = ws_cfg_num(db->cfg, WS_S_checkpoint_completion_target);
     double timeout = cfg_s(db, WS_S_checkpoint_timeout);
-    uint32_t flush_after = (uint32_t)(ws_cfg_num(db->cfg, WS_S_checkpoint_flush_after) / WS_PAGE);
 
     while (ck->next < ck->n_todo) {
         uint32_t b = ck->todo[ck->next++];
@@ -195,14 +185,7 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
             local += WRITE_COST + ws_db_write_buffer(db, b, &file);
             ck->written++;
             db->st.buffers_checkpoint++;
-            if (flush_after) {
-                if (file != ck->hint_file) {
-                    hint(db);
-                    ck->hint_file = file;
-                }
-                if (++ck->hint_pages >= flush_after)
-                    hint(db);
-            }
+            ws_writeback_add(db, &ck->wb, file);
         }
         double progress = (double)ck->next / ck->n_todo;
         if (!(ck->flags & WS_CKPT_F_IMMEDIATE) &&
@@ -217,7 +200,7 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
             return;
         }
     }
-    hint(db);
+    ws_writeback_issue(db, &ck->wb);
     begin_sync(db, local);
 }
 

@@ -264,6 +264,7 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
     double cache = ws_cfg_num(cfg, WS_S_os_ram) - ws_cfg_num(cfg, WS_S_shared_buffers);
     db->cache_hit = db_bytes <= 0 ? 1 : fmin(1, fmax(0, cache * 0.8) / db_bytes);
 
+    ws_writeback_init(&db->backend_wb, ws_cfg_num(cfg, WS_S_backend_flush_after), WS_IO_BACKEND);
     db->wal.on_segment = ws_ckpt_on_segment;
     db->wal.seg_ctx = db;
     ws_ckpt_init(db);
@@ -351,6 +352,32 @@ ws_time ws_db_write_buffer(ws_db *db, uint32_t b, uint32_t *file_out)
     return ws_pc_write(&db->pc, file, WS_PAGE);
 }
 
+/* ---- writeback hints ---------------------------------------------------- */
+
+void ws_writeback_init(ws_writeback *wb, double flush_after_bytes, ws_io_class cls)
+{
+    *wb = (ws_writeback){UINT32_MAX, 0, (uint32_t)(flush_after_bytes / WS_PAGE), cls};
+}
+
+void ws_writeback_issue(ws_db *db, ws_writeback *wb)
+{
+    if (wb->pages && wb->file != UINT32_MAX)
+        ws_pc_hint(&db->pc, wb->file, (uint64_t)wb->pages * WS_PAGE, wb->cls);
+    wb->pages = 0;
+}
+
+void ws_writeback_add(ws_db *db, ws_writeback *wb, uint32_t file)
+{
+    if (!wb->flush_after)
+        return;
+    if (file != wb->file) {
+        ws_writeback_issue(db, wb);
+        wb->file = file;
+    }
+    if (++wb->pages >= wb->flush_after)
+        ws_writeback_issue(db, wb);
+}
+
 /* ---- a transaction ------------------------------------------------------ */
 
 /* A miss: take a clock-sweep victim (writing it first if dirty), then
@@ -367,7 +394,9 @@ static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_tim
          * flushing WAL up to its LSN if needed. */
         if ((x->flags & WS_BUF_PERMANENT) && x->lsn > db->wal.flushed)
             *wait += db->dev.flush_latency + db->dev.write_latency;
-        *wait += ws_db_write_buffer(db, v, NULL);
+        uint32_t file;
+        *wait += ws_db_write_buffer(db, v, &file);
+        ws_writeback_add(db, &db->backend_wb, file);
         db->st.buffers_backend++;
     }
     if (extend) {
