@@ -240,6 +240,28 @@ static void test_checkpoint_log_format(void **state)
     free(log16);
 }
 
+/* `checkpoint at 40s` in [events]: an immediate checkpoint (unpaced,
+ * counted as requested) between timed ones that start every 30 s. */
+static void test_checkpoint_event_is_immediate(void **state)
+{
+    (void)state;
+    ws_run_stats st = run("[scenario]\nduration = 100s\npg_version = 15\n"
+                          "[workload]\nrate = 500/s\n"
+                          "[table t]\nsize = 400MB\n"
+                          "[transaction u]\nwrites = 't:2'\nwal_bytes = 100B\ncpu = 100us\n"
+                          "[postgres]\nshared_buffers = 1GB\ncheckpoint_timeout = 30s\n"
+                          "max_wal_size = 100GB\n[os]\nram = 16GB\n"
+                          "[events]\ncheckpoint at 40s\n",
+                          "base");
+    print_message("timed %llu, requested %llu\n", (unsigned long long)st.ckpt_timed,
+                  (unsigned long long)st.ckpt_req);
+    /* 30 s (timed; paced for 0.9 x 30 = 27 s, so it is still running at
+     * 40 s: the request makes it stop sleeping and queues an immediate
+     * one right after it), then timed ones every 30 s from that start. */
+    assert_int_equal(st.ckpt_req, 1);
+    assert_true(st.ckpt_timed >= 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_unlogged_makes_no_wal),
         cmocka_unit_test(test_bgwriter_cap),
         cmocka_unit_test(test_checkpoint_log_format),
+        cmocka_unit_test(test_checkpoint_event_is_immediate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
