@@ -44,6 +44,7 @@
 #define WS_MAX_RELS 64
 #define WS_MAX_TX_TYPES 32
 #define WS_MAX_TOUCH 16
+#define WS_FPI_RECORD_OVERHEAD 50 /* block reference and image headers per image (xlogrecord.h) */
 
 typedef struct ws_rel {
     char name[48];
@@ -91,6 +92,25 @@ typedef struct ws_writeback {
     uint32_t file, pages, flush_after;
     ws_io_class cls;
 } ws_writeback;
+
+#define WS_MAX_BULK 8
+
+/* A bulk load ([bulk NAME], bulk.c): COPY, or INSERT ... SELECT, then
+ * optionally CREATE INDEX. */
+typedef struct ws_bulk {
+    char name[48];
+    int rel, src, build;        /* target, source, index to build (-1: none) */
+    ws_touch idx[WS_MAX_TOUCH]; /* index pages changed per row */
+    int n_idx;
+    uint64_t rows, done;
+    double rate, carry;         /* rows per second offered (0: CPU-bound) */
+    ws_time cpu_per_row, build_cpu_per_row;
+    bool sync_commit, truncate;
+    double mwm;                 /* maintenance_work_mem for the build */
+    ws_time t_start, t_loaded, t_built;
+    uint64_t wal_start, wal_loaded, wal_built, lsn;
+    int state;                  /* 0 waiting, 1 loading, 2 committing, 3 building, 4 done */
+} ws_bulk;
 
 typedef enum ws_ckpt_phase { WS_CKPT_IDLE, WS_CKPT_WRITE, WS_CKPT_SYNC } ws_ckpt_phase;
 
@@ -156,6 +176,8 @@ typedef struct ws_db {
     ws_checkpointer ck;
     ws_bgwriter bg;
     ws_writeback backend_wb;   /* backend_flush_after (one context for all backends) */
+    ws_bulk bulk[WS_MAX_BULK];
+    int n_bulk;
     ws_db_stats st;
     FILE *log;                 /* log_checkpoints lines (may be NULL) */
     char log_start[32];        /* [scenario] start_time */
@@ -172,6 +194,27 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn);
 /* Writes buffer b (dirty) into the page cache (the caller counts it);
  * returns the writer's pause.  Clears the buffer's dirty state. */
 ws_time ws_db_write_buffer(ws_db *db, uint32_t b, uint32_t *file_out);
+
+/* The relation named name (len bytes), or -1. */
+int ws_db_rel_by_name(const ws_db *db, const char *name, size_t len);
+
+/* Parses "TABLE:N, TABLE:N" into touches (appended to touch[*n_touch]);
+ * errors name the value's FILE:LINE and `owner` ("[transaction t]"). */
+int ws_db_parse_touches(ws_db *db, ws_touch *touch, int *n_touch, const char *list, bool modify,
+                        const char *what, const char *owner, const ws_value *v, ws_diag *err);
+
+/* Changes n pages of relation rel chosen by its access pattern, through
+ * shared buffers, as a transaction's writes do (db.c); adds I/O time to
+ * *wait and images to the counters. */
+void ws_db_modify_pages(ws_db *db, int rel, int n, ws_time *wait, uint32_t *fpi,
+                        uint64_t *fpi_stored, uint64_t *fpi_raw);
+
+/* Writes a new page of relation rel straight into the page cache, as a
+ * bulk-write ring does (counted in buffers_backend); returns the pause. */
+ws_time ws_db_write_new_page(ws_db *db, int rel, uint64_t page);
+
+/* Bulk loads (bulk.c): read [bulk] sections; schedule their starts. */
+int ws_bulk_init(ws_db *db, ws_diag *err);
 
 /* Writeback hints (db.c): set up, count a page written to `file`, issue. */
 void ws_writeback_init(ws_writeback *wb, double flush_after_bytes, ws_io_class cls);

@@ -22,6 +22,14 @@ typedef struct ws_lat {
     double mean_s, p50_s, p95_s, p99_s, p999_s, max_s;
 } ws_lat;
 
+typedef struct ws_bulk_stats {
+    char name[48];
+    bool finished;           /* loaded (and index built) before the run ended */
+    double start_s, load_s, build_s;  /* start, load duration (to commit), index build */
+    double rows_per_s;
+    uint64_t rows, wal_load_bytes, wal_build_bytes;
+} ws_bulk_stats;
+
 typedef struct ws_run_stats {
     char variant[64];
     int pg_version;
@@ -45,6 +53,8 @@ typedef struct ws_run_stats {
     uint64_t os_dirty_peak_bytes;
     double device_utilization;
     uint64_t dev_written[5], dev_read;
+    ws_bulk_stats bulk[8];
+    int n_bulk;
     uint64_t events;         /* engine events handled */
     double wall_s;           /* wall-clock time of the run */
 } ws_run_stats;

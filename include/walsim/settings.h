@@ -55,8 +55,16 @@ typedef enum ws_section {
     WS_SEC_POSTGRES,
     WS_SEC_OS,
     WS_SEC_DISK,
+    WS_SEC_BULK,
     WS_SEC__COUNT
 } ws_section;
+
+/* Sections written [KIND NAME] that may appear many times, each NAME an
+ * instance with its own values: table, transaction, bulk. */
+static inline int ws_section_named(ws_section sec)
+{
+    return sec == WS_SEC_TABLE || sec == WS_SEC_TRANSACTION || sec == WS_SEC_BULK;
+}
 
 /* Flags of a row. */
 #define WS_SF_INT 0x01           /* integer in units of `bare` (PostgreSQL's integer GUCs) */

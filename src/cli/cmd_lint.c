@@ -176,7 +176,7 @@ int cmd_lint(int argc, char **argv)
         printf("\n[variant %s] PostgreSQL %d\n  %-40s %-22s %s\n", vn, ver, "setting", "value",
                "source");
         for (int sec = 0; sec < WS_SEC__COUNT; sec++) {
-            if (sec == WS_SEC_TABLE || sec == WS_SEC_TRANSACTION) {
+            if (ws_section_named((ws_section)sec)) {
                 for (size_t i = 0; i < ws_cfg_instance_count(c, (ws_section)sec); i++) {
                     char prefix[160];
                     snprintf(prefix, sizeof prefix, "%s.%s", ws_section_name((ws_section)sec),

@@ -62,7 +62,7 @@ static void print_keys(void)
 {
     for (int sec = 0; sec < WS_SEC__COUNT; sec++) {
         printf("\n### [%s%s]\n\n", ws_section_name((ws_section)sec),
-               sec == WS_SEC_TABLE || sec == WS_SEC_TRANSACTION ? " NAME" : "");
+               ws_section_named((ws_section)sec) ? " NAME" : "");
         if (sec == WS_SEC_POSTGRES)
             printf("| key | type | default 13 / 14 / 15 / 16 / 17 | range | meaning |\n"
                    "|---|---|---|---|---|\n");

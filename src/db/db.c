@@ -13,7 +13,6 @@
 
 #include "walsim/pgrules.h"
 
-#define FPI_RECORD_OVERHEAD 50 /* block reference and image headers per image (xlogrecord.h) */
 #define PAGE_CACHE_HIT_COST (5 * WS_USEC) /* copy of 8 kB from the page cache + syscall */
 
 static uint64_t page_id(int rel, uint64_t page) { return (uint64_t)rel << 40 | page; }
@@ -72,7 +71,7 @@ static int add_rel(ws_db *db, const rel_spec *sp, ws_diag *err)
     return WS_OK;
 }
 
-static int rel_by_name(const ws_db *db, const char *name, size_t len)
+int ws_db_rel_by_name(const ws_db *db, const char *name, size_t len)
 {
     for (int i = 0; i < db->n_rels; i++)
         if (strlen(db->rels[i].name) == len && strncmp(db->rels[i].name, name, len) == 0)
@@ -81,8 +80,8 @@ static int rel_by_name(const ws_db *db, const char *name, size_t len)
 }
 
 /* "accounts:1, history:0.5" -> touches. */
-static int parse_touches(ws_db *db, ws_txtype *t, const char *list, bool modify, const char *what,
-                         const ws_value *v, ws_diag *err)
+int ws_db_parse_touches(ws_db *db, ws_touch *touch, int *n_touch, const char *list, bool modify,
+                        const char *what, const char *owner, const ws_value *v, ws_diag *err)
 {
     const char *p = list;
     while (*p) {
@@ -102,24 +101,24 @@ static int parse_touches(ws_db *db, ws_txtype *t, const char *list, bool modify,
             count = strtod(p + 1, &end);
             if (end == p + 1 || !(count >= 0) || count > 10000) {
                 ws_diag_set(err, v->file, v->line,
-                            "%s: '%s': expected TABLE:COUNT, COUNT a number from 0 to 10000 ([transaction %s])",
-                            what, list, t->name);
+                            "%s: '%s': expected TABLE:COUNT, COUNT a number from 0 to 10000 (%s)",
+                            what, list, owner);
                 return WS_EINPUT;
             }
             p = end;
         }
-        int rel = rel_by_name(db, name, len);
+        int rel = ws_db_rel_by_name(db, name, len);
         if (rel < 0) {
-            ws_diag_set(err, v->file, v->line, "%s: there is no [table %.*s] ([transaction %s])",
-                        what, (int)len, name, t->name);
+            ws_diag_set(err, v->file, v->line, "%s: there is no [table %.*s] (%s)", what, (int)len,
+                        name, owner);
             return WS_EINPUT;
         }
-        if (t->n_touch == WS_MAX_TOUCH) {
-            ws_diag_set(err, v->file, v->line, "%s: more than %d table accesses ([transaction %s])",
-                        what, WS_MAX_TOUCH, t->name);
+        if (*n_touch == WS_MAX_TOUCH) {
+            ws_diag_set(err, v->file, v->line, "%s: more than %d table accesses (%s)", what,
+                        WS_MAX_TOUCH, owner);
             return WS_EINPUT;
         }
-        t->touch[t->n_touch++] = (ws_touch){(uint16_t)rel, modify, count};
+        touch[(*n_touch)++] = (ws_touch){(uint16_t)rel, modify, count};
     }
     return WS_OK;
 }
@@ -218,8 +217,10 @@ static int custom_profile(ws_db *db, ws_diag *err)
         t->wal_bytes = (uint64_t)XV(WS_S_tx_wal)->num;
         t->weight = XV(WS_S_tx_weight)->num;
         const ws_value *rd = XV(WS_S_tx_reads), *wr = XV(WS_S_tx_writes);
-        if (parse_touches(db, t, rd->str, false, "reads", rd, err) != WS_OK ||
-            parse_touches(db, t, wr->str, true, "writes", wr, err) != WS_OK)
+        char owner[80];
+        snprintf(owner, sizeof owner, "[transaction %s]", t->name);
+        if (ws_db_parse_touches(db, t->touch, &t->n_touch, rd->str, false, "reads", owner, rd, err) != WS_OK ||
+            ws_db_parse_touches(db, t->touch, &t->n_touch, wr->str, true, "writes", owner, wr, err) != WS_OK)
             return WS_EINPUT;
 #undef XV
     }
@@ -253,7 +254,7 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
     }
     int rc = strcmp(ws_cfg_str(cfg, WS_S_profile), "pgbench") == 0 ? pgbench_profile(db, err)
                                                                    : custom_profile(db, err);
-    if (rc != WS_OK)
+    if (rc != WS_OK || (rc = ws_bulk_init(db, err)) != WS_OK)
         return rc;
 
     /* Page cache hit ratio for pages that miss shared_buffers: the share
@@ -511,7 +512,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn)
             /* First change since the redo pointer: a full-page image. */
             if (ws_pagestate_touch(&r->ps, a->page) && db->full_page_writes) {
                 fpi++;
-                fpi_stored += r->fpi_stored + FPI_RECORD_OVERHEAD;
+                fpi_stored += r->fpi_stored + WS_FPI_RECORD_OVERHEAD;
                 fpi_raw += r->fpi_raw;
                 wait += r->fpi_cpu; /* compression CPU, on the inserting backend */
             }
@@ -528,6 +529,44 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn)
     }
     *commit_lsn = lsn;
     return wait;
+}
+
+void ws_db_modify_pages(ws_db *db, int rel, int n, ws_time *wait, uint32_t *fpi,
+                        uint64_t *fpi_stored, uint64_t *fpi_raw)
+{
+    ws_rel *r = &db->rels[rel];
+    for (int i = 0; i < n && r->access.pages > 0; i++) {
+        uint64_t page = r->access.kind == WS_ACCESS_APPEND
+                            ? ws_rng_below(&db->rng_pages, r->access.pages)
+                            : ws_access_next(&r->access, &db->rng_pages);
+        uint64_t id = page_id(rel, page);
+        int64_t hit = ws_bufpool_lookup(&db->bp, id);
+        uint32_t b;
+        if (hit >= 0) {
+            b = (uint32_t)hit;
+            ws_bufpool_hit(&db->bp, b);
+        } else {
+            b = load_page(db, rel, page, false, wait);
+        }
+        if (r->logged && ws_pagestate_touch(&r->ps, page) && db->full_page_writes) {
+            (*fpi)++;
+            *fpi_stored += r->fpi_stored + WS_FPI_RECORD_OVERHEAD;
+            *fpi_raw += r->fpi_raw;
+            *wait += r->fpi_cpu;
+        }
+        ws_bufpool_dirty(&db->bp, b, db->wal.insert);
+    }
+}
+
+ws_time ws_db_write_new_page(ws_db *db, int rel, uint64_t page)
+{
+    ws_rel *r = &db->rels[rel];
+    uint32_t file = file_of(db, r, page);
+    mark_for_sync(db, file);
+    db->st.buffers_backend++;
+    ws_time pause = ws_pc_write(&db->pc, file, WS_PAGE);
+    ws_writeback_add(db, &db->backend_wb, file);
+    return pause;
 }
 
 /* ---- log line prefix ---------------------------------------------------- */

@@ -127,7 +127,7 @@ static void differing_settings(FILE *f, const ws_config *const *cfgs, size_t n, 
     fputs("{", f);
     for (int id = 0; id < WS_S__COUNT; id++) {
         ws_section sec = ws_setting_desc_get((ws_setting_id)id)->section;
-        if (sec == WS_SEC_TABLE || sec == WS_SEC_TRANSACTION)
+        if (ws_section_named((ws_section)sec))
             continue;
         char a[128], b[128];
         ws_value_format(ws_cfg_value(cfgs[0], (ws_setting_id)id), (ws_setting_id)id, a, sizeof a);
@@ -223,7 +223,22 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
         const char *classes[] = {"wal", "checkpoint", "bgwriter", "backend", "writeback"};
         for (int i = 0; i < 5; i++)
             json_field_u(f, classes[i], r->dev_written[i], i == 0);
-        fputs("},\n      \"pg_stat\": ", f);
+        fputs("},\n      \"bulk\": {", f);
+        for (int i = 0; i < r->n_bulk; i++) {
+            const ws_bulk_stats *b = &r->bulk[i];
+            fprintf(f, "%s\n        ", i ? "," : "");
+            json_string(f, b->name);
+            fprintf(f, ": {\"finished\": %s", b->finished ? "true" : "false");
+            json_field_d(f, "start_s", b->start_s);
+            json_field_d(f, "load_s", b->load_s);
+            json_field_d(f, "build_s", b->build_s);
+            json_field_d(f, "rows_per_s", b->rows_per_s);
+            json_field_u(f, "rows", b->rows, 0);
+            json_field_u(f, "wal_load_bytes", b->wal_load_bytes, 0);
+            json_field_u(f, "wal_build_bytes", b->wal_build_bytes, 0);
+            fputs("}", f);
+        }
+        fputs(r->n_bulk ? "\n      },\n      \"pg_stat\": " : "},\n      \"pg_stat\": ", f);
         json_pg_stat(f, r);
         fprintf(f, ",\n      \"device_read_bytes\": %llu,\n      \"engine_events\": %llu,\n      \"settings\": ",
                 (unsigned long long)r->dev_read, (unsigned long long)r->events);

@@ -186,6 +186,24 @@ static void collect(const runner *r, ws_run_stats *out)
     for (int i = 0; i < 5; i++)
         out->dev_written[i] = db->dev.written[i];
     out->dev_read = db->dev.read_bytes;
+    out->n_bulk = db->n_bulk;
+    for (int i = 0; i < db->n_bulk; i++) {
+        const ws_bulk *b = &db->bulk[i];
+        ws_bulk_stats *o = &out->bulk[i];
+        snprintf(o->name, sizeof o->name, "%s", b->name);
+        o->finished = b->state == 4;
+        o->rows = b->done;
+        o->start_s = (double)b->t_start / 1e9;
+        if (b->state >= 3) {
+            o->load_s = (double)(b->t_loaded - b->t_start) / 1e9;
+            o->rows_per_s = o->load_s > 0 ? (double)b->done / o->load_s : 0;
+            o->wal_load_bytes = b->wal_loaded - b->wal_start;
+        }
+        if (b->state == 4) {
+            o->build_s = (double)(b->t_built - b->t_loaded) / 1e9;
+            o->wal_build_bytes = b->wal_built - b->wal_loaded;
+        }
+    }
 }
 
 int ws_run_validate(const ws_config *cfg, ws_diag *err)

@@ -30,13 +30,13 @@ static const section_kind kinds[] = {
     {"scenario", false, false},   {"workload", false, false}, {"table", true, false},
     {"transaction", true, false}, {"postgres", false, false}, {"os", false, false},
     {"disk", false, false},       {"variant", true, false},   {"expect", true, true},
-    {"events", false, true},
+    {"events", false, true},      {"bulk", true, false},
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
 static const char *const kind_names[N_KINDS + 1] = {
     "scenario", "workload", "table", "transaction", "postgres",
-    "os",       "disk",     "variant", "expect",    "events", NULL,
+    "os",       "disk",     "variant", "expect",    "events", "bulk", NULL,
 };
 
 const char *const *ws_conf_section_kinds(void) { return kind_names; }
@@ -389,7 +389,7 @@ static int parse_header(parser *ps, const char *p, const char *file, int line)
         }
         ws_diag_set(ps->err, file, line,
                     "unknown section [%s]%s%s%s; sections are scenario, workload, table NAME, "
-                    "transaction NAME, postgres, os, disk, variant NAME, expect NAME, events",
+                    "transaction NAME, postgres, os, disk, bulk NAME, variant NAME, expect NAME, events",
                     word, near ? " (did you mean [" : "", near ? near : "", near ? "]?)" : "");
         return WS_EINPUT;
     }

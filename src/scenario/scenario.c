@@ -458,7 +458,7 @@ static int bind_qualified(ws_scenario *s, const char *key, const char *file, int
             return WS_OK;
         }
         const char *rest = dot + 1;
-        if (sec == WS_SEC_TABLE || sec == WS_SEC_TRANSACTION) {
+        if (ws_section_named((ws_section)sec)) {
             const char *dot2 = strchr(rest, '.');
             if (!dot2) {
                 ws_diag_set(err, file, line, "%s: expected %s.NAME.KEY", key, head);
@@ -597,7 +597,7 @@ static int build(ws_scenario *s, ws_diag *err)
         if (strcmp(it->section, "variant") == 0) {
             if (strvec_find(&s->variants, it->section_name) < 0)
                 strvec_push(&s->variants, (char *)it->section_name);
-        } else if ((sec == WS_SEC_TABLE || sec == WS_SEC_TRANSACTION) && it->section_name) {
+        } else if ((ws_section_named((ws_section)sec)) && it->section_name) {
             if (strvec_find(&s->instances[sec], it->section_name) < 0)
                 strvec_push(&s->instances[sec], (char *)it->section_name);
         }
@@ -634,7 +634,7 @@ static int build(ws_scenario *s, ws_diag *err)
         } else {
             int sec = ws_section_from_name(it->section);
             assert(sec >= 0);
-            if (sec == WS_SEC_TABLE || sec == WS_SEC_TRANSACTION)
+            if (ws_section_named((ws_section)sec))
                 b.instance = strvec_find(&s->instances[sec], it->section_name);
             rc = bind_in_section(s, (ws_section)sec, it->key, it->file, it->line, &b, err);
         }
@@ -835,7 +835,7 @@ static int resolve_version(const ws_scenario *s, size_t v, int *version, ws_diag
 static ws_value *slot(ws_config *c, const assign *a)
 {
     const ws_setting_desc *d = ws_setting_desc_get((ws_setting_id)a->id);
-    if (d->section == WS_SEC_TABLE || d->section == WS_SEC_TRANSACTION) {
+    if (ws_section_named(d->section)) {
         assert(a->instance >= 0 && (size_t)a->instance < c->n_inst[d->section]);
         return &c->inst_vals[d->section][(size_t)a->instance * WS_S__COUNT + (size_t)a->id];
     }
@@ -857,12 +857,13 @@ int ws_config_resolve(const ws_scenario *s, size_t v, ws_config **out, ws_diag *
     c->pg_version = version;
     for (int id = 0; id < WS_S__COUNT; id++) {
         ws_section sec = ws_setting_desc_get((ws_setting_id)id)->section;
-        if (sec != WS_SEC_TABLE && sec != WS_SEC_TRANSACTION)
+        if (!ws_section_named((ws_section)sec))
             set_default(&c->vals[id], id, version);
     }
-    const ws_section inst_secs[] = {WS_SEC_TABLE, WS_SEC_TRANSACTION};
-    for (int k = 0; k < 2; k++) {
-        ws_section sec = inst_secs[k];
+    for (int k = 0; k < WS_SEC__COUNT; k++) {
+        ws_section sec = (ws_section)k;
+        if (!ws_section_named(sec))
+            continue;
         size_t n = s->instances[sec].n;
         c->n_inst[sec] = n;
         c->inst_names[sec] = (const char *const *)s->instances[sec].v;
@@ -923,7 +924,7 @@ const ws_value *ws_cfg_value(const ws_config *c, ws_setting_id id)
 {
     assert(id >= 0 && id < WS_S__COUNT);
     ws_section sec = ws_setting_desc_get(id)->section;
-    assert(sec != WS_SEC_TABLE && sec != WS_SEC_TRANSACTION);
+    assert(!ws_section_named((ws_section)sec));
     (void)sec;
     return &c->vals[id];
 }
@@ -940,7 +941,7 @@ const char *ws_cfg_str(const ws_config *c, ws_setting_id id)
 
 size_t ws_cfg_instance_count(const ws_config *c, ws_section sec)
 {
-    assert(sec == WS_SEC_TABLE || sec == WS_SEC_TRANSACTION);
+    assert(ws_section_named((ws_section)sec));
     return c->n_inst[sec];
 }
 

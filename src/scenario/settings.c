@@ -37,7 +37,7 @@ static const char *const section_names[WS_SEC__COUNT] = {
     [WS_SEC_SCENARIO] = "scenario", [WS_SEC_WORKLOAD] = "workload",
     [WS_SEC_TABLE] = "table",       [WS_SEC_TRANSACTION] = "transaction",
     [WS_SEC_POSTGRES] = "postgres", [WS_SEC_OS] = "os",
-    [WS_SEC_DISK] = "disk",
+    [WS_SEC_DISK] = "disk",         [WS_SEC_BULK] = "bulk",
 };
 
 const ws_setting_desc *ws_setting_desc_get(ws_setting_id id)
