@@ -46,6 +46,7 @@ typedef struct ws_run_stats {
     uint64_t buffers_checkpoint, buffers_clean, maxwritten_clean, buffers_backend, buffers_alloc;
     /* WAL (pg_stat_wal) */
     uint64_t wal_records, wal_fpi, wal_bytes, wal_fpi_bytes, wal_fpi_raw_bytes, wal_write, wal_sync;
+    uint64_t wal_buffers_full;
     double wal_sync_time_ms;
     double wal_bytes_per_tx, fpi_share, compression_saving;
     uint64_t pg_wal_peak_bytes, segments_removed, segments_recycled, segments_added;

@@ -45,6 +45,7 @@ typedef struct ws_wal_waiter {
 
 typedef struct ws_wal_stats {
     uint64_t records, fpi, bytes, fpi_bytes, fpi_raw_bytes; /* pg_stat_wal + raw FPI size */
+    uint64_t buffers_full;                                  /* pg_stat_wal wal_buffers_full */
     uint64_t write, sync;                                   /* flushes issued */
     ws_time sync_time;
     uint64_t segments_added, segments_removed, segments_recycled;
@@ -54,7 +55,7 @@ typedef struct ws_wal {
     ws_sim *sim;
     ws_device *dev;
     int64_t seg;                /* wal_segment_size */
-    uint64_t insert, flushed;
+    uint64_t insert, written, flushed; /* written: handed to the kernel; flushed: durable */
     /* group commit */
     bool flushing;
     ws_wal_waiter *q;           /* FIFO ring of waiters, LSNs ascending */
@@ -63,6 +64,7 @@ typedef struct ws_wal {
     int commit_siblings;
     int active;                 /* transactions in progress (for commit_siblings) */
     bool fsync;
+    uint64_t buffers;           /* wal_buffers in bytes (auto-sized) */
     /* WAL writer */
     ws_time writer_delay;
     /* segments */
@@ -82,6 +84,12 @@ void ws_wal_destroy(ws_wal *w);
  * LSN.  Runs the segment hook for each segment boundary crossed. */
 uint64_t ws_wal_insert(ws_wal *w, uint64_t bytes, uint32_t fpi, uint64_t fpi_bytes,
                        uint64_t fpi_raw);
+
+/* After an insertion: if more WAL is unflushed than wal_buffers holds, the
+ * inserting backend must write the oldest itself (xlog.c
+ * AdvanceXLInsertBuffer; counted in wal_buffers_full).  Returns how long
+ * that write takes it (0 when the buffers had room). */
+ws_time ws_wal_buffers_wait(ws_wal *w);
 
 /* Waits until WAL up to `lsn` is flushed, then calls fn(ctx, arg) (at once
  * if it already is). */

@@ -523,6 +523,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn)
     uint64_t lsn = 0;
     if (logged) {
         lsn = ws_wal_insert(&db->wal, t->wal_bytes + fpi_stored, fpi, fpi_stored, fpi_raw);
+        wait += ws_wal_buffers_wait(&db->wal);
         for (int i = 0; i < n_mod; i++)
             if (db->bp.bufs[modified[i]].flags & WS_BUF_PERMANENT)
                 ws_bufpool_dirty(&db->bp, modified[i], lsn);

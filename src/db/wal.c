@@ -22,6 +22,8 @@ int ws_wal_init(ws_wal *w, ws_sim *sim, ws_device *dev, const ws_config *cfg)
     w->commit_siblings = (int)ws_cfg_int(cfg, WS_S_commit_siblings);
     w->fsync = ws_cfg_bool(cfg, WS_S_fsync);
     w->writer_delay = ws_cfg_int(cfg, WS_S_wal_writer_delay);
+    w->buffers = (uint64_t)ws_pg_wal_buffers(ws_cfg_int(cfg, WS_S_wal_buffers),
+                                             ws_cfg_int(cfg, WS_S_shared_buffers), w->seg);
     w->q_cap = 1024;
     w->q = malloc(w->q_cap * sizeof *w->q);
     if (!w->q)
@@ -70,6 +72,22 @@ uint64_t ws_wal_insert(ws_wal *w, uint64_t bytes, uint32_t fpi, uint64_t fpi_byt
     return w->insert;
 }
 
+ws_time ws_wal_buffers_wait(ws_wal *w)
+{
+    uint64_t unwritten = w->insert - (w->written > w->flushed ? w->written : w->flushed);
+    if (unwritten <= w->buffers)
+        return 0;
+    /* The backend writes out what does not fit (a write, no fsync); a
+     * flush is started for the rest. */
+    w->st.buffers_full++;
+    uint64_t excess = unwritten - w->buffers;
+    ws_time now = ws_sim_now(w->sim);
+    ws_time done = ws_device_write(w->dev, now, excess, WS_IO_WAL);
+    w->written = w->insert - w->buffers;
+    ws_wal_kick(w);
+    return done - now;
+}
+
 static void start_flush(ws_wal *w)
 {
     assert(!w->flushing);
@@ -78,7 +96,8 @@ static void start_flush(ws_wal *w)
         return;
     /* Whole WAL pages are written: a partly filled page is written again
      * by the next flush. */
-    uint64_t from = w->flushed / XLOG_BLCKSZ * XLOG_BLCKSZ;
+    uint64_t done_to = w->written > w->flushed ? w->written : w->flushed;
+    uint64_t from = done_to / XLOG_BLCKSZ * XLOG_BLCKSZ;
     uint64_t to = (target + XLOG_BLCKSZ - 1) / XLOG_BLCKSZ * XLOG_BLCKSZ;
     ws_time now = ws_sim_now(w->sim);
     ws_time start = now;
@@ -129,6 +148,8 @@ static void on_flush_done(ws_sim *sim, void *ctx, uint64_t target)
     w->flushing = false;
     if (target > w->flushed)
         w->flushed = target;
+    if (w->flushed > w->written)
+        w->written = w->flushed;
     /* Release every waiter the flush covered; LSNs are queued in order. */
     while (w->q_len && w->q[w->q_head].lsn <= w->flushed) {
         ws_wal_waiter x = w->q[w->q_head];

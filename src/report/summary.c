@@ -98,7 +98,7 @@ static void json_pg_stat(FILE *f, const ws_run_stats *r)
         json_field_u(f, "wal_records", r->wal_records, 1);
         json_field_u(f, "wal_fpi", r->wal_fpi, 0);
         json_field_u(f, "wal_bytes", r->wal_bytes, 0);
-        json_field_u(f, "wal_buffers_full", 0, 0);
+        json_field_u(f, "wal_buffers_full", r->wal_buffers_full, 0);
         json_field_u(f, "wal_write", r->wal_write, 0);
         json_field_u(f, "wal_sync", r->wal_sync, 0);
         fprintf(f, ", \"wal_sync_time\": %.3f}", r->wal_sync_time_ms);

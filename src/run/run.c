@@ -168,6 +168,7 @@ static void collect(const runner *r, ws_run_stats *out)
     out->wal_fpi_bytes = w->fpi_bytes;
     out->wal_fpi_raw_bytes = w->fpi_raw_bytes;
     out->wal_write = w->write;
+    out->wal_buffers_full = w->buffers_full;
     out->wal_sync = w->sync;
     out->wal_sync_time_ms = (double)w->sync_time / 1e6;
     uint64_t all_tx = ws_workload_completed(r->wl);

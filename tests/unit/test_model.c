@@ -262,6 +262,26 @@ static void test_checkpoint_event_is_immediate(void **state)
     assert_true(st.ckpt_timed >= 2);
 }
 
+/* wal_buffers = 64kB (8 pages) cannot hold the images right after a
+ * checkpoint; backends write WAL out themselves (wal_buffers_full).  The
+ * auto size for 1GB of shared_buffers is one segment, 16MB: no overflow. */
+static void test_wal_buffers_full(void **state)
+{
+    (void)state;
+    const char *text = "[scenario]\nduration = 1min\npg_version = 15\n"
+                       "[workload]\nrate = 2000/s\n"
+                       "[table t]\nsize = 400MB\n"
+                       "[transaction u]\nwrites = 't:4'\nwal_bytes = 100B\ncpu = 100us\n"
+                       "[postgres]\nshared_buffers = 1GB\ncheckpoint_timeout = 30s\n"
+                       "[os]\nram = 16GB\n[disk]\npreset = aws-gp3\n"
+                       "[variant small]\nwal_buffers = 64kB\n[variant auto]\n";
+    ws_run_stats small = run(text, "small"), autosized = run(text, "auto");
+    print_message("wal_buffers_full: 64kB %llu, auto %llu\n",
+                  (unsigned long long)small.wal_buffers_full, (unsigned long long)autosized.wal_buffers_full);
+    assert_true(small.wal_buffers_full > 100);
+    assert_true(autosized.wal_buffers_full < small.wal_buffers_full / 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_bgwriter_cap),
         cmocka_unit_test(test_checkpoint_log_format),
         cmocka_unit_test(test_checkpoint_event_is_immediate),
+        cmocka_unit_test(test_wal_buffers_full),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
