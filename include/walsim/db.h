@@ -135,12 +135,14 @@ typedef struct ws_checkpointer {
     ws_time sync_longest, sync_total, sync_file_start;
     uint64_t cycle;            /* files written in this cycle are marked with it */
     uint64_t last_record_end;  /* end of the last checkpoint record (idle skip) */
+    ws_time shutdown_done;     /* when a shutdown checkpoint completed (0: none) */
 } ws_checkpointer;
 
 #define WS_CKPT_F_TIME 1
 #define WS_CKPT_F_WAL 2
 #define WS_CKPT_F_IMMEDIATE 4
 #define WS_CKPT_F_FORCE 8
+#define WS_CKPT_F_SHUTDOWN 16      /* also writes UNLOGGED buffers; ends the run */
 
 typedef struct ws_bgwriter {
     double smoothed_alloc, smoothed_density;

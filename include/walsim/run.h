@@ -34,7 +34,8 @@ typedef struct ws_run_stats {
     char variant[64];
     int pg_version;
     uint64_t seed;
-    double duration_s;       /* measured span: duration - warmup */
+    double duration_s;       /* measured span: duration (or the shutdown) - warmup */
+    double shutdown_s;       /* a shutdown event: its checkpoint's duration (0: none) */
     uint64_t transactions;   /* completed in the measured span */
     double tps;
     ws_lat lat;              /* all transactions */

@@ -55,8 +55,9 @@ typedef struct ws_raw_line {
     int line;
 } ws_raw_line;
 
-/* A scenario event ([events] section): `checkpoint at 20min`, `crash at 45min`. */
-typedef enum ws_event_kind { WS_EV_CHECKPOINT, WS_EV_CRASH } ws_event_kind;
+/* A scenario event ([events] section): `checkpoint at 20min`,
+ * `shutdown at 50min`, `crash at 45min`. */
+typedef enum ws_event_kind { WS_EV_CHECKPOINT, WS_EV_CRASH, WS_EV_SHUTDOWN } ws_event_kind;
 typedef struct ws_scenario_event {
     ws_event_kind kind;
     int64_t at_ns;

@@ -48,6 +48,10 @@ int ws_workload_set_types(ws_workload *w, int n, const double *weights, const ws
  * it there. */
 void ws_workload_set_exec(ws_workload *w, ws_tx_exec_fn exec, void *ctx);
 
+/* No new transactions from now on (a shutdown): closed-loop clients leave
+ * after their current transaction. */
+void ws_workload_stop(ws_workload *w);
+
 /* Ends a transaction handed to exec; `now` is its end. */
 void ws_workload_complete(ws_workload *w, int type, ws_time arrival);
 void ws_workload_free(ws_workload *w);

@@ -134,6 +134,8 @@ static void start(ws_db *db, int flags)
         ws_pagestate_new_redo(&db->rels[i].ps);
 
     char what[96] = "";
+    if (flags & WS_CKPT_F_SHUTDOWN)
+        strcat(what, " shutdown");
     if (flags & WS_CKPT_F_IMMEDIATE)
         strcat(what, " immediate");
     if (flags & WS_CKPT_F_FORCE)
@@ -144,7 +146,9 @@ static void start(ws_db *db, int flags)
         strcat(what, " time");
     logf_(db, "LOG:  checkpoint starting:%s", what);
 
-    /* BufferSync: tag the buffers dirty now, permanent ones only. */
+    /* BufferSync: tag the buffers dirty now, permanent ones only, except
+     * at shutdown, when UNLOGGED ones are written too. */
+    uint8_t mask = (flags & WS_CKPT_F_SHUTDOWN) ? WS_BUF_DIRTY : (WS_BUF_DIRTY | WS_BUF_PERMANENT);
     free(ck->todo);
     ck->todo = malloc((size_t)(db->bp.dirty ? db->bp.dirty : 1) * sizeof *ck->todo);
     if (!ck->todo)
@@ -152,7 +156,7 @@ static void start(ws_db *db, int flags)
     ck->n_todo = 0;
     for (uint32_t b = 0; b < db->bp.n; b++) {
         ws_buf *x = &db->bp.bufs[b];
-        if ((x->flags & (WS_BUF_DIRTY | WS_BUF_PERMANENT)) == (WS_BUF_DIRTY | WS_BUF_PERMANENT)) {
+        if ((x->flags & mask) == mask) {
             x->flags |= WS_BUF_CKPT_NEEDED;
             ck->todo[ck->n_todo++] = b;
         }
@@ -302,6 +306,10 @@ static void finish(ws_db *db)
 
     ck->phase = WS_CKPT_IDLE;
     ck->have_prev = true;
+    if (ck->flags & WS_CKPT_F_SHUTDOWN) {
+        ck->shutdown_done = now; /* the server is down: no further checkpoints */
+        return;
+    }
     if (ck->pending) {
         int f = ck->pending;
         ck->pending = 0;

@@ -50,6 +50,7 @@ struct ws_workload {
     int n_pts;
     double fmax;        /* largest factor: the open loop's thinning rate */
     int active, retire; /* closed loop: clients in the loop, clients to retire */
+    bool stopped;
 };
 
 static void on_arrival(ws_sim *sim, void *ctx, uint64_t arg);
@@ -260,6 +261,8 @@ static void on_arrival(ws_sim *sim, void *ctx, uint64_t open_loop)
 {
     ws_workload *w = ctx;
     ws_time now = ws_sim_now(sim);
+    if (w->stopped)
+        return;
     if (!open_loop) {
         begin(w, now);
         return;
@@ -276,7 +279,7 @@ void ws_workload_complete(ws_workload *w, int type, ws_time arrival)
     w->completed++;
     if (w->done)
         w->done(w->ctx, type, arrival, now);
-    if (w->rate <= 0) {
+    if (w->rate <= 0 && !w->stopped) {
         if (w->retire > 0) { /* the load went down: this client leaves */
             w->retire--;
             w->active--;
@@ -324,6 +327,11 @@ int ws_workload_set_types(ws_workload *w, int n, const double *weights, const ws
     w->types = t;
     w->n_types = n > 0 ? n : 1;
     return WS_OK;
+}
+
+void ws_workload_stop(ws_workload *w)
+{
+    w->stopped = true;
 }
 
 void ws_workload_set_exec(ws_workload *w, ws_tx_exec_fn exec, void *ctx)

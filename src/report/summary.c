@@ -173,6 +173,8 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
                 (unsigned long long)r->seed);
         fputs("      \"duration_s\": ", f);
         json_number(f, r->duration_s);
+        fputs(",\n      \"shutdown_s\": ", f);
+        json_number(f, r->shutdown_s);
         fprintf(f, ",\n      \"transactions\": %llu,\n      \"tps\": ",
                 (unsigned long long)r->transactions);
         json_number(f, r->tps);

@@ -38,6 +38,7 @@ typedef struct runner {
     uint64_t transactions;
     pending_tx *slab;
     uint32_t slab_cap, free_head;
+    ws_time shutdown_at;    /* when a shutdown was requested (0: none) */
 } runner;
 
 #define NONE UINT32_MAX
@@ -106,6 +107,16 @@ static void exec_tx(void *ctx, int type, ws_time arrival)
     r->db->wal.active++;
     ws_time wait = ws_db_execute(r->db, type, &p->lsn);
     ws_sim_after(r->sim, wait, on_commit, r, idx);
+}
+
+static void on_shutdown_event(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    runner *r = ctx;
+    ws_workload_stop(r->wl);
+    r->shutdown_at = ws_sim_now(r->sim);
+    ws_ckpt_request(r->db, WS_CKPT_F_SHUTDOWN | WS_CKPT_F_IMMEDIATE);
 }
 
 static void on_checkpoint_event(ws_sim *sim, void *ctx, uint64_t arg)
@@ -288,18 +299,26 @@ int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
             const ws_scenario_event *e = ws_scenario_event_at(sc, i);
             if (e->kind == WS_EV_CHECKPOINT && e->at_ns < duration)
                 ws_sim_at(r.sim, e->at_ns, on_checkpoint_event, &db, 0);
+            else if (e->kind == WS_EV_SHUTDOWN && e->at_ns < duration)
+                ws_sim_at(r.sim, e->at_ns, on_shutdown_event, &r, 0);
         }
     }
     ws_workload_start(r.wl);
 
+    ws_time end = duration;
     for (ws_time t = 0; t < duration;) {
         t = t + WS_SEC < duration ? t + WS_SEC : duration;
         ws_sim_run(r.sim, t);
         if (progress)
             progress(ctx, (double)t / (double)duration);
+        if (r.db && r.db->ck.shutdown_done) { /* the server is down: the run ends */
+            end = r.shutdown_at > warmup ? r.shutdown_at : duration;
+            out->shutdown_s = (double)(r.db->ck.shutdown_done - r.shutdown_at) / 1e9;
+            break;
+        }
     }
 
-    out->duration_s = (double)(duration - warmup) / 1e9;
+    out->duration_s = (double)(end - warmup) / 1e9;
     out->transactions = r.transactions;
     out->tps = (double)r.transactions / out->duration_s;
     collect(&r, out);

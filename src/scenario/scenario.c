@@ -535,23 +535,23 @@ static void push_assign(ws_scenario *s, assign a)
 
 static int parse_event(ws_scenario *s, const ws_conf_item *it, ws_diag *err)
 {
-    static const char *const kinds[] = {"checkpoint", "crash"};
+    static const char *const kinds[] = {"checkpoint", "crash", "shutdown"};
     char word[32], at[8], when[64], extra[8];
     int n = sscanf(it->raw, "%31s %7s %63s %7s", word, at, when, extra);
     if (n != 3 || strcmp(at, "at") != 0) {
         ws_diag_set(err, it->file, it->line,
                     "events: '%s' is not an event; expected KIND at TIME, e.g. "
-                    "'checkpoint at 20min' or 'crash at 45min'",
+                    "'checkpoint at 20min', 'shutdown at 1h' or 'crash at 45min'",
                     it->raw);
         return WS_EINPUT;
     }
     int kind = -1;
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < 3; k++)
         if (strcmp(word, kinds[k]) == 0)
             kind = k;
     if (kind < 0) {
         ws_diag_set(err, it->file, it->line,
-                    "events: unknown event '%s'; expected checkpoint or crash", word);
+                    "events: unknown event '%s'; expected checkpoint, shutdown or crash", word);
         return WS_EINPUT;
     }
     double ns;
