@@ -25,6 +25,16 @@
  * file starts in the section of its include line; the including file's
  * section is restored after it.
  *
+ * Includes follow PostgreSQL: include_dir reads the *.conf files of the
+ * directory in strcmp order, skipping names that start with '.' and
+ * subdirectories; include_if_exists skips a file that does not exist;
+ * nesting may reach depth 10 (the top file is depth 0), as
+ * CONF_FILE_MAX_DEPTH.  An include line is a directive in raw sections
+ * too.  Only regular files of at most 16MB are read.  Lines may end in
+ * CRLF; a UTF-8 byte order mark is skipped; a NUL byte in the text, or
+ * an escape that makes one (\0), is an error.  Section kinds are matched
+ * case-insensitively and reported in lowercase.
+ *
  * Each section header is an item too (key == NULL and raw == NULL), so
  * an empty section still exists.
  *
@@ -56,7 +66,8 @@ typedef struct ws_conf ws_conf;
 
 /* Reads `path` and its includes.  Returns 0 and *out (free with
  * ws_conf_free), or a negative status with the message in err:
- *   WS_EIO     file cannot be opened/read ("x.conf: cannot open: No such file")
+ *   WS_EIO     a file, top-level or included, cannot be opened/read
+ *              ("x.conf: cannot open: No such file or directory")
  *   WS_EINPUT  syntax: unterminated quote, missing value, junk after value,
  *              bad or unknown section header, missing section name,
  *              include cycle or depth > 10, bad key characters.

@@ -22,6 +22,13 @@
  *
  * Numbers: decimal integers, hex (0x1F), reals with optional exponent, an
  * optional leading sign; whitespace is allowed between number and unit.
+ * A leading 0 is decimal ("010" is 10; PostgreSQL's integer settings would
+ * read it as octal 8).  NaN and infinity are not numbers; a value beyond
+ * double's range is an error ("is out of range"), so *out is always finite.
+ *
+ * In a rate with the '/' written ("5000/s", "600/min") the number is bytes
+ * or events per that time unit; only a number without any unit uses
+ * bare_unit.
  */
 #ifndef WALSIM_UNITS_H
 #define WALSIM_UNITS_H
@@ -42,7 +49,8 @@ typedef enum ws_unit_class {
  *   "'10 KB' has an unknown unit 'KB' (memory units are B, kB, MB, GB, TB; case matters)"
  *   "'abc' is not a number"
  *   "'5min' is a time, expected a memory size (B, kB, MB, GB, TB)"
- * Never crashes on any input (the fuzz target relies on it). */
+ * Never crashes on any input (the fuzz target relies on it).  On error *out
+ * is left alone; err may be NULL when errlen is 0. */
 int ws_unit_parse(const char *text, ws_unit_class cls, double bare_unit,
                   double *out, char *err, size_t errlen);
 
@@ -50,7 +58,10 @@ int ws_unit_parse(const char *text, ws_unit_class cls, double bare_unit,
  * exactly, as PostgreSQL's SHOW does: 1073741824 -> "1GB", 300e9 -> "5min",
  * 1.5e6 (ns) -> "1500us", 131072000 B/s -> "125MB/s", 5000 -> "5000/s".
  * Non-integral leftovers print with up to 6 significant digits in the
- * smallest unit ("0.25ms" is acceptable).  WS_UC_NONE prints %g. */
+ * smallest unit ("0.25ms" is acceptable).  WS_UC_NONE prints %g.
+ * Zero is "0" for memory and time (as SHOW), "0B/s" and "0/s" for rates;
+ * a rate takes the first of /s, /min, /h, /d under which it is exact
+ * (1GB per minute is "1GB/min", 0.01 per second "36/h"). */
 void ws_unit_format(double value, ws_unit_class cls, char *buf, size_t len);
 
 /* The unit names of a class for messages: "B, kB, MB, GB, TB". */

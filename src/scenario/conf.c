@@ -2,13 +2,28 @@
  * conf.c - the scenario file reader (see conf.h for the grammar).
  *
  * Reading is line by line, as PostgreSQL's guc-file.l is: a line is blank,
- * a comment, a section header, a raw line (in [expect] and [events]), or
- * `key [=] value [# comment]`.  Strings are copied into an arena owned by
- * the ws_conf, so items stay valid until ws_conf_free.
+ * a comment, a section header, an include directive, a raw line (in
+ * [expect] and [events]), or `key [=] value [# comment]`.
+ *
+ * Memory: every string an item points to (keys, values, raw lines, section
+ * names, file names) is copied into an arena of blocks owned by the
+ * ws_conf, so items stay valid until ws_conf_free, which frees it all at
+ * once.  The items themselves live in one growing array.
+ *
+ * Includes follow PostgreSQL (guc-file.l ParseConfigFile and
+ * ParseConfigDirectory): paths are relative to the directory of the
+ * including file, include_dir reads *.conf in strcmp order and skips
+ * names starting with '.', and nesting is limited to CONF_FILE_MAX_DEPTH.
+ * walsim adds cycle detection, by real path, to name the cycle instead of
+ * only hitting the depth limit.
  */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* realpath, strdup, fileno, dirent */
+#endif
+
 #include "walsim/conf.h"
 
-#include <ctype.h>
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -16,28 +31,41 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
-#define MAX_DEPTH 10 /* PostgreSQL's CONF_FILE_MAX_DEPTH */
+#define MAX_DEPTH 10           /* PostgreSQL's CONF_FILE_MAX_DEPTH; the top file is depth 0 */
+#define MAX_FILE_SIZE (16 << 20) /* a scenario is a few kB; anything this big is a mistake */
+#define SHOW_MAX 60            /* bytes of user text echoed in a message */
+
+/* One line per section kind: name, whether it needs a NAME ([table NAME]),
+ * whether it holds raw lines instead of key = value. */
+#define SECTION_KINDS(X)           \
+    X("scenario", false, false)    \
+    X("workload", false, false)    \
+    X("table", true, false)        \
+    X("transaction", true, false)  \
+    X("postgres", false, false)    \
+    X("os", false, false)          \
+    X("disk", false, false)        \
+    X("variant", true, false)      \
+    X("expect", true, true)        \
+    X("events", false, true)       \
+    X("bulk", true, false)
 
 typedef struct section_kind {
     const char *name;
     bool needs_name;
-    bool raw;
+    bool raw_lines;
 } section_kind;
 
-/* One line per section kind. */
-static const section_kind kinds[] = {
-    {"scenario", false, false},   {"workload", false, false}, {"table", true, false},
-    {"transaction", true, false}, {"postgres", false, false}, {"os", false, false},
-    {"disk", false, false},       {"variant", true, false},   {"expect", true, true},
-    {"events", false, true},      {"bulk", true, false},
-};
+#define AS_KIND(name, needs_name, raw_lines) {name, needs_name, raw_lines},
+#define AS_NAME(name, needs_name, raw_lines) name,
+static const section_kind kinds[] = {SECTION_KINDS(AS_KIND)};
+static const char *const kind_names[] = {SECTION_KINDS(AS_NAME) NULL};
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
-static const char *const kind_names[N_KINDS + 1] = {
-    "scenario", "workload", "table", "transaction", "postgres",
-    "os",       "disk",     "variant", "expect",    "events", "bulk", NULL,
-};
+/* The section of lines before the first header in the top-level file. */
+#define DEFAULT_KIND "postgres"
 
 const char *const *ws_conf_section_kinds(void) { return kind_names; }
 
@@ -53,17 +81,27 @@ struct ws_conf {
     block *arena;
 };
 
-/* The state of one parse: the include stack and the current section. */
+/* A file being read; the stack of them is the include chain. */
+typedef struct frame {
+    const char *path; /* as opened, in the arena; the name in messages */
+    const char *real; /* realpath, in the arena; NULL for text given in memory */
+} frame;
+
 typedef struct parser {
     ws_conf *conf;
     ws_diag *err;
-    const section_kind *kind;
+    const section_kind *kind; /* current section */
     const char *section_name;
-    char *stack[MAX_DEPTH + 1]; /* real paths of the files being read */
-    int depth;
+    frame stack[MAX_DEPTH + 1];
+    int depth; /* frames in use */
 } parser;
 
-static char *arena_alloc(ws_conf *c, size_t n)
+typedef enum include_mode { INC_FILE, INC_IF_EXISTS, INC_DIR } include_mode;
+
+/* ------------------------------------------------------------------------
+ * Arena and items. */
+
+static void *arena_alloc(ws_conf *c, size_t n)
 {
     if (!c->arena || c->arena->size - c->arena->used < n) {
         size_t size = n > 16384 ? n : 16384;
@@ -96,10 +134,8 @@ static int push_item(parser *ps, ws_conf_item it)
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 64;
         ws_conf_item *ni = realloc(c->items, cap * sizeof *ni);
-        if (!ni) {
-            ws_diag_set(ps->err, NULL, 0, "out of memory");
+        if (!ni)
             return WS_ENOMEM;
-        }
         c->items = ni;
         c->cap = cap;
     }
@@ -107,17 +143,70 @@ static int push_item(parser *ps, ws_conf_item it)
     return WS_OK;
 }
 
-static int edit_distance(const char *a, const char *b)
+/* ------------------------------------------------------------------------
+ * Characters.  ASCII tests, not <ctype.h>: keys must not change meaning
+ * with the locale, and bytes >= 0x80 (UTF-8) are never letters here. */
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_key_start(char c) { return is_alpha(c) || c == '_'; }
+static bool is_key_char(char c) { return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-'; }
+
+static void skip_space(const char **p)
 {
-    int prev[32], cur[32];
-    size_t la = strnlen(a, 31), lb = strnlen(b, 31);
+    while (is_space(**p))
+        (*p)++;
+}
+
+/* User text for a message: one line (control characters as '?'), at most
+ * max bytes cut on a UTF-8 boundary, "..." when cut. */
+static const char *show_max(const char *s, size_t n, size_t max, char *buf, size_t len)
+{
+    assert(len > max + 3);
+    size_t cut = n > max ? max : n;
+    while (cut < n && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    size_t i;
+    for (i = 0; i < cut; i++)
+        buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+    if (cut < n) {
+        memcpy(buf + i, "...", 3);
+        i += 3;
+    }
+    buf[i] = '\0';
+    return buf;
+}
+
+static const char *show(const char *s, size_t n, char *buf, size_t len)
+{
+    return show_max(s, n, SHOW_MAX, buf, len);
+}
+
+/* One character for "unexpected character ..." messages: 'c' for printable
+ * ASCII, else its byte value (a lone byte of UTF-8 is not printable). */
+static const char *show_char(char c, char *buf, size_t len)
+{
+    if (c > 0x20 && c < 0x7f)
+        snprintf(buf, len, "'%c'", c);
+    else
+        snprintf(buf, len, "byte 0x%02X", (unsigned)(unsigned char)c);
+    return buf;
+}
+
+static int edit_distance(const char *a, size_t la, const char *b)
+{
+    enum { MAXW = 32 };
+    int prev[MAXW + 1], cur[MAXW + 1];
+    size_t lb = strlen(b);
+    assert(la <= MAXW && lb <= MAXW);
     for (size_t j = 0; j <= lb; j++)
         prev[j] = (int)j;
     for (size_t i = 1; i <= la; i++) {
         cur[0] = (int)i;
         for (size_t j = 1; j <= lb; j++) {
-            int sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-            int del = prev[j] + 1, ins = cur[j - 1] + 1;
+            char ca = a[i - 1] | 0x20, cb = b[j - 1] | 0x20; /* ASCII lowercase */
+            int sub = prev[j - 1] + (ca != cb), del = prev[j] + 1, ins = cur[j - 1] + 1;
             cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
         }
         memcpy(prev, cur, sizeof(int) * (lb + 1));
@@ -125,173 +214,234 @@ static int edit_distance(const char *a, const char *b)
     return prev[lb];
 }
 
-static bool is_key_start(int ch) { return isalpha(ch) || ch == '_'; }
-static bool is_key_char(int ch) { return isalnum(ch) || ch == '_' || ch == '.' || ch == '-'; }
+/* ------------------------------------------------------------------------
+ * Quoted strings. */
 
-/* Reads a single-quoted string starting at *p (at the quote), processing
- * '' and backslash escapes as guc-file.l's GUC_scanstr does.  Writes the
- * result into out (at least strlen(*p) bytes).  Returns 0, or -1 if the
- * quote is not closed on this line. */
-static int read_quoted(const char **p, char *out, size_t *outlen)
+enum { Q_OK, Q_UNTERMINATED, Q_NUL };
+
+/* Reads the single-quoted string at s (at the quote) as guc-file.l's
+ * GUC_scanstr does: '' and \' are a quote, \b \f \n \r \t are what they
+ * are in C, \NNN is octal (up to 3 digits) and a backslash before any
+ * other character is that character.  With out == NULL only measures.
+ * Sets *end past the closing quote and *outlen.  An octal escape for a
+ * NUL byte is an error: values are C strings, it would cut them short. */
+static int scan_quoted(const char *s, char *out, size_t *outlen, const char **end)
 {
-    const char *s = *p + 1;
+    assert(*s == '\'');
     size_t n = 0;
-    for (;;) {
-        if (*s == '\0')
-            return -1;
-        if (*s == '\'') {
-            if (s[1] == '\'') {
-                out[n++] = '\'';
-                s += 2;
-                continue;
-            }
-            s++;
-            break;
-        }
-        if (*s == '\\' && s[1]) {
-            s++;
-            switch (*s) {
-            case 'b': out[n++] = '\b'; s++; break;
-            case 'f': out[n++] = '\f'; s++; break;
-            case 'n': out[n++] = '\n'; s++; break;
-            case 'r': out[n++] = '\r'; s++; break;
-            case 't': out[n++] = '\t'; s++; break;
-            case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
-                int v = 0;
-                for (int k = 0; k < 3 && *s >= '0' && *s <= '7'; k++)
-                    v = v * 8 + (*s++ - '0');
-                out[n++] = (char)(v ? v : '?'); /* no NUL inside a value */
+    for (s++;; s++) {
+        char c = *s;
+        if (c == '\0')
+            return Q_UNTERMINATED;
+        if (c == '\'') {
+            if (s[1] != '\'')
                 break;
+            s++; /* '' */
+        } else if (c == '\\') {
+            if (s[1] == '\0')
+                return Q_UNTERMINATED;
+            c = *++s;
+            switch (c) {
+            case 'b': c = '\b'; break;
+            case 'f': c = '\f'; break;
+            case 'n': c = '\n'; break;
+            case 'r': c = '\r'; break;
+            case 't': c = '\t'; break;
+            default:
+                if (c >= '0' && c <= '7') {
+                    unsigned v = 0;
+                    for (int k = 0; k < 3 && *s >= '0' && *s <= '7'; k++, s++)
+                        v = v * 8 + (unsigned)(*s - '0');
+                    s--;
+                    if ((v & 0xFF) == 0)
+                        return Q_NUL;
+                    c = (char)(unsigned char)(v & 0xFF);
+                }
+                break; /* \\, \' and any other character: itself */
             }
-            default: out[n++] = *s++; break; /* \\, \' and any other character */
-            }
-            continue;
         }
-        out[n++] = *s++;
+        if (out)
+            out[n] = c;
+        n++;
     }
-    out[n] = '\0';
+    if (out)
+        out[n] = '\0';
     *outlen = n;
-    *p = s;
-    return 0;
+    *end = s + 1;
+    return Q_OK;
 }
 
-static void skip_space(const char **p)
+/* A quoted string into the arena.  Returns Q_* or -1 (out of memory). */
+static int read_quoted(parser *ps, const char **p, const char **value, size_t *len)
 {
-    while (**p == ' ' || **p == '\t' || **p == '\f' || **p == '\v')
-        (*p)++;
+    const char *end;
+    int rc = scan_quoted(*p, NULL, len, &end);
+    if (rc != Q_OK)
+        return rc;
+    char *buf = arena_alloc(ps->conf, *len + 1);
+    if (!buf)
+        return -1;
+    scan_quoted(*p, buf, len, &end);
+    *value = buf;
+    *p = end;
+    return Q_OK;
 }
 
-static int parse_text(parser *ps, const char *text, size_t len, const char *file);
+/* ------------------------------------------------------------------------
+ * Files. */
 
-/* Directory part of `file` joined with `rel` (unless rel is absolute). */
-static void resolve_path(const char *file, const char *rel, char *out, size_t outlen)
+static int parse_text(parser *ps, char *text, size_t len);
+
+static int oom(parser *ps)
 {
-    const char *slash = strrchr(file, '/');
-    if (rel[0] == '/' || !slash || strncmp(file, "<built-in>", 10) == 0)
-        snprintf(out, outlen, "%s", rel);
-    else
-        snprintf(out, outlen, "%.*s/%s", (int)(slash - file), file, rel);
+    ws_diag_set(ps->err, NULL, 0, "out of memory");
+    return WS_ENOMEM;
 }
 
-/* Reads a whole file into memory.  Returns NULL with errno set. */
-static char *slurp(const char *path, size_t *len)
+/* Reads a regular file of at most MAX_FILE_SIZE bytes into a malloc'd,
+ * NUL-terminated buffer.  Only regular files: a FIFO or /dev/zero would
+ * block or never end.  On failure returns NULL and a reason in *why. */
+static char *slurp(const char *path, size_t *len, const char **why)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 8192, n = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        errno = ENOMEM;
+    if (!f) {
+        *why = strerror(errno);
         return NULL;
     }
-    for (;;) {
-        if (n == cap) {
-            char *nb = cap > (size_t)64 << 20 ? NULL : realloc(buf, cap * 2);
+    struct stat st;
+    char *buf = NULL;
+    if (fstat(fileno(f), &st) != 0) {
+        *why = strerror(errno);
+    } else if (!S_ISREG(st.st_mode)) {
+        *why = S_ISDIR(st.st_mode) ? "it is a directory" : "not a regular file";
+    } else if (st.st_size > MAX_FILE_SIZE) {
+        *why = "larger than 16MB; is it a scenario file?";
+    } else if (!(buf = malloc((size_t)st.st_size + 1))) {
+        *why = "out of memory";
+    } else {
+        /* The size may change under us: read to EOF, within the limit. */
+        size_t cap = (size_t)st.st_size + 1, n = 0, got;
+        while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+            n += got;
+            if (n < cap)
+                continue;
+            char *nb = cap > MAX_FILE_SIZE ? NULL : realloc(buf, 2 * cap);
             if (!nb) {
+                *why = cap > MAX_FILE_SIZE ? "larger than 16MB; is it a scenario file?"
+                                           : "out of memory";
                 free(buf);
-                fclose(f);
-                errno = EFBIG;
-                return NULL;
+                buf = NULL;
+                break;
             }
             buf = nb;
             cap *= 2;
         }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
+        if (buf && ferror(f)) {
+            *why = strerror(errno ? errno : EIO);
+            free(buf);
+            buf = NULL;
+        }
+        if (buf) {
+            buf[n] = '\0';
+            *len = n;
+        }
     }
-    int bad = ferror(f);
     fclose(f);
-    if (bad) {
-        free(buf);
-        errno = EIO;
-        return NULL;
-    }
-    *len = n;
     return buf;
 }
 
-/* Parses the file at `path` as part of the current parse. `from`/`line`
- * name the include line (NULL for the top-level file). */
-static int parse_path(parser *ps, const char *path, const char *from, int line, bool missing_ok)
+/* "include 'x'" for messages about an include line. */
+static const char *directive_name(include_mode m)
 {
+    return m == INC_DIR ? "include_dir" : m == INC_IF_EXISTS ? "include_if_exists" : "include";
+}
+
+/* The current file, where include lines are. */
+static const frame *top(const parser *ps)
+{
+    assert(ps->depth > 0);
+    return &ps->stack[ps->depth - 1];
+}
+
+/* The include chain from frame i, then `path`: "a.conf -> b.conf -> a.conf". */
+static void chain(const parser *ps, int i, const char *path, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (; i < ps->depth && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s -> ", ps->stack[i].path);
+    if (used < len)
+        snprintf(buf + used, len - used, "%s", path);
+}
+
+/* A file could not be opened or read: "FILE: cannot open: why" for the
+ * top-level file, "FROM:LINE: include 'x': cannot open PATH: why" for an
+ * included one (PATH only when it differs from what the line says). */
+static int open_error(parser *ps, const char *path, include_mode mode, const char *written,
+                      int line, const char *why)
+{
+    if (line == 0) {
+        ws_diag_set(ps->err, path, 0, "cannot open: %s", why);
+        return WS_EIO;
+    }
+    char w[PATH_MAX + 8], p[PATH_MAX + 8];
+    bool same = strcmp(written, path) == 0;
+    ws_diag_set(ps->err, top(ps)->path, line, "%s '%s': cannot open%s%s: %s",
+                directive_name(mode), show_max(written, strlen(written), PATH_MAX, w, sizeof w),
+                same ? "" : " ", same ? "" : show_max(path, strlen(path), PATH_MAX, p, sizeof p),
+                why);
+    return WS_EIO;
+}
+
+/* Reads the file at `path` (as it is named in messages) as part of the
+ * current parse.  `line` is the include line in the current file and
+ * `written` its value, or 0 and NULL for the top-level file. */
+static int parse_path(parser *ps, const char *path, include_mode mode, const char *written, int line)
+{
+    const char *from = line > 0 ? top(ps)->path : NULL;
     char real[PATH_MAX];
     if (!realpath(path, real)) {
-        if (missing_ok && errno == ENOENT)
-            return WS_OK;
-        if (from)
-            ws_diag_set(ps->err, from, line, "include '%s': cannot open: %s", path, strerror(errno));
-        else
-            ws_diag_set(ps->err, path, 0, "cannot open: %s", strerror(errno));
-        return from ? WS_EINPUT : WS_EIO;
+        if (mode == INC_IF_EXISTS && errno == ENOENT)
+            return WS_OK; /* PostgreSQL: "skipping missing configuration file" */
+        return open_error(ps, path, mode, written, line, strerror(errno));
     }
     for (int i = 0; i < ps->depth; i++) {
-        if (strcmp(ps->stack[i], real) == 0) {
-            char chain[WS_DIAG_MAX / 2] = "";
-            for (int k = i; k < ps->depth; k++) {
-                size_t used = strlen(chain);
-                const char *base = strrchr(ps->stack[k], '/');
-                snprintf(chain + used, sizeof chain - used, "%s -> ", base ? base + 1 : ps->stack[k]);
-            }
-            size_t used = strlen(chain);
-            const char *base = strrchr(real, '/');
-            snprintf(chain + used, sizeof chain - used, "%s", base ? base + 1 : real);
-            ws_diag_set(ps->err, from, line, "include cycle: %s", chain);
+        if (ps->stack[i].real && strcmp(ps->stack[i].real, real) == 0) {
+            char text[WS_DIAG_MAX];
+            chain(ps, i, path, text, sizeof text);
+            ws_diag_set(ps->err, from, line, "include cycle: %s", text);
             return WS_EINPUT;
         }
     }
-    if (ps->depth >= MAX_DEPTH) {
+    if (ps->depth > MAX_DEPTH) {
+        char w[PATH_MAX + 8];
         ws_diag_set(ps->err, from, line,
-                    "include '%s': nested too deeply (more than %d levels of include)", path,
+                    "%s '%s': nested too deeply (more than %d levels of include)",
+                    directive_name(mode), show_max(written, strlen(written), PATH_MAX, w, sizeof w),
                     MAX_DEPTH);
         return WS_EINPUT;
     }
-    size_t len;
-    char *text = slurp(path, &len);
-    if (!text) {
-        if (from)
-            ws_diag_set(ps->err, from, line, "include '%s': cannot read: %s", path, strerror(errno));
-        else
-            ws_diag_set(ps->err, path, 0, "cannot read: %s", strerror(errno));
-        return from ? WS_EINPUT : WS_EIO;
-    }
-    ps->stack[ps->depth] = strdup(real);
-    if (!ps->stack[ps->depth]) {
+    size_t len = 0;
+    const char *why = NULL;
+    char *text = slurp(path, &len, &why);
+    if (!text)
+        return open_error(ps, path, mode, written, line, why);
+    frame *fr = &ps->stack[ps->depth];
+    fr->path = arena_strndup(ps->conf, path, strlen(path));
+    fr->real = arena_strndup(ps->conf, real, strlen(real));
+    if (!fr->path || !fr->real) {
         free(text);
-        ws_diag_set(ps->err, NULL, 0, "out of memory");
-        return WS_ENOMEM;
+        return oom(ps);
     }
     ps->depth++;
+    /* An included file continues the section of its include line; the
+     * including file gets its own section back afterwards. */
     const section_kind *saved_kind = ps->kind;
     const char *saved_name = ps->section_name;
-    int rc = parse_text(ps, text, len, path);
+    int rc = parse_text(ps, text, len);
     ps->kind = saved_kind;
     ps->section_name = saved_name;
     ps->depth--;
-    free(ps->stack[ps->depth]);
     free(text);
     return rc;
 }
@@ -301,22 +451,27 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int include_dir(parser *ps, const char *dir, const char *from, int line)
+/* PostgreSQL's ParseConfigDirectory: every *.conf (with at least one
+ * character before the suffix) not starting with '.', in strcmp order;
+ * subdirectories are skipped. */
+static int parse_dir(parser *ps, const char *dir, const char *written, int line)
 {
     DIR *d = opendir(dir);
-    if (!d) {
-        ws_diag_set(ps->err, from, line, "include_dir '%s': cannot open directory: %s", dir,
-                    strerror(errno));
-        return WS_EINPUT;
-    }
+    if (!d)
+        return open_error(ps, dir, INC_DIR, written, line, strerror(errno));
     char **names = NULL;
     size_t n = 0, cap = 0;
     int rc = WS_OK;
     struct dirent *e;
-    while ((e = readdir(d))) {
+    while (rc == WS_OK && (e = readdir(d))) {
         size_t l = strlen(e->d_name);
         if (e->d_name[0] == '.' || l < 6 || strcmp(e->d_name + l - 5, ".conf") != 0)
             continue;
+        char path[PATH_MAX];
+        struct stat st;
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path ||
+            stat(path, &st) != 0 || S_ISDIR(st.st_mode))
+            continue; /* gone since readdir, or a directory: PostgreSQL skips those too */
         if (n == cap) {
             cap = cap ? 2 * cap : 16;
             char **nn = realloc(names, cap * sizeof *nn);
@@ -326,138 +481,211 @@ static int include_dir(parser *ps, const char *dir, const char *from, int line)
             }
             names = nn;
         }
-        if (!(names[n] = strdup(e->d_name))) {
+        if (!(names[n] = strdup(e->d_name)))
             rc = WS_ENOMEM;
-            break;
-        }
-        n++;
+        else
+            n++;
     }
     closedir(d);
-    if (rc == WS_OK)
+    if (rc == WS_OK && n > 0)
         qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n && rc == WS_OK; i++) {
         char path[PATH_MAX];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        rc = parse_path(ps, path, from, line, false);
+        rc = parse_path(ps, path, INC_DIR, written, line);
     }
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
-    if (rc == WS_ENOMEM)
-        ws_diag_set(ps->err, NULL, 0, "out of memory");
-    return rc;
+    return rc == WS_ENOMEM ? oom(ps) : rc;
 }
 
-/* "[kind name]" at p (after the '['). */
+/* include / include_if_exists / include_dir VALUE at `line` of the
+ * current file.  Relative paths are relative to the including file's
+ * directory (PostgreSQL's AbsoluteConfigLocation); for text given in
+ * memory, to the current directory. */
+static int include(parser *ps, include_mode mode, const char *value, int line)
+{
+    const frame *fr = top(ps);
+    const char *dirname = directive_name(mode);
+    if (strspn(value, " \t\r\n") == strlen(value)) {
+        ws_diag_set(ps->err, fr->path, line, "%s: empty %s name", dirname,
+                    mode == INC_DIR ? "directory" : "file");
+        return WS_EINPUT;
+    }
+    const char *slash = fr->real ? strrchr(fr->path, '/') : NULL;
+    char path[PATH_MAX];
+    int n;
+    if (value[0] == '/' || !slash)
+        n = snprintf(path, sizeof path, "%s", value);
+    else
+        n = snprintf(path, sizeof path, "%.*s/%s", (int)(slash - fr->path), fr->path, value);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        ws_diag_set(ps->err, fr->path, line, "%s: path too long", dirname);
+        return WS_EINPUT;
+    }
+    return mode == INC_DIR ? parse_dir(ps, path, value, line)
+                           : parse_path(ps, path, mode, value, line);
+}
+
+/* ------------------------------------------------------------------------
+ * Lines. */
+
+/* Is the line at p an include directive ("include 'x'", "include_dir=d")?
+ * Checked in raw sections too, so that an included file of events works. */
+static bool is_directive(const char *p, include_mode *mode)
+{
+    static const struct {
+        const char *word;
+        include_mode mode;
+    } words[] = {{"include", INC_FILE}, {"include_if_exists", INC_IF_EXISTS}, {"include_dir", INC_DIR}};
+    const char *k = p;
+    while (is_key_char(*p))
+        p++;
+    size_t len = (size_t)(p - k);
+    if (!is_space(*p) && *p != '=' && *p != '\'')
+        return false;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i].word) == len && strncasecmp(words[i].word, k, len) == 0) {
+            *mode = words[i].mode;
+            return true;
+        }
+    return false;
+}
+
+/* "scenario, workload, table NAME, ..." */
+static void list_kinds(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < N_KINDS && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s%s", i ? ", " : "", kinds[i].name,
+                                 kinds[i].needs_name ? " NAME" : "");
+}
+
+static const section_kind *find_kind(const char *k, size_t len)
+{
+    for (size_t i = 0; i < N_KINDS; i++)
+        if (strlen(kinds[i].name) == len && strncasecmp(kinds[i].name, k, len) == 0)
+            return &kinds[i];
+    return NULL;
+}
+
+/* The kind nearest to the unknown word k, if it is a likely typo: two
+ * edits away at most, one for short words ("foo" is not a typo of "os"). */
+static const char *nearest_kind(const char *k, size_t len)
+{
+    const char *near = NULL;
+    int best = INT_MAX;
+    if (len > 32)
+        return NULL;
+    for (size_t i = 0; i < N_KINDS; i++) {
+        size_t shorter = len < strlen(kinds[i].name) ? len : strlen(kinds[i].name);
+        int d = edit_distance(k, len, kinds[i].name);
+        if (d <= (shorter <= 4 ? 1 : 2) && d < best) {
+            best = d;
+            near = kinds[i].name;
+        }
+    }
+    return near;
+}
+
+/* "[kind]" or "[kind name]" or "[kind 'quoted name']", p after the '['. */
 static int parse_header(parser *ps, const char *p, const char *file, int line)
 {
-    const char *close = strchr(p, ']');
-    if (!close) {
-        ws_diag_set(ps->err, file, line, "section header: missing ']'");
-        return WS_EINPUT;
-    }
-    const char *after = close + 1;
-    skip_space(&after);
-    if (*after && *after != '#') {
-        ws_diag_set(ps->err, file, line, "section header: unexpected text '%s' after ']'", after);
-        return WS_EINPUT;
-    }
+    char s1[SHOW_MAX + 8], s2[SHOW_MAX + 8];
     skip_space(&p);
     const char *k = p;
-    while (p < close && is_key_char((unsigned char)*p))
+    while (is_key_char(*p))
         p++;
     size_t klen = (size_t)(p - k);
-    if (klen == 0) {
-        ws_diag_set(ps->err, file, line, "section header: empty or malformed; expected [KIND] or [KIND NAME]");
-        return WS_EINPUT;
-    }
-    const section_kind *kind = NULL;
-    for (size_t i = 0; i < N_KINDS; i++)
-        if (strlen(kinds[i].name) == klen && strncasecmp(kinds[i].name, k, klen) == 0)
-            kind = &kinds[i];
-    if (!kind) {
-        const char *near = NULL;
-        int best = 3;
-        char word[32];
-        snprintf(word, sizeof word, "%.*s", (int)(klen < 31 ? klen : 31), k);
-        for (size_t i = 0; i < N_KINDS; i++) {
-            int d = edit_distance(word, kinds[i].name);
-            if (d < best) {
-                best = d;
-                near = kinds[i].name;
-            }
-        }
+    if (*p && !is_space(*p) && *p != ']' && *p != '\'' && *p != '#') {
         ws_diag_set(ps->err, file, line,
-                    "unknown section [%s]%s%s%s; sections are scenario, workload, table NAME, "
-                    "transaction NAME, postgres, os, disk, bulk NAME, variant NAME, expect NAME, events",
-                    word, near ? " (did you mean [" : "", near ? near : "", near ? "]?)" : "");
+                    "section header: unexpected character %s; expected [KIND] or [KIND NAME]",
+                    show_char(*p, s1, sizeof s1));
         return WS_EINPUT;
     }
     skip_space(&p);
     const char *name = NULL;
-    if (p < close) {
-        char buf[256];
-        size_t nlen = 0;
-        if (*p == '\'') {
-            char tmp[512];
-            size_t span = (size_t)(close - p);
-            if (span >= sizeof tmp) {
-                ws_diag_set(ps->err, file, line, "section header: name too long");
-                return WS_EINPUT;
-            }
-            memcpy(tmp, p, span);
-            tmp[span] = '\0';
-            const char *q = tmp;
-            if (read_quoted(&q, buf, &nlen) != 0) {
-                ws_diag_set(ps->err, file, line, "section header: unterminated quoted name");
-                return WS_EINPUT;
-            }
-            skip_space(&q);
-            if (*q) {
-                ws_diag_set(ps->err, file, line, "section header: unexpected text after the name");
-                return WS_EINPUT;
-            }
-        } else {
-            const char *n0 = p;
-            while (p < close && is_key_char((unsigned char)*p))
-                p++;
-            nlen = (size_t)(p - n0);
-            skip_space(&p);
-            if (p != close || nlen == 0 || nlen >= sizeof buf) {
-                ws_diag_set(ps->err, file, line,
-                            "section header: [%s NAME]: NAME is letters, digits, '_', '-', '.'; "
-                            "quote other names",
-                            kind->name);
-                return WS_EINPUT;
-            }
-            memcpy(buf, n0, nlen);
-            buf[nlen] = '\0';
-        }
-        if (nlen == 0) {
-            ws_diag_set(ps->err, file, line, "section header: empty name");
+    size_t nlen = 0;
+    if (*p == '\'') {
+        int q = read_quoted(ps, &p, &name, &nlen);
+        if (q == -1)
+            return oom(ps);
+        if (q == Q_UNTERMINATED) {
+            ws_diag_set(ps->err, file, line, "section header: unterminated quoted name");
             return WS_EINPUT;
         }
-        if (!kind->needs_name) {
-            ws_diag_set(ps->err, file, line, "section [%s] takes no name", kind->name);
+        if (q == Q_NUL) {
+            ws_diag_set(ps->err, file, line, "section header: a name cannot contain a NUL (\\0)");
             return WS_EINPUT;
         }
-        name = arena_strndup(ps->conf, buf, nlen);
-        if (!name)
-            return WS_ENOMEM;
-    } else if (kind->needs_name) {
+    } else if (is_key_char(*p)) {
+        const char *n0 = p;
+        while (is_key_char(*p))
+            p++;
+        nlen = (size_t)(p - n0);
+        if (!(name = arena_strndup(ps->conf, n0, nlen)))
+            return oom(ps);
+    }
+    skip_space(&p);
+    if (*p == '\0' || *p == '#') {
+        ws_diag_set(ps->err, file, line, "unterminated section header: missing ']'");
+        return WS_EINPUT;
+    }
+    if (*p != ']') {
+        ws_diag_set(ps->err, file, line,
+                    "section header: unexpected text '%s' before ']'; a NAME is letters, digits, "
+                    "'_', '-' and '.'; quote other names",
+                    show(p, strcspn(p, "]"), s1, sizeof s1));
+        return WS_EINPUT;
+    }
+    const char *after = p + 1;
+    skip_space(&after);
+    if (*after && *after != '#') {
+        ws_diag_set(ps->err, file, line, "section header: unexpected text '%s' after ']'",
+                    show(after, strlen(after), s1, sizeof s1));
+        return WS_EINPUT;
+    }
+    if (klen == 0) {
+        ws_diag_set(ps->err, file, line, "%s section header; expected [KIND] or [KIND NAME]",
+                    name ? "no KIND in the" : "empty");
+        return WS_EINPUT;
+    }
+    const section_kind *kind = find_kind(k, klen);
+    if (!kind) {
+        char all[256];
+        list_kinds(all, sizeof all);
+        const char *near = nearest_kind(k, klen);
+        ws_diag_set(ps->err, file, line, "unknown section [%s]%s%s%s; sections are %s",
+                    show(k, klen, s2, sizeof s2), near ? " (did you mean [" : "",
+                    near ? near : "", near ? "]?)" : "", all);
+        return WS_EINPUT;
+    }
+    if (name && !kind->needs_name) {
+        ws_diag_set(ps->err, file, line, "section [%s] takes no name", kind->name);
+        return WS_EINPUT;
+    }
+    if (!name && kind->needs_name) {
         ws_diag_set(ps->err, file, line, "section [%s] needs a name: [%s NAME]", kind->name,
                     kind->name);
+        return WS_EINPUT;
+    }
+    if (name && nlen == 0) {
+        ws_diag_set(ps->err, file, line, "section [%s '']: the name is empty", kind->name);
         return WS_EINPUT;
     }
     ps->kind = kind;
     ps->section_name = name;
     /* The header itself is an item, so that an empty section (a variant
      * that keeps every base setting) still exists. */
-    return push_item(ps, (ws_conf_item){kind->name, name, NULL, NULL, NULL, false,
-                                        arena_strndup(ps->conf, file, strlen(file)), line});
+    return push_item(ps, (ws_conf_item){kind->name, name, NULL, NULL, NULL, false, file, line}) ==
+                   WS_OK
+               ? WS_OK
+               : oom(ps);
 }
 
-/* A raw line: strip a comment outside quotes, trim. */
+/* A raw line: the comment stripped (a '#' outside quotes), trimmed. */
 static int parse_raw(parser *ps, const char *p, const char *file, int line)
 {
     const char *end = p;
@@ -468,144 +696,149 @@ static int parse_raw(parser *ps, const char *p, const char *file, int line)
         else if (*end == '#' && !quoted)
             break;
     }
-    while (end > p && isspace((unsigned char)end[-1]))
+    while (end > p && is_space(end[-1]))
         end--;
     if (end == p)
         return WS_OK;
     const char *raw = arena_strndup(ps->conf, p, (size_t)(end - p));
-    if (!raw)
-        return WS_ENOMEM;
-    return push_item(ps, (ws_conf_item){ps->kind->name, ps->section_name, NULL, NULL, raw, false,
-                                        file, line});
+    if (!raw || push_item(ps, (ws_conf_item){ps->kind->name, ps->section_name, NULL, NULL, raw,
+                                             false, file, line}) != WS_OK)
+        return oom(ps);
+    return WS_OK;
 }
 
-static int parse_line(parser *ps, char *p, const char *file, int line)
+/* `key [=] value [# comment]`, p at the key. */
+static int parse_setting(parser *ps, const char *p, const char *file, int line)
 {
-    skip_space((const char **)&p);
-    if (*p == '\0' || *p == '#')
-        return WS_OK;
-    if (*p == '[')
-        return parse_header(ps, p + 1, file, line);
-    if (ps->kind->raw)
-        return parse_raw(ps, p, file, line);
-
-    const char *k = p;
-    if (!is_key_start((unsigned char)*p)) {
+    char s1[SHOW_MAX + 8], key[SHOW_MAX + 8];
+    if (!is_key_start(*p)) {
         ws_diag_set(ps->err, file, line,
-                    "unexpected character '%c'; expected KEY = VALUE, a [section] or a # comment",
-                    isprint((unsigned char)*p) ? *p : '?');
+                    "unexpected character %s; expected KEY = VALUE, a [section] or a # comment",
+                    show_char(*p, s1, sizeof s1));
         return WS_EINPUT;
     }
-    while (is_key_char((unsigned char)*p))
+    const char *k = p;
+    while (is_key_char(*p))
         p++;
     size_t klen = (size_t)(p - k);
-    char key[128];
-    snprintf(key, sizeof key, "%.*s", (int)(klen < 127 ? klen : 127), k);
+    show(k, klen, key, sizeof key);
     const char *q = p;
     skip_space(&q);
-    if (*q == '=') {
+    bool equals = *q == '=';
+    if (equals) {
         q++;
         skip_space(&q);
-    } else if (q == p && *q && *q != '#') {
-        ws_diag_set(ps->err, file, line, "%s: unexpected character '%c' in a key", key,
-                    isprint((unsigned char)*q) ? *q : '?');
+    } else if (q == p && *q && *q != '#' && *q != '\'') {
+        /* "a$b = 1": the key ran into a character keys cannot have */
+        ws_diag_set(ps->err, file, line,
+                    "%s: unexpected character %s in a key (keys are letters, digits, '_', '.' "
+                    "and '-')",
+                    key, show_char(*q, s1, sizeof s1));
         return WS_EINPUT;
     }
     if (*q == '\0' || *q == '#') {
         ws_diag_set(ps->err, file, line, "%s: missing value", key);
         return WS_EINPUT;
     }
-    size_t cap = strlen(q) + 1;
-    char *val = arena_alloc(ps->conf, cap);
-    if (!val)
-        return WS_ENOMEM;
+    const char *value;
     size_t vlen;
     bool quoted = *q == '\'';
     if (quoted) {
-        if (read_quoted(&q, val, &vlen) != 0) {
+        int rc = read_quoted(ps, &q, &value, &vlen);
+        if (rc == -1)
+            return oom(ps);
+        if (rc == Q_UNTERMINATED) {
             ws_diag_set(ps->err, file, line, "%s: unterminated quoted string", key);
             return WS_EINPUT;
         }
+        if (rc == Q_NUL) {
+            ws_diag_set(ps->err, file, line, "%s: a value cannot contain a NUL character (\\0)",
+                        key);
+            return WS_EINPUT;
+        }
     } else {
+        /* walsim takes any bare token where PostgreSQL would want quotes */
         const char *v0 = q;
-        while (*q && !isspace((unsigned char)*q) && *q != '#')
+        while (*q && !is_space(*q) && *q != '#')
             q++;
         vlen = (size_t)(q - v0);
-        memcpy(val, v0, vlen);
-        val[vlen] = '\0';
+        if (!(value = arena_strndup(ps->conf, v0, vlen)))
+            return oom(ps);
     }
     skip_space(&q);
     if (*q && *q != '#') {
+        /* Without '=', "crash at 45min" is more likely a free-form line in
+         * the wrong section than a value missing its quotes. */
         ws_diag_set(ps->err, file, line,
-                    "%s: unexpected text '%s' after the value; quote values that contain spaces",
-                    key, q);
+                    "%s: unexpected text '%s' after the value; quote values that contain spaces%s",
+                    key, show(q, strlen(q), s1, sizeof s1),
+                    equals ? "" : " (free-form lines belong in [expect NAME] or [events])");
         return WS_EINPUT;
     }
-
-    if (strcasecmp(key, "include") == 0 || strcasecmp(key, "include_if_exists") == 0 ||
-        strcasecmp(key, "include_dir") == 0) {
-        char path[PATH_MAX];
-        resolve_path(file, val, path, sizeof path);
-        if (strcasecmp(key, "include_dir") == 0)
-            return include_dir(ps, path, file, line);
-        return parse_path(ps, path, file, line, strcasecmp(key, "include_if_exists") == 0);
-    }
+    include_mode mode;
+    if (is_directive(k, &mode))
+        return include(ps, mode, value, line);
     const char *kcopy = arena_strndup(ps->conf, k, klen);
-    if (!kcopy)
-        return WS_ENOMEM;
-    return push_item(ps, (ws_conf_item){ps->kind->name, ps->section_name, kcopy, val, NULL, quoted,
-                                        file, line});
+    if (!kcopy || push_item(ps, (ws_conf_item){ps->kind->name, ps->section_name, kcopy, value,
+                                               NULL, quoted, file, line}) != WS_OK)
+        return oom(ps);
+    return WS_OK;
 }
 
-static int parse_text(parser *ps, const char *text, size_t len, const char *file)
+static int parse_line(parser *ps, const char *p, const char *file, int line)
 {
-    if (memchr(text, '\0', len)) {
-        size_t at = (size_t)((const char *)memchr(text, '\0', len) - text);
+    skip_space(&p);
+    if (*p == '\0' || *p == '#')
+        return WS_OK;
+    if (*p == '[')
+        return parse_header(ps, p + 1, file, line);
+    include_mode mode;
+    if (ps->kind->raw_lines && !is_directive(p, &mode))
+        return parse_raw(ps, p, file, line);
+    return parse_setting(ps, p, file, line);
+}
+
+/* Parses the text of the file on top of the stack.  `text` is writable
+ * and has len bytes plus a terminating NUL: lines are cut in place. */
+static int parse_text(parser *ps, char *text, size_t len)
+{
+    const char *file = top(ps)->path;
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
         int line = 1;
-        for (size_t i = 0; i < at; i++)
-            line += text[i] == '\n';
+        for (const char *c = text; c < nul; c++)
+            line += *c == '\n';
         ws_diag_set(ps->err, file, line, "the file contains a NUL byte; is it a text file?");
         return WS_EINPUT;
     }
-    const char *fname = arena_strndup(ps->conf, file, strlen(file));
-    if (!fname)
-        return WS_ENOMEM;
-    size_t pos = 0;
-    int line = 0;
-    char small[1024];
-    while (pos < len) {
-        line++;
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - text) : len;
-        size_t l = end - pos;
-        if (l && text[pos + l - 1] == '\r')
-            l--;
-        char *buf = l < sizeof small ? small : malloc(l + 1);
-        if (!buf) {
-            ws_diag_set(ps->err, NULL, 0, "out of memory");
-            return WS_ENOMEM;
-        }
-        memcpy(buf, text + pos, l);
-        buf[l] = '\0';
-        int rc = parse_line(ps, buf, fname, line);
-        if (buf != small)
-            free(buf);
-        if (rc != WS_OK) {
-            if (rc == WS_ENOMEM)
-                ws_diag_set(ps->err, NULL, 0, "out of memory");
+    char *p = text, *end = text + len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3; /* a UTF-8 byte order mark, as some editors write */
+    for (int line = 1; p < end; line++) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *eol = nl ? nl : end;
+        *eol = '\0'; /* a trailing '\r' (CRLF) is whitespace, as in guc-file.l */
+        int rc = parse_line(ps, p, file, line);
+        if (rc != WS_OK)
             return rc;
+        if (line == INT_MAX) {
+            ws_diag_set(ps->err, file, line, "too many lines");
+            return WS_EINPUT;
         }
-        pos = end + 1;
+        p = eol + 1;
     }
     return WS_OK;
 }
 
-static const section_kind *postgres_kind(void)
+/* ------------------------------------------------------------------------
+ * Public functions. */
+
+static int start(parser *ps, ws_diag *err)
 {
-    for (size_t i = 0; i < N_KINDS; i++)
-        if (strcmp(kinds[i].name, "postgres") == 0)
-            return &kinds[i];
-    return &kinds[0];
+    *ps = (parser){.err = err, .kind = find_kind(DEFAULT_KIND, strlen(DEFAULT_KIND))};
+    assert(ps->kind);
+    ps->conf = calloc(1, sizeof *ps->conf);
+    return ps->conf ? WS_OK : oom(ps);
 }
 
 static int finish(parser *ps, int rc, ws_conf **out)
@@ -621,31 +854,51 @@ static int finish(parser *ps, int rc, ws_conf **out)
 
 int ws_conf_parse_file(const char *path, ws_conf **out, ws_diag *err)
 {
-    parser ps = {.err = err, .kind = postgres_kind()};
-    ps.conf = calloc(1, sizeof *ps.conf);
-    if (!ps.conf) {
-        ws_diag_set(err, NULL, 0, "out of memory");
+    assert(path && out);
+    ws_diag_clear(err);
+    parser ps;
+    if (start(&ps, err) != WS_OK) {
+        *out = NULL;
         return WS_ENOMEM;
     }
-    return finish(&ps, parse_path(&ps, path, NULL, 0, false), out);
+    return finish(&ps, parse_path(&ps, path, INC_FILE, NULL, 0), out);
 }
 
 int ws_conf_parse_string(const char *text, size_t len, const char *name, ws_conf **out,
                          ws_diag *err)
 {
-    parser ps = {.err = err, .kind = postgres_kind()};
-    ps.conf = calloc(1, sizeof *ps.conf);
-    if (!ps.conf) {
-        ws_diag_set(err, NULL, 0, "out of memory");
+    assert((text || len == 0) && name && out);
+    ws_diag_clear(err);
+    parser ps;
+    if (start(&ps, err) != WS_OK) {
+        *out = NULL;
         return WS_ENOMEM;
     }
-    return finish(&ps, parse_text(&ps, text, len, name), out);
+    /* A writable copy with a terminating NUL, cut into lines in place. */
+    char *copy = malloc(len + 1);
+    ps.stack[0] = (frame){arena_strndup(ps.conf, name, strlen(name)), NULL};
+    if (!copy || !ps.stack[0].path) {
+        free(copy);
+        return finish(&ps, oom(&ps), out);
+    }
+    if (len)
+        memcpy(copy, text, len);
+    copy[len] = '\0';
+    ps.depth = 1;
+    int rc = parse_text(&ps, copy, len);
+    free(copy);
+    return finish(&ps, rc, out);
 }
 
-size_t ws_conf_count(const ws_conf *c) { return c->n; }
+size_t ws_conf_count(const ws_conf *c)
+{
+    assert(c);
+    return c->n;
+}
 
 const ws_conf_item *ws_conf_item_at(const ws_conf *c, size_t i)
 {
+    assert(c);
     return i < c->n ? &c->items[i] : NULL;
 }
 

@@ -1,11 +1,21 @@
 /*
- * fuzz_scenario.c - libFuzzer target for the scenario reader: the bytes
- * are parsed as a scenario file (ws_conf) and then loaded and resolved
- * (ws_scenario: every key, value and variant); every value is also fed to
- * the unit parser in every class.  It must never crash, hang or leak.
+ * fuzz_scenario.c - libFuzzer target for the scenario reader.  The bytes
+ * are parsed as a scenario file (ws_conf); every value is fed to the unit
+ * parser in every class and to the boolean parser; then the same bytes are
+ * loaded and resolved as a scenario (ws_scenario: every key, value and
+ * variant).  It must never crash, hang or leak, and it checks what the
+ * headers promise, so that a broken promise is a crash the fuzzer finds:
+ *   - a failed parse leaves *out NULL and a one-line message;
+ *   - items are well formed (conf.h);
+ *   - a parsed number is finite, its error message one line;
+ *   - ws_unit_format's output parses back to the same value (to the 6
+ *     digits of its fallback format).
  */
+#include <math.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,24 +25,78 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+#define CHECK(cond)                                                                    \
+    do {                                                                               \
+        if (!(cond)) {                                                                 \
+            fprintf(stderr, "fuzz_scenario: %s:%d: broken promise: %s\n", __FILE__, __LINE__, \
+                    #cond);                                                            \
+            abort();                                                                   \
+        }                                                                              \
+    } while (0)
+
+static void check_item(const ws_conf_item *it)
+{
+    CHECK(it && it->section && it->file && it->line >= 1);
+    if (it->key)
+        CHECK(it->value && !it->raw);
+    else
+        CHECK(!it->value); /* a raw line, or a section header (raw == NULL too) */
+    if (it->section_name)
+        CHECK(it->section_name[0] != '\0');
+}
+
+/* Parses value in class cls; when it parses, the value must be finite and
+ * its formatting must parse back to it, exactly or, where the format fell
+ * back to 6 significant digits, within their rounding. */
+static void check_units(const char *value, ws_unit_class cls)
+{
+    char msg[256] = "";
+    double x = 0;
+    if (ws_unit_parse(value, cls, 8192, &x, msg, sizeof msg) != 0) {
+        CHECK(msg[0] != '\0' && !strchr(msg, '\n'));
+        return;
+    }
+    CHECK(isfinite(x));
+    char buf[64];
+    ws_unit_format(x, cls, buf, sizeof buf);
+    if (cls == WS_UC_NONE || fabs(x) < 1e-200 || fabs(x) > 1e200)
+        return; /* %g, and extremes whose %g text under- or overflows on the way back */
+    double back = 0;
+    if (ws_unit_parse(buf, cls, 8192, &back, msg, sizeof msg) != 0) {
+        fprintf(stderr, "fuzz_scenario: '%s' formats as '%s', which does not parse: %s\n", value,
+                buf, msg);
+        abort();
+    }
+    if (fabs(back - x) > 1e-5 * fabs(x)) {
+        fprintf(stderr, "fuzz_scenario: '%s' = %.17g formats as '%s' = %.17g\n", value, x, buf,
+                back);
+        abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     ws_diag err;
-    ws_conf *c;
-    if (ws_conf_parse_string((const char *)data, size, "fuzz.conf", &c, &err) == WS_OK) {
+    ws_conf *c = (ws_conf *)&c; /* must be set, to NULL on failure */
+    int rc = ws_conf_parse_string((const char *)data, size, "fuzz.conf", &c, &err);
+    if (rc == WS_OK) {
         for (size_t i = 0; i < ws_conf_count(c); i++) {
             const ws_conf_item *it = ws_conf_item_at(c, i);
+            check_item(it);
             if (!it->value)
                 continue;
-            char msg[256];
-            double x;
-            bool b;
             for (int cls = WS_UC_NONE; cls <= WS_UC_COUNT_RATE; cls++)
-                (void)ws_unit_parse(it->value, (ws_unit_class)cls, 8192, &x, msg, sizeof msg);
+                check_units(it->value, (ws_unit_class)cls);
+            bool b;
             (void)ws_parse_bool(it->value, &b);
         }
+        CHECK(ws_conf_item_at(c, ws_conf_count(c)) == NULL);
         ws_conf_free(c);
+    } else {
+        CHECK(rc == WS_EINPUT || rc == WS_EIO || rc == WS_ENOMEM);
+        CHECK(c == NULL && err.msg[0] != '\0' && !strchr(err.msg, '\n'));
     }
+
     ws_scenario *s;
     if (ws_scenario_load_string((const char *)data, size, "fuzz.conf", &s, &err) == WS_OK) {
         for (size_t v = 0; v < ws_scenario_variant_count(s); v++) {

@@ -1,8 +1,15 @@
 /*
- * replay.c - runs the fuzz target over files and directories given on the
- * command line (the committed corpus), without libFuzzer: ctest does this
- * under the sanitizer build.  Prints "N passed, 0 failed".
+ * replay.c - runs the fuzz target over the files, and the regular files
+ * of the directories, given on the command line (the committed corpus),
+ * without libFuzzer: ctest does this under ASan/UBSan, where a crash,
+ * sanitizer report or leak fails the test.  Prints "N passed, M failed";
+ * a file that cannot be read counts as failed, and so does finding no
+ * input at all (a wrong path must not pass silently).
  */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* dirent, stat */
+#endif
+
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +19,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* libFuzzer's default -max_len is far below this; larger files are cut. */
+#define MAX_INPUT (1 << 20)
+
 static int run_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -19,13 +29,25 @@ static int run_file(const char *path)
         fprintf(stderr, "replay: cannot open %s\n", path);
         return -1;
     }
-    uint8_t *buf = malloc(1 << 20);
-    size_t n = buf ? fread(buf, 1, 1 << 20, f) : 0;
+    uint8_t *buf = malloc(MAX_INPUT);
+    size_t n = buf ? fread(buf, 1, MAX_INPUT, f) : 0;
+    int bad = !buf || ferror(f);
     fclose(f);
-    if (!buf)
+    if (bad) {
+        fprintf(stderr, "replay: cannot read %s\n", path);
+        free(buf);
         return -1;
-    LLVMFuzzerTestOneInput(buf, n);
+    }
+    /* A copy of exactly n bytes, so that ASan sees a read past the end. */
+    uint8_t *input = malloc(n ? n : 1);
+    if (!input) {
+        free(buf);
+        return -1;
+    }
+    memcpy(input, buf, n);
     free(buf);
+    LLVMFuzzerTestOneInput(input, n);
+    free(input);
     return 0;
 }
 
@@ -45,17 +67,22 @@ int main(int argc, char **argv)
             continue;
         }
         DIR *d = opendir(argv[i]);
+        if (!d) {
+            fprintf(stderr, "replay: cannot open directory %s\n", argv[i]);
+            bad++;
+            continue;
+        }
         struct dirent *e;
-        while (d && (e = readdir(d))) {
-            if (e->d_name[0] == '.')
-                continue;
+        while ((e = readdir(d))) {
             char path[4096];
-            snprintf(path, sizeof path, "%s/%s", argv[i], e->d_name);
+            if (e->d_name[0] == '.' ||
+                (size_t)snprintf(path, sizeof path, "%s/%s", argv[i], e->d_name) >= sizeof path ||
+                stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+                continue;
             bad += run_file(path) != 0;
             files++;
         }
-        if (d)
-            closedir(d);
+        closedir(d);
     }
     printf("%d passed, %d failed\n", files - bad, bad);
     return bad || files == 0;
