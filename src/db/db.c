@@ -14,6 +14,7 @@
 #include "walsim/pgrules.h"
 
 #define PAGE_CACHE_HIT_COST (5 * WS_USEC) /* copy of 8 kB from the page cache + syscall */
+#define MAX_ACCESSES 256 /* page accesses of one transaction (checked when it is defined) */
 
 static uint64_t page_id(int rel, uint64_t page) { return (uint64_t)rel << 40 | page; }
 
@@ -222,6 +223,16 @@ static int custom_profile(ws_db *db, ws_diag *err)
         if (ws_db_parse_touches(db, t->touch, &t->n_touch, rd->str, false, "reads", owner, rd, err) != WS_OK ||
             ws_db_parse_touches(db, t->touch, &t->n_touch, wr->str, true, "writes", owner, wr, err) != WS_OK)
             return WS_EINPUT;
+        double most = 0;
+        for (int k = 0; k < t->n_touch; k++)
+            most += ceil(t->touch[k].count);
+        if (most > MAX_ACCESSES) {
+            ws_diag_set(err, wr->file ? wr->file : rd->file, wr->file ? wr->line : rd->line,
+                        "%s: up to %.0f page accesses per transaction; walsim allows %d (%s; "
+                        "model a bulk operation with a [bulk] section)",
+                        wr->file ? "writes" : "reads", most, MAX_ACCESSES, owner);
+            return WS_EINPUT;
+        }
 #undef XV
     }
     db->n_types = (int)n;
@@ -421,7 +432,6 @@ static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_tim
     return v;
 }
 
-#define MAX_ACCESSES 256
 
 typedef struct access {
     uint64_t page;

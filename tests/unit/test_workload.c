@@ -98,6 +98,8 @@ static void expect_error(const char *text, const char *needle)
 static void test_phase_errors(void **state)
 {
     (void)state;
+    expect_error("[table t]\nsize = 1GB\n[transaction big]\nreads = 't:200'\nwrites = 't:100'\n",
+                 "w.conf:5: writes: up to 300 page accesses per transaction; walsim allows 256");
     expect_error("[workload]\nrate = 10/s\nphases = '5min=2, 1min=1'\n",
                  "w.conf:3: phases: times must not decrease ('1min')");
     expect_error("[workload]\nrate = 10/s\nphases = 'soon=2'\n",
