@@ -194,24 +194,33 @@ static const char *show_char(char c, char *buf, size_t len)
     return buf;
 }
 
+/* Edit distance with a swap of neighbours as one edit ("bluk" is one
+ * from "bulk"): optimal string alignment, ASCII case ignored. */
 static int edit_distance(const char *a, size_t la, const char *b)
 {
     enum { MAXW = 32 };
-    int prev[MAXW + 1], cur[MAXW + 1];
+    int rows[3][MAXW + 1]; /* rows i-2, i-1, i, rotating */
     size_t lb = strlen(b);
     assert(la <= MAXW && lb <= MAXW);
     for (size_t j = 0; j <= lb; j++)
-        prev[j] = (int)j;
+        rows[0][j] = (int)j;
     for (size_t i = 1; i <= la; i++) {
+        int *cur = rows[i % 3], *prev = rows[(i - 1) % 3], *prev2 = rows[(i + 1) % 3];
         cur[0] = (int)i;
         for (size_t j = 1; j <= lb; j++) {
             char ca = a[i - 1] | 0x20, cb = b[j - 1] | 0x20; /* ASCII lowercase */
-            int sub = prev[j - 1] + (ca != cb), del = prev[j] + 1, ins = cur[j - 1] + 1;
-            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            int d = prev[j - 1] + (ca != cb);
+            if (prev[j] + 1 < d)
+                d = prev[j] + 1;
+            if (cur[j - 1] + 1 < d)
+                d = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && ca == (b[j - 2] | 0x20) && (a[i - 2] | 0x20) == cb &&
+                prev2[j - 2] + 1 < d)
+                d = prev2[j - 2] + 1;
+            cur[j] = d;
         }
-        memcpy(prev, cur, sizeof(int) * (lb + 1));
     }
-    return prev[lb];
+    return rows[la % 3][lb];
 }
 
 /* ------------------------------------------------------------------------
