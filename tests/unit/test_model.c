@@ -23,27 +23,11 @@
 #include "walsim/run.h"
 #include "walsim/scenario.h"
 
-/* Runs variant `variant` of `text`, with extra --set overrides. */
+#include "support.h"
+
 static ws_run_stats run(const char *text, const char *variant)
 {
-    ws_scenario *s;
-    ws_diag err;
-    if (ws_scenario_load_string(text, strlen(text), "m.conf", &s, &err) != WS_OK) {
-        print_error("%s\n", err.msg);
-        fail();
-    }
-    int v = ws_scenario_variant_index(s, variant);
-    assert_true(v >= 0);
-    ws_config *c;
-    assert_int_equal(ws_config_resolve(s, (size_t)v, &c, &err), WS_OK);
-    ws_run_stats st;
-    if (ws_run(c, NULL, NULL, NULL, &st, &err) != WS_OK) {
-        print_error("%s\n", err.msg);
-        fail();
-    }
-    ws_config_free(c);
-    ws_scenario_free(s);
-    return st;
+    return test_run(text, "m.conf", variant);
 }
 
 /* Open loop 500 tx/s, each changing one uniformly chosen page of 10,000;

@@ -15,31 +15,16 @@
 #include "walsim/run.h"
 #include "walsim/scenario.h"
 
+#include "support.h"
+
 static ws_config *resolve(const char *text, ws_scenario **s)
 {
-    ws_diag err;
-    if (ws_scenario_load_string(text, strlen(text), "w.conf", s, &err) != WS_OK) {
-        print_error("%s\n", err.msg);
-        fail();
-    }
-    ws_config *c;
-    assert_int_equal(ws_config_resolve(*s, 0, &c, &err), WS_OK);
-    return c;
+    return test_resolve(text, "w.conf", "base", s);
 }
 
 static ws_run_stats run(const char *text)
 {
-    ws_scenario *s;
-    ws_config *c = resolve(text, &s);
-    ws_run_stats st;
-    ws_diag err;
-    if (ws_run(c, NULL, NULL, NULL, &st, &err) != WS_OK) {
-        print_error("%s\n", err.msg);
-        fail();
-    }
-    ws_config_free(c);
-    ws_scenario_free(s);
-    return st;
+    return test_run(text, "w.conf", "base");
 }
 
 /* 1,000/s for a minute, then 3,000/s for a minute: 240,000 arrivals
