@@ -37,4 +37,10 @@ void ws_diag_set(ws_diag *d, const char *file, int line, const char *fmt, ...)
 /* Clears the message. */
 void ws_diag_clear(ws_diag *d);
 
+/* Edit distance between a (its first la bytes) and b for "did you mean"
+ * suggestions: insertions, deletions, substitutions and swaps of
+ * neighbours each count one (optimal string alignment), ASCII case
+ * ignored.  Words longer than 32 bytes are compared on their first 32. */
+int ws_edit_distance(const char *a, size_t la, const char *b);
+
 #endif

@@ -194,34 +194,6 @@ static const char *show_char(char c, char *buf, size_t len)
     return buf;
 }
 
-/* Edit distance with a swap of neighbours as one edit ("bluk" is one
- * from "bulk"): optimal string alignment, ASCII case ignored. */
-static int edit_distance(const char *a, size_t la, const char *b)
-{
-    enum { MAXW = 32 };
-    int rows[3][MAXW + 1]; /* rows i-2, i-1, i, rotating */
-    size_t lb = strlen(b);
-    assert(la <= MAXW && lb <= MAXW);
-    for (size_t j = 0; j <= lb; j++)
-        rows[0][j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int *cur = rows[i % 3], *prev = rows[(i - 1) % 3], *prev2 = rows[(i + 1) % 3];
-        cur[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            char ca = a[i - 1] | 0x20, cb = b[j - 1] | 0x20; /* ASCII lowercase */
-            int d = prev[j - 1] + (ca != cb);
-            if (prev[j] + 1 < d)
-                d = prev[j] + 1;
-            if (cur[j - 1] + 1 < d)
-                d = cur[j - 1] + 1;
-            if (i > 1 && j > 1 && ca == (b[j - 2] | 0x20) && (a[i - 2] | 0x20) == cb &&
-                prev2[j - 2] + 1 < d)
-                d = prev2[j - 2] + 1;
-            cur[j] = d;
-        }
-    }
-    return rows[la % 3][lb];
-}
 
 /* ------------------------------------------------------------------------
  * Quoted strings. */
@@ -590,7 +562,7 @@ static const char *nearest_kind(const char *k, size_t len)
         return NULL;
     for (size_t i = 0; i < N_KINDS; i++) {
         size_t shorter = len < strlen(kinds[i].name) ? len : strlen(kinds[i].name);
-        int d = edit_distance(k, len, kinds[i].name);
+        int d = ws_edit_distance(k, len, kinds[i].name);
         if (d <= (shorter <= 4 ? 1 : 2) && d < best) {
             best = d;
             near = kinds[i].name;

@@ -8,6 +8,8 @@
  */
 #include "walsim/settings.h"
 
+#include "walsim/diag.h"
+
 #include <assert.h>
 #include <string.h>
 #include <strings.h>
@@ -109,31 +111,9 @@ bool ws_pg_guc_known(const char *name, int *first_version, int *last_version)
     return false;
 }
 
-/* Case-insensitive Levenshtein distance, capped: names longer than 63
- * characters are compared on their first 63. */
-static int edit_distance(const char *a, const char *b)
-{
-    enum { MAXN = 64 };
-    int prev[MAXN], cur[MAXN];
-    size_t la = strnlen(a, MAXN - 1), lb = strnlen(b, MAXN - 1);
-    for (size_t j = 0; j <= lb; j++)
-        prev[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            int ca = a[i - 1] | 0x20, cb = b[j - 1] | 0x20;
-            int sub = prev[j - 1] + (ca != cb);
-            int del = prev[j] + 1, ins = cur[j - 1] + 1;
-            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-        }
-        memcpy(prev, cur, sizeof(int) * (lb + 1));
-    }
-    return prev[lb];
-}
-
 static void consider(const char *cand, const char *name, const char **best, int *best_d)
 {
-    int d = edit_distance(cand, name);
+    int d = ws_edit_distance(name, strlen(name), cand);
     if (d < *best_d) {
         *best_d = d;
         *best = cand;
