@@ -554,11 +554,17 @@ static int parse_event(ws_scenario *s, const ws_conf_item *it, ws_diag *err)
                     "events: unknown event '%s'; expected checkpoint, shutdown or crash", word);
         return WS_EINPUT;
     }
-    double ns;
+    double ns = 0;
     char msg[256];
-    if (ws_unit_parse(when, WS_UC_TIME, 1e9, &ns, msg, sizeof msg) != 0 || ns < 0) {
+    if (ws_unit_parse(when, WS_UC_TIME, 1e9, &ns, msg, sizeof msg) != 0) {
         ws_diag_set(err, it->file, it->line, "events: %s: %s; expected a time such as 20min",
-                    word, ns < 0 ? "negative time" : msg);
+                    word, msg);
+        return WS_EINPUT;
+    }
+    /* Same range as [scenario] duration: 0 to 30 days (and an int64 of ns). */
+    if (ns < 0 || ns > 30 * 86400e9) {
+        ws_diag_set(err, it->file, it->line,
+                    "events: %s at %s: the time must be between 0 and 30d", word, when);
         return WS_EINPUT;
     }
     if (s->n_events == s->cap_events) {

@@ -169,6 +169,9 @@ static void test_expectations_and_events(void **state)
     ws_scenario_free(s);
     expect_load_error("[events]\nexplode at 5min\n", "v.conf:2: events: unknown event 'explode'");
     expect_load_error("[events]\ncrash 5min\n", "expected KIND at TIME");
+    expect_load_error("[events]\ncrash at 1e19s\n", "v.conf:2: events: crash at 1e19s: the time must be between 0 and 30d");
+    expect_load_error("[events]\ncrash at -5s\n", "the time must be between 0 and 30d");
+    expect_load_error("[events]\ncrash at soon\n", "v.conf:2: events: crash: 'soon' is not a number");
 }
 
 static char *read_file(const char *path, size_t *len)
