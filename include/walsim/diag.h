@@ -37,6 +37,13 @@ void ws_diag_set(ws_diag *d, const char *file, int line, const char *fmt, ...)
 /* Clears the message. */
 void ws_diag_clear(ws_diag *d);
 
+/* The user's text as it goes into a message: control characters become
+ * '?' (a message is one line) and text longer than `max` bytes is cut on
+ * a UTF-8 character boundary and ends in "...", so one huge value cannot
+ * crowd out the rest of the message.  buf must hold max + 4 bytes;
+ * returns buf. */
+const char *ws_diag_show(const char *s, size_t n, size_t max, char *buf, size_t len);
+
 /* Edit distance between a (its first la bytes) and b for "did you mean"
  * suggestions: insertions, deletions, substitutions and swaps of
  * neighbours each count one (optimal string alignment), ASCII case

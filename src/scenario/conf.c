@@ -159,28 +159,9 @@ static void skip_space(const char **p)
         (*p)++;
 }
 
-/* User text for a message: one line (control characters as '?'), at most
- * max bytes cut on a UTF-8 boundary, "..." when cut. */
-static const char *show_max(const char *s, size_t n, size_t max, char *buf, size_t len)
-{
-    assert(len > max + 3);
-    size_t cut = n > max ? max : n;
-    while (cut < n && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-        cut--;
-    size_t i;
-    for (i = 0; i < cut; i++)
-        buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-    if (cut < n) {
-        memcpy(buf + i, "...", 3);
-        i += 3;
-    }
-    buf[i] = '\0';
-    return buf;
-}
-
 static const char *show(const char *s, size_t n, char *buf, size_t len)
 {
-    return show_max(s, n, SHOW_MAX, buf, len);
+    return ws_diag_show(s, n, SHOW_MAX, buf, len);
 }
 
 /* One character for "unexpected character ..." messages: 'c' for printable
@@ -368,8 +349,8 @@ static int open_error(parser *ps, const char *path, include_mode mode, const cha
     char w[PATH_MAX + 8], p[PATH_MAX + 8];
     bool same = strcmp(written, path) == 0;
     ws_diag_set(ps->err, top(ps)->path, line, "%s '%s': cannot open%s%s: %s",
-                directive_name(mode), show_max(written, strlen(written), PATH_MAX, w, sizeof w),
-                same ? "" : " ", same ? "" : show_max(path, strlen(path), PATH_MAX, p, sizeof p),
+                directive_name(mode), ws_diag_show(written, strlen(written), PATH_MAX, w, sizeof w),
+                same ? "" : " ", same ? "" : ws_diag_show(path, strlen(path), PATH_MAX, p, sizeof p),
                 why);
     return WS_EIO;
 }
@@ -398,7 +379,7 @@ static int parse_path(parser *ps, const char *path, include_mode mode, const cha
         char w[PATH_MAX + 8];
         ws_diag_set(ps->err, from, line,
                     "%s '%s': nested too deeply (more than %d levels of include)",
-                    directive_name(mode), show_max(written, strlen(written), PATH_MAX, w, sizeof w),
+                    directive_name(mode), ws_diag_show(written, strlen(written), PATH_MAX, w, sizeof w),
                     MAX_DEPTH);
         return WS_EINPUT;
     }

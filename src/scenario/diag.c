@@ -3,6 +3,8 @@
  */
 #include "walsim/diag.h"
 
+#include <assert.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +34,24 @@ void ws_diag_clear(ws_diag *d)
 
 /* Edit distance with a swap of neighbours as one edit ("bluk" is one
  * from "bulk"): optimal string alignment, ASCII case ignored. */
+const char *ws_diag_show(const char *s, size_t n, size_t max, char *buf, size_t len)
+{
+    assert(len > max + 3);
+    (void)len;
+    size_t cut = n > max ? max : n;
+    while (cut < n && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    size_t i;
+    for (i = 0; i < cut; i++)
+        buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+    if (cut < n) {
+        memcpy(buf + i, "...", 3);
+        i += 3;
+    }
+    buf[i] = '\0';
+    return buf;
+}
+
 int ws_edit_distance(const char *a, size_t la, const char *b)
 {
     enum { MAXW = 32 };

@@ -14,6 +14,8 @@
  */
 #include "walsim/units.h"
 
+#include "walsim/diag.h"
+
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
@@ -80,25 +82,9 @@ static const char *class_noun(ws_unit_class cls)
     return "a plain number";
 }
 
-/* The user's text as it goes into a message: control characters become
- * '?' (a message is one line) and long text is cut after SHOW_MAX bytes,
- * on a UTF-8 character boundary, so one huge value cannot crowd out the
- * rest of the message. */
 static const char *show(const char *s, size_t n, char *buf, size_t len)
 {
-    assert(len > SHOW_MAX + 4);
-    size_t cut = n > SHOW_MAX ? SHOW_MAX : n;
-    while (cut < n && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-        cut--;
-    size_t i;
-    for (i = 0; i < cut; i++)
-        buf[i] = iscntrl((unsigned char)s[i]) ? '?' : s[i];
-    if (cut < n) {
-        memcpy(buf + i, "...", 3);
-        i += 3;
-    }
-    buf[i] = '\0';
-    return buf;
+    return ws_diag_show(s, n, SHOW_MAX, buf, len);
 }
 
 static bool is_space(char c)
