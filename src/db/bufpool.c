@@ -3,6 +3,8 @@
  */
 #include "walsim/bufpool.h"
 
+#include "walsim/bigmem.h"
+
 #include <assert.h>
 #include <stdlib.h>
 
@@ -27,8 +29,8 @@ int ws_bufpool_init(ws_bufpool *bp, uint32_t nbuffers)
     bp->allocs = 0;
     bp->dirty = 0;
     bp->map_mask = size - 1;
-    bp->bufs = malloc((size_t)nbuffers * sizeof *bp->bufs);
-    bp->map = malloc((size_t)size * sizeof *bp->map);
+    bp->bufs = ws_big_calloc(nbuffers, sizeof *bp->bufs);
+    bp->map = ws_big_calloc(size, sizeof *bp->map);
     if (!bp->bufs || !bp->map) {
         ws_bufpool_destroy(bp);
         return -1;

@@ -3,13 +3,15 @@
  */
 #include "walsim/pagestate.h"
 
+#include "walsim/bigmem.h"
+
 #include <assert.h>
 #include <stdlib.h>
 
 int ws_pagestate_init(ws_pagestate *ps, uint64_t pages)
 {
     ps->pages = pages;
-    ps->epoch = calloc(pages ? pages : 1, sizeof *ps->epoch);
+    ps->epoch = ws_big_calloc(pages ? pages : 1, sizeof *ps->epoch);
     ps->current = 1;
     ps->checkpoints = 0;
     return ps->epoch ? 0 : -1;
