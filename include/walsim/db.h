@@ -72,6 +72,7 @@ typedef struct ws_txtype {
     ws_touch touch[WS_MAX_TOUCH];
     int n_touch;
     double weight;
+    bool stable;              /* draws independent of when they are made (db.c) */
 } ws_txtype;
 
 /* pg_stat_bgwriter (13-16) / pg_stat_checkpointer (17) counters. */
@@ -155,6 +156,8 @@ typedef struct ws_bgwriter {
     ws_writeback wb;
 } ws_bgwriter;
 
+struct ws_db_pf; /* recently started transactions' pages (db.c) */
+
 typedef struct ws_db {
     ws_sim *sim;
     const ws_config *cfg;
@@ -167,7 +170,9 @@ typedef struct ws_db {
     int n_rels;
     ws_txtype types[WS_MAX_TX_TYPES];
     int n_types;
-    ws_rng rng_pages, rng_cache;
+    ws_rng rng_pages, rng_cache; /* bulk loads' pages; page cache hits */
+    ws_rng rng_tx;             /* keyed by transaction number: the pages it touches */
+    struct ws_db_pf *pf;
     double cache_hit;          /* probability a shared_buffers miss is served by the page cache */
     int compression;           /* 0 off, 1 pglz, 2 lz4, 3 zstd */
     bool full_page_writes;
@@ -188,10 +193,17 @@ typedef struct ws_db {
 int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag *err);
 void ws_db_destroy(ws_db *db);
 
-/* Runs transaction `type`'s buffer accesses and WAL insertion now.
+/* Transaction number `seq` of type `type` got its core: start loading the
+ * cache lines of the buffer map and page state it will touch, so that
+ * when it executes, a CPU time later, they are in the CPU caches.  Changes
+ * nothing but the caches. */
+void ws_db_prefetch(ws_db *db, int type, uint64_t seq);
+
+/* Runs transaction `seq`'s buffer accesses and WAL insertion now.
  * Returns the time they take (I/O waits) and sets *commit_lsn (0 when the
- * transaction wrote no WAL). */
-ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn);
+ * transaction wrote no WAL).  The pages depend only on (seed, type, seq)
+ * and the relations' state. */
+ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn);
 
 /* Writes buffer b (dirty) into the page cache (the caller counts it);
  * returns the writer's pause.  Clears the buffer's dirty state. */

@@ -35,6 +35,7 @@
 #define WRITE_COST (10 * WS_USEC)      /* one 8 kB write() into the page cache */
 #define NAP (100 * WS_MSEC)            /* CheckpointWriteDelay's sleep */
 #define SLICE (10 * WS_MSEC)           /* longest stretch handled in one event */
+#define PREFETCH 8                     /* buffers ahead whose descriptors are prefetched */
 #define CKPT_RECORD_BYTES 120          /* the checkpoint record (and running-xacts) */
 #define CHECKPOINTER_PID 4242
 #define LSN_BASE (UINT64_C(1) << 24)   /* LSNs shown start at 0/1000000, as after initdb */
@@ -82,13 +83,92 @@ void ws_ckpt_destroy(ws_db *db)
     db->ck.sync_files = NULL;
 }
 
-static const ws_db *sort_db; /* qsort has no context argument in C11 */
-
-static int by_tag(const void *a, const void *b)
+static unsigned bits_for(uint64_t x)
 {
-    const ws_buf *x = &sort_db->bp.bufs[*(const uint32_t *)a];
-    const ws_buf *y = &sort_db->bp.bufs[*(const uint32_t *)b];
-    return x->page < y->page ? -1 : x->page > y->page; /* page ids sort by (relation, block) */
+    unsigned b = 0;
+    while (x >> b)
+        b++;
+    return b;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* BufferSync's first steps: tag the buffers whose state matches `mask`
+ * and sort them by (relation, block) (ckpt_buforder_comparator; walsim has
+ * one tablespace).  Each entry is packed into one 64-bit word, (relation,
+ * block) above the buffer number, and sorted by an LSD radix sort on the
+ * (relation, block) bits only: a few linear passes, where a comparison
+ * sort would chase two random buffer descriptors at every step.  Page ids
+ * are unique, so the order is total.  Every pass reads memory in order.
+ * Returns the number of buffers tagged; fills ck->todo. */
+static uint32_t tag_and_sort(ws_db *db, uint8_t mask)
+{
+    ws_checkpointer *ck = &db->ck;
+    ws_bufpool *bp = &db->bp;
+    uint32_t cap = bp->dirty ? bp->dirty : 1;
+    free(ck->todo);
+    ck->todo = malloc((size_t)cap * sizeof *ck->todo);
+    uint64_t *a = malloc((size_t)cap * 2 * sizeof *a);
+    if (!ck->todo || !a)
+        abort();
+    uint32_t n = 0;
+    uint64_t max_block = 0;
+    int max_rel = 0;
+    for (uint32_t b = 0; b < bp->n; b++) {
+        if ((bp->state[b] & mask) != mask)
+            continue;
+        assert(n < cap);
+        bp->state[b] |= WS_BUF_CKPT_NEEDED;
+        uint64_t id = bp->page[b];
+        if (ws_page_block(id) > max_block)
+            max_block = ws_page_block(id);
+        if (ws_page_rel(id) > max_rel)
+            max_rel = ws_page_rel(id);
+        ck->todo[n] = b;
+        a[n++] = id;
+    }
+    unsigned buf_bits = bits_for(bp->n - 1), block_bits = bits_for(max_block);
+    unsigned key_bits = bits_for((uint64_t)max_rel) + block_bits;
+    if (buf_bits + key_bits > 64) {
+        /* Too large to pack: sort the page ids, find each buffer again. */
+        qsort(a, n, sizeof *a, by_key);
+        for (uint32_t i = 0; i < n; i++)
+            ck->todo[i] = (uint32_t)ws_bufpool_lookup(bp, a[i]);
+        free(a);
+        return n;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t key = (uint64_t)ws_page_rel(a[i]) << block_bits | ws_page_block(a[i]);
+        a[i] = key << buf_bits | ck->todo[i];
+    }
+    enum { DIGIT = 11, RADIX = 1 << DIGIT };
+    uint32_t count[RADIX];
+    uint64_t *from = a, *to = a + cap;
+    for (unsigned shift = buf_bits; shift < buf_bits + key_bits; shift += DIGIT) {
+        memset(count, 0, sizeof count);
+        for (uint32_t i = 0; i < n; i++)
+            count[(from[i] >> shift) & (RADIX - 1)]++;
+        uint32_t sum = 0;
+        for (int d = 0; d < RADIX; d++) {
+            uint32_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (uint32_t i = 0; i < n; i++)
+            to[count[(from[i] >> shift) & (RADIX - 1)]++] = from[i];
+        uint64_t *t = from;
+        from = to;
+        to = t;
+    }
+    uint64_t low = (UINT64_C(1) << buf_bits) - 1;
+    for (uint32_t i = 0; i < n; i++)
+        ck->todo[i] = (uint32_t)(from[i] & low);
+    free(a);
+    return n;
 }
 
 static void start(ws_db *db, int flags)
@@ -149,20 +229,7 @@ static void start(ws_db *db, int flags)
     /* BufferSync: tag the buffers dirty now, permanent ones only, except
      * at shutdown, when UNLOGGED ones are written too. */
     uint8_t mask = (flags & WS_CKPT_F_SHUTDOWN) ? WS_BUF_DIRTY : (WS_BUF_DIRTY | WS_BUF_PERMANENT);
-    free(ck->todo);
-    ck->todo = malloc((size_t)(db->bp.dirty ? db->bp.dirty : 1) * sizeof *ck->todo);
-    if (!ck->todo)
-        abort();
-    ck->n_todo = 0;
-    for (uint32_t b = 0; b < db->bp.n; b++) {
-        ws_buf *x = &db->bp.bufs[b];
-        if ((x->flags & mask) == mask) {
-            x->flags |= WS_BUF_CKPT_NEEDED;
-            ck->todo[ck->n_todo++] = b;
-        }
-    }
-    sort_db = db;
-    qsort(ck->todo, ck->n_todo, sizeof *ck->todo, by_tag);
+    ck->n_todo = tag_and_sort(db, mask);
     ck->next = ck->written = 0;
     ck->cached_elapsed = 0;
     ws_writeback_init(&ck->wb, ws_cfg_num(db->cfg, WS_S_checkpoint_flush_after), WS_IO_CHECKPOINT);
@@ -182,9 +249,13 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
     double timeout = cfg_s(db, WS_S_checkpoint_timeout);
 
     while (ck->next < ck->n_todo) {
+        if (ck->next + PREFETCH < ck->n_todo) {
+            uint32_t ahead = ck->todo[ck->next + PREFETCH];
+            __builtin_prefetch(&db->bp.page[ahead]);
+            __builtin_prefetch(&db->bp.lsn[ahead]);
+        }
         uint32_t b = ck->todo[ck->next++];
-        ws_buf *x = &db->bp.bufs[b];
-        if (x->flags & WS_BUF_CKPT_NEEDED) {
+        if (db->bp.state[b] & WS_BUF_CKPT_NEEDED) {
             uint32_t file;
             local += WRITE_COST + ws_db_write_buffer(db, b, &file);
             ck->written++;

@@ -4,8 +4,8 @@
  * A transaction: arrival -> CPU (workload.c) -> buffer accesses and WAL
  * insertion (ws_db_execute, instantaneous; returns the I/O time they
  * take) -> that long later, the commit, which waits for the WAL flush
- * when synchronous_commit is on -> done.  In-flight commits are kept in
- * a slab indexed by the event argument.
+ * when synchronous_commit is on -> done.  In-flight transactions live in
+ * the workload's slab; the event argument is their handle.
  *
  * The engine runs in slices of one simulated second so that the progress
  * callback is called regularly; slicing does not change event order.
@@ -22,13 +22,6 @@
 #include "walsim/hist.h"
 #include "walsim/workload.h"
 
-typedef struct pending_tx {
-    ws_time arrival;
-    uint64_t lsn;
-    int type;
-    uint32_t next_free;
-} pending_tx;
-
 typedef struct runner {
     ws_sim *sim;
     ws_db *db;              /* NULL: no database model (CPU only) */
@@ -36,12 +29,8 @@ typedef struct runner {
     ws_hist *lat, *lat_phase[3];
     ws_time warmup;
     uint64_t transactions;
-    pending_tx *slab;
-    uint32_t slab_cap, free_head;
     ws_time shutdown_at;    /* when a shutdown was requested (0: none) */
 } runner;
-
-#define NONE UINT32_MAX
 
 static void on_tx_done(void *ctx, int type, ws_time arrival, ws_time end)
 {
@@ -56,57 +45,40 @@ static void on_tx_done(void *ctx, int type, ws_time arrival, ws_time end)
     ws_hist_add(r->lat_phase[phase], lat);
 }
 
-static uint32_t slab_get(runner *r)
-{
-    if (r->free_head == NONE) {
-        uint32_t old = r->slab_cap, cap = old ? old * 2 : 256;
-        r->slab = realloc(r->slab, cap * sizeof *r->slab);
-        if (!r->slab)
-            abort();
-        for (uint32_t i = cap; i-- > old;) {
-            r->slab[i].next_free = r->free_head;
-            r->free_head = i;
-        }
-        r->slab_cap = cap;
-    }
-    uint32_t i = r->free_head;
-    r->free_head = r->slab[i].next_free;
-    return i;
-}
-
-static void committed(void *ctx, uint64_t idx)
+static void committed(void *ctx, uint64_t handle)
 {
     runner *r = ctx;
-    pending_tx *p = &r->slab[idx];
     r->db->wal.active--;
-    int type = p->type;
-    ws_time arrival = p->arrival;
-    p->next_free = r->free_head;
-    r->free_head = (uint32_t)idx;
-    ws_workload_complete(r->wl, type, arrival);
+    ws_workload_complete(r->wl, (uint32_t)handle);
 }
 
-static void on_commit(ws_sim *sim, void *ctx, uint64_t idx)
+static void on_commit(ws_sim *sim, void *ctx, uint64_t handle)
 {
     (void)sim;
     runner *r = ctx;
-    pending_tx *p = &r->slab[idx];
-    if (p->lsn && r->db->sync_commit)
-        ws_wal_flush(&r->db->wal, p->lsn, committed, r, idx);
+    const ws_tx *tx = ws_workload_tx(r->wl, (uint32_t)handle);
+    if (tx->lsn && r->db->sync_commit)
+        ws_wal_flush(&r->db->wal, tx->lsn, committed, r, handle);
     else
-        committed(r, idx); /* asynchronous commit, or no WAL written */
+        committed(r, handle); /* asynchronous commit, or no WAL written */
 }
 
-static void exec_tx(void *ctx, int type, ws_time arrival)
+/* The transaction got a core: start loading what it will touch. */
+static void start_tx(void *ctx, const ws_tx *tx)
 {
     runner *r = ctx;
-    uint32_t idx = slab_get(r);
-    pending_tx *p = &r->slab[idx];
-    p->arrival = arrival;
-    p->type = type;
+    ws_db_prefetch(r->db, tx->type, tx->seq);
+}
+
+static void exec_tx(void *ctx, ws_tx *tx, uint32_t handle)
+{
+    runner *r = ctx;
     r->db->wal.active++;
-    ws_time wait = ws_db_execute(r->db, type, &p->lsn);
-    ws_sim_after(r->sim, wait, on_commit, r, idx);
+    ws_time wait = ws_db_execute(r->db, tx->type, tx->seq, &tx->lsn);
+    if (wait > 0)
+        ws_sim_after(r->sim, wait, on_commit, r, handle);
+    else
+        on_commit(r->sim, r, handle); /* no I/O to wait for: commit at once, one event fewer */
 }
 
 static void on_shutdown_event(ws_sim *sim, void *ctx, uint64_t arg)
@@ -255,7 +227,7 @@ int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
     }
 
     double t0 = wall_now();
-    runner r = {.warmup = warmup, .free_head = NONE};
+    runner r = {.warmup = warmup};
     r.lat = ws_hist_new();
     for (int i = 0; i < 3; i++)
         r.lat_phase[i] = ws_hist_new();
@@ -290,7 +262,7 @@ int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
         }
         if (db.n_types > 0) {
             ws_workload_set_types(r.wl, db.n_types, weights, cpu);
-            ws_workload_set_exec(r.wl, exec_tx, &r);
+            ws_workload_set_exec(r.wl, start_tx, exec_tx, &r);
         }
         /* [events]: checkpoint at T, immediate as the CHECKPOINT command.
          * (crash at T is acted on by the scenario-library issue.) */
@@ -332,6 +304,5 @@ done:
     ws_hist_free(r.lat);
     for (int i = 0; i < 3; i++)
         ws_hist_free(r.lat_phase[i]);
-    free(r.slab);
     return rc;
 }
