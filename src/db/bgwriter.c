@@ -100,7 +100,7 @@ static bool bg_buffer_sync(ws_db *db)
         bool wrote = false;
         if (candidate && (st & WS_BUF_DIRTY)) {
             uint32_t file;
-            ws_db_write_buffer(db, b, &file);
+            ws_db_write_buffer(db, b, WS_PC_BGWRITER, &file);
             wrote = true;
             ws_writeback_add(db, &bg->wb, file);
         }

@@ -43,6 +43,7 @@
 static void on_timer(ws_sim *sim, void *ctx, uint64_t arg);
 static void on_write_step(ws_sim *sim, void *ctx, uint64_t arg);
 static void on_sync_step(ws_sim *sim, void *ctx, uint64_t arg);
+static void on_fsynced(void *ctx, uint64_t arg);
 
 static double cfg_s(const ws_db *db, ws_setting_id id) { return ws_cfg_num(db->cfg, id) / 1e9; }
 
@@ -75,8 +76,45 @@ void ws_ckpt_init(ws_db *db)
                           db, 0);
 }
 
+unsigned ws_ckpt_phases(ws_db *db)
+{
+    unsigned m = db->ck.phase_mask | 1u << db->ck.phase;
+    db->ck.phase_mask = 1u << db->ck.phase;
+    return m;
+}
+
+static void set_phase(ws_checkpointer *ck, ws_ckpt_phase p)
+{
+    ck->phase = p;
+    ck->phase_mask |= 1u << p;
+}
+
+void ws_ckpt_flags_text(int flags, char sep, char *buf, size_t len)
+{
+    /* LogCheckpointStart's order: shutdown, end-of-recovery, immediate,
+     * force, wait, wal, time, flush-all */
+    static const struct {
+        int flag;
+        const char *name;
+    } names[] = {{WS_CKPT_F_SHUTDOWN, "shutdown"}, {WS_CKPT_F_IMMEDIATE, "immediate"},
+                 {WS_CKPT_F_FORCE, "force"},       {WS_CKPT_F_WAL, "wal"},
+                 {WS_CKPT_F_TIME, "time"}};
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (!(flags & names[i].flag))
+            continue;
+        int w = snprintf(buf + n, len - n, "%s%s", n ? (char[]){sep, 0} : "", names[i].name);
+        if (w < 0 || (size_t)w >= len - n)
+            break;
+        n += (size_t)w;
+    }
+}
+
 void ws_ckpt_destroy(ws_db *db)
 {
+    free(db->ck.rec);
+    db->ck.rec = NULL;
     free(db->ck.todo);
     free(db->ck.sync_files);
     db->ck.todo = NULL;
@@ -205,7 +243,14 @@ static void start(ws_db *db, int flags)
     ck->flags = flags;
     ck->last_start = now;
     ck->t_start = now;
-    ck->phase = WS_CKPT_WRITE;
+    set_phase(ck, WS_CKPT_WRITE);
+    if (ck->n_rec == ck->cap_rec) {
+        ck->cap_rec = ck->cap_rec ? 2 * ck->cap_rec : 64;
+        ck->rec = realloc(ck->rec, ck->cap_rec * sizeof *ck->rec);
+        if (!ck->rec)
+            abort();
+    }
+    ck->rec[ck->n_rec++] = (ws_ckpt_record){.flags = flags, .start = now, .sync_start = -1, .end = -1};
 
     /* The redo pointer moves now: full-page images start again at once. */
     ck->prev_redo = ck->redo;
@@ -213,18 +258,9 @@ static void start(ws_db *db, int flags)
     for (int i = 0; i < db->n_rels; i++)
         ws_pagestate_new_redo(&db->rels[i].ps);
 
-    char what[96] = "";
-    if (flags & WS_CKPT_F_SHUTDOWN)
-        strcat(what, " shutdown");
-    if (flags & WS_CKPT_F_IMMEDIATE)
-        strcat(what, " immediate");
-    if (flags & WS_CKPT_F_FORCE)
-        strcat(what, " force");
-    if (flags & WS_CKPT_F_WAL)
-        strcat(what, " wal");
-    if (flags & WS_CKPT_F_TIME)
-        strcat(what, " time");
-    logf_(db, "LOG:  checkpoint starting:%s", what);
+    char what[96];
+    ws_ckpt_flags_text(flags, ' ', what, sizeof what);
+    logf_(db, "LOG:  checkpoint starting: %s", what);
 
     /* BufferSync: tag the buffers dirty now, permanent ones only, except
      * at shutdown, when UNLOGGED ones are written too. */
@@ -257,7 +293,7 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
         uint32_t b = ck->todo[ck->next++];
         if (db->bp.state[b] & WS_BUF_CKPT_NEEDED) {
             uint32_t file;
-            local += WRITE_COST + ws_db_write_buffer(db, b, &file);
+            local += WRITE_COST + ws_db_write_buffer(db, b, WS_PC_CHECKPOINTER, &file);
             ck->written++;
             db->st.buffers_checkpoint++;
             ws_writeback_add(db, &ck->wb, file);
@@ -282,7 +318,8 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
 static void begin_sync(ws_db *db, ws_time at)
 {
     ws_checkpointer *ck = &db->ck;
-    ck->phase = WS_CKPT_SYNC;
+    set_phase(ck, WS_CKPT_SYNC);
+    ck->rec[ck->n_rec - 1].sync_start = at;
     ck->t_sync = at;
     /* ProcessSyncRequests: the files registered so far; later writes wait
      * for the next checkpoint. */
@@ -317,7 +354,14 @@ static void on_sync_step(ws_sim *sim, void *ctx, uint64_t arg)
     }
     uint32_t file = ck->sync_files[ck->sync_next++];
     ck->sync_file_start = now;
-    ws_sim_at(sim, ws_pc_fsync(&db->pc, file, WS_IO_CHECKPOINT), on_sync_step, db, 1);
+    ws_pc_fsync(&db->pc, file, WS_IO_CHECKPOINT, on_fsynced, db, 0);
+}
+
+static void on_fsynced(void *ctx, uint64_t arg)
+{
+    (void)arg;
+    ws_db *db = ctx;
+    on_sync_step(db->sim, db, 1);
 }
 
 static void secs(ws_time t, char *buf, size_t len)
@@ -375,7 +419,20 @@ static void finish(ws_db *db)
           ck->written, 100.0 * ck->written / db->bp.n, added, removed, recycled, w, s, t, ck->n_sync,
           lg, av, (int)(distance / 1024), (int)(ck->estimate / 1024), lsn);
 
-    ck->phase = WS_CKPT_IDLE;
+    ws_ckpt_record *r = &ck->rec[ck->n_rec - 1];
+    r->done = true;
+    r->end = now;
+    r->buffers = ck->written;
+    r->buffers_pct = 100.0 * ck->written / db->bp.n;
+    r->sync_files = ck->n_sync;
+    r->longest_sync = ck->sync_longest;
+    r->average_sync = ck->n_sync ? ck->sync_total / ck->n_sync : 0;
+    r->distance = (uint64_t)distance;
+    r->estimate = (uint64_t)ck->estimate;
+    r->added = added;
+    r->removed = removed;
+    r->recycled = recycled;
+    set_phase(ck, WS_CKPT_IDLE);
     ck->have_prev = true;
     if (ck->flags & WS_CKPT_F_SHUTDOWN) {
         ck->shutdown_done = now; /* the server is down: no further checkpoints */

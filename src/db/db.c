@@ -298,8 +298,7 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
     db->sync_commit = strcmp(ws_cfg_str(cfg, WS_S_synchronous_commit), "off") != 0;
     uint64_t seed = (uint64_t)ws_cfg_int(cfg, WS_S_seed);
 
-    ws_device_init(&db->dev, cfg);
-    if (ws_pc_init(&db->pc, sim, &db->dev, cfg) != 0 || ws_wal_init(&db->wal, sim, &db->dev, cfg) != 0 ||
+    if (ws_device_init(&db->dev, sim, cfg) != 0 || ws_pc_init(&db->pc, sim, &db->dev, cfg) != 0 || ws_wal_init(&db->wal, sim, &db->dev, cfg) != 0 ||
         ws_bufpool_init(&db->bp, (uint32_t)(ws_cfg_num(cfg, WS_S_shared_buffers) / WS_PAGE)) != 0 ||
         ws_rng_init(&db->rng_pages, seed, "db.pages") != 0 ||
         ws_rng_init_keyed(&db->rng_tx, seed, "db.tx") != 0 ||
@@ -350,6 +349,7 @@ void ws_db_destroy(ws_db *db)
     ws_bufpool_destroy(&db->bp);
     ws_wal_destroy(&db->wal);
     ws_pc_destroy(&db->pc);
+    ws_device_destroy(&db->dev);
     ws_rng_destroy(&db->rng_pages);
     ws_rng_destroy(&db->rng_tx);
     ws_rng_destroy(&db->rng_cache);
@@ -401,7 +401,7 @@ static void mark_for_sync(ws_db *db, uint32_t file)
     db->cycle_files[db->n_cycle_files++] = file;
 }
 
-ws_time ws_db_write_buffer(ws_db *db, uint32_t b, uint32_t *file_out)
+ws_time ws_db_write_buffer(ws_db *db, uint32_t b, ws_pc_writer who, uint32_t *file_out)
 {
     uint8_t flags = ws_bufpool_flags(&db->bp, b);
     assert(flags & WS_BUF_DIRTY);
@@ -417,7 +417,7 @@ ws_time ws_db_write_buffer(ws_db *db, uint32_t b, uint32_t *file_out)
     ws_bufpool_clean(&db->bp, b);
     if (file_out)
         *file_out = file;
-    return ws_pc_write(&db->pc, file, WS_PAGE);
+    return ws_pc_write(&db->pc, file, WS_PAGE, who);
 }
 
 /* ---- writeback hints ---------------------------------------------------- */
@@ -460,10 +460,11 @@ static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_tim
     if (flags & WS_BUF_DIRTY) {
         /* A dirty victim: the backend writes it (buffers_backend), after
          * flushing WAL up to its LSN if needed. */
+        ws_time now = ws_sim_now(db->sim);
         if ((flags & WS_BUF_PERMANENT) && db->bp.lsn[v] > db->wal.flushed)
-            *wait += db->dev.flush_latency + db->dev.write_latency;
+            *wait += ws_wal_flushed_by(&db->wal, db->bp.lsn[v]) - now;
         uint32_t file;
-        *wait += ws_db_write_buffer(db, v, &file);
+        *wait += ws_db_write_buffer(db, v, WS_PC_BACKENDS, &file);
         ws_writeback_add(db, &db->backend_wb, file);
         db->st.buffers_backend++;
     }
@@ -473,7 +474,7 @@ static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_tim
         db->st.buffers_backend++;
         uint32_t file = file_of(db, r, page);
         mark_for_sync(db, file);
-        *wait += ws_pc_write(&db->pc, file, WS_PAGE);
+        *wait += ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BACKENDS);
     } else {
         db->st.reads++;
         if (ws_rng_uniform(&db->rng_cache) < db->cache_hit) {
@@ -709,7 +710,7 @@ ws_time ws_db_write_new_page(ws_db *db, int rel, uint64_t page)
     uint32_t file = file_of(db, r, page);
     mark_for_sync(db, file);
     db->st.buffers_backend++;
-    ws_time pause = ws_pc_write(&db->pc, file, WS_PAGE);
+    ws_time pause = ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BACKENDS);
     ws_writeback_add(db, &db->backend_wb, file);
     return pause;
 }

@@ -22,11 +22,25 @@
 #include "walsim/hist.h"
 #include "walsim/workload.h"
 
+/* Counters at the previous sample, for per-interval differences. */
+typedef struct sample_prev {
+    ws_time t;
+    uint64_t wal_bytes, wal_fpi_bytes, wal_fpi;
+    uint64_t buffers_checkpoint, buffers_clean, buffers_backend;
+    uint64_t dev_read, dev_written[WS_IO__COUNT];
+    ws_time dev_busy, throttle;
+    uint32_t ckpts;
+} sample_prev;
+
 typedef struct runner {
     ws_sim *sim;
     ws_db *db;              /* NULL: no database model (CPU only) */
     ws_workload *wl;
     ws_hist *lat, *lat_phase[3];
+    ws_hist *lat_interval;  /* transactions completed in the current interval */
+    ws_timeline *timeline;  /* NULL: not collected */
+    ws_time interval;
+    sample_prev prev;
     ws_time warmup;
     uint64_t transactions;
     ws_time shutdown_at;    /* when a shutdown was requested (0: none) */
@@ -36,10 +50,12 @@ static void on_tx_done(void *ctx, int type, ws_time arrival, ws_time end)
 {
     runner *r = ctx;
     (void)type;
+    double lat = (double)(end - arrival) / 1e9;
+    if (r->lat_interval)
+        ws_hist_add(r->lat_interval, lat);
     if (end < r->warmup)
         return;
     r->transactions++;
-    double lat = (double)(end - arrival) / 1e9;
     ws_hist_add(r->lat, lat);
     int phase = r->db ? (int)r->db->ck.phase : 0;
     ws_hist_add(r->lat_phase[phase], lat);
@@ -81,6 +97,81 @@ static void exec_tx(void *ctx, ws_tx *tx, uint32_t handle)
         on_commit(r->sim, r, handle); /* no I/O to wait for: commit at once, one event fewer */
 }
 
+/* The device's service time up to now: the work it has queued is served
+ * in one busy period from now, so what lies beyond now is not done yet. */
+static ws_time dev_busy_done(const ws_device *d, ws_time now)
+{
+    return d->busy_ns - (d->busy_until > now ? d->busy_until - now : 0);
+}
+
+/* One timeline row for the interval that ends now. */
+static void sample(runner *r)
+{
+    ws_time now = ws_sim_now(r->sim);
+    sample_prev *p = &r->prev;
+    if (now <= p->t)
+        return;
+    ws_interval *row = ws_timeline_add(r->timeline);
+    row->t_s = (double)p->t / 1e9;
+    row->len_s = (double)(now - p->t) / 1e9;
+    const ws_hist *h = r->lat_interval;
+    row->transactions = ws_hist_count(h);
+    row->lat_mean_ms = ws_hist_mean(h) * 1e3;
+    row->lat_p50_ms = ws_hist_quantile(h, 0.50) * 1e3;
+    row->lat_p95_ms = ws_hist_quantile(h, 0.95) * 1e3;
+    row->lat_p99_ms = ws_hist_quantile(h, 0.99) * 1e3;
+    row->lat_p999_ms = ws_hist_quantile(h, 0.999) * 1e3;
+    row->lat_max_ms = ws_hist_max(h) * 1e3;
+    ws_hist_reset(r->lat_interval);
+    ws_db *db = r->db;
+    if (db) {
+        unsigned m = ws_ckpt_phases(db);
+        row->ckpt_phase = m & 1u << WS_CKPT_SYNC ? 2 : m & 1u << WS_CKPT_WRITE ? 1 : 0;
+        row->ckpt_started = db->ck.n_rec - p->ckpts;
+        const ws_wal_stats *w = &db->wal.st;
+        row->wal_bytes = w->bytes - p->wal_bytes;
+        row->wal_fpi_bytes = w->fpi_bytes - p->wal_fpi_bytes;
+        row->wal_fpi = w->fpi - p->wal_fpi;
+        row->pg_wal_bytes = ws_wal_pg_wal_bytes(&db->wal);
+        row->dirty_buffers = db->bp.dirty;
+        row->os_dirty_bytes = ws_pc_dirty_bytes(&db->pc);
+        row->os_writeback_bytes = ws_pc_writeback_bytes(&db->pc);
+        row->buffers_checkpoint = db->st.buffers_checkpoint - p->buffers_checkpoint;
+        row->buffers_clean = db->st.buffers_clean - p->buffers_clean;
+        row->buffers_backend = db->st.buffers_backend - p->buffers_backend;
+        row->dev_read_bytes = db->dev.read_bytes - p->dev_read;
+        for (int i = 0; i < WS_IO__COUNT; i++)
+            row->dev_written[i] = db->dev.written[i] - p->dev_written[i];
+        ws_time busy = dev_busy_done(&db->dev, now);
+        row->dev_util = fmin(1, (double)(busy - p->dev_busy) / (double)(now - p->t));
+        row->throttle_ms = (double)(db->pc.throttle_ns - p->throttle) / 1e6;
+        *p = (sample_prev){now,
+                           w->bytes,
+                           w->fpi_bytes,
+                           w->fpi,
+                           db->st.buffers_checkpoint,
+                           db->st.buffers_clean,
+                           db->st.buffers_backend,
+                           db->dev.read_bytes,
+                           {0},
+                           busy,
+                           db->pc.throttle_ns,
+                           db->ck.n_rec};
+        for (int i = 0; i < WS_IO__COUNT; i++)
+            p->dev_written[i] = db->dev.written[i];
+    } else {
+        p->t = now;
+    }
+}
+
+static void on_sample(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    runner *r = ctx;
+    sample(r);
+    ws_sim_after(sim, r->interval, on_sample, r, 0);
+}
+
 static void on_shutdown_event(ws_sim *sim, void *ctx, uint64_t arg)
 {
     (void)sim;
@@ -116,9 +207,9 @@ static void fill_lat(ws_lat *l, const ws_hist *h)
     l->max_s = ws_hist_max(h);
 }
 
-static void collect(const runner *r, ws_run_stats *out)
+static void collect(const runner *r, ws_run_stats *out, const ws_hist *lat)
 {
-    fill_lat(&out->lat, r->lat);
+    fill_lat(&out->lat, lat);
     for (int i = 0; i < 3; i++)
         fill_lat(&out->lat_phase[i], r->lat_phase[i]);
     const ws_db *db = r->db;
@@ -213,6 +304,22 @@ int ws_run_validate(const ws_config *cfg, ws_diag *err)
 int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
            ws_run_stats *out, ws_diag *err)
 {
+    return ws_run_detailed(cfg, progress, ctx, log, NULL, out, err);
+}
+
+void ws_run_detail_free(ws_run_detail *d)
+{
+    ws_timeline_free(&d->timeline);
+    free(d->ckpts);
+    ws_hist_free(d->lat);
+    *d = (ws_run_detail){0};
+}
+
+int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
+                    ws_run_detail *detail, ws_run_stats *out, ws_diag *err)
+{
+    if (detail)
+        *detail = (ws_run_detail){0};
     memset(out, 0, sizeof *out);
     snprintf(out->variant, sizeof out->variant, "%s", ws_config_variant(cfg));
     out->pg_version = ws_config_pg_version(cfg);
@@ -232,9 +339,15 @@ int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
     for (int i = 0; i < 3; i++)
         r.lat_phase[i] = ws_hist_new();
     r.sim = ws_sim_new(0);
+    if (detail) {
+        r.timeline = &detail->timeline;
+        r.lat_interval = ws_hist_new();
+        r.interval = (ws_time)llround(ws_cfg_num(cfg, WS_S_interval));
+    }
     ws_db db;
     int rc = WS_OK;
-    if (!r.lat || !r.lat_phase[0] || !r.lat_phase[1] || !r.lat_phase[2] || !r.sim) {
+    if (!r.lat || !r.lat_phase[0] || !r.lat_phase[1] || !r.lat_phase[2] || !r.sim ||
+        (detail && !r.lat_interval)) {
         ws_diag_set(err, NULL, 0, "out of memory");
         rc = WS_ENOMEM;
         goto done;
@@ -276,6 +389,8 @@ int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
         }
     }
     ws_workload_start(r.wl);
+    if (r.timeline)
+        ws_sim_at(r.sim, r.interval, on_sample, &r, 0);
 
     ws_time end = duration;
     for (ws_time t = 0; t < duration;) {
@@ -290,10 +405,23 @@ int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
         }
     }
 
+    if (r.timeline) {
+        sample(&r); /* a last, partial interval */
+        if (r.db) {
+            detail->n_ckpts = r.db->ck.n_rec;
+            detail->ckpts = malloc((detail->n_ckpts ? detail->n_ckpts : 1) * sizeof *detail->ckpts);
+            if (!detail->ckpts)
+                abort();
+            if (detail->n_ckpts)
+                memcpy(detail->ckpts, r.db->ck.rec, detail->n_ckpts * sizeof *detail->ckpts);
+        }
+        detail->lat = r.lat;
+        r.lat = NULL;
+    }
     out->duration_s = (double)(end - warmup) / 1e9;
     out->transactions = r.transactions;
     out->tps = (double)r.transactions / out->duration_s;
-    collect(&r, out);
+    collect(&r, out, detail ? detail->lat : r.lat);
     out->events = ws_sim_events_run(r.sim);
     if (r.db)
         ws_db_destroy(r.db);
@@ -302,6 +430,7 @@ done:
     ws_workload_free(r.wl);
     ws_sim_free(r.sim);
     ws_hist_free(r.lat);
+    ws_hist_free(r.lat_interval);
     for (int i = 0; i < 3; i++)
         ws_hist_free(r.lat_phase[i]);
     return rc;
