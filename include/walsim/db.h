@@ -206,10 +206,11 @@ void ws_db_destroy(ws_db *db);
 void ws_db_prefetch(ws_db *db, int type, uint64_t seq);
 
 /* Runs transaction `seq`'s buffer accesses and WAL insertion now.
- * Returns the time they take (I/O waits) and sets *commit_lsn (0 when the
- * transaction wrote no WAL).  The pages depend only on (seed, type, seq)
- * and the relations' state. */
-ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn);
+ * Returns the time they take (I/O waits), adds the CPU time they need
+ * (compression of full-page images) to *cpu, and sets *commit_lsn (0 when
+ * the transaction wrote no WAL).  The pages depend only on (seed, type,
+ * seq) and the relations' state. */
+ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, ws_time *cpu);
 
 /* Writes buffer b (dirty) into the page cache (the caller counts it) for
  * `who` at its time `at`; returns the writer's pause.  Clears the

@@ -599,7 +599,7 @@ static int pages_of(ws_db *db, const ws_txtype *t, uint64_t seq, access *acc)
     return n;
 }
 
-ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn)
+ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, ws_time *cpu)
 {
     assert(type >= 0 && type < db->n_types);
     const ws_txtype *t = &db->types[type];
@@ -659,7 +659,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn)
                 fpi++;
                 fpi_stored += r->fpi_stored + WS_FPI_RECORD_OVERHEAD;
                 fpi_raw += r->fpi_raw;
-                wait += r->fpi_cpu; /* compression CPU, on the inserting backend */
+                *cpu += r->fpi_cpu; /* compression CPU, on the inserting backend */
             }
         }
         modified[n_mod++] = b;
