@@ -141,6 +141,10 @@ typedef struct ws_checkpointer {
     uint64_t last_record_end;  /* end of the last checkpoint record (idle skip) */
     ws_time shutdown_done;     /* when a shutdown checkpoint completed (0: none) */
     unsigned phase_mask;       /* 1 << phase for every phase since the last ws_ckpt_phases() */
+    /* crash recovery: replay starts at the last completed checkpoint's redo */
+    uint64_t completed_redo;   /* redo pointer of the last completed checkpoint */
+    uint64_t fpi_at_redo, fpi_at_completed; /* images written before those redo pointers */
+    uint64_t worst_replay_bytes, worst_replay_pages; /* the most WAL a crash would have replayed */
     ws_ckpt_record *rec;       /* every checkpoint started, in order */
     uint32_t n_rec, cap_rec;
 } ws_checkpointer;
@@ -256,6 +260,11 @@ void ws_ckpt_flags_text(int flags, char sep, char *buf, size_t len);
 
 /* Background writer (bgwriter.c). */
 void ws_bgwriter_init(ws_db *db);
+
+/* The WAL a crash now would replay and the pages it changes (exact: the
+ * pages whose image epoch is the current or, while a checkpoint runs, the
+ * previous one). */
+void ws_ckpt_replay_now(const ws_db *db, uint64_t *wal_bytes, uint64_t *pages);
 
 /* Formats simulated time t with log_line_prefix into buf. */
 void ws_db_log_prefix(const ws_db *db, ws_time t, int pid, char *buf, size_t len);

@@ -32,6 +32,19 @@ typedef struct ws_bulk_stats {
     uint64_t rows, wal_load_bytes, wal_build_bytes;
 } ws_bulk_stats;
 
+/* A crash event (`crash at T`): the run stops at T; what recovery takes
+ * and what was lost (recovery.h). */
+typedef struct ws_crash_stats {
+    bool crashed;
+    double at_s;
+    double recovery_s, redo_s, read_s, checkpoint_s;
+    uint64_t replay_bytes, replay_pages;
+    uint64_t lost_wal_bytes;       /* inserted, never flushed */
+    uint64_t lost_commits;         /* asynchronous commits whose WAL was not flushed */
+    uint64_t aborted;              /* transactions in flight */
+    uint64_t unlogged_bytes;       /* UNLOGGED tables reset to empty */
+} ws_crash_stats;
+
 typedef struct ws_run_stats {
     char variant[64];
     int pg_version;
@@ -57,6 +70,11 @@ typedef struct ws_run_stats {
     uint64_t os_dirty_peak_bytes;
     double device_utilization;
     uint64_t dev_written[5], dev_read;
+    /* recovery if the server crashed at the worst moment (just before a
+     * checkpoint completed), and after a crash event */
+    double worst_recovery_s;
+    uint64_t worst_replay_bytes;
+    ws_crash_stats crash;
     ws_bulk_stats bulk[8];
     int n_bulk;
     uint64_t events;         /* engine events handled */

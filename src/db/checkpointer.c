@@ -76,6 +76,27 @@ void ws_ckpt_init(ws_db *db)
                           db, 0);
 }
 
+void ws_ckpt_replay_now(const ws_db *db, uint64_t *wal_bytes, uint64_t *pages)
+{
+    const ws_checkpointer *ck = &db->ck;
+    /* only what reached the disk is replayed */
+    *wal_bytes = db->wal.flushed > ck->completed_redo ? db->wal.flushed - ck->completed_redo : 0;
+    bool running = ck->phase != WS_CKPT_IDLE;
+    uint64_t n = 0;
+    for (int i = 0; i < db->n_rels; i++) {
+        const ws_pagestate *ps = &db->rels[i].ps;
+        if (!db->rels[i].logged)
+            continue;
+        uint16_t cur = ps->current;
+        uint16_t prev = cur > 1 ? (uint16_t)(cur - 1) : (uint16_t)WS_PS_EPOCH_MAX;
+        for (uint64_t p = 0; p < ps->pages; p++) {
+            uint16_t e = ps->epoch[p];
+            n += e != 0 && (e == cur || (running && e == prev));
+        }
+    }
+    *pages = n;
+}
+
 unsigned ws_ckpt_phases(ws_db *db)
 {
     unsigned m = db->ck.phase_mask | 1u << db->ck.phase;
@@ -255,6 +276,7 @@ static void start(ws_db *db, int flags)
     /* The redo pointer moves now: full-page images start again at once. */
     ck->prev_redo = ck->redo;
     ck->redo = db->wal.insert;
+    ck->fpi_at_redo = db->wal.st.fpi;
     for (int i = 0; i < db->n_rels; i++)
         ws_pagestate_new_redo(&db->rels[i].ps);
 
@@ -376,6 +398,16 @@ static void finish(ws_db *db)
     ws_checkpointer *ck = &db->ck;
     ws_time now = ws_sim_now(db->sim);
     ck->t_end = now;
+    /* The worst moment for a crash is just before a checkpoint completes:
+     * recovery would start from the previous one's redo pointer.  Pages
+     * are counted by their images since then (a page changed in both
+     * cycles counts twice: an upper bound). */
+    if (db->wal.insert - ck->completed_redo > ck->worst_replay_bytes) {
+        ck->worst_replay_bytes = db->wal.insert - ck->completed_redo;
+        ck->worst_replay_pages = db->wal.st.fpi - ck->fpi_at_completed;
+    }
+    ck->completed_redo = ck->redo;
+    ck->fpi_at_completed = ck->fpi_at_redo;
 
     /* The checkpoint record, flushed (CreateCheckPoint -> XLogFlush). */
     uint64_t rec = ws_wal_insert(&db->wal, CKPT_RECORD_BYTES, 0, 0, 0);

@@ -221,6 +221,28 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
                    "\n      \"device_utilization\": ",
                 (unsigned long long)r->pg_wal_peak_bytes, (unsigned long long)r->os_dirty_peak_bytes);
         json_number(f, r->device_utilization);
+        fputs(",\n      \"recovery\": {\"worst_case_s\": ", f);
+        json_number(f, r->worst_recovery_s);
+        fprintf(f, ", \"worst_case_replay_bytes\": %llu}", (unsigned long long)r->worst_replay_bytes);
+        fputs(",\n      \"crash\": ", f);
+        if (r->crash.crashed) {
+            const ws_crash_stats *c = &r->crash;
+            fputs("{\"at_s\": ", f);
+            json_number(f, c->at_s);
+            json_field_d(f, "recovery_s", c->recovery_s);
+            json_field_d(f, "redo_s", c->redo_s);
+            json_field_d(f, "read_s", c->read_s);
+            json_field_d(f, "checkpoint_s", c->checkpoint_s);
+            json_field_u(f, "replay_bytes", c->replay_bytes, 0);
+            json_field_u(f, "replay_pages", c->replay_pages, 0);
+            json_field_u(f, "lost_wal_bytes", c->lost_wal_bytes, 0);
+            json_field_u(f, "lost_commits", c->lost_commits, 0);
+            json_field_u(f, "aborted_transactions", c->aborted, 0);
+            json_field_u(f, "unlogged_bytes_reset", c->unlogged_bytes, 0);
+            fputs("}", f);
+        } else {
+            fputs("null", f);
+        }
         fputs(",\n      \"device_written_bytes\": {", f);
         const char *classes[] = {"wal", "checkpoint", "bgwriter", "backend", "writeback"};
         for (int i = 0; i < 5; i++)

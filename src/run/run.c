@@ -20,6 +20,7 @@
 
 #include "walsim/db.h"
 #include "walsim/hist.h"
+#include "walsim/recovery.h"
 #include "walsim/workload.h"
 
 /* Counters at the previous sample, for per-interval differences. */
@@ -44,6 +45,12 @@ typedef struct runner {
     ws_time warmup;
     uint64_t transactions;
     ws_time shutdown_at;    /* when a shutdown was requested (0: none) */
+    ws_time crash_at;       /* when the server crashed (0: none) */
+    ws_crash_stats crash;
+    /* LSNs of asynchronous commits not yet known flushed (ascending): a
+     * crash loses those above the flushed LSN */
+    uint64_t *async_lsn;
+    size_t async_head, async_n, async_cap;
 } runner;
 
 static void on_tx_done(void *ctx, int type, ws_time arrival, ws_time end)
@@ -68,15 +75,43 @@ static void committed(void *ctx, uint64_t handle)
     ws_workload_complete(r->wl, (uint32_t)handle);
 }
 
+/* An asynchronous commit at `lsn`: remembered until WAL is flushed past it. */
+static void async_commit(runner *r, uint64_t lsn)
+{
+    uint64_t flushed = r->db->wal.flushed;
+    while (r->async_n && r->async_lsn[r->async_head] <= flushed) {
+        r->async_head = (r->async_head + 1) % r->async_cap;
+        r->async_n--;
+    }
+    if (lsn <= flushed)
+        return;
+    if (r->async_n == r->async_cap) {
+        size_t cap = r->async_cap ? 2 * r->async_cap : 1024;
+        uint64_t *n = malloc(cap * sizeof *n);
+        if (!n)
+            abort();
+        for (size_t i = 0; i < r->async_n; i++)
+            n[i] = r->async_lsn[(r->async_head + i) % r->async_cap];
+        free(r->async_lsn);
+        r->async_lsn = n;
+        r->async_head = 0;
+        r->async_cap = cap;
+    }
+    r->async_lsn[(r->async_head + r->async_n++) % r->async_cap] = lsn;
+}
+
 static void on_commit(ws_sim *sim, void *ctx, uint64_t handle)
 {
     (void)sim;
     runner *r = ctx;
     const ws_tx *tx = ws_workload_tx(r->wl, (uint32_t)handle);
-    if (tx->lsn && r->db->sync_commit)
+    if (tx->lsn && r->db->sync_commit) {
         ws_wal_flush(&r->db->wal, tx->lsn, committed, r, handle);
-    else
+    } else {
+        if (tx->lsn)
+            async_commit(r, tx->lsn);
         committed(r, handle); /* asynchronous commit, or no WAL written */
+    }
 }
 
 /* The transaction got a core: start loading what it will touch. */
@@ -187,6 +222,40 @@ static void on_shutdown_event(ws_sim *sim, void *ctx, uint64_t arg)
     ws_ckpt_request(r->db, WS_CKPT_F_SHUTDOWN | WS_CKPT_F_IMMEDIATE);
 }
 
+/* `crash at T`: the server stops dead; what recovery will take and what
+ * is lost is worked out from the state at this instant. */
+static void on_crash_event(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    runner *r = ctx;
+    ws_db *db = r->db;
+    ws_time now = ws_sim_now(sim);
+    r->crash_at = now > 0 ? now : 1;
+    ws_workload_stop(r->wl);
+    ws_sim_stop(sim);
+    ws_crash_stats *c = &r->crash;
+    c->crashed = true;
+    c->at_s = (double)now / 1e9;
+    uint64_t wal, pages;
+    ws_ckpt_replay_now(db, &wal, &pages);
+    ws_recovery rec;
+    ws_recovery_estimate(&db->dev, ws_cfg_num(db->cfg, WS_S_replay_rate), db->full_page_writes,
+                         wal, pages, &rec);
+    c->recovery_s = rec.total_s;
+    c->redo_s = rec.redo_s;
+    c->read_s = rec.read_s;
+    c->checkpoint_s = rec.checkpoint_s;
+    c->replay_bytes = wal;
+    c->replay_pages = pages;
+    c->lost_wal_bytes = db->wal.insert - db->wal.flushed;
+    async_commit(r, 0); /* drop what is flushed */
+    c->lost_commits = r->async_n;
+    c->aborted = ws_workload_started(r->wl) - ws_workload_completed(r->wl);
+    for (int i = 0; i < db->n_rels; i++)
+        if (!db->rels[i].logged)
+            c->unlogged_bytes += db->rels[i].pages * WS_PAGE;
+}
+
 static void on_checkpoint_event(ws_sim *sim, void *ctx, uint64_t arg)
 {
     (void)sim;
@@ -257,6 +326,18 @@ static void collect(const runner *r, ws_run_stats *out, const ws_hist *lat)
     if (out->compression_saving < 0)
         out->compression_saving = 0;
     out->pg_wal_peak_bytes = db->wal.pg_wal_peak;
+    /* the worst moment: just before a checkpoint completed, or now */
+    uint64_t worst = db->ck.worst_replay_bytes, worst_pages = db->ck.worst_replay_pages;
+    if (db->wal.insert - db->ck.completed_redo > worst) {
+        worst = db->wal.insert - db->ck.completed_redo;
+        worst_pages = db->wal.st.fpi - db->ck.fpi_at_completed;
+    }
+    ws_recovery rec;
+    ws_recovery_estimate(&db->dev, ws_cfg_num(db->cfg, WS_S_replay_rate), db->full_page_writes,
+                         worst, worst_pages, &rec);
+    out->worst_recovery_s = rec.total_s;
+    out->worst_replay_bytes = worst;
+    out->crash = r->crash;
     out->segments_added = w->segments_added;
     out->segments_removed = w->segments_removed;
     out->segments_recycled = w->segments_recycled;
@@ -391,6 +472,8 @@ int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FI
                 ws_sim_at(r.sim, e->at_ns, on_checkpoint_event, &db, 0);
             else if (e->kind == WS_EV_SHUTDOWN && e->at_ns < duration)
                 ws_sim_at(r.sim, e->at_ns, on_shutdown_event, &r, 0);
+            else if (e->kind == WS_EV_CRASH && e->at_ns < duration)
+                ws_sim_at(r.sim, e->at_ns, on_crash_event, &r, 0);
         }
     }
     ws_workload_start(r.wl);
@@ -406,6 +489,10 @@ int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FI
         if (r.db && r.db->ck.shutdown_done) { /* the server is down: the run ends */
             end = r.shutdown_at > warmup ? r.shutdown_at : duration;
             out->shutdown_s = (double)(r.db->ck.shutdown_done - r.shutdown_at) / 1e9;
+            break;
+        }
+        if (r.crash_at) {
+            end = r.crash_at > warmup ? r.crash_at : duration;
             break;
         }
     }
@@ -436,6 +523,7 @@ done:
     ws_sim_free(r.sim);
     ws_hist_free(r.lat);
     ws_hist_free(r.lat_interval);
+    free(r.async_lsn);
     for (int i = 0; i < 3; i++)
         ws_hist_free(r.lat_phase[i]);
     return rc;
