@@ -59,7 +59,7 @@ void ws_sweep_csv_row(FILE *f, size_t point, const ws_sweep_param *params, size_
 /* ------------------------------------------------------------------------
  * Merge. */
 
-#define MAX_FILE ((size_t)16 << 30) /* a sweep.csv beyond 16GB is not read */
+#define MAX_FILE ((uint64_t)16 << 30) /* a sweep.csv beyond 16GB is not read */
 
 /* Reads DIR/NAME whole, NUL-terminated. */
 static int read_whole(const char *dir, const char *name, char **out, size_t *len, ws_diag *err)
@@ -77,7 +77,7 @@ static int read_whole(const char *dir, const char *name, char **out, size_t *len
     for (;;) {
         if (n + 65536 + 1 > cap) {
             size_t nc = cap ? cap * 2 : 131072;
-            if (nc > MAX_FILE) {
+            if ((uint64_t)nc > MAX_FILE || nc < cap) {
                 ws_diag_set(err, NULL, 0, "%s: larger than 16GB", path);
                 free(buf);
                 fclose(f);
@@ -122,7 +122,7 @@ typedef struct input {
 
 typedef struct row {
     size_t point;
-    size_t seq;         /* position over all inputs: keeps a point's rows in order */
+    uint64_t seq;       /* input << 40 | line: keeps each input's order */
     const char *text;   /* the line, '\n' excluded */
     size_t len;
 } row;
@@ -278,7 +278,7 @@ static int check_order(const input *ins, const row *rows, size_t n_rows, ws_diag
         if (i > 0 && rows[i].point != rows[i - 1].point)
             j = 0;
         const input *in = &ins[rows[i].seq >> 40];
-        size_t line = rows[i].seq & (((size_t)1 << 40) - 1);
+        size_t line = (size_t)(rows[i].seq & ((UINT64_C(1) << 40) - 1));
         size_t want_len;
         const char *want = field(variants, vlen, j % nv, &want_len);
         const char *got = field(rows[i].text, rows[i].len, vcol, &len);
@@ -379,7 +379,7 @@ static int check_rows(const input *ins, size_t n_in, row *rows, size_t n_rows, w
     for (size_t p = 0; p < points; p++)
         owner[p] = SIZE_MAX;
     for (size_t i = 0; i < n_rows; i++) {
-        size_t p = rows[i].point, in = rows[i].seq >> 40; /* seq: see ws_sweep_merge */
+        size_t p = rows[i].point, in = (size_t)(rows[i].seq >> 40); /* seq: see ws_sweep_merge */
         if (owner[p] == SIZE_MAX) {
             owner[p] = in;
         } else if (owner[p] != in) {
@@ -512,7 +512,7 @@ int ws_sweep_merge(const char *const *dirs, size_t n, const char *out_dir, ws_di
                     rows = r;
                     cap = nc;
                 }
-                rows[n_rows++] = (row){(size_t)pt, ((size_t)i << 40) | line, p, len};
+                rows[n_rows++] = (row){(size_t)pt, ((uint64_t)i << 40) | line, p, len};
             }
             p = nl + 1;
         }

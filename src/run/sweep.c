@@ -591,6 +591,16 @@ static int choose_variants(ws_sweep *sw, ws_diag *err)
         if (spec->n_variants == 0 || on[v])
             sw->chosen[sw->n_chosen++] = v;
     free(on);
+    for (size_t i = 0; i < sw->n_chosen; i++) {
+        const char *name = ws_scenario_variant_name(sw->check, sw->chosen[i]);
+        if (!csv_safe(name)) {
+            char sv[SHOW_MAX + 4];
+            ws_diag_set(err, NULL, 0, "variant '%s': a name with a comma, quote or control "
+                                      "character cannot be a sweep.csv field; rename it",
+                        show(name, sv, sizeof sv));
+            return WS_EINPUT;
+        }
+    }
     return WS_OK;
 }
 
@@ -621,6 +631,7 @@ static int check_params(ws_sweep *sw, ws_diag *err)
                 return WS_EINPUT;
             }
             ws_diag e2;
+            ws_diag_clear(&e2);
             int rc = set_kv(sw->check, p->key, p->values[j], &e2);
             if (rc != WS_OK) {
                 /* ws_scenario_set's message starts "--set: "; say --param. */
@@ -635,6 +646,14 @@ static int check_params(ws_sweep *sw, ws_diag *err)
             const ws_value *v = key_value(c, p->key, &id);
             p->num[j] = v ? value_num(v, id) : NAN;
             ws_config_free(c);
+            if (!v) {
+                /* Accepted by ws_scenario_set but not modelled (work_mem,
+                 * pg_stat_statements.max): every point would be the same. */
+                ws_diag_set(err, NULL, 0, "--param %s: a PostgreSQL setting that walsim does not "
+                                          "model; every point of the sweep would be the same",
+                            sk);
+                return WS_EINPUT;
+            }
             if (v && id == WS_S_seed && spec->seeds > 0) {
                 ws_diag_set(err, NULL, 0, "--param %s and --seeds: give the seeds one way", sk);
                 return WS_EINPUT;

@@ -265,9 +265,19 @@ static void test_validation_before_running(void **state)
     sweep_error((const char *[]){"max_wal_size=1GB", "max_wal_size=2GB"}, 2, 0,
                 "--param max_wal_size is given twice");
     sweep_error((const char *[]){"seed=1,2"}, 1, 3, "--param seed and --seeds");
+    sweep_error((const char *[]){"work_mem=4MB,8MB"}, 1, 0,
+                "--param work_mem: a PostgreSQL setting that walsim does not model");
+    sweep_error((const char *[]){"table.nosuch.size=1GB"}, 1, 0, "there is no [table nosuch]");
     sweep_error((const char *[]){"a=1..1000+1", "b=1..1000+1", "c=1,2"}, 3, 0,
                 "more than 1000000 points");
     sweep_error((const char *[]){"max_wal_size=1GB..20GB+1GB"}, 1, 100000, "more than 1000000 runs");
+
+    ws_sweep_spec comma = {WS_TEST_DATA_DIR "/capacity/comma.conf", NULL, 0, NULL, 0, NULL, 0,
+                           0, 1, 1};
+    ws_sweep *csw;
+    ws_diag cerr;
+    assert_int_equal(ws_sweep_new(&comma, &csw, &cerr), WS_EINPUT);
+    assert_non_null(strstr(cerr.msg, "variant 'a,b': a name with a comma"));
 
     ws_sweep_spec spec = {TINY, NULL, 0, NULL, 0, (const char *[]){"nosuch"}, 1, 0, 1, 1};
     ws_sweep *sw;
