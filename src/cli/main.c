@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "walsim/metrics.h"
 #include "walsim/settings.h"
 
 const char cli_usage_main[] =
@@ -15,7 +16,13 @@ const char cli_usage_main[] =
     "  walsim run [FILE] [options]   simulate a scenario (no FILE: the built-in default,\n"
     "                                scenarios/checkpoint-smoothing.conf)\n"
     "  walsim lint FILE              check a scenario and print every variant's settings\n"
-    "  walsim help [COMMAND|keys]    help for a command; `keys` lists every scenario key\n"
+    "  walsim check FILE             run a scenario and judge its [expect] sections\n"
+    "  walsim sweep [FILE] --param KEY=VALUES...\n"
+    "                                simulate a grid of settings into sweep.csv\n"
+    "  walsim merge DIR...           join the shards of a sweep\n"
+    "  walsim help [COMMAND|keys|metrics]\n"
+    "                                help for a command; `keys` lists every scenario key,\n"
+    "                                `metrics` every metric of [expect] and sweep.csv\n"
     "  walsim --version              print the version\n"
     "\n"
     "Exit codes:\n"
@@ -97,6 +104,17 @@ static void print_keys(void)
     }
 }
 
+/* `walsim help metrics`: the metric registry as a Markdown table. */
+static void print_metrics(void)
+{
+    printf("| metric | kind | CSV column | meaning |\n|---|---|---|---|\n");
+    for (size_t i = 0; i < ws_metric_count(); i++) {
+        const ws_metric *m = ws_metric_at(i);
+        printf("| `%s` | %s | `%s` | %s |\n", m->name, ws_metric_kind_name(m->kind), m->column,
+               m->help);
+    }
+}
+
 int cmd_help(int argc, char **argv)
 {
     if (argc < 2) {
@@ -107,12 +125,20 @@ int cmd_help(int argc, char **argv)
         fputs(cli_usage_run, stdout);
     else if (strcmp(argv[1], "lint") == 0)
         fputs(cli_usage_lint, stdout);
+    else if (strcmp(argv[1], "check") == 0)
+        fputs(cli_usage_check, stdout);
+    else if (strcmp(argv[1], "sweep") == 0)
+        fputs(cli_usage_sweep, stdout);
+    else if (strcmp(argv[1], "merge") == 0)
+        fputs(cli_usage_merge, stdout);
     else if (strcmp(argv[1], "keys") == 0)
         print_keys();
+    else if (strcmp(argv[1], "metrics") == 0)
+        print_metrics();
     else if (strcmp(argv[1], "help") == 0)
         fputs(cli_usage_main, stdout);
     else {
-        cli_error("help: unknown command '%s' (commands: run, lint, help; or: help keys)", argv[1]);
+        cli_error("help: unknown command '%s' (commands: run, lint, check, sweep, merge, help; or: help keys, help metrics)", argv[1]);
         return CLI_USAGE;
     }
     return CLI_OK;
@@ -138,6 +164,12 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "lint") == 0)
         return cmd_lint(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return cmd_merge(argc - 1, argv + 1);
     cli_error("unknown command '%s'; see walsim --help", cmd);
     return CLI_USAGE;
 }

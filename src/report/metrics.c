@@ -1,0 +1,208 @@
+/*
+ * metrics.c - the metric registry (see metrics.h): names, kinds, CSV
+ * columns and getters over ws_run_stats.
+ */
+#include "walsim/metrics.h"
+
+#include <assert.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "walsim/diag.h"
+
+/* One getter per field; the macros keep the table below one line per
+ * metric. */
+#define GET(fn, expr)                                                                            \
+    static double fn(const ws_run_stats *st) { return (double)(expr); }
+
+GET(g_tps, st->tps)
+GET(g_transactions, st->transactions)
+GET(g_p50, st->lat.p50_s)
+GET(g_p95, st->lat.p95_s)
+GET(g_p99, st->lat.p99_s)
+GET(g_p999, st->lat.p999_s)
+GET(g_max, st->lat.max_s)
+GET(g_mean, st->lat.mean_s)
+/* lat_phase[]: 0 idle, 1 write, 2 sync (run.h) */
+GET(g_p50_idle, st->lat_phase[0].p50_s)
+GET(g_p99_idle, st->lat_phase[0].p99_s)
+GET(g_max_idle, st->lat_phase[0].max_s)
+GET(g_p50_write, st->lat_phase[1].p50_s)
+GET(g_p99_write, st->lat_phase[1].p99_s)
+GET(g_max_write, st->lat_phase[1].max_s)
+GET(g_p50_sync, st->lat_phase[2].p50_s)
+GET(g_p99_sync, st->lat_phase[2].p99_s)
+GET(g_max_sync, st->lat_phase[2].max_s)
+GET(g_ckpt_timed, st->ckpt_timed)
+GET(g_ckpt_req, st->ckpt_req)
+GET(g_ckpt_warnings, st->ckpt_warnings)
+GET(g_ckpt_write, st->ckpt_write_s_mean)
+GET(g_ckpt_sync, st->ckpt_sync_s_mean)
+GET(g_ckpt_total, st->ckpt_total_s_mean)
+GET(g_buf_ckpt, st->buffers_checkpoint)
+GET(g_buf_clean, st->buffers_clean)
+GET(g_buf_backend, st->buffers_backend)
+GET(g_buf_per_ckpt, st->ckpt_buffers_mean)
+GET(g_wal_bytes, st->wal_bytes)
+GET(g_wal_per_tx, st->wal_bytes_per_tx)
+GET(g_fpi_count, st->wal_fpi)
+GET(g_fpi_share, st->fpi_share)
+GET(g_compression, st->compression_saving)
+GET(g_dev_util, st->device_utilization)
+GET(g_pg_wal_peak, st->pg_wal_peak_bytes)
+GET(g_os_dirty_peak, st->os_dirty_peak_bytes)
+
+#define COUNT(name, get, help) {name, WS_MK_COUNT, name, 1, help, get}
+#define RATIO(name, get, help) {name, WS_MK_RATIO, name, 1, help, get}
+#define MS(name, get, help) {name, WS_MK_TIME, name "_ms", 1e3, help, get}
+#define SEC(name, get, help) {name, WS_MK_TIME, name "_s", 1, help, get}
+#define BYTES(name, get, help) {name, WS_MK_SIZE, name "_bytes", 1, help, get}
+
+/* docs/outputs.md, "Metrics", in its order.  wal_bytes keeps its name as
+ * its column (it already ends in its unit, as in timeline.csv); every
+ * other size gets the _bytes suffix, wal_bytes_per_tx_bytes included, as
+ * the document spells it. */
+static const ws_metric metrics[] = {
+    {"tps", WS_MK_RATE, "tps", 1, "transactions per second, after the warm-up", g_tps},
+    COUNT("transactions", g_transactions, "transactions completed after the warm-up"),
+    MS("p50_latency", g_p50, "median transaction latency"),
+    MS("p95_latency", g_p95, "95th percentile latency"),
+    MS("p99_latency", g_p99, "99th percentile latency"),
+    MS("p999_latency", g_p999, "99.9th percentile latency"),
+    MS("max_latency", g_max, "largest latency"),
+    MS("mean_latency", g_mean, "mean latency"),
+    MS("p50_latency_idle", g_p50_idle, "median latency, no checkpoint running"),
+    MS("p50_latency_write", g_p50_write, "median latency during checkpoint writes"),
+    MS("p50_latency_sync", g_p50_sync, "median latency during a checkpoint's sync phase"),
+    MS("p99_latency_idle", g_p99_idle, "p99 latency, no checkpoint running"),
+    MS("p99_latency_write", g_p99_write, "p99 latency during checkpoint writes"),
+    MS("p99_latency_sync", g_p99_sync, "p99 latency during a checkpoint's sync phase"),
+    MS("max_latency_idle", g_max_idle, "largest latency, no checkpoint running"),
+    MS("max_latency_write", g_max_write, "largest latency during checkpoint writes"),
+    MS("max_latency_sync", g_max_sync, "largest latency during a checkpoint's sync phase"),
+    COUNT("checkpoints_timed", g_ckpt_timed, "checkpoints started by checkpoint_timeout"),
+    COUNT("checkpoints_req", g_ckpt_req, "checkpoints requested (WAL volume, CHECKPOINT, shutdown)"),
+    COUNT("checkpoint_warnings", g_ckpt_warnings, "checkpoint_warning messages (too frequent)"),
+    SEC("checkpoint_write", g_ckpt_write, "mean write phase of a checkpoint"),
+    SEC("checkpoint_sync", g_ckpt_sync, "mean sync phase of a checkpoint"),
+    SEC("checkpoint_total", g_ckpt_total, "mean duration of a checkpoint"),
+    COUNT("buffers_checkpoint", g_buf_ckpt, "buffers written by the checkpointer"),
+    COUNT("buffers_clean", g_buf_clean, "buffers written by the background writer"),
+    COUNT("buffers_backend", g_buf_backend, "buffers written by backends"),
+    COUNT("buffers_per_checkpoint", g_buf_per_ckpt, "mean buffers written per checkpoint"),
+    {"wal_bytes", WS_MK_SIZE, "wal_bytes", 1, "WAL generated (records and images)", g_wal_bytes},
+    BYTES("wal_bytes_per_tx", g_wal_per_tx, "WAL per transaction"),
+    COUNT("fpi_count", g_fpi_count, "full-page images written to WAL"),
+    RATIO("fpi_share", g_fpi_share, "share of WAL bytes that are full-page images"),
+    RATIO("compression_saving", g_compression, "share of image bytes saved by wal_compression"),
+    RATIO("device_utilization", g_dev_util, "share of the run the device was busy"),
+    BYTES("pg_wal_peak", g_pg_wal_peak, "largest size of pg_wal"),
+    BYTES("os_dirty_peak", g_os_dirty_peak, "largest amount of dirty data in the page cache"),
+};
+
+#define N_METRICS (sizeof metrics / sizeof metrics[0])
+
+size_t ws_metric_count(void) { return N_METRICS; }
+
+const ws_metric *ws_metric_at(size_t i)
+{
+    assert(i < N_METRICS);
+    return &metrics[i];
+}
+
+const ws_metric *ws_metric_find(const char *name, size_t len)
+{
+    for (size_t i = 0; i < N_METRICS; i++)
+        if (strlen(metrics[i].name) == len && memcmp(metrics[i].name, name, len) == 0)
+            return &metrics[i];
+    return NULL;
+}
+
+/* The same threshold as the settings' suggestions: one edit for short
+ * words, two for longer ones, a third past 12 bytes (metric names are
+ * long and share prefixes, so the closest one wins). */
+const char *ws_metric_suggest(const char *name, size_t len)
+{
+    const char *best = NULL;
+    int best_d = INT_MAX;
+    if (len == 0 || len > 32)
+        return NULL;
+    for (size_t i = 0; i < N_METRICS; i++) {
+        int d = ws_edit_distance(name, len, metrics[i].name);
+        if (d < best_d) {
+            best_d = d;
+            best = metrics[i].name;
+        }
+    }
+    int limit = len <= 4 ? 1 : len <= 12 ? 2 : 3;
+    return best_d <= limit ? best : NULL;
+}
+
+const char *ws_metric_kind_name(ws_metric_kind kind)
+{
+    switch (kind) {
+    case WS_MK_COUNT: return "count";
+    case WS_MK_RATE: return "rate";
+    case WS_MK_TIME: return "time";
+    case WS_MK_SIZE: return "size";
+    case WS_MK_RATIO: return "ratio";
+    }
+    return "?";
+}
+
+void ws_metric_format(ws_metric_kind kind, double v, int digits, char *buf, size_t len)
+{
+    assert(buf && len > 0);
+    if (!isfinite(v)) {
+        snprintf(buf, len, "nan");
+        return;
+    }
+    double a = fabs(v);
+    switch (kind) {
+    case WS_MK_COUNT:
+        if (a < 9007199254740992.0 && v == rint(v))
+            snprintf(buf, len, "%.0f", v);
+        else
+            snprintf(buf, len, "%.*g", digits, v);
+        return;
+    case WS_MK_RATE:
+        snprintf(buf, len, "%.*g/s", digits, v);
+        return;
+    case WS_MK_RATIO:
+        snprintf(buf, len, "%.*g%%", digits, v * 100);
+        return;
+    case WS_MK_TIME: {
+        /* The unit that puts the number between 1 and 1000 (or 60). */
+        static const struct { const char *u; double s; } t[] = {
+            {"h", 3600}, {"min", 60}, {"s", 1}, {"ms", 1e-3}, {"us", 1e-6}};
+        if (a == 0) {
+            snprintf(buf, len, "0");
+            return;
+        }
+        size_t i = 0;
+        while (i + 1 < sizeof t / sizeof t[0] && a < t[i].s)
+            i++;
+        snprintf(buf, len, "%.*g%s", digits, v / t[i].s, t[i].u);
+        return;
+    }
+    case WS_MK_SIZE: {
+        static const char *const u[] = {"B", "kB", "MB", "GB", "TB"};
+        size_t i = 0;
+        double x = v;
+        while (i + 1 < sizeof u / sizeof u[0] && fabs(x) >= 1024) {
+            x /= 1024;
+            i++;
+        }
+        snprintf(buf, len, "%.*g%s", digits, x, u[i]);
+        return;
+    }
+    }
+    snprintf(buf, len, "%.*g", digits, v);
+}
+
+double ws_metric_csv_value(const ws_metric *m, const ws_run_stats *st)
+{
+    return m->get(st) * m->csv_scale;
+}
