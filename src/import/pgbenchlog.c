@@ -791,7 +791,7 @@ int ws_pgbench_series_from_progress(const ws_pgbench_progress *p, ws_pgbench_ser
         const ws_pgbench_progress_row *r = &p->rows[i];
         double len = i ? r->time - p->rows[i - 1].time : first;
         ws_pgbench_point *pt = &s->pt[i];
-        point_empty(pt, r->time - len, len);
+        point_empty(pt, i ? p->rows[i - 1].time : r->time - len, len);
         double c = r->tps * len;
         pt->count = c > 0 && c < 9e18 ? (int64_t)llround(c) : 0;
         pt->failed = (r->failed > 0 ? r->failed : 0) + (r->skipped > 0 ? r->skipped : 0);
