@@ -149,7 +149,8 @@ typedef struct ws_pgbench_series {
 } ws_pgbench_series;
 
 /* A per-transaction log: start with a zeroed struct (or ws_pgbench_txlog_init),
- * add files or strings, free with ws_pgbench_txlog_free. */
+ * add files or strings, free with ws_pgbench_txlog_free.  Adding is all or
+ * nothing: on failure the log is as it was before the call. */
 void ws_pgbench_txlog_init(ws_pgbench_txlog *log);
 int ws_pgbench_txlog_add_string(ws_pgbench_txlog *log, const char *text, size_t len,
                                 const char *name, unsigned flags, ws_diag *err);

@@ -204,8 +204,15 @@ static int tx_fn(void *obj, const char *s, size_t n, const char *name, int line,
 int ws_pgbench_txlog_add_string(ws_pgbench_txlog *log, const char *text, size_t len,
                                 const char *name, unsigned flags, ws_diag *err)
 {
-    return each_line(log, tx_fn, text, len, name ? name : "<txlog>", flags, &log->lines,
-                     &log->truncated_lines, err);
+    ws_pgbench_txlog before = *log;
+    int rc = each_line(log, tx_fn, text, len, name ? name : "<txlog>", flags, &log->lines,
+                       &log->truncated_lines, err);
+    if (rc != WS_OK) { /* all or nothing: forget this text's lines (the array may have moved) */
+        before.tx = log->tx;
+        before.cap = log->cap;
+        *log = before;
+    }
+    return rc;
 }
 
 /* Reads the file and hands its text to add (one of the _add_string). */
@@ -302,8 +309,15 @@ static int agg_line(void *obj, const char *s, size_t n, const char *name, int li
 int ws_pgbench_agg_add_string(ws_pgbench_agg *agg, const char *text, size_t len,
                               const char *name, ws_diag *err)
 {
-    return each_line(agg, agg_line, text, len, name ? name : "<aggregate log>", 0, &agg->lines,
-                     &agg->truncated_lines, err);
+    ws_pgbench_agg before = *agg;
+    int rc = each_line(agg, agg_line, text, len, name ? name : "<aggregate log>", 0, &agg->lines,
+                       &agg->truncated_lines, err);
+    if (rc != WS_OK) {
+        before.rows = agg->rows;
+        before.cap = agg->cap;
+        *agg = before;
+    }
+    return rc;
 }
 
 static int agg_add(void *o, const char *t, size_t l, const char *nm, unsigned f, ws_diag *e)
@@ -407,8 +421,14 @@ static int progress_line(void *obj, const char *s, size_t n, const char *name, i
 int ws_pgbench_progress_add_string(ws_pgbench_progress *p, const char *text, size_t len,
                                    const char *name, ws_diag *err)
 {
+    ws_pgbench_progress before = *p;
     int rc = each_line(p, progress_line, text, len, name ? name : "<progress>", 0, &p->lines,
                        &p->truncated_lines, err);
+    if (rc != WS_OK) {
+        before.rows = p->rows;
+        before.cap = p->cap;
+        *p = before;
+    }
     p->epoch = p->n_rows > 0;
     for (size_t i = 0; i < p->n_rows; i++)
         p->epoch = p->epoch && p->rows[i].time > 1e9;

@@ -5,6 +5,7 @@
 #include "import_internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
@@ -209,7 +210,8 @@ bool imp_lines_next(imp_lines *it, const char **s, size_t *n)
     it->terminated = nl != NULL;
     if (e > b && e[-1] == '\r')
         e--;
-    it->line++;
+    if (it->line < INT_MAX) /* a 4 GiB file of empty lines would overflow */
+        it->line++;
     *s = b;
     *n = (size_t)(e - b);
     return true;

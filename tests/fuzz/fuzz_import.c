@@ -125,6 +125,7 @@ static void check_pgbench(const char *text, size_t size)
         int rc = ws_pgbench_txlog_add_string(&log, text, size, "fuzz.txlog", flags, &err);
         if (rc != WS_OK) {
             check_msg(rc, &err);
+            CHECK(log.n_tx == 0 && log.n_ok == 0 && log.lines == 0); /* all or nothing */
         } else {
             CHECK(log.n_ok + log.n_skipped + log.n_failed == (int64_t)log.n_tx);
             ws_pgbench_series *s = (ws_pgbench_series *)&err;
@@ -147,6 +148,7 @@ static void check_pgbench(const char *text, size_t size)
     int rc = ws_pgbench_agg_add_string(&agg, text, size, "fuzz.agg", &err);
     if (rc != WS_OK) {
         check_msg(rc, &err);
+        CHECK(agg.n_rows == 0 && agg.lines == 0);
     } else {
         ws_pgbench_series *s;
         rc = ws_pgbench_series_from_agg(&agg, &s, &err);
@@ -164,6 +166,7 @@ static void check_pgbench(const char *text, size_t size)
     rc = ws_pgbench_progress_add_string(&p, text, size, "fuzz.progress", &err);
     if (rc != WS_OK) {
         check_msg(rc, &err);
+        CHECK(p.n_rows == 0 && p.lines == 0 && p.skipped_lines == 0);
     } else {
         CHECK(p.n_rows + p.skipped_lines + p.truncated_lines <= p.lines);
         ws_pgbench_series *s;

@@ -361,6 +361,20 @@ static void test_errors(void **state)
     ws_pgbench_txlog_free(&log);
     bad_tx("0 2 3422 0 17961\n0 1 3422 0 1796194962 1\n", "tx.log:1: fewer than 6", NULL);
 
+    /* adding is all or nothing: a bad second file leaves the first one's lines alone */
+    ws_pgbench_txlog_init(&log);
+    const char *good = "0 1 3422 0 1796194962 1\n1 1 skipped 0 1796194962 2\n";
+    const char *worse = "0 2 3422 0 1796194963 1\n0 3 x 0 1796194963 2\n";
+    ok(ws_pgbench_txlog_add_string(&log, good, strlen(good), "good", 0, &err), &err);
+    assert_int_equal(ws_pgbench_txlog_add_string(&log, worse, strlen(worse), "worse", 0, &err),
+                     WS_EINPUT);
+    assert_non_null(strstr(err.msg, "worse:2: field 3 (time)"));
+    assert_int_equal(log.n_tx, 2);
+    assert_int_equal(log.n_ok, 1);
+    assert_int_equal(log.n_skipped, 1);
+    assert_int_equal(log.lines, 2);
+    ws_pgbench_txlog_free(&log);
+
     /* time stamps too far apart for a series */
     ws_pgbench_txlog_init(&log);
     const char *far = "0 1 10 0 1000000000 0\n0 2 10 0 1796194962 0\n";
