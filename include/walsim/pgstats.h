@@ -77,7 +77,9 @@ typedef struct ws_pgstats {
 
 /* Parses psql --csv text; `name` names it in messages.  On success *out is
  * new (ws_pgstats_free); on failure NULL, with "NAME:LINE: ..." in err.  A
- * file with a header and no rows is fine (n_rows 0); an empty file, a row
+ * file with a header and no rows is fine (n_rows 0); blank lines are
+ * skipped (except in a one-column file, where psql prints a NULL as an
+ * empty line); an empty file, a row
  * with a different number of fields than the header, or a header with no
  * known column is an error. */
 int ws_pgstats_parse_string(const char *text, size_t len, const char *name, ws_pgstats **out,

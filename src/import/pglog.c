@@ -391,9 +391,11 @@ static int parse_line(ctx *c, const char *s, size_t n, size_t *pending)
         c->log->skipped_lines++;
         return WS_OK;
     }
-    const char *what = kind == MSG_START      ? (restart ? "restartpoint starting" : "checkpoint starting")
-                       : kind == MSG_COMPLETE ? (restart ? "restartpoint complete" : "checkpoint complete")
-                                              : "checkpoints are occurring too frequently";
+    const char *what = "checkpoints are occurring too frequently";
+    if (kind == MSG_START)
+        what = restart ? "restartpoint starting" : "checkpoint starting";
+    else if (kind == MSG_COMPLETE)
+        what = restart ? "restartpoint complete" : "checkpoint complete";
     int64_t ms;
     int rc = prefix_time(c, s, (size_t)(m - s), &ms);
     if (rc != WS_OK)

@@ -190,10 +190,10 @@ static int parse_all(const char *text, size_t len, const char *name, ws_pgstats 
     size_t n;
     bool header = true;
     while (imp_lines_next(&it, &s, &n)) {
-        if (header && n == 0)
-            continue; /* blank lines before the header */
-        if (!header && n == 0 && !it.terminated)
-            break;
+        /* blank lines are skipped, except in a one-column file, where psql
+         * prints a NULL as an empty line */
+        if (n == 0 && (header || ncols != 1))
+            continue;
         int bad_col = 0;
         if (header) {
             /* the header: as many fields as it has commas, plus one */

@@ -118,7 +118,8 @@ static void test_pg17_checkpointer_any_order(void **state)
                           "lsn,epoch\r\n"
                           "100,2,\"2024-05-01 12:00:00.1+00\",7,1500.5,20,0,0,0,2/5B0C3A88,"
                           "1714564800.5\r\n"
-                          "150,3,\"a \"\"quoted\"\", comma\",9,,25,0,0,0,2/6B0C3A88,1714564830.5\r\n");
+                          "150,3,\"a \"\"quoted\"\", comma\",9,,25,0,0,0,2/6B0C3A88,"
+                          "1714564830.5\r\n");
     assert_int_equal(s->n_rows, 2);
     assert_int_equal(s->unknown_columns, 1);
     const ws_pgstats_snap *r = s->rows;
@@ -144,6 +145,15 @@ static void test_pg17_checkpointer_any_order(void **state)
     /* a header alone: no rows, fine */
     s = parse("checkpoints_timed,checkpoints_req\n");
     assert_int_equal(s->n_rows, 0);
+    ws_pgstats_free(s);
+    /* blank lines are skipped; in a one-column file an empty line is a NULL */
+    s = parse("\nepoch,checkpoints_timed\n1,2\n\n3,4\n\n");
+    assert_int_equal(s->n_rows, 2);
+    assert_true(s->rows[1].v[WS_PGSTAT_CHECKPOINTS_TIMED] == 4);
+    ws_pgstats_free(s);
+    s = parse("wal_fpi\n5\n\n7\n");
+    assert_int_equal(s->n_rows, 3);
+    assert_true(isnan(s->rows[1].v[WS_PGSTAT_WAL_FPI]));
     ws_pgstats_free(s);
     /* float8out's exponents */
     s = parse("wal_sync_time\n1e+16\n");
