@@ -75,6 +75,10 @@ typedef struct ws_run_stats {
     double worst_recovery_s;
     uint64_t worst_replay_bytes;
     ws_crash_stats crash;
+    /* the lines charts draw: shared_buffers, max/min_wal_size, the OS's
+     * background and throttling thresholds (bytes) */
+    uint64_t shared_buffers_bytes, max_wal_size_bytes, min_wal_size_bytes;
+    uint64_t os_dirty_background_bytes, os_dirty_limit_bytes;
     ws_bulk_stats bulk[8];
     int n_bulk;
     uint64_t events;         /* engine events handled */

@@ -221,6 +221,13 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
                    "\n      \"device_utilization\": ",
                 (unsigned long long)r->pg_wal_peak_bytes, (unsigned long long)r->os_dirty_peak_bytes);
         json_number(f, r->device_utilization);
+        fprintf(f, ",\n      \"limits\": {\"shared_buffers_bytes\": %llu, \"max_wal_size_bytes\": %llu, "
+                   "\"min_wal_size_bytes\": %llu, \"os_dirty_background_bytes\": %llu, "
+                   "\"os_dirty_limit_bytes\": %llu}",
+                (unsigned long long)r->shared_buffers_bytes, (unsigned long long)r->max_wal_size_bytes,
+                (unsigned long long)r->min_wal_size_bytes,
+                (unsigned long long)r->os_dirty_background_bytes,
+                (unsigned long long)r->os_dirty_limit_bytes);
         fputs(",\n      \"recovery\": {\"worst_case_s\": ", f);
         json_number(f, r->worst_recovery_s);
         fprintf(f, ", \"worst_case_replay_bytes\": %llu}", (unsigned long long)r->worst_replay_bytes);

@@ -338,6 +338,11 @@ static void collect(const runner *r, ws_run_stats *out, const ws_hist *lat)
     out->worst_recovery_s = rec.total_s;
     out->worst_replay_bytes = worst;
     out->crash = r->crash;
+    out->shared_buffers_bytes = (uint64_t)db->bp.n * WS_PAGE;
+    out->max_wal_size_bytes = (uint64_t)ws_cfg_int(db->cfg, WS_S_max_wal_size);
+    out->min_wal_size_bytes = (uint64_t)ws_cfg_int(db->cfg, WS_S_min_wal_size);
+    out->os_dirty_background_bytes = db->pc.bg_thresh;
+    out->os_dirty_limit_bytes = db->pc.thresh;
     out->segments_added = w->segments_added;
     out->segments_removed = w->segments_removed;
     out->segments_recycled = w->segments_recycled;
