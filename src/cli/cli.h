@@ -25,11 +25,13 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_run(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 /* Help texts, also printed by `walsim help COMMAND`. */
 extern const char cli_usage_main[];
 extern const char cli_usage_run[];
 extern const char cli_usage_lint[];
+extern const char cli_usage_plot[];
 
 #endif

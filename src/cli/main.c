@@ -15,6 +15,7 @@ const char cli_usage_main[] =
     "  walsim run [FILE] [options]   simulate a scenario (no FILE: the built-in default,\n"
     "                                scenarios/checkpoint-smoothing.conf)\n"
     "  walsim lint FILE              check a scenario and print every variant's settings\n"
+    "  walsim plot DIR               draw the charts of an output folder again\n"
     "  walsim help [COMMAND|keys]    help for a command; `keys` lists every scenario key\n"
     "  walsim --version              print the version\n"
     "\n"
@@ -107,12 +108,14 @@ int cmd_help(int argc, char **argv)
         fputs(cli_usage_run, stdout);
     else if (strcmp(argv[1], "lint") == 0)
         fputs(cli_usage_lint, stdout);
+    else if (strcmp(argv[1], "plot") == 0)
+        fputs(cli_usage_plot, stdout);
     else if (strcmp(argv[1], "keys") == 0)
         print_keys();
     else if (strcmp(argv[1], "help") == 0)
         fputs(cli_usage_main, stdout);
     else {
-        cli_error("help: unknown command '%s' (commands: run, lint, help; or: help keys)", argv[1]);
+        cli_error("help: unknown command '%s' (commands: run, lint, plot, help; or: help keys)", argv[1]);
         return CLI_USAGE;
     }
     return CLI_OK;
@@ -138,6 +141,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "lint") == 0)
         return cmd_lint(argc - 1, argv + 1);
+    if (strcmp(cmd, "plot") == 0)
+        return cmd_plot(argc - 1, argv + 1);
     cli_error("unknown command '%s'; see walsim --help", cmd);
     return CLI_USAGE;
 }
