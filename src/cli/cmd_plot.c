@@ -76,6 +76,7 @@ int cmd_plot(int argc, char **argv)
         rc = ws_plot_sweep(dir, formats, NULL, 0, NULL, 0, &err);
     } else
         rc = ws_plot_dir_with(dir, formats, &opts, &err);
+    ws_plot_shutdown();
     if (rc != WS_OK) {
         fprintf(stderr, "walsim: plot: %s\n", err.msg);
         return rc == WS_EINPUT || rc == WS_EIO ? CLI_USAGE : CLI_INTERNAL;

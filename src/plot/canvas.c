@@ -14,6 +14,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <fontconfig/fontconfig.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -173,6 +174,13 @@ void ws_plot_canvas_free(ws_plot_canvas *c)
         cairo_surface_destroy(c->surface);
     free(c->out.p);
     free(c);
+}
+
+void ws_plot_shutdown(void)
+{
+    /* cairo first: its font caches hold fontconfig patterns. */
+    cairo_debug_reset_static_data();
+    FcFini();
 }
 
 static bool is_digit(unsigned char ch) { return ch >= '0' && ch <= '9'; }

@@ -593,5 +593,7 @@ int main(void)
         cmocka_unit_test(test_broken_folder),
         cmocka_unit_test(test_sweep_charts),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    ws_plot_shutdown();
+    return failed;
 }
