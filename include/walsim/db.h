@@ -37,6 +37,7 @@
 #include "walsim/rng.h"
 #include "walsim/scenario.h"
 #include "walsim/sim.h"
+#include "walsim/timeline.h"
 #include "walsim/wal.h"
 
 #define WS_PAGE 8192
@@ -72,6 +73,7 @@ typedef struct ws_txtype {
     ws_touch touch[WS_MAX_TOUCH];
     int n_touch;
     double weight;
+    bool stable;              /* draws independent of when they are made (db.c) */
 } ws_txtype;
 
 /* pg_stat_bgwriter (13-16) / pg_stat_checkpointer (17) counters. */
@@ -114,6 +116,8 @@ typedef struct ws_bulk {
 
 typedef enum ws_ckpt_phase { WS_CKPT_IDLE, WS_CKPT_WRITE, WS_CKPT_SYNC } ws_ckpt_phase;
 
+
+
 typedef struct ws_checkpointer {
     ws_ckpt_phase phase;
     int flags;                 /* of the running checkpoint: WS_CKPT_F_* */
@@ -136,6 +140,9 @@ typedef struct ws_checkpointer {
     uint64_t cycle;            /* files written in this cycle are marked with it */
     uint64_t last_record_end;  /* end of the last checkpoint record (idle skip) */
     ws_time shutdown_done;     /* when a shutdown checkpoint completed (0: none) */
+    unsigned phase_mask;       /* 1 << phase for every phase since the last ws_ckpt_phases() */
+    ws_ckpt_record *rec;       /* every checkpoint started, in order */
+    uint32_t n_rec, cap_rec;
 } ws_checkpointer;
 
 #define WS_CKPT_F_TIME 1
@@ -155,6 +162,8 @@ typedef struct ws_bgwriter {
     ws_writeback wb;
 } ws_bgwriter;
 
+struct ws_db_pf; /* recently started transactions' pages (db.c) */
+
 typedef struct ws_db {
     ws_sim *sim;
     const ws_config *cfg;
@@ -167,7 +176,9 @@ typedef struct ws_db {
     int n_rels;
     ws_txtype types[WS_MAX_TX_TYPES];
     int n_types;
-    ws_rng rng_pages, rng_cache;
+    ws_rng rng_pages, rng_cache; /* bulk loads' pages; page cache hits */
+    ws_rng rng_tx;             /* keyed by transaction number: the pages it touches */
+    struct ws_db_pf *pf;
     double cache_hit;          /* probability a shared_buffers miss is served by the page cache */
     int compression;           /* 0 off, 1 pglz, 2 lz4, 3 zstd */
     bool full_page_writes;
@@ -188,14 +199,21 @@ typedef struct ws_db {
 int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag *err);
 void ws_db_destroy(ws_db *db);
 
-/* Runs transaction `type`'s buffer accesses and WAL insertion now.
+/* Transaction number `seq` of type `type` got its core: start loading the
+ * cache lines of the buffer map and page state it will touch, so that
+ * when it executes, a CPU time later, they are in the CPU caches.  Changes
+ * nothing but the caches. */
+void ws_db_prefetch(ws_db *db, int type, uint64_t seq);
+
+/* Runs transaction `seq`'s buffer accesses and WAL insertion now.
  * Returns the time they take (I/O waits) and sets *commit_lsn (0 when the
- * transaction wrote no WAL). */
-ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn);
+ * transaction wrote no WAL).  The pages depend only on (seed, type, seq)
+ * and the relations' state. */
+ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn);
 
 /* Writes buffer b (dirty) into the page cache (the caller counts it);
  * returns the writer's pause.  Clears the buffer's dirty state. */
-ws_time ws_db_write_buffer(ws_db *db, uint32_t b, uint32_t *file_out);
+ws_time ws_db_write_buffer(ws_db *db, uint32_t b, ws_pc_writer who, uint32_t *file_out);
 
 /* The relation named name (len bytes), or -1. */
 int ws_db_rel_by_name(const ws_db *db, const char *name, size_t len);
@@ -228,6 +246,11 @@ void ws_ckpt_init(ws_db *db);
 void ws_ckpt_request(ws_db *db, int flags);
 void ws_ckpt_on_segment(void *db, int64_t filled_segno);
 void ws_ckpt_destroy(ws_db *db);
+/* The phases the checkpointer was in since the last call (a bit mask,
+ * 1 << ws_ckpt_phase), and restarts the mask at the current phase. */
+unsigned ws_ckpt_phases(ws_db *db);
+/* "wal", "time", "immediate+force", ...: the start line's flags. */
+void ws_ckpt_flags_text(int flags, char sep, char *buf, size_t len);
 
 /* Background writer (bgwriter.c). */
 void ws_bgwriter_init(ws_db *db);

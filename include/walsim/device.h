@@ -1,33 +1,62 @@
 /*
- * device.h - the disk: bandwidth, per-I/O latency, cache flush, and a
- * shared write queue.
+ * device.h - the disk: one queue served in order, bandwidth and IOPS
+ * limits, per-I/O latency, cache flushes, burst credits, and writeback
+ * streams with queue-depth shares.
  *
- * This is the first, deliberately simple device model (the OS/device
- * issue refines it into flows with classes, IOPS buckets and gp2 credits):
+ * The device is a single FIFO server (os-device-models.md 1.4 and 2.3):
+ * every piece of work occupies it for
  *
- *   - writes are one FIFO fluid queue at `write_bw`: a write of n bytes
- *     submitted at t completes at max(t, busy_until) + n / write_bw +
- *     write_latency.  Everything that writes (writeback of data files,
- *     fsync, WAL) shares it, so a commit's WAL write waits behind a
- *     checkpoint's fsync backlog - the mechanism of checkpoint latency
- *     spikes;
- *   - reads do not queue behind writes (Linux schedulers favour reads):
- *     read_latency + n / read_bw;
- *   - a cache flush (the barrier of fsync/fdatasync) costs flush_latency
- *     after the data it covers has been written.
+ *     service = max(bytes / bandwidth, ios / iops)     (read or write figures)
  *
+ * where ios counts the piece in units of `io_unit` (EBS counts up to
+ * 256 KiB as one I/O), and completes `latency` after its service ends (the
+ * latency is pipelined: it does not hold the server).  With
+ * `service_time = exponential` the service is drawn from an exponential
+ * distribution of that mean (stream "disk.service"): a device with
+ * erratic internal delays, and the M/M/1 queue of the tests.
+ *
+ * Foreground requests (a backend's read, a WAL write) join the queue at
+ * once.  Writeback is bulk: gigabytes must not cost a million events, so
+ * it flows through three streams, one per block-layer priority class of
+ * blk-wbt (block/blk-wbt.c get_limit):
+ *
+ *   WS_STREAM_SYNC        fsync/fdatasync writeback (REQ_SYNC): the full
+ *                         queue depth
+ *   WS_STREAM_NORMAL      sync_file_range hints (PostgreSQL's *_flush_after):
+ *                         wb_normal, half the depth
+ *   WS_STREAM_BACKGROUND  the kernel flusher (background and expiry
+ *                         writeback): wb_background, a quarter
+ *
+ * Each stream is a FIFO of bytes; it keeps at most `cap` bytes (its depth
+ * times `max_io`) dispatched into the device queue and refills in pieces
+ * as they complete, one event a piece.  A foreground request therefore
+ * waits behind what the streams have in the queue - up to the sum of
+ * their caps - not behind the whole backlog: this is how an fsync of a
+ * large file (full depth) hurts every commit more than background
+ * writeback does.  With writeback throttling (`wbt = on`) the normal and
+ * background depths also shrink while foreground requests see more than
+ * `wbt_latency` in a 100 ms window, and grow back when they do not (a
+ * simplified CoDel loop, blk-wbt.c scale_up/scale_down).
+ *
+ * Burst credits (aws-gp2): the IOPS limit is `burst_iops` while credits
+ * remain, else the baseline `iops`; credits accrue at the baseline rate
+ * and are spent at the I/O rate, up to `burst_credits`.
+ *
+ * Bytes are also counted by who caused them (ws_io_class), for reports.
  * Presets hold published figures (docs/model.md cites them); a [disk]
- * field other than 0 overrides the preset's.
+ * field set to a value other than 0 overrides the preset's.
  */
 #ifndef WALSIM_DEVICE_H
 #define WALSIM_DEVICE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "walsim/rng.h"
 #include "walsim/scenario.h"
 #include "walsim/sim.h"
 
-/* Classes of written bytes, for accounting and charts. */
+/* Who caused written bytes, for accounting and charts. */
 typedef enum ws_io_class {
     WS_IO_WAL,
     WS_IO_CHECKPOINT,
@@ -37,25 +66,110 @@ typedef enum ws_io_class {
     WS_IO__COUNT
 } ws_io_class;
 
+/* Writeback priority classes (blk-wbt). */
+typedef enum ws_stream {
+    WS_STREAM_SYNC,
+    WS_STREAM_NORMAL,
+    WS_STREAM_BACKGROUND,
+    WS_STREAM__COUNT
+} ws_stream;
+
+typedef void (*ws_device_done_fn)(void *ctx, uint64_t arg);
+
+/* A caller waiting until a stream has written up to `ticket`. */
+typedef struct ws_dev_waiter {
+    uint64_t ticket;
+    ws_device_done_fn fn;
+    void *ctx;
+    uint64_t arg;
+} ws_dev_waiter;
+
+/* Bytes of one class queued in a stream, up to offset `end`. */
+typedef struct ws_dev_segment {
+    uint64_t end;
+    ws_io_class cls;
+} ws_dev_segment;
+
+typedef struct ws_dev_stream {
+    uint64_t queued;      /* bytes ever handed to the stream (its offset) */
+    uint64_t dispatched;  /* ... of which put into the device queue */
+    uint64_t done;        /* ... of which written */
+    uint64_t cap;         /* most bytes in the device queue at once (current depth x max_io) */
+    uint64_t cap_max;     /* cap at the default depth */
+    uint64_t piece;       /* bytes dispatched at a time */
+    ws_dev_segment *seg;  /* ring of segments not yet written, in queue order */
+    uint32_t seg_head, seg_len, seg_cap;
+    ws_dev_waiter *w;     /* waiters, tickets ascending */
+    uint32_t n_w, cap_w;
+} ws_dev_stream;
+
 typedef struct ws_device {
+    ws_sim *sim;
+    /* parameters */
     double write_bw, read_bw;            /* bytes per second */
+    double write_iops, read_iops;        /* I/O per second (0: no limit) */
+    double io_unit;                      /* bytes counted as one I/O */
+    double max_io;                       /* bytes of one writeback request */
+    int queue_depth;
     ws_time read_latency, write_latency, flush_latency;
-    ws_time busy_until;                  /* the write queue drains at this time */
-    uint64_t written[WS_IO__COUNT];      /* bytes */
+    bool exponential;                    /* exponential service times */
+    bool wbt;                            /* writeback throttling */
+    ws_time wbt_target;                  /* wbt_lat_usec */
+    double burst_iops, burst_credits, credits; /* gp2-style bucket; burst_iops 0: none */
+    /* state */
+    ws_time busy_until;                  /* the server is busy with queued work until then */
+    ws_time credit_t;                    /* credits are up to date at this time */
+    ws_dev_stream s[WS_STREAM__COUNT];
+    int wbt_step;                        /* 0: default depths; n: depths halved n times */
+    ws_time wbt_window_end, wbt_min_lat; /* current 100 ms window and its least fg latency */
+    bool wbt_window_fg;
+    ws_rng rng;
+    /* accounting */
+    uint64_t written[WS_IO__COUNT];      /* bytes written, by who caused them */
     uint64_t read_bytes;
-    ws_time busy_ns;                     /* time the write queue was non-empty */
+    ws_time busy_ns;                     /* total service time */
+    uint64_t ios;                        /* I/Os served */
 } ws_device;
 
-/* Fills the device from [disk] (preset, then overrides). */
-void ws_device_init(ws_device *d, const ws_config *cfg);
+/* Fills the device from [disk] (preset, then overrides).  Returns 0, or
+ * -1 when out of memory. */
+int ws_device_init(ws_device *d, ws_sim *sim, const ws_config *cfg);
+void ws_device_destroy(ws_device *d);
 
-/* Queues a write of `bytes`; returns when it completes. */
-ws_time ws_device_write(ws_device *d, ws_time now, uint64_t bytes, ws_io_class cls);
+/* A foreground read of `bytes` submitted at `at` (>= now); returns when
+ * it completes. */
+ws_time ws_device_read(ws_device *d, ws_time at, uint64_t bytes);
 
-/* A read of `bytes`; returns when it completes. */
-ws_time ws_device_read(ws_device *d, ws_time now, uint64_t bytes);
+/* A foreground write (WAL, a temporary file) of `bytes` submitted at `at`;
+ * returns when it is written (not yet durable: see ws_device_flush). */
+ws_time ws_device_write(ws_device *d, ws_time at, uint64_t bytes, ws_io_class cls);
 
-/* Work queued but not yet written at `now`, in bytes. */
-double ws_device_backlog(const ws_device *d, ws_time now);
+/* Completion of a cache flush issued at `at` (the barrier of
+ * fsync/fdatasync): everything written before it becomes durable. */
+ws_time ws_device_flush(ws_device *d, ws_time at);
+
+/* Hands `bytes` of writeback to stream s now; returns the stream offset
+ * at their end (a ticket for ws_device_wait). */
+uint64_t ws_device_writeback(ws_device *d, ws_stream s, uint64_t bytes, ws_io_class cls);
+
+/* Calls fn(ctx, arg) once stream s has written up to `ticket` (at once if
+ * it has). */
+void ws_device_wait(ws_device *d, ws_stream s, uint64_t ticket, ws_device_done_fn fn, void *ctx,
+                    uint64_t arg);
+
+/* Bytes handed to the streams and not yet written. */
+uint64_t ws_device_writeback_pending(const ws_device *d);
+
+/* The foreground queueing delay a request submitted now would see (for
+ * reports and tests). */
+ws_time ws_device_queue_delay(const ws_device *d);
+
+/* wbt's position-ratio style helpers, for tests: the current depth of a
+ * stream in requests. */
+int ws_device_stream_depth(const ws_device *d, ws_stream s);
+
+/* Names of the presets, for messages and docs ("nvme-enterprise", ...),
+ * NULL-terminated. */
+extern const char *const ws_device_presets[];
 
 #endif

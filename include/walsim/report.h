@@ -33,6 +33,15 @@ void ws_outset_abort(ws_outset *o);               /* frees o */
 void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *const *cfgs,
                             const ws_run_stats *stats, size_t n);
 
+/* timeline.csv, checkpoints.csv and latency_cdf.csv (docs/outputs.md):
+ * `stats` and `details` hold one entry per variant, in scenario order. */
+void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_detail *details,
+                            size_t n);
+void ws_report_checkpoints_csv(FILE *f, const ws_run_stats *stats, const ws_run_detail *details,
+                               size_t n);
+void ws_report_latency_cdf_csv(FILE *f, const ws_run_stats *stats, const ws_run_detail *details,
+                               size_t n);
+
 /* Prints the comparison table of variants to f (stdout after a run). */
 void ws_report_table(FILE *f, const ws_run_stats *stats, size_t n);
 

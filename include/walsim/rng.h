@@ -10,6 +10,16 @@
  *
  * Streams are GSL generators (gsl_rng_mt19937); the seed is a 64-bit hash
  * of (scenario seed, name) folded into the generator's seed space.
+ *
+ * Keyed streams (ws_rng_init_keyed) are for draws that belong to one
+ * numbered item, such as the pages transaction number k touches: before
+ * the item's draws, ws_rng_rekey(r, k) puts the stream in a state that
+ * depends only on (stream seed, k).  The draws of item k are then the
+ * same whenever and however often they are made, and in every variant,
+ * whatever order the items are served in.  The generator is splitmix64
+ * (Steele, Lea and Flood, "Fast splittable pseudorandom number
+ * generators", OOPSLA 2014) wrapped as a GSL generator type, so the
+ * gsl_ran_* functions work on it; rekeying costs a few nanoseconds.
  */
 #ifndef WALSIM_RNG_H
 #define WALSIM_RNG_H
@@ -32,6 +42,11 @@ uint64_t ws_rng_derive_seed(uint64_t seed, const char *name);
 /* Initializes *r.  Returns 0, or -1 when out of memory. */
 int ws_rng_init(ws_rng *r, uint64_t seed, const char *name);
 void ws_rng_destroy(ws_rng *r);
+
+/* A keyed stream (see above).  Returns 0, or -1 when out of memory. */
+int ws_rng_init_keyed(ws_rng *r, uint64_t seed, const char *name);
+/* Restarts keyed stream r at the state of item k. */
+void ws_rng_rekey(ws_rng *r, uint64_t k);
 
 /* Uniform in [0,1). */
 double ws_rng_uniform(ws_rng *r);

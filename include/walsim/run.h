@@ -15,7 +15,9 @@
 
 #include "walsim/diag.h"
 #include "walsim/scenario.h"
+#include "walsim/hist.h"
 #include "walsim/sim.h"
+#include "walsim/timeline.h"
 
 typedef struct ws_lat {
     uint64_t n;
@@ -72,5 +74,20 @@ int ws_run_validate(const ws_config *cfg, ws_diag *err);
 /* `log` receives the log_checkpoints lines (may be NULL). */
 int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
            ws_run_stats *out, ws_diag *err);
+
+/* What a run can give beyond its summary: the timeline (one row per
+ * [scenario] interval, from time 0), every checkpoint, and the latency
+ * histogram of the measured span. */
+typedef struct ws_run_detail {
+    ws_timeline timeline;
+    ws_ckpt_record *ckpts;
+    size_t n_ckpts;
+    ws_hist *lat;
+} ws_run_detail;
+
+/* ws_run that also fills *detail (free it with ws_run_detail_free). */
+int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
+                    ws_run_detail *detail, ws_run_stats *out, ws_diag *err);
+void ws_run_detail_free(ws_run_detail *d);
 
 #endif

@@ -58,6 +58,8 @@ typedef struct ws_wal {
     uint64_t insert, written, flushed; /* written: handed to the kernel; flushed: durable */
     /* group commit */
     bool flushing;
+    uint64_t flush_target;      /* the running flush: up to here, */
+    ws_time flush_start, flush_done_at; /* started and ending then */
     ws_wal_waiter *q;           /* FIFO ring of waiters, LSNs ascending */
     uint32_t q_head, q_len, q_cap;
     ws_time commit_delay;
@@ -94,6 +96,12 @@ ws_time ws_wal_buffers_wait(ws_wal *w);
 /* Waits until WAL up to `lsn` is flushed, then calls fn(ctx, arg) (at once
  * if it already is). */
 void ws_wal_flush(ws_wal *w, uint64_t lsn, ws_wal_done_fn fn, void *ctx, uint64_t arg);
+
+/* When WAL up to `lsn` will be durable if asked now (FlushBuffer's
+ * XLogFlush before a dirty page is written): now when it is, the end of
+ * the running flush when that covers it, else an estimate of the end of
+ * the next one.  Starts a flush if none is running. */
+ws_time ws_wal_flushed_by(ws_wal *w, uint64_t lsn);
 
 /* Starts a flush of everything inserted if none is running (WAL writer,
  * or a write that must flush WAL first: FlushBuffer). Does not wait. */

@@ -17,7 +17,10 @@
  *
  * With the database model, ws_workload_set_types replaces the types by
  * the model's and ws_workload_set_exec hands each transaction to it when
- * its CPU time is over; the model ends it with ws_workload_complete.
+ * it gets its core (start: the model may prefetch what it will touch) and
+ * when its CPU time is over (exec); the model ends it with
+ * ws_workload_complete.  Transactions in flight live in a slab; a handle
+ * names one until it completes.
  */
 #ifndef WALSIM_WORKLOAD_H
 #define WALSIM_WORKLOAD_H
@@ -33,9 +36,20 @@ typedef struct ws_workload ws_workload;
 /* Called for every completed transaction with its arrival and end times. */
 typedef void (*ws_tx_done_fn)(void *ctx, int type, ws_time arrival, ws_time end);
 
+/* A transaction in flight. */
+typedef struct ws_tx {
+    ws_time arrival;
+    uint64_t seq;       /* 0, 1, 2, ... in the order transactions get a core: the key of its draws */
+    uint64_t lsn;       /* the model's: end of its commit record (0: wrote no WAL) */
+    int type;
+} ws_tx;
+
+/* Called when a transaction gets its core. */
+typedef void (*ws_tx_start_fn)(void *ctx, const ws_tx *tx);
+
 /* Called when a transaction's CPU time is over.  The callee finishes the
- * transaction later with ws_workload_complete. */
-typedef void (*ws_tx_exec_fn)(void *ctx, int type, ws_time arrival);
+ * transaction later with ws_workload_complete(handle). */
+typedef void (*ws_tx_exec_fn)(void *ctx, ws_tx *tx, uint32_t handle);
 
 int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done_fn done,
                     void *ctx, ws_workload **out, ws_diag *err);
@@ -44,17 +58,20 @@ int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done
  * one) by n types with these weights and CPU times (the database model's). */
 int ws_workload_set_types(ws_workload *w, int n, const double *weights, const ws_time *cpu);
 
-/* Hands each transaction to `exec` after its CPU time instead of ending
- * it there. */
-void ws_workload_set_exec(ws_workload *w, ws_tx_exec_fn exec, void *ctx);
+/* Hands each transaction to `start` (may be NULL) when it gets a core and
+ * to `exec` after its CPU time, instead of ending it there. */
+void ws_workload_set_exec(ws_workload *w, ws_tx_start_fn start, ws_tx_exec_fn exec, void *ctx);
 
 /* No new transactions from now on (a shutdown): closed-loop clients leave
  * after their current transaction. */
 void ws_workload_stop(ws_workload *w);
 
-/* Ends a transaction handed to exec; `now` is its end. */
-void ws_workload_complete(ws_workload *w, int type, ws_time arrival);
+/* Ends the transaction `handle` handed to exec; now is its end. */
+void ws_workload_complete(ws_workload *w, uint32_t handle);
 void ws_workload_free(ws_workload *w);
+
+/* The transaction `handle` (valid until it completes). */
+const ws_tx *ws_workload_tx(const ws_workload *w, uint32_t handle);
 
 /* Schedules the first arrivals; call once before running the engine. */
 void ws_workload_start(ws_workload *w);

@@ -189,6 +189,7 @@ int cmd_run(int argc, char **argv)
 
     ws_config **cfgs = calloc(n_run, sizeof *cfgs);
     ws_run_stats *stats = calloc(n_run, sizeof *stats);
+    ws_run_detail *details = calloc(n_run, sizeof *details);
     char **logs = calloc(n_run, sizeof *logs);
     size_t *log_lens = calloc(n_run, sizeof *log_lens);
     progress prog = {isatty(STDERR_FILENO) && !quiet, wall(), 0, NULL, 0, n_run, false};
@@ -204,7 +205,7 @@ int cmd_run(int argc, char **argv)
             prog.variant = ws_scenario_variant_name(s, v);
             prog.index = k;
             FILE *log = open_memstream(&logs[k], &log_lens[k]);
-            r = ws_run(cfgs[k], on_progress, &prog, log, &stats[k], &err);
+            r = ws_run_detailed(cfgs[k], on_progress, &prog, log, &details[k], &stats[k], &err);
             if (log)
                 fclose(log);
         }
@@ -224,6 +225,19 @@ int cmd_run(int argc, char **argv)
         FILE *f = o ? ws_outset_open(o, "summary.json", &err) : NULL;
         if (f)
             ws_report_summary_json(f, s, (const ws_config *const *)cfgs, stats, n_run);
+        const struct {
+            const char *name;
+            void (*write)(FILE *, const ws_run_stats *, const ws_run_detail *, size_t);
+        } tables[] = {{"timeline.csv", ws_report_timeline_csv},
+                      {"checkpoints.csv", ws_report_checkpoints_csv},
+                      {"latency_cdf.csv", ws_report_latency_cdf_csv}};
+        for (size_t t = 0; f && t < sizeof tables / sizeof tables[0]; t++) {
+            FILE *tf = ws_outset_open(o, tables[t].name, &err);
+            if (!tf)
+                f = NULL;
+            else
+                tables[t].write(tf, stats, details, n_run);
+        }
         /* checkpoints.log: every variant's log_checkpoints lines, each
          * variant introduced by a line of its own; checkpoints-NAME.log:
          * one variant, as a server log pgBadger reads. */
@@ -260,12 +274,16 @@ int cmd_run(int argc, char **argv)
         for (size_t i = 0; i < ws_scenario_note_count(s); i++)
             printf("note: %s\n", ws_scenario_note(s, i));
         printf("note: charts (--format %s) are not drawn yet; summary.json only\n", formats);
-        printf("wrote %s/summary.json and checkpoints.log\n", dir);
+        printf("wrote %s/: summary.json, timeline.csv, checkpoints.csv, latency_cdf.csv, "
+               "checkpoints.log\n",
+               dir);
     }
     for (size_t i = 0; i < n_run; i++) {
         ws_config_free(cfgs[i]);
         free(logs[i]);
+        ws_run_detail_free(&details[i]);
     }
+    free(details);
     free(logs);
     free(log_lens);
     free(cfgs);

@@ -95,12 +95,12 @@ static bool bg_buffer_sync(ws_db *db)
     int64_t num_to_scan = bufs_to_lap, written = 0, reusable = reusable_est;
     while (num_to_scan > 0 && reusable < upcoming) {
         uint32_t b = bg->next_to_clean;
-        ws_buf *x = &bp->bufs[b];
-        bool candidate = x->page == WS_BUF_NONE || x->usage == 0;
+        uint8_t st = bp->state[b];
+        bool candidate = (st & WS_BUF_USAGE_MASK) == 0; /* unused, or an empty buffer */
         bool wrote = false;
-        if (candidate && x->page != WS_BUF_NONE && (x->flags & WS_BUF_DIRTY)) {
+        if (candidate && (st & WS_BUF_DIRTY)) {
             uint32_t file;
-            ws_db_write_buffer(db, b, &file);
+            ws_db_write_buffer(db, b, WS_PC_BGWRITER, &file);
             wrote = true;
             ws_writeback_add(db, &bg->wb, file);
         }

@@ -29,14 +29,16 @@ int ws_bufpool_init(ws_bufpool *bp, uint32_t nbuffers)
     bp->allocs = 0;
     bp->dirty = 0;
     bp->map_mask = size - 1;
-    bp->bufs = ws_big_calloc(nbuffers, sizeof *bp->bufs);
+    bp->page = ws_big_calloc(nbuffers, sizeof *bp->page);
+    bp->lsn = ws_big_calloc(nbuffers, sizeof *bp->lsn);
+    bp->state = ws_big_calloc(nbuffers, sizeof *bp->state);
     bp->map = ws_big_calloc(size, sizeof *bp->map);
-    if (!bp->bufs || !bp->map) {
+    if (!bp->page || !bp->lsn || !bp->state || !bp->map) {
         ws_bufpool_destroy(bp);
         return -1;
     }
     for (uint32_t i = 0; i < nbuffers; i++)
-        bp->bufs[i] = (ws_buf){WS_BUF_NONE, 0, 0, 0, 0};
+        bp->page[i] = WS_BUF_NONE;
     for (uint64_t i = 0; i < size; i++)
         bp->map[i] = (ws_map_slot){WS_BUF_NONE, 0};
     return 0;
@@ -44,9 +46,12 @@ int ws_bufpool_init(ws_bufpool *bp, uint32_t nbuffers)
 
 void ws_bufpool_destroy(ws_bufpool *bp)
 {
-    free(bp->bufs);
+    free(bp->page);
+    free(bp->lsn);
+    free(bp->state);
     free(bp->map);
-    bp->bufs = NULL;
+    bp->page = bp->lsn = NULL;
+    bp->state = NULL;
     bp->map = NULL;
 }
 
@@ -106,22 +111,22 @@ uint32_t ws_bufpool_victim(ws_bufpool *bp)
             bp->hand = 0;
             bp->passes++;
         }
-        ws_buf *x = &bp->bufs[b];
-        if (x->page == WS_BUF_NONE || x->usage == 0)
+        if ((bp->state[b] & WS_BUF_USAGE_MASK) == 0) /* also every empty buffer */
             return b;
-        x->usage--;
+        bp->state[b]--;
     }
 }
 
-void ws_bufpool_load(ws_bufpool *bp, uint32_t b, uint64_t page, uint16_t rel, bool permanent)
+void ws_bufpool_load(ws_bufpool *bp, uint32_t b, uint64_t page, bool permanent)
 {
     assert(b < bp->n);
-    ws_buf *x = &bp->bufs[b];
-    if (x->page != WS_BUF_NONE) {
-        map_remove(bp, x->page);
-        if (x->flags & WS_BUF_DIRTY)
+    if (bp->page[b] != WS_BUF_NONE) {
+        map_remove(bp, bp->page[b]);
+        if (bp->state[b] & WS_BUF_DIRTY)
             bp->dirty--; /* the caller wrote it out first */
     }
-    *x = (ws_buf){page, 0, rel, 1, permanent ? WS_BUF_PERMANENT : 0};
+    bp->page[b] = page;
+    bp->lsn[b] = 0;
+    bp->state[b] = (uint8_t)(1 | (permanent ? WS_BUF_PERMANENT : 0));
     map_insert(bp, page, b);
 }

@@ -229,8 +229,8 @@ static void on_committed(void *ctx, uint64_t i)
          * dropped without being written. */
         ws_rel *s = &db->rels[b->src];
         for (uint32_t k = 0; k < db->bp.n; k++)
-            if (db->bp.bufs[k].page != WS_BUF_NONE && db->bp.bufs[k].rel == (uint16_t)b->src &&
-                (db->bp.bufs[k].flags & WS_BUF_DIRTY))
+            if (db->bp.page[k] != WS_BUF_NONE && ws_page_rel(db->bp.page[k]) == b->src &&
+                (ws_bufpool_flags(&db->bp, k) & WS_BUF_DIRTY))
                 ws_bufpool_clean(&db->bp, k);
         s->pages = 0;
         s->access.pages = 0;

@@ -35,6 +35,7 @@
 #define WRITE_COST (10 * WS_USEC)      /* one 8 kB write() into the page cache */
 #define NAP (100 * WS_MSEC)            /* CheckpointWriteDelay's sleep */
 #define SLICE (10 * WS_MSEC)           /* longest stretch handled in one event */
+#define PREFETCH 8                     /* buffers ahead whose descriptors are prefetched */
 #define CKPT_RECORD_BYTES 120          /* the checkpoint record (and running-xacts) */
 #define CHECKPOINTER_PID 4242
 #define LSN_BASE (UINT64_C(1) << 24)   /* LSNs shown start at 0/1000000, as after initdb */
@@ -42,6 +43,7 @@
 static void on_timer(ws_sim *sim, void *ctx, uint64_t arg);
 static void on_write_step(ws_sim *sim, void *ctx, uint64_t arg);
 static void on_sync_step(ws_sim *sim, void *ctx, uint64_t arg);
+static void on_fsynced(void *ctx, uint64_t arg);
 
 static double cfg_s(const ws_db *db, ws_setting_id id) { return ws_cfg_num(db->cfg, id) / 1e9; }
 
@@ -74,21 +76,137 @@ void ws_ckpt_init(ws_db *db)
                           db, 0);
 }
 
+unsigned ws_ckpt_phases(ws_db *db)
+{
+    unsigned m = db->ck.phase_mask | 1u << db->ck.phase;
+    db->ck.phase_mask = 1u << db->ck.phase;
+    return m;
+}
+
+static void set_phase(ws_checkpointer *ck, ws_ckpt_phase p)
+{
+    ck->phase = p;
+    ck->phase_mask |= 1u << p;
+}
+
+void ws_ckpt_flags_text(int flags, char sep, char *buf, size_t len)
+{
+    /* LogCheckpointStart's order: shutdown, end-of-recovery, immediate,
+     * force, wait, wal, time, flush-all */
+    static const struct {
+        int flag;
+        const char *name;
+    } names[] = {{WS_CKPT_F_SHUTDOWN, "shutdown"}, {WS_CKPT_F_IMMEDIATE, "immediate"},
+                 {WS_CKPT_F_FORCE, "force"},       {WS_CKPT_F_WAL, "wal"},
+                 {WS_CKPT_F_TIME, "time"}};
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (!(flags & names[i].flag))
+            continue;
+        int w = snprintf(buf + n, len - n, "%s%s", n ? (char[]){sep, 0} : "", names[i].name);
+        if (w < 0 || (size_t)w >= len - n)
+            break;
+        n += (size_t)w;
+    }
+}
+
 void ws_ckpt_destroy(ws_db *db)
 {
+    free(db->ck.rec);
+    db->ck.rec = NULL;
     free(db->ck.todo);
     free(db->ck.sync_files);
     db->ck.todo = NULL;
     db->ck.sync_files = NULL;
 }
 
-static const ws_db *sort_db; /* qsort has no context argument in C11 */
-
-static int by_tag(const void *a, const void *b)
+static unsigned bits_for(uint64_t x)
 {
-    const ws_buf *x = &sort_db->bp.bufs[*(const uint32_t *)a];
-    const ws_buf *y = &sort_db->bp.bufs[*(const uint32_t *)b];
-    return x->page < y->page ? -1 : x->page > y->page; /* page ids sort by (relation, block) */
+    unsigned b = 0;
+    while (x >> b)
+        b++;
+    return b;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* BufferSync's first steps: tag the buffers whose state matches `mask`
+ * and sort them by (relation, block) (ckpt_buforder_comparator; walsim has
+ * one tablespace).  Each entry is packed into one 64-bit word, (relation,
+ * block) above the buffer number, and sorted by an LSD radix sort on the
+ * (relation, block) bits only: a few linear passes, where a comparison
+ * sort would chase two random buffer descriptors at every step.  Page ids
+ * are unique, so the order is total.  Every pass reads memory in order.
+ * Returns the number of buffers tagged; fills ck->todo. */
+static uint32_t tag_and_sort(ws_db *db, uint8_t mask)
+{
+    ws_checkpointer *ck = &db->ck;
+    ws_bufpool *bp = &db->bp;
+    uint32_t cap = bp->dirty ? bp->dirty : 1;
+    free(ck->todo);
+    ck->todo = malloc((size_t)cap * sizeof *ck->todo);
+    uint64_t *a = malloc((size_t)cap * 2 * sizeof *a);
+    if (!ck->todo || !a)
+        abort();
+    uint32_t n = 0;
+    uint64_t max_block = 0;
+    int max_rel = 0;
+    for (uint32_t b = 0; b < bp->n; b++) {
+        if ((bp->state[b] & mask) != mask)
+            continue;
+        assert(n < cap);
+        bp->state[b] |= WS_BUF_CKPT_NEEDED;
+        uint64_t id = bp->page[b];
+        if (ws_page_block(id) > max_block)
+            max_block = ws_page_block(id);
+        if (ws_page_rel(id) > max_rel)
+            max_rel = ws_page_rel(id);
+        ck->todo[n] = b;
+        a[n++] = id;
+    }
+    unsigned buf_bits = bits_for(bp->n - 1), block_bits = bits_for(max_block);
+    unsigned key_bits = bits_for((uint64_t)max_rel) + block_bits;
+    if (buf_bits + key_bits > 64) {
+        /* Too large to pack: sort the page ids, find each buffer again. */
+        qsort(a, n, sizeof *a, by_key);
+        for (uint32_t i = 0; i < n; i++)
+            ck->todo[i] = (uint32_t)ws_bufpool_lookup(bp, a[i]);
+        free(a);
+        return n;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t key = (uint64_t)ws_page_rel(a[i]) << block_bits | ws_page_block(a[i]);
+        a[i] = key << buf_bits | ck->todo[i];
+    }
+    enum { DIGIT = 11, RADIX = 1 << DIGIT };
+    uint32_t count[RADIX];
+    uint64_t *from = a, *to = a + cap;
+    for (unsigned shift = buf_bits; shift < buf_bits + key_bits; shift += DIGIT) {
+        memset(count, 0, sizeof count);
+        for (uint32_t i = 0; i < n; i++)
+            count[(from[i] >> shift) & (RADIX - 1)]++;
+        uint32_t sum = 0;
+        for (int d = 0; d < RADIX; d++) {
+            uint32_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (uint32_t i = 0; i < n; i++)
+            to[count[(from[i] >> shift) & (RADIX - 1)]++] = from[i];
+        uint64_t *t = from;
+        from = to;
+        to = t;
+    }
+    uint64_t low = (UINT64_C(1) << buf_bits) - 1;
+    for (uint32_t i = 0; i < n; i++)
+        ck->todo[i] = (uint32_t)(from[i] & low);
+    free(a);
+    return n;
 }
 
 static void start(ws_db *db, int flags)
@@ -125,7 +243,14 @@ static void start(ws_db *db, int flags)
     ck->flags = flags;
     ck->last_start = now;
     ck->t_start = now;
-    ck->phase = WS_CKPT_WRITE;
+    set_phase(ck, WS_CKPT_WRITE);
+    if (ck->n_rec == ck->cap_rec) {
+        ck->cap_rec = ck->cap_rec ? 2 * ck->cap_rec : 64;
+        ck->rec = realloc(ck->rec, ck->cap_rec * sizeof *ck->rec);
+        if (!ck->rec)
+            abort();
+    }
+    ck->rec[ck->n_rec++] = (ws_ckpt_record){.flags = flags, .start = now, .sync_start = -1, .end = -1};
 
     /* The redo pointer moves now: full-page images start again at once. */
     ck->prev_redo = ck->redo;
@@ -133,36 +258,14 @@ static void start(ws_db *db, int flags)
     for (int i = 0; i < db->n_rels; i++)
         ws_pagestate_new_redo(&db->rels[i].ps);
 
-    char what[96] = "";
-    if (flags & WS_CKPT_F_SHUTDOWN)
-        strcat(what, " shutdown");
-    if (flags & WS_CKPT_F_IMMEDIATE)
-        strcat(what, " immediate");
-    if (flags & WS_CKPT_F_FORCE)
-        strcat(what, " force");
-    if (flags & WS_CKPT_F_WAL)
-        strcat(what, " wal");
-    if (flags & WS_CKPT_F_TIME)
-        strcat(what, " time");
-    logf_(db, "LOG:  checkpoint starting:%s", what);
+    char what[96];
+    ws_ckpt_flags_text(flags, ' ', what, sizeof what);
+    logf_(db, "LOG:  checkpoint starting: %s", what);
 
     /* BufferSync: tag the buffers dirty now, permanent ones only, except
      * at shutdown, when UNLOGGED ones are written too. */
     uint8_t mask = (flags & WS_CKPT_F_SHUTDOWN) ? WS_BUF_DIRTY : (WS_BUF_DIRTY | WS_BUF_PERMANENT);
-    free(ck->todo);
-    ck->todo = malloc((size_t)(db->bp.dirty ? db->bp.dirty : 1) * sizeof *ck->todo);
-    if (!ck->todo)
-        abort();
-    ck->n_todo = 0;
-    for (uint32_t b = 0; b < db->bp.n; b++) {
-        ws_buf *x = &db->bp.bufs[b];
-        if ((x->flags & mask) == mask) {
-            x->flags |= WS_BUF_CKPT_NEEDED;
-            ck->todo[ck->n_todo++] = b;
-        }
-    }
-    sort_db = db;
-    qsort(ck->todo, ck->n_todo, sizeof *ck->todo, by_tag);
+    ck->n_todo = tag_and_sort(db, mask);
     ck->next = ck->written = 0;
     ck->cached_elapsed = 0;
     ws_writeback_init(&ck->wb, ws_cfg_num(db->cfg, WS_S_checkpoint_flush_after), WS_IO_CHECKPOINT);
@@ -182,11 +285,15 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
     double timeout = cfg_s(db, WS_S_checkpoint_timeout);
 
     while (ck->next < ck->n_todo) {
+        if (ck->next + PREFETCH < ck->n_todo) {
+            uint32_t ahead = ck->todo[ck->next + PREFETCH];
+            __builtin_prefetch(&db->bp.page[ahead]);
+            __builtin_prefetch(&db->bp.lsn[ahead]);
+        }
         uint32_t b = ck->todo[ck->next++];
-        ws_buf *x = &db->bp.bufs[b];
-        if (x->flags & WS_BUF_CKPT_NEEDED) {
+        if (db->bp.state[b] & WS_BUF_CKPT_NEEDED) {
             uint32_t file;
-            local += WRITE_COST + ws_db_write_buffer(db, b, &file);
+            local += WRITE_COST + ws_db_write_buffer(db, b, WS_PC_CHECKPOINTER, &file);
             ck->written++;
             db->st.buffers_checkpoint++;
             ws_writeback_add(db, &ck->wb, file);
@@ -211,7 +318,8 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
 static void begin_sync(ws_db *db, ws_time at)
 {
     ws_checkpointer *ck = &db->ck;
-    ck->phase = WS_CKPT_SYNC;
+    set_phase(ck, WS_CKPT_SYNC);
+    ck->rec[ck->n_rec - 1].sync_start = at;
     ck->t_sync = at;
     /* ProcessSyncRequests: the files registered so far; later writes wait
      * for the next checkpoint. */
@@ -246,7 +354,14 @@ static void on_sync_step(ws_sim *sim, void *ctx, uint64_t arg)
     }
     uint32_t file = ck->sync_files[ck->sync_next++];
     ck->sync_file_start = now;
-    ws_sim_at(sim, ws_pc_fsync(&db->pc, file, WS_IO_CHECKPOINT), on_sync_step, db, 1);
+    ws_pc_fsync(&db->pc, file, WS_IO_CHECKPOINT, on_fsynced, db, 0);
+}
+
+static void on_fsynced(void *ctx, uint64_t arg)
+{
+    (void)arg;
+    ws_db *db = ctx;
+    on_sync_step(db->sim, db, 1);
 }
 
 static void secs(ws_time t, char *buf, size_t len)
@@ -304,7 +419,20 @@ static void finish(ws_db *db)
           ck->written, 100.0 * ck->written / db->bp.n, added, removed, recycled, w, s, t, ck->n_sync,
           lg, av, (int)(distance / 1024), (int)(ck->estimate / 1024), lsn);
 
-    ck->phase = WS_CKPT_IDLE;
+    ws_ckpt_record *r = &ck->rec[ck->n_rec - 1];
+    r->done = true;
+    r->end = now;
+    r->buffers = ck->written;
+    r->buffers_pct = 100.0 * ck->written / db->bp.n;
+    r->sync_files = ck->n_sync;
+    r->longest_sync = ck->sync_longest;
+    r->average_sync = ck->n_sync ? ck->sync_total / ck->n_sync : 0;
+    r->distance = (uint64_t)distance;
+    r->estimate = (uint64_t)ck->estimate;
+    r->added = added;
+    r->removed = removed;
+    r->recycled = recycled;
+    set_phase(ck, WS_CKPT_IDLE);
     ck->have_prev = true;
     if (ck->flags & WS_CKPT_F_SHUTDOWN) {
         ck->shutdown_done = now; /* the server is down: no further checkpoints */

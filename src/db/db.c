@@ -16,7 +16,30 @@
 #define PAGE_CACHE_HIT_COST (5 * WS_USEC) /* copy of 8 kB from the page cache + syscall */
 #define MAX_ACCESSES 256 /* page accesses of one transaction (checked when it is defined) */
 
-static uint64_t page_id(int rel, uint64_t page) { return (uint64_t)rel << 40 | page; }
+typedef struct access {
+    uint64_t page;     /* APPENDED: an append whose page is known only when it runs */
+    int64_t buf;       /* looked-up buffer, -1 for a miss */
+    uint16_t rel;
+    bool modify, extend;
+} access;
+
+#define APPENDED UINT64_MAX
+
+/* The transactions that got a core recently, with the pages they will
+ * touch: a ring indexed by transaction number (see ws_db_prefetch). */
+#define PF_RING 16
+#define PF_PAGES 16
+typedef struct pf_slot {
+    uint64_t seq;
+    int n;             /* -1: empty, or too many pages to keep */
+    access acc[PF_PAGES];
+} pf_slot;
+
+struct ws_db_pf {
+    pf_slot slot[PF_RING];
+};
+
+
 
 /* ---- relations and transaction types ---------------------------------- */
 
@@ -241,6 +264,26 @@ static int custom_profile(ws_db *db, ws_diag *err)
 
 /* ---- setup -------------------------------------------------------------- */
 
+/* A type is stable when the pages it draws cannot depend on when it draws
+ * them: it reads no relation whose size changes (appended to, loaded or
+ * truncated by a bulk load).  Its appends are taken when it runs. */
+static void mark_stable_types(ws_db *db)
+{
+    for (int i = 0; i < db->n_types; i++) {
+        ws_txtype *t = &db->types[i];
+        t->stable = true;
+        for (int k = 0; k < t->n_touch; k++) {
+            const ws_rel *r = &db->rels[t->touch[k].rel];
+            bool appended_to = r->access.kind == WS_ACCESS_APPEND;
+            for (int b = 0; b < db->n_bulk; b++)
+                if (db->bulk[b].rel == t->touch[k].rel || db->bulk[b].src == t->touch[k].rel)
+                    appended_to = true;
+            if (appended_to && !(t->touch[k].modify && r->access.kind == WS_ACCESS_APPEND))
+                t->stable = false;
+        }
+    }
+}
+
 int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag *err)
 {
     memset(db, 0, sizeof *db);
@@ -255,10 +298,10 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
     db->sync_commit = strcmp(ws_cfg_str(cfg, WS_S_synchronous_commit), "off") != 0;
     uint64_t seed = (uint64_t)ws_cfg_int(cfg, WS_S_seed);
 
-    ws_device_init(&db->dev, cfg);
-    if (ws_pc_init(&db->pc, sim, &db->dev, cfg) != 0 || ws_wal_init(&db->wal, sim, &db->dev, cfg) != 0 ||
+    if (ws_device_init(&db->dev, sim, cfg) != 0 || ws_pc_init(&db->pc, sim, &db->dev, cfg) != 0 || ws_wal_init(&db->wal, sim, &db->dev, cfg) != 0 ||
         ws_bufpool_init(&db->bp, (uint32_t)(ws_cfg_num(cfg, WS_S_shared_buffers) / WS_PAGE)) != 0 ||
         ws_rng_init(&db->rng_pages, seed, "db.pages") != 0 ||
+        ws_rng_init_keyed(&db->rng_tx, seed, "db.tx") != 0 ||
         ws_rng_init(&db->rng_cache, seed, "os.cache") != 0) {
         ws_diag_set(err, NULL, 0, "out of memory");
         return WS_ENOMEM;
@@ -267,6 +310,14 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
                                                                    : custom_profile(db, err);
     if (rc != WS_OK || (rc = ws_bulk_init(db, err)) != WS_OK)
         return rc;
+    db->pf = malloc(sizeof *db->pf);
+    if (!db->pf) {
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    for (int i = 0; i < PF_RING; i++)
+        db->pf->slot[i] = (pf_slot){.seq = UINT64_MAX, .n = -1};
+    mark_stable_types(db);
 
     /* Page cache hit ratio for pages that miss shared_buffers: the share
      * of the database the rest of RAM can hold (double buffering). */
@@ -286,6 +337,8 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
 
 void ws_db_destroy(ws_db *db)
 {
+    free(db->pf);
+    db->pf = NULL;
     ws_ckpt_destroy(db);
     for (int i = 0; i < db->n_rels; i++) {
         ws_pagestate_destroy(&db->rels[i].ps);
@@ -296,7 +349,9 @@ void ws_db_destroy(ws_db *db)
     ws_bufpool_destroy(&db->bp);
     ws_wal_destroy(&db->wal);
     ws_pc_destroy(&db->pc);
+    ws_device_destroy(&db->dev);
     ws_rng_destroy(&db->rng_pages);
+    ws_rng_destroy(&db->rng_tx);
     ws_rng_destroy(&db->rng_cache);
 }
 
@@ -346,22 +401,23 @@ static void mark_for_sync(ws_db *db, uint32_t file)
     db->cycle_files[db->n_cycle_files++] = file;
 }
 
-ws_time ws_db_write_buffer(ws_db *db, uint32_t b, uint32_t *file_out)
+ws_time ws_db_write_buffer(ws_db *db, uint32_t b, ws_pc_writer who, uint32_t *file_out)
 {
-    ws_buf *x = &db->bp.bufs[b];
-    assert(x->flags & WS_BUF_DIRTY);
-    ws_rel *r = &db->rels[x->rel];
+    uint8_t flags = ws_bufpool_flags(&db->bp, b);
+    assert(flags & WS_BUF_DIRTY);
+    uint64_t page = db->bp.page[b];
+    ws_rel *r = &db->rels[ws_page_rel(page)];
     /* WAL before data: a permanent page's WAL must be flushed first
      * (FlushBuffer -> XLogFlush).  The flush is started here; only
      * backends wait for it (see ws_db_execute). */
-    if ((x->flags & WS_BUF_PERMANENT) && x->lsn > db->wal.flushed)
+    if ((flags & WS_BUF_PERMANENT) && db->bp.lsn[b] > db->wal.flushed)
         ws_wal_kick(&db->wal);
-    uint32_t file = file_of(db, r, x->page & ((UINT64_C(1) << 40) - 1));
+    uint32_t file = file_of(db, r, ws_page_block(page));
     mark_for_sync(db, file);
     ws_bufpool_clean(&db->bp, b);
     if (file_out)
         *file_out = file;
-    return ws_pc_write(&db->pc, file, WS_PAGE);
+    return ws_pc_write(&db->pc, file, WS_PAGE, who);
 }
 
 /* ---- writeback hints ---------------------------------------------------- */
@@ -400,14 +456,15 @@ static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_tim
     ws_rel *r = &db->rels[rel];
     uint32_t v = ws_bufpool_victim(&db->bp);
     db->st.buffers_alloc++;
-    ws_buf *x = &db->bp.bufs[v];
-    if (x->page != WS_BUF_NONE && (x->flags & WS_BUF_DIRTY)) {
+    uint8_t flags = ws_bufpool_flags(&db->bp, v);
+    if (flags & WS_BUF_DIRTY) {
         /* A dirty victim: the backend writes it (buffers_backend), after
          * flushing WAL up to its LSN if needed. */
-        if ((x->flags & WS_BUF_PERMANENT) && x->lsn > db->wal.flushed)
-            *wait += db->dev.flush_latency + db->dev.write_latency;
+        ws_time now = ws_sim_now(db->sim);
+        if ((flags & WS_BUF_PERMANENT) && db->bp.lsn[v] > db->wal.flushed)
+            *wait += ws_wal_flushed_by(&db->wal, db->bp.lsn[v]) - now;
         uint32_t file;
-        *wait += ws_db_write_buffer(db, v, &file);
+        *wait += ws_db_write_buffer(db, v, WS_PC_BACKENDS, &file);
         ws_writeback_add(db, &db->backend_wb, file);
         db->st.buffers_backend++;
     }
@@ -417,7 +474,7 @@ static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_tim
         db->st.buffers_backend++;
         uint32_t file = file_of(db, r, page);
         mark_for_sync(db, file);
-        *wait += ws_pc_write(&db->pc, file, WS_PAGE);
+        *wait += ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BACKENDS);
     } else {
         db->st.reads++;
         if (ws_rng_uniform(&db->rng_cache) < db->cache_hit) {
@@ -428,33 +485,40 @@ static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_tim
             *wait += ws_device_read(&db->dev, now, WS_PAGE) - now;
         }
     }
-    ws_bufpool_load(&db->bp, v, page_id(rel, page), (uint16_t)rel, r->logged);
+    ws_bufpool_load(&db->bp, v, ws_page_id(rel, page), r->logged);
     return v;
 }
 
 
-typedef struct access {
-    uint64_t page;
-    int64_t buf;       /* looked-up buffer, -1 for a miss */
-    uint16_t rel;
-    bool modify, extend;
-} access;
-
-ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn)
+/* An append to relation a->rel: the page at its end, a new one when the
+ * last is full (access.c). */
+static void append(ws_db *db, access *a)
 {
-    assert(type >= 0 && type < db->n_types);
-    const ws_txtype *t = &db->types[type];
-    access acc[MAX_ACCESSES];
-    int n_acc = 0;
+    ws_rel *r = &db->rels[a->rel];
+    uint64_t before = r->access.pages;
+    a->page = ws_access_next(&r->access, NULL);
+    a->extend = r->access.pages != before;
+    r->pages = r->access.pages;
+    if (ws_pagestate_grow(&r->ps, r->pages) != 0)
+        abort();
+}
 
-    /* 1. Which pages (the random draws, in a fixed order). */
+/* The pages transaction number `seq` of type t touches, drawn from the
+ * keyed stream "db.tx" restarted at seq, so that they are the same when
+ * drawn again and in every variant.  `dry` (when the transaction gets its
+ * core) changes nothing: appends, which move the end of a relation, are
+ * left as APPENDED. */
+static int draw(ws_db *db, const ws_txtype *t, uint64_t seq, access *acc, bool dry)
+{
+    int n_acc = 0;
+    ws_rng_rekey(&db->rng_tx, seq);
     for (int k = 0; k < t->n_touch; k++) {
         const ws_touch *tc = &t->touch[k];
         ws_rel *r = &db->rels[tc->rel];
         /* count 2.25 = 2 pages, and a third with probability 0.25 */
         int n = (int)tc->count;
         double frac = tc->count - n;
-        if (frac > 0 && ws_rng_uniform(&db->rng_pages) < frac)
+        if (frac > 0 && ws_rng_uniform(&db->rng_tx) < frac)
             n++;
         for (int i = 0; i < n && n_acc < MAX_ACCESSES; i++) {
             access *a = &acc[n_acc];
@@ -462,32 +526,101 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn)
             a->modify = tc->modify;
             a->extend = false;
             if (r->access.kind == WS_ACCESS_APPEND && tc->modify) {
-                uint64_t before = r->access.pages;
-                a->page = ws_access_next(&r->access, &db->rng_pages);
-                a->extend = r->access.pages != before;
-                r->pages = r->access.pages;
-                if (ws_pagestate_grow(&r->ps, r->pages) != 0)
-                    abort();
+                if (dry)
+                    a->page = APPENDED;
+                else
+                    append(db, a);
             } else {
                 if (r->access.pages == 0)
                     continue; /* reading an empty appended table */
                 a->page = r->access.kind == WS_ACCESS_APPEND
-                              ? ws_rng_below(&db->rng_pages, r->access.pages)
-                              : ws_access_next(&r->access, &db->rng_pages);
+                              ? ws_rng_below(&db->rng_tx, r->access.pages)
+                              : ws_access_next(&r->access, &db->rng_tx);
             }
             n_acc++;
         }
     }
-    /* 2. Look them all up, with the cache misses of a large buffer pool
-     * overlapped: map slots first, then the descriptors found. */
-    for (int i = 0; i < n_acc; i++)
-        ws_bufpool_prefetch(&db->bp, page_id(acc[i].rel, acc[i].page));
-    for (int i = 0; i < n_acc; i++) {
-        acc[i].buf = acc[i].extend ? -1 : ws_bufpool_lookup(&db->bp, page_id(acc[i].rel, acc[i].page));
-        if (acc[i].buf >= 0)
-            __builtin_prefetch(&db->bp.bufs[acc[i].buf]);
+    return n_acc;
+}
+
+/* Prefetching runs in two stages, because the buffer a page is in is only
+ * known once its map slot has arrived.  When transaction k gets its core,
+ * its pages are drawn, their map slots and image epochs prefetched, and
+ * the pages kept in the ring (stage 1); the transaction that got its core
+ * two starts earlier, whose map slots have arrived meanwhile, is looked up
+ * and its buffers' state and LSN are prefetched (stage 2).  When k
+ * executes, it takes its pages from the ring instead of drawing them
+ * again, if its type's draws cannot have changed meanwhile (`stable`:
+ * only tables of fixed size, appends aside); either way the pages are the
+ * same, so the ring changes only the speed of a run. */
+void ws_db_prefetch(ws_db *db, int type, uint64_t seq)
+{
+    assert(type >= 0 && type < db->n_types);
+    pf_slot *old = &db->pf->slot[(seq + PF_RING - 2) % PF_RING];
+    if (old->seq + 2 == seq)
+        for (int i = 0; i < old->n; i++) {
+            if (old->acc[i].page == APPENDED)
+                continue;
+            int64_t b = ws_bufpool_lookup(&db->bp, ws_page_id(old->acc[i].rel, old->acc[i].page));
+            if (b >= 0) {
+                __builtin_prefetch(&db->bp.state[b], 1);
+                __builtin_prefetch(&db->bp.lsn[b], 1);
+            }
+        }
+    access acc[MAX_ACCESSES];
+    int n = draw(db, &db->types[type], seq, acc, true);
+    pf_slot *now = &db->pf->slot[seq % PF_RING];
+    now->seq = seq;
+    now->n = n <= PF_PAGES && db->types[type].stable ? n : -1;
+    for (int i = 0; i < n; i++) {
+        if (acc[i].page == APPENDED)
+            continue;
+        ws_bufpool_prefetch(&db->bp, ws_page_id(acc[i].rel, acc[i].page));
         if (acc[i].modify)
-            __builtin_prefetch(&db->rels[acc[i].rel].ps.epoch[acc[i].page]);
+            __builtin_prefetch(&db->rels[acc[i].rel].ps.epoch[acc[i].page], 1);
+    }
+    if (now->n > 0)
+        memcpy(now->acc, acc, (size_t)n * sizeof *acc);
+}
+
+/* The pages of transaction seq: from the ring when they were kept there,
+ * else drawn now. */
+static int pages_of(ws_db *db, const ws_txtype *t, uint64_t seq, access *acc)
+{
+    pf_slot *s = &db->pf->slot[seq % PF_RING];
+    if (s->seq != seq || s->n < 0)
+        return draw(db, t, seq, acc, false);
+    int n = s->n;
+    memcpy(acc, s->acc, (size_t)n * sizeof *acc);
+    s->n = -1;
+    for (int i = 0; i < n; i++)
+        if (acc[i].page == APPENDED)
+            append(db, &acc[i]);
+    return n;
+}
+
+ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn)
+{
+    assert(type >= 0 && type < db->n_types);
+    const ws_txtype *t = &db->types[type];
+    access acc[MAX_ACCESSES];
+    /* 1. Which pages. */
+    int n_acc = pages_of(db, t, seq, acc);
+
+    /* 2. Look them all up, with the cache misses of a large buffer pool
+     * overlapped: map slots first, then the state and LSN of the buffers
+     * found and the pages' image epochs. */
+    for (int i = 0; i < n_acc; i++)
+        ws_bufpool_prefetch(&db->bp, ws_page_id(acc[i].rel, acc[i].page));
+    for (int i = 0; i < n_acc; i++) {
+        acc[i].buf = acc[i].extend ? -1 : ws_bufpool_lookup(&db->bp, ws_page_id(acc[i].rel, acc[i].page));
+        if (acc[i].buf >= 0)
+            __builtin_prefetch(&db->bp.state[acc[i].buf], 1);
+        if (acc[i].modify) {
+            if (acc[i].buf >= 0)
+                __builtin_prefetch(&db->bp.lsn[acc[i].buf], 1);
+            __builtin_prefetch(&db->rels[acc[i].rel].ps.epoch[acc[i].page], 1);
+        }
     }
 
     /* 3. Use them: hits, misses, images. */
@@ -496,14 +629,15 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn)
     int n_mod = 0;
     uint32_t fpi = 0;
     uint64_t fpi_stored = 0, fpi_raw = 0;
-    bool logged = false;
+    bool logged = false, evicted = false;
     for (int i = 0; i < n_acc; i++) {
         access *a = &acc[i];
         ws_rel *r = &db->rels[a->rel];
-        uint64_t id = page_id(a->rel, a->page);
+        uint64_t id = ws_page_id(a->rel, a->page);
         uint32_t b;
-        /* An eviction by an earlier access may have reused the buffer. */
-        if (a->buf >= 0 && db->bp.bufs[a->buf].page == id) {
+        /* Once an earlier access of this transaction has evicted a page,
+         * a buffer found in step 2 may hold another page now. */
+        if (a->buf >= 0 && (!evicted || db->bp.page[a->buf] == id)) {
             b = (uint32_t)a->buf;
             ws_bufpool_hit(&db->bp, b);
         } else {
@@ -513,6 +647,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn)
                 ws_bufpool_hit(&db->bp, b);
             } else {
                 b = load_page(db, a->rel, a->page, a->extend, &wait);
+                evicted = true;
             }
         }
         if (!a->modify)
@@ -535,7 +670,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t *commit_lsn)
         lsn = ws_wal_insert(&db->wal, t->wal_bytes + fpi_stored, fpi, fpi_stored, fpi_raw);
         wait += ws_wal_buffers_wait(&db->wal);
         for (int i = 0; i < n_mod; i++)
-            if (db->bp.bufs[modified[i]].flags & WS_BUF_PERMANENT)
+            if (ws_bufpool_flags(&db->bp, modified[i]) & WS_BUF_PERMANENT)
                 ws_bufpool_dirty(&db->bp, modified[i], lsn);
     }
     *commit_lsn = lsn;
@@ -550,7 +685,7 @@ void ws_db_modify_pages(ws_db *db, int rel, int n, ws_time *wait, uint32_t *fpi,
         uint64_t page = r->access.kind == WS_ACCESS_APPEND
                             ? ws_rng_below(&db->rng_pages, r->access.pages)
                             : ws_access_next(&r->access, &db->rng_pages);
-        uint64_t id = page_id(rel, page);
+        uint64_t id = ws_page_id(rel, page);
         int64_t hit = ws_bufpool_lookup(&db->bp, id);
         uint32_t b;
         if (hit >= 0) {
@@ -575,7 +710,7 @@ ws_time ws_db_write_new_page(ws_db *db, int rel, uint64_t page)
     uint32_t file = file_of(db, r, page);
     mark_for_sync(db, file);
     db->st.buffers_backend++;
-    ws_time pause = ws_pc_write(&db->pc, file, WS_PAGE);
+    ws_time pause = ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BACKENDS);
     ws_writeback_add(db, &db->backend_wb, file);
     return pause;
 }

@@ -105,12 +105,31 @@ static void start_flush(ws_wal *w)
         start += w->commit_delay; /* the leader naps first (XLogFlush) */
     ws_time done = ws_device_write(w->dev, start, to - from, WS_IO_WAL);
     if (w->fsync)
-        done += w->dev->flush_latency;
+        done = ws_device_flush(w->dev, done); /* fdatasync's cache flush */
     w->flushing = true;
+    w->flush_target = target;
+    w->flush_start = now;
+    w->flush_done_at = done;
     w->st.write++;
     w->st.sync++;
     w->st.sync_time += done - now;
     ws_sim_at(w->sim, done, on_flush_done, w, target);
+}
+
+ws_time ws_wal_flushed_by(ws_wal *w, uint64_t lsn)
+{
+    ws_time now = ws_sim_now(w->sim);
+    if (lsn <= w->flushed)
+        return now;
+    if (!w->flushing)
+        start_flush(w);
+    if (!w->flushing)
+        return now;
+    if (lsn <= w->flush_target)
+        return w->flush_done_at;
+    /* the next flush, which starts when this one ends, covers it; it
+     * takes about as long as this one */
+    return w->flush_done_at + (w->flush_done_at - w->flush_start);
 }
 
 void ws_wal_kick(ws_wal *w)

@@ -30,12 +30,23 @@ typedef struct tx_type {
     ws_time cpu;
 } tx_type;
 
+/* A slot of the in-flight slab: the transaction, or the next free slot. */
+typedef struct tx_slot {
+    ws_tx tx;
+    uint32_t next_free;
+} tx_slot;
+
+#define NO_SLOT UINT32_MAX
+
 struct ws_workload {
     ws_sim *sim;
     ws_tx_done_fn done;
     void *ctx;
+    ws_tx_start_fn start;
     ws_tx_exec_fn exec;
     void *exec_ctx;
+    tx_slot *slab;     /* transactions in flight, indexed by handle */
+    uint32_t slab_cap, free_head;
     ws_rng arrivals, mix, think;
     double rate;       /* per second; 0 = closed loop */
     int clients;
@@ -142,6 +153,7 @@ int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done
     w->sim = sim;
     w->done = done;
     w->ctx = ctx;
+    w->free_head = NO_SLOT;
     w->rate = ws_cfg_num(cfg, WS_S_rate);
     w->clients = (int)ws_cfg_int(cfg, WS_S_clients);
     w->think_mean = ws_cfg_num(cfg, WS_S_think_time) / 1e9;
@@ -207,6 +219,7 @@ void ws_workload_free(ws_workload *w)
     free(w->types);
     free(w->core_free);
     free(w->pts);
+    free(w->slab);
     free(w);
 }
 
@@ -221,31 +234,60 @@ static int pick_type(ws_workload *w)
     return w->n_types - 1;
 }
 
-/* FCFS on the earliest free core; returns the completion time. */
+/* FCFS on the earliest free core; returns the completion time.
+ * core_free is a binary min-heap of the cores' free times: the root is
+ * the core to take; it is replaced by its new free time and sifted down. */
 static ws_time serve(ws_workload *w, ws_time now, ws_time cpu)
 {
-    int best = 0;
-    for (int i = 1; i < w->cores; i++)
-        if (w->core_free[i] < w->core_free[best])
-            best = i;
-    ws_time start = w->core_free[best] > now ? w->core_free[best] : now;
-    w->core_free[best] = start + cpu;
+    ws_time *h = w->core_free;
+    ws_time start = h[0] > now ? h[0] : now;
+    ws_time v = start + cpu;
+    int i = 0, n = w->cores;
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && h[c + 1] < h[c])
+            c++;
+        if (h[c] >= v)
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = v;
     return start + cpu;
 }
 
-/* The completion event carries the transaction in its 64-bit argument:
- * type in the high 8 bits, arrival time in the low 56 (2.2 years of
- * nanoseconds), so no per-transaction allocation is needed. */
-#define TYPE_SHIFT 56
-#define TIME_MASK ((UINT64_C(1) << TYPE_SHIFT) - 1)
+static uint32_t slot_get(ws_workload *w)
+{
+    if (w->free_head == NO_SLOT) {
+        uint32_t old = w->slab_cap, cap = old ? old * 2 : 256;
+        tx_slot *n = realloc(w->slab, (size_t)cap * sizeof *n);
+        if (!n)
+            abort();
+        w->slab = n;
+        for (uint32_t i = cap; i-- > old;) {
+            w->slab[i].next_free = w->free_head;
+            w->free_head = i;
+        }
+        w->slab_cap = cap;
+    }
+    uint32_t i = w->free_head;
+    w->free_head = w->slab[i].next_free;
+    return i;
+}
 
+/* A transaction gets its core: it is numbered, and the completion of its
+ * CPU time is scheduled with its slab handle as the event argument. */
 static void begin(ws_workload *w, ws_time now)
 {
     int type = pick_type(w);
     ws_time end = serve(w, now, w->types[type].cpu);
-    w->started++;
-    assert(now >= 0 && (uint64_t)now <= TIME_MASK && type < 256);
-    ws_sim_at(w->sim, end, on_complete, w, ((uint64_t)type << TYPE_SHIFT) | (uint64_t)now);
+    uint32_t h = slot_get(w);
+    w->slab[h].tx = (ws_tx){.arrival = now, .seq = w->started++, .lsn = 0, .type = type};
+    if (w->start)
+        w->start(w->exec_ctx, &w->slab[h].tx);
+    ws_sim_at(w->sim, end, on_complete, w, h);
 }
 
 /* Open loop: the next candidate arrival of a Poisson process at
@@ -272,13 +314,17 @@ static void on_arrival(ws_sim *sim, void *ctx, uint64_t open_loop)
     next_arrival(w);
 }
 
-void ws_workload_complete(ws_workload *w, int type, ws_time arrival)
+void ws_workload_complete(ws_workload *w, uint32_t handle)
 {
+    assert(handle < w->slab_cap);
     ws_sim *sim = w->sim;
     ws_time now = ws_sim_now(sim);
+    ws_tx tx = w->slab[handle].tx;
+    w->slab[handle].next_free = w->free_head;
+    w->free_head = handle;
     w->completed++;
     if (w->done)
-        w->done(w->ctx, type, arrival, now);
+        w->done(w->ctx, tx.type, tx.arrival, now);
     if (w->rate <= 0 && !w->stopped) {
         if (w->retire > 0) { /* the load went down: this client leaves */
             w->retire--;
@@ -300,12 +346,11 @@ static void on_complete(ws_sim *sim, void *ctx, uint64_t arg)
 {
     (void)sim;
     ws_workload *w = ctx;
-    int type = (int)(arg >> TYPE_SHIFT);
-    ws_time arrival = (ws_time)(arg & TIME_MASK);
+    uint32_t h = (uint32_t)arg;
     if (w->exec)
-        w->exec(w->exec_ctx, type, arrival);
+        w->exec(w->exec_ctx, &w->slab[h].tx, h);
     else
-        ws_workload_complete(w, type, arrival);
+        ws_workload_complete(w, h);
 }
 
 int ws_workload_set_types(ws_workload *w, int n, const double *weights, const ws_time *cpu)
@@ -334,8 +379,9 @@ void ws_workload_stop(ws_workload *w)
     w->stopped = true;
 }
 
-void ws_workload_set_exec(ws_workload *w, ws_tx_exec_fn exec, void *ctx)
+void ws_workload_set_exec(ws_workload *w, ws_tx_start_fn start, ws_tx_exec_fn exec, void *ctx)
 {
+    w->start = start;
     w->exec = exec;
     w->exec_ctx = ctx;
 }
@@ -386,6 +432,12 @@ void ws_workload_start(ws_workload *w)
         if (w->n_pts)
             ws_sim_at(w->sim, 0, on_phase, w, 0);
     }
+}
+
+const ws_tx *ws_workload_tx(const ws_workload *w, uint32_t handle)
+{
+    assert(handle < w->slab_cap);
+    return &w->slab[handle].tx;
 }
 
 uint64_t ws_workload_started(const ws_workload *w) { return w->started; }

@@ -1,76 +1,359 @@
 /*
- * device.c - the disk as a FIFO fluid write queue plus independent reads
- * (see device.h), and its presets.
+ * device.c - the disk as one FIFO server with bandwidth and IOPS limits,
+ * writeback streams with depth caps, wbt, burst credits, and its presets
+ * (see device.h).
  */
 #include "walsim/device.h"
 
+#include <assert.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+
 #define MiB 1048576.0
+#define GiB (1024.0 * MiB)
+#define WBT_WINDOW (100 * WS_MSEC) /* RWB_WINDOW_NSEC */
 
 typedef struct preset {
     const char *name;
     double write_mibs, read_mibs;
+    double write_iops, read_iops;       /* 0: no limit */
     double read_us, write_us, flush_us;
+    int queue_depth;                    /* effective depth of the FIFO (see docs/model.md) */
+    double max_io_kib, io_unit_kib;     /* writeback request size; bytes counted as one I/O */
+    bool rotational;                    /* wbt target 75 ms instead of 2 ms */
+    bool gp2;                           /* size-dependent baseline and burst credits */
 } preset;
 
-/* Sources in docs/model.md ("Device presets"); shared/reference/os-device-models.md 2.1-2.3. */
+/* Sources in docs/model.md ("Device presets"); os-device-models.md 2.1-2.3. */
 static const preset presets[] = {
-    {"nvme-enterprise", 2000, 3000, 80, 20, 30},
-    {"nvme-consumer", 1500, 2500, 80, 20, 1600},
-    {"sata-ssd", 450, 500, 120, 50, 1000},
-    {"hdd", 150, 150, 8000, 8000, 10000},
-    {"aws-gp3", 125, 125, 700, 700, 1000},
-    {"aws-gp2", 250, 250, 700, 700, 1000},
-    {"aws-io2", 1000, 1000, 300, 300, 500},
-    {"azure-premium-ssd-v2", 125, 125, 400, 400, 600},
-    {"gcp-pd-ssd", 240, 240, 800, 800, 1000},
+    {"nvme-enterprise", 2000, 3000, 200000, 500000, 80, 20, 30, 64, 128, 128, false, false},
+    {"nvme-consumer", 1500, 2500, 100000, 300000, 80, 20, 1600, 32, 128, 128, false, false},
+    {"sata-ssd", 450, 500, 80000, 90000, 120, 50, 1000, 32, 512, 128, false, false},
+    {"hdd", 150, 150, 125, 125, 4000, 4000, 10000, 32, 512, 512, true, false},
+    {"aws-gp3", 125, 125, 3000, 3000, 600, 600, 1000, 32, 256, 256, false, false},
+    {"aws-gp2", 250, 250, 3000, 3000, 600, 600, 1000, 32, 256, 256, false, true},
+    {"aws-io2", 1000, 1000, 16000, 16000, 250, 250, 300, 64, 256, 256, false, false},
+    {"azure-premium-ssd-v2", 125, 125, 3000, 3000, 400, 400, 600, 32, 256, 256, false, false},
+    {"gcp-pd-ssd", 480, 480, 30000, 30000, 700, 700, 1000, 32, 256, 256, false, false},
 };
 
-void ws_device_init(ws_device *d, const ws_config *cfg)
+const char *const ws_device_presets[] = {"nvme-enterprise", "nvme-consumer", "sata-ssd", "hdd",
+                                         "aws-gp3", "aws-gp2", "aws-io2",
+                                         "azure-premium-ssd-v2", "gcp-pd-ssd", NULL};
+
+static void on_piece(ws_sim *sim, void *ctx, uint64_t arg);
+
+/* A stream's depth in requests at the current wbt step: the default
+ * share halved `step` times, at least one request (blk-wbt scale_down). */
+static int stream_depth(const ws_device *d, ws_stream s)
+{
+    int max = d->queue_depth;
+    int depth = s == WS_STREAM_SYNC ? max
+                : s == WS_STREAM_NORMAL ? (max + 1) / 2 /* wb_normal */
+                                        : (max + 3) / 4; /* wb_background */
+    if (!d->wbt)
+        return max;
+    if (s != WS_STREAM_SYNC)
+        depth >>= d->wbt_step;
+    return depth < 1 ? 1 : depth;
+}
+
+int ws_device_stream_depth(const ws_device *d, ws_stream s) { return stream_depth(d, s); }
+
+static void set_caps(ws_device *d)
+{
+    for (int s = 0; s < WS_STREAM__COUNT; s++) {
+        ws_dev_stream *st = &d->s[s];
+        st->cap = (uint64_t)(stream_depth(d, (ws_stream)s) * d->max_io);
+        /* Refill in halves of the cap, so a stream costs a few events per
+         * cap's worth of bytes whatever the request size. */
+        st->piece = st->cap / 2 > (uint64_t)d->max_io ? st->cap / 2 : (uint64_t)d->max_io;
+    }
+}
+
+int ws_device_init(ws_device *d, ws_sim *sim, const ws_config *cfg)
 {
     memset(d, 0, sizeof *d);
+    d->sim = sim;
     const char *name = ws_cfg_str(cfg, WS_S_disk_preset);
     const preset *p = &presets[0];
     for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
         if (strcmp(presets[i].name, name) == 0)
             p = &presets[i];
+    double size_gib = ws_cfg_num(cfg, WS_S_disk_size) / GiB;
     d->write_bw = p->write_mibs * MiB;
     d->read_bw = p->read_mibs * MiB;
+    d->write_iops = p->write_iops;
+    d->read_iops = p->read_iops;
     d->read_latency = (ws_time)(p->read_us * 1e3);
     d->write_latency = (ws_time)(p->write_us * 1e3);
     d->flush_latency = (ws_time)(p->flush_us * 1e3);
+    d->queue_depth = p->queue_depth;
+    d->max_io = p->max_io_kib * 1024;
+    d->io_unit = p->io_unit_kib * 1024;
+    d->wbt_target = p->rotational ? 75 * WS_MSEC : 2 * WS_MSEC;
+    if (p->gp2) {
+        /* gp2: 3 IOPS per GiB (100 .. 16,000) baseline; volumes below
+         * 3,000 baseline burst to 3,000 from a bucket of 5.4 M credits
+         * that starts full; throughput 128 MiB/s up to 170 GiB, 250 MiB/s
+         * from 334 GiB, linear between (AWS EBS user guide). */
+        double base = fmin(16000, fmax(100, 3 * size_gib));
+        d->write_iops = d->read_iops = base;
+        if (base < 3000) {
+            d->burst_iops = 3000;
+            d->burst_credits = d->credits = 5.4e6;
+        }
+        double tput = size_gib <= 170 ? 128 : size_gib >= 334 ? 250 : 128 + (size_gib - 170) / 164 * 122;
+        d->write_bw = d->read_bw = tput * MiB;
+    }
     double v;
     if ((v = ws_cfg_num(cfg, WS_S_disk_write_bandwidth)) > 0)
         d->write_bw = v;
     if ((v = ws_cfg_num(cfg, WS_S_disk_read_bandwidth)) > 0)
         d->read_bw = v;
+    if ((v = ws_cfg_num(cfg, WS_S_disk_write_iops)) > 0)
+        d->write_iops = v;
+    if ((v = ws_cfg_num(cfg, WS_S_disk_read_iops)) > 0)
+        d->read_iops = v;
     if ((v = ws_cfg_num(cfg, WS_S_disk_read_latency)) > 0)
         d->read_latency = (ws_time)v;
     if ((v = ws_cfg_num(cfg, WS_S_disk_write_latency)) > 0)
         d->write_latency = (ws_time)v;
     if ((v = ws_cfg_num(cfg, WS_S_disk_flush_latency)) > 0)
         d->flush_latency = (ws_time)v;
+    if ((v = ws_cfg_num(cfg, WS_S_disk_queue_depth)) > 0)
+        d->queue_depth = (int)v;
+    if ((v = ws_cfg_num(cfg, WS_S_disk_max_io)) > 0)
+        d->max_io = v;
+    if ((v = ws_cfg_num(cfg, WS_S_disk_io_unit)) > 0)
+        d->io_unit = v;
+    if ((v = ws_cfg_num(cfg, WS_S_disk_burst_iops)) > 0)
+        d->burst_iops = v;
+    if ((v = ws_cfg_num(cfg, WS_S_disk_burst_credits)) > 0)
+        d->burst_credits = d->credits = v;
+    if ((v = ws_cfg_num(cfg, WS_S_disk_wbt_latency)) > 0)
+        d->wbt_target = (ws_time)v;
+    d->wbt = ws_cfg_bool(cfg, WS_S_disk_wbt);
+    d->exponential = strcmp(ws_cfg_str(cfg, WS_S_disk_service_time), "exponential") == 0;
+    if (ws_rng_init(&d->rng, (uint64_t)ws_cfg_int(cfg, WS_S_seed), "disk.service") != 0)
+        return -1;
+    set_caps(d);
+    for (int s = 0; s < WS_STREAM__COUNT; s++)
+        d->s[s].cap_max = d->s[s].cap;
+    d->wbt_min_lat = WS_TIME_MAX;
+    return 0;
 }
 
-ws_time ws_device_write(ws_device *d, ws_time now, uint64_t bytes, ws_io_class cls)
+void ws_device_destroy(ws_device *d)
 {
-    ws_time start = d->busy_until > now ? d->busy_until : now;
-    ws_time service = (ws_time)llround((double)bytes / d->write_bw * 1e9);
-    d->busy_until = start + service;
-    d->busy_ns += service;
-    d->written[cls] += bytes;
-    return d->busy_until + d->write_latency;
+    for (int s = 0; s < WS_STREAM__COUNT; s++) {
+        free(d->s[s].w);
+        free(d->s[s].seg);
+        d->s[s].w = NULL;
+        d->s[s].seg = NULL;
+    }
+    ws_rng_destroy(&d->rng);
 }
 
-ws_time ws_device_read(ws_device *d, ws_time now, uint64_t bytes)
+/* Serves `bytes` starting no earlier than `at`, in queue order: returns
+ * when the server is done with it. */
+static ws_time serve(ws_device *d, ws_time at, bool write, uint64_t bytes)
+{
+    ws_time start = d->busy_until > at ? d->busy_until : at;
+    double ios = bytes > d->io_unit ? ceil((double)bytes / d->io_unit) : 1;
+    double iops = write ? d->write_iops : d->read_iops;
+    if (d->burst_iops > 0) {
+        /* Credits accrue at the baseline rate while idle and are spent at
+         * (I/O rate - baseline) while busy. */
+        if (start > d->credit_t)
+            d->credits += (double)(start - d->credit_t) / 1e9 * iops;
+        if (d->credits > d->burst_credits)
+            d->credits = d->burst_credits;
+        if (d->credits > 0)
+            iops = d->burst_iops;
+    }
+    double t = (double)bytes / (write ? d->write_bw : d->read_bw);
+    if (iops > 0 && ios / iops > t)
+        t = ios / iops;
+    if (d->exponential)
+        t = gsl_ran_exponential(d->rng.g, t);
+    ws_time svc = (ws_time)llround(t * 1e9);
+    if (d->burst_iops > 0) {
+        double base = write ? d->write_iops : d->read_iops;
+        d->credits += (double)svc / 1e9 * base - ios;
+        d->credit_t = start + svc;
+    }
+    d->busy_until = start + svc;
+    d->busy_ns += svc;
+    d->ios += (uint64_t)ios;
+    return start + svc;
+}
+
+/* wbt: at the end of each 100 ms window in which foreground reads were
+ * served, halve the normal and background depths if the fastest of them
+ * took longer than the target, else restore one step (blk-wbt
+ * wb_timer_fn, with the latency of the window's best read as its
+ * min-latency statistic). */
+static void wbt_observe(ws_device *d, ws_time at, ws_time latency)
+{
+    if (!d->wbt)
+        return;
+    if (at >= d->wbt_window_end) {
+        int step = d->wbt_step;
+        if (d->wbt_window_fg && d->wbt_min_lat > d->wbt_target)
+            step++;
+        else if (step > 0)
+            step--;
+        int most = 0;
+        while ((d->queue_depth >> most) > 1)
+            most++;
+        if (step > most)
+            step = most;
+        if (step != d->wbt_step) {
+            d->wbt_step = step;
+            set_caps(d);
+        }
+        d->wbt_window_end = at + WBT_WINDOW;
+        d->wbt_min_lat = WS_TIME_MAX;
+        d->wbt_window_fg = false;
+    }
+    d->wbt_window_fg = true;
+    if (latency < d->wbt_min_lat)
+        d->wbt_min_lat = latency;
+}
+
+ws_time ws_device_read(ws_device *d, ws_time at, uint64_t bytes)
 {
     d->read_bytes += bytes;
-    return now + d->read_latency + (ws_time)llround((double)bytes / d->read_bw * 1e9);
+    ws_time done = serve(d, at, false, bytes) + d->read_latency;
+    wbt_observe(d, at, done - at);
+    return done;
 }
 
-double ws_device_backlog(const ws_device *d, ws_time now)
+ws_time ws_device_write(ws_device *d, ws_time at, uint64_t bytes, ws_io_class cls)
 {
-    return d->busy_until > now ? (double)(d->busy_until - now) / 1e9 * d->write_bw : 0;
+    d->written[cls] += bytes;
+    return serve(d, at, true, bytes) + d->write_latency;
+}
+
+ws_time ws_device_flush(ws_device *d, ws_time at) { return at + d->flush_latency; }
+
+ws_time ws_device_queue_delay(const ws_device *d)
+{
+    ws_time now = ws_sim_now(d->sim);
+    return d->busy_until > now ? d->busy_until - now : 0;
+}
+
+/* Puts pieces of stream s into the queue while it has room. */
+static void dispatch(ws_device *d, ws_stream s)
+{
+    ws_dev_stream *st = &d->s[s];
+    ws_time now = ws_sim_now(d->sim);
+    while (st->dispatched < st->queued && st->dispatched - st->done < st->cap) {
+        uint64_t n = st->queued - st->dispatched;
+        uint64_t room = st->cap - (st->dispatched - st->done);
+        if (n > st->piece)
+            n = st->piece;
+        if (n > room)
+            n = room;
+        st->dispatched += n;
+        ws_time done = serve(d, now, true, n) + d->write_latency;
+        assert(st->dispatched < (UINT64_C(1) << 62));
+        ws_sim_at(d->sim, done, on_piece, d, (uint64_t)s << 62 | st->dispatched);
+    }
+}
+
+/* Stream s has written up to offset `end`: count the bytes by the class
+ * that queued them (segments in queue order), wake its waiters, refill. */
+static void on_piece(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    ws_device *d = ctx;
+    ws_stream s = (ws_stream)(arg >> 62);
+    ws_dev_stream *st = &d->s[s];
+    uint64_t end = arg & ((UINT64_C(1) << 62) - 1);
+    assert(end > st->done);
+    uint64_t from = st->done;
+    while (from < end) {
+        assert(st->seg_len > 0);
+        ws_dev_segment *g = &st->seg[st->seg_head];
+        uint64_t upto = g->end < end ? g->end : end;
+        d->written[g->cls] += upto - from;
+        from = upto;
+        if (g->end <= end) {
+            st->seg_head = (st->seg_head + 1) % st->seg_cap;
+            st->seg_len--;
+        }
+    }
+    st->done = end;
+    /* A woken caller may queue new waiters: take them one at a time. */
+    while (st->n_w > 0 && st->w[0].ticket <= st->done) {
+        ws_dev_waiter x = st->w[0];
+        memmove(st->w, st->w + 1, (st->n_w - 1) * sizeof *st->w);
+        st->n_w--;
+        x.fn(x.ctx, x.arg);
+    }
+    dispatch(d, s);
+}
+
+uint64_t ws_device_writeback(ws_device *d, ws_stream s, uint64_t bytes, ws_io_class cls)
+{
+    ws_dev_stream *st = &d->s[s];
+    if (bytes == 0)
+        return st->queued;
+    st->queued += bytes;
+    if (st->seg_len > 0 && st->seg[(st->seg_head + st->seg_len - 1) % st->seg_cap].cls == cls) {
+        st->seg[(st->seg_head + st->seg_len - 1) % st->seg_cap].end = st->queued;
+    } else {
+        if (st->seg_len == st->seg_cap) {
+            uint32_t cap = st->seg_cap ? 2 * st->seg_cap : 16;
+            ws_dev_segment *n = malloc(cap * sizeof *n);
+            if (!n)
+                abort();
+            for (uint32_t i = 0; i < st->seg_len; i++)
+                n[i] = st->seg[(st->seg_head + i) % st->seg_cap];
+            free(st->seg);
+            st->seg = n;
+            st->seg_head = 0;
+            st->seg_cap = cap;
+        }
+        st->seg[(st->seg_head + st->seg_len++) % st->seg_cap] = (ws_dev_segment){st->queued, cls};
+    }
+    dispatch(d, s);
+    return st->queued;
+}
+
+void ws_device_wait(ws_device *d, ws_stream s, uint64_t ticket, ws_device_done_fn fn, void *ctx,
+                    uint64_t arg)
+{
+    ws_dev_stream *st = &d->s[s];
+    if (ticket <= st->done) {
+        fn(ctx, arg);
+        return;
+    }
+    if (st->n_w == st->cap_w) {
+        st->cap_w = st->cap_w ? 2 * st->cap_w : 8;
+        st->w = realloc(st->w, st->cap_w * sizeof *st->w);
+        if (!st->w)
+            abort();
+    }
+    /* keep tickets ascending (waiters usually arrive in order) */
+    uint32_t i = st->n_w;
+    while (i > 0 && st->w[i - 1].ticket > ticket) {
+        st->w[i] = st->w[i - 1];
+        i--;
+    }
+    st->w[i] = (ws_dev_waiter){ticket, fn, ctx, arg};
+    st->n_w++;
+}
+
+uint64_t ws_device_writeback_pending(const ws_device *d)
+{
+    uint64_t n = 0;
+    for (int s = 0; s < WS_STREAM__COUNT; s++)
+        n += d->s[s].queued - d->s[s].done;
+    return n;
 }

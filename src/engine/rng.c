@@ -8,6 +8,8 @@
  */
 #include "walsim/rng.h"
 
+#include <assert.h>
+
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdio.h>
@@ -47,6 +49,54 @@ int ws_rng_init(ws_rng *r, uint64_t seed, const char *name)
     return 0;
 }
 
+/* splitmix64 as a GSL generator type: 32 bits per call from the upper
+ * half of the mixed 64-bit state. */
+typedef struct keyed_state {
+    uint64_t x;
+} keyed_state;
+
+static void keyed_set(void *vstate, unsigned long seed)
+{
+    ((keyed_state *)vstate)->x = (uint64_t)seed;
+}
+
+static uint64_t keyed_next(void *vstate)
+{
+    keyed_state *s = vstate;
+    s->x += UINT64_C(0x9e3779b97f4a7c15);
+    uint64_t z = s->x;
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+static unsigned long keyed_get(void *vstate) { return (unsigned long)(keyed_next(vstate) >> 32); }
+
+static double keyed_get_double(void *vstate)
+{
+    return (double)(keyed_next(vstate) >> 11) * 0x1.0p-53;
+}
+
+static const gsl_rng_type keyed_type = {"walsim-splitmix64", 0xffffffffUL, 0, sizeof(keyed_state),
+                                        keyed_set, keyed_get, keyed_get_double};
+
+int ws_rng_init_keyed(ws_rng *r, uint64_t seed, const char *name)
+{
+    r->seed = ws_rng_derive_seed(seed, name);
+    snprintf(r->name, sizeof r->name, "%s", name);
+    r->g = gsl_rng_alloc(&keyed_type);
+    if (!r->g)
+        return -1;
+    ws_rng_rekey(r, 0);
+    return 0;
+}
+
+void ws_rng_rekey(ws_rng *r, uint64_t k)
+{
+    assert(r->g->type == &keyed_type);
+    ((keyed_state *)r->g->state)->x = splitmix64(r->seed ^ splitmix64(k));
+}
+
 void ws_rng_destroy(ws_rng *r)
 {
     if (r->g)
@@ -71,6 +121,21 @@ uint64_t ws_rng_below(ws_rng *r, uint64_t n)
 {
     if (n <= 1)
         return 0;
+    if (r->g->type == &keyed_type) {
+        /* D. Lemire, "Fast random integer generation in an interval"
+         * (ACM TOMACS 2019): the high word of x * n, rejecting the few x
+         * that would bias it; no division on the common path. */
+        unsigned __int128 m = (unsigned __int128)keyed_next(r->g->state) * n;
+        uint64_t low = (uint64_t)m;
+        if (low < n) {
+            uint64_t t = (0 - n) % n;
+            while (low < t) {
+                m = (unsigned __int128)keyed_next(r->g->state) * n;
+                low = (uint64_t)m;
+            }
+        }
+        return (uint64_t)(m >> 64);
+    }
     if (n <= 0xffffffffu)
         return gsl_rng_uniform_int(r->g, (unsigned long)n);
     /* Rejection from 64 bits: unbiased for any n. */

@@ -4,21 +4,15 @@
  */
 #include "walsim/pagecache.h"
 
+#include <math.h>
 #include <stdlib.h>
 
-static void on_flusher(ws_sim *sim, void *ctx, uint64_t arg);
-static void background(ws_pagecache *pc);
+#define MAX_PAUSE (200 * WS_MSEC)        /* MAX_PAUSE = HZ/5 (page-writeback.c) */
+#define MIN_CHUNK (4 * 1048576.0)        /* MIN_WRITEBACK_PAGES */
+#define ACTIVE_WINDOW WS_SEC             /* a task that wrote this recently is dirtying */
 
-static void submit(ws_pagecache *pc, ws_pc_file *f, uint64_t bytes, ws_io_class cls)
-{
-    if (bytes > f->dirty)
-        bytes = f->dirty;
-    if (bytes == 0)
-        return;
-    f->dirty -= bytes;
-    pc->dirty -= bytes;
-    f->written_by = ws_device_write(pc->dev, ws_sim_now(pc->sim), bytes, cls);
-}
+static void on_flusher(ws_sim *sim, void *ctx, uint64_t arg);
+static void feed(ws_pagecache *pc);
 
 int ws_pc_init(ws_pagecache *pc, ws_sim *sim, ws_device *dev, const ws_config *cfg)
 {
@@ -32,8 +26,16 @@ int ws_pc_init(ws_pagecache *pc, ws_sim *sim, ws_device *dev, const ws_config *c
     pc->thresh = (uint64_t)(hard > 0 ? hard : dirtyable * (double)ws_cfg_int(cfg, WS_S_dirty_ratio) / 100);
     if (pc->bg_thresh >= pc->thresh) /* domain_dirty_limits() */
         pc->bg_thresh = pc->thresh / 2;
+    /* writeback_chunk_size(): min(avg_write_bandwidth / 2, dirty_limit /
+     * DIRTY_SCOPE), in whole MIN_WRITEBACK_PAGES (4 MiB) */
+    double chunk = fmin(dev->write_bw / 2, (double)pc->thresh / 8);
+    chunk = floor(chunk / MIN_CHUNK) * MIN_CHUNK;
+    pc->chunk = (uint64_t)(chunk < MIN_CHUNK ? MIN_CHUNK : chunk);
     pc->expire = ws_cfg_int(cfg, WS_S_dirty_expire) * 10 * WS_MSEC;
     pc->period = ws_cfg_int(cfg, WS_S_dirty_writeback) * 10 * WS_MSEC;
+    pc->kupdate_cutoff = -1;
+    for (int i = 0; i < WS_PC__WRITERS; i++)
+        pc->last_write[i] = -ACTIVE_WINDOW;
     if (pc->period > 0)
         ws_sim_after(sim, pc->period, on_flusher, pc, 0);
     return 0;
@@ -53,73 +55,206 @@ uint32_t ws_pc_file_new(ws_pagecache *pc)
         if (!pc->files)
             abort();
     }
-    pc->files[pc->n_files] = (ws_pc_file){0, 0, 0};
+    pc->files[pc->n_files] = (ws_pc_file){0};
     return pc->n_files++;
 }
 
-ws_time ws_pc_write(ws_pagecache *pc, uint32_t file, uint64_t bytes)
+uint64_t ws_pc_writeback_bytes(const ws_pagecache *pc)
+{
+    uint64_t n = 0;
+    for (int s = 0; s < WS_STREAM__COUNT; s++)
+        n += pc->dev->s[s].dispatched - pc->dev->s[s].done;
+    return n;
+}
+
+uint64_t ws_pc_dirty_bytes(const ws_pagecache *pc)
+{
+    /* handed to a stream but not yet on the device: still Dirty */
+    uint64_t n = pc->dirty;
+    for (int s = 0; s < WS_STREAM__COUNT; s++)
+        n += pc->dev->s[s].queued - pc->dev->s[s].dispatched;
+    return n;
+}
+
+/* Hands n of f's dirty bytes to stream s. */
+static void hand(ws_pagecache *pc, ws_pc_file *f, ws_stream s, uint64_t n, ws_io_class cls)
+{
+    if (n > f->dirty)
+        n = f->dirty;
+    if (n == 0)
+        return;
+    f->dirty -= n;
+    pc->dirty -= n;
+    f->ticket[s] = ws_device_writeback(pc->dev, s, n, cls);
+}
+
+double ws_pc_pos_ratio(const ws_pagecache *pc, uint64_t D)
+{
+    double limit = (double)pc->thresh;
+    double freerun = ((double)pc->thresh + (double)pc->bg_thresh) / 2;
+    double setpoint = (freerun + limit) / 2;
+    if ((double)D >= limit)
+        return 0;
+    if (limit <= setpoint)
+        return 2;
+    double x = (setpoint - (double)D) / (limit - setpoint);
+    double r = 1 + x * x * x;
+    return r < 0 ? 0 : r > 2 ? 2 : r;
+}
+
+ws_time ws_pc_write(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_pc_writer who)
 {
     ws_pc_file *f = &pc->files[file];
+    ws_time now = ws_sim_now(pc->sim);
     if (f->dirty == 0)
-        f->dirtied_at = ws_sim_now(pc->sim);
+        f->dirtied_at = now;
     f->dirty += bytes;
     pc->dirty += bytes;
-    if (pc->dirty > pc->dirty_peak)
-        pc->dirty_peak = pc->dirty;
+    uint64_t shown = ws_pc_dirty_bytes(pc);
+    if (shown > pc->dirty_peak)
+        pc->dirty_peak = shown;
     /* Above the background threshold the flusher is woken at once
      * (balance_dirty_pages -> wb_start_background_writeback). */
     if (pc->dirty > pc->bg_thresh)
-        background(pc);
-    if (pc->dirty <= pc->thresh)
+        feed(pc);
+
+    /* balance_dirty_pages: dirty + writeback against freerun. */
+    uint64_t D = pc->dirty + ws_device_writeback_pending(pc->dev);
+    ws_time last = pc->last_write[who];
+    pc->last_write[who] = now;
+    if ((double)D < ((double)pc->thresh + (double)pc->bg_thresh) / 2)
         return 0;
-    /* Above the hard limit: pause the writer for the time the device needs
-     * to drain the excess, at most 200 ms (MAX_PAUSE in page-writeback.c). */
-    pc->throttled++;
-    double pause = (double)(pc->dirty - pc->thresh) / pc->dev->write_bw;
-    return (ws_time)(pause > 0.2 ? 0.2 * 1e9 : pause * 1e9);
+    int tasks = 0;
+    for (int i = 0; i < WS_PC__WRITERS; i++)
+        tasks += now - pc->last_write[i] < ACTIVE_WINDOW;
+    double pos = ws_pc_pos_ratio(pc, D);
+    ws_time pause;
+    if (pos <= 0) {
+        pause = MAX_PAUSE; /* at the limit: sleep max_pause and try again */
+    } else {
+        /* The task may dirty at write_bw x pos_ratio / tasks; a write
+         * that comes sooner than that rate allows waits the difference
+         * ("pause = period - (now - dirty_paused_when)"). */
+        double rate = pc->dev->write_bw * pos / tasks;
+        pause = (ws_time)((double)bytes / rate * 1e9) - (now - last);
+        if (pause < 0)
+            pause = 0;
+        if (pause > MAX_PAUSE)
+            pause = MAX_PAUSE;
+    }
+    if (pause > 0) {
+        pc->throttled++;
+        pc->throttle_ns += pause;
+        pc->last_write[who] = now + pause;
+    }
+    return pause;
 }
 
 void ws_pc_hint(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_io_class cls)
 {
-    submit(pc, &pc->files[file], bytes, cls);
+    hand(pc, &pc->files[file], WS_STREAM_NORMAL, bytes, cls);
 }
 
-ws_time ws_pc_fsync(ws_pagecache *pc, uint32_t file, ws_io_class cls)
+/* ---- fsync -------------------------------------------------------------- */
+
+typedef struct fsync_op {
+    ws_pagecache *pc;
+    int left;                /* streams still writing the file's bytes */
+    ws_pc_done_fn fn;
+    void *ctx;
+    uint64_t arg;
+} fsync_op;
+
+static void on_fsync_flushed(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    fsync_op op = *(fsync_op *)ctx;
+    free(ctx);
+    op.fn(op.ctx, op.arg);
+}
+
+static void on_fsync_stream(void *ctx, uint64_t arg)
+{
+    (void)arg;
+    fsync_op *op = ctx;
+    if (--op->left > 0)
+        return;
+    /* every byte is written: the cache flush (blkdev_issue_flush) */
+    ws_time now = ws_sim_now(op->pc->sim);
+    ws_sim_at(op->pc->sim, ws_device_flush(op->pc->dev, now), on_fsync_flushed, op, 0);
+}
+
+void ws_pc_fsync(ws_pagecache *pc, uint32_t file, ws_io_class cls, ws_pc_done_fn fn, void *ctx,
+                 uint64_t arg)
 {
     ws_pc_file *f = &pc->files[file];
-    submit(pc, f, f->dirty, cls);
-    ws_time now = ws_sim_now(pc->sim);
-    ws_time done = f->written_by > now ? f->written_by : now;
-    return done + pc->dev->flush_latency;
+    hand(pc, f, WS_STREAM_SYNC, f->dirty, cls);
+    fsync_op *op = malloc(sizeof *op);
+    if (!op)
+        abort();
+    *op = (fsync_op){pc, WS_STREAM__COUNT, fn, ctx, arg};
+    /* wait for the file's bytes in every stream: earlier hints and the
+     * flusher's, which fsync waits for too (file_write_and_wait_range) */
+    for (int s = 0; s < WS_STREAM__COUNT; s++)
+        ws_device_wait(pc->dev, (ws_stream)s, f->ticket[s], on_fsync_stream, op, 0);
 }
 
-/* The flusher's periodic wake-up (wb_workfn): expired files first, then
- * the oldest files while above the background threshold. */
+/* ---- the flusher ------------------------------------------------------- */
+
+/* The file the flusher writes next: the oldest one due for expiry
+ * (kupdate), else, above the background threshold, the oldest dirty one;
+ * NULL when there is nothing to do.  O(files): walsim has one file per
+ * 1 GB of relation. */
+static ws_pc_file *next_file(ws_pagecache *pc)
+{
+    ws_pc_file *oldest = NULL;
+    for (uint32_t i = 0; i < pc->n_files; i++) {
+        ws_pc_file *f = &pc->files[i];
+        if (f->dirty && (!oldest || f->dirtied_at < oldest->dirtied_at))
+            oldest = f;
+    }
+    if (!oldest)
+        return NULL;
+    if (oldest->dirtied_at <= pc->kupdate_cutoff || pc->dirty > pc->bg_thresh)
+        return oldest;
+    return NULL;
+}
+
+static void on_fed(void *ctx, uint64_t arg)
+{
+    (void)arg;
+    ws_pagecache *pc = ctx;
+    pc->feeding = false;
+    feed(pc);
+}
+
+/* Keeps the background stream supplied, a chunk of a file at a time, while
+ * the flusher has work; waits on the stream when it has enough. */
+static void feed(ws_pagecache *pc)
+{
+    if (pc->feeding)
+        return;
+    ws_dev_stream *bg = &pc->dev->s[WS_STREAM_BACKGROUND];
+    ws_pc_file *f;
+    while ((f = next_file(pc)) != NULL) {
+        if (bg->queued - bg->dispatched >= 2 * bg->piece) {
+            pc->feeding = true;
+            ws_device_wait(pc->dev, WS_STREAM_BACKGROUND, bg->queued - bg->piece, on_fed, pc, 0);
+            return;
+        }
+        hand(pc, f, WS_STREAM_BACKGROUND, pc->chunk, WS_IO_WRITEBACK);
+    }
+}
+
+/* The periodic wake-up (wb_check_old_data_flush): files dirty for longer
+ * than dirty_expire become due. */
 static void on_flusher(ws_sim *sim, void *ctx, uint64_t arg)
 {
     (void)arg;
     ws_pagecache *pc = ctx;
     ws_time now = ws_sim_now(sim);
-    for (uint32_t i = 0; i < pc->n_files; i++) {
-        ws_pc_file *f = &pc->files[i];
-        if (f->dirty && now - f->dirtied_at >= pc->expire)
-            submit(pc, f, f->dirty, WS_IO_WRITEBACK);
-    }
-    background(pc);
+    pc->kupdate_cutoff = now - pc->expire;
+    feed(pc);
     ws_sim_after(sim, pc->period, on_flusher, pc, 0);
-}
-
-/* Background writeback: the oldest dirty files until below bg_thresh.
- * O(files) per call; walsim has a few hundred files at most. */
-static void background(ws_pagecache *pc)
-{
-    while (pc->dirty > pc->bg_thresh) {
-        ws_pc_file *oldest = NULL;
-        for (uint32_t i = 0; i < pc->n_files; i++)
-            if (pc->files[i].dirty && (!oldest || pc->files[i].dirtied_at < oldest->dirtied_at))
-                oldest = &pc->files[i];
-        if (!oldest)
-            break;
-        submit(pc, oldest, oldest->dirty, WS_IO_WRITEBACK);
-    }
 }

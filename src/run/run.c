@@ -4,8 +4,8 @@
  * A transaction: arrival -> CPU (workload.c) -> buffer accesses and WAL
  * insertion (ws_db_execute, instantaneous; returns the I/O time they
  * take) -> that long later, the commit, which waits for the WAL flush
- * when synchronous_commit is on -> done.  In-flight commits are kept in
- * a slab indexed by the event argument.
+ * when synchronous_commit is on -> done.  In-flight transactions live in
+ * the workload's slab; the event argument is their handle.
  *
  * The engine runs in slices of one simulated second so that the progress
  * callback is called regularly; slicing does not change event order.
@@ -22,91 +22,154 @@
 #include "walsim/hist.h"
 #include "walsim/workload.h"
 
-typedef struct pending_tx {
-    ws_time arrival;
-    uint64_t lsn;
-    int type;
-    uint32_t next_free;
-} pending_tx;
+/* Counters at the previous sample, for per-interval differences. */
+typedef struct sample_prev {
+    ws_time t;
+    uint64_t wal_bytes, wal_fpi_bytes, wal_fpi;
+    uint64_t buffers_checkpoint, buffers_clean, buffers_backend;
+    uint64_t dev_read, dev_written[WS_IO__COUNT];
+    ws_time dev_busy, throttle;
+    uint32_t ckpts;
+} sample_prev;
 
 typedef struct runner {
     ws_sim *sim;
     ws_db *db;              /* NULL: no database model (CPU only) */
     ws_workload *wl;
     ws_hist *lat, *lat_phase[3];
+    ws_hist *lat_interval;  /* transactions completed in the current interval */
+    ws_timeline *timeline;  /* NULL: not collected */
+    ws_time interval;
+    sample_prev prev;
     ws_time warmup;
     uint64_t transactions;
-    pending_tx *slab;
-    uint32_t slab_cap, free_head;
     ws_time shutdown_at;    /* when a shutdown was requested (0: none) */
 } runner;
-
-#define NONE UINT32_MAX
 
 static void on_tx_done(void *ctx, int type, ws_time arrival, ws_time end)
 {
     runner *r = ctx;
     (void)type;
+    double lat = (double)(end - arrival) / 1e9;
+    if (r->lat_interval)
+        ws_hist_add(r->lat_interval, lat);
     if (end < r->warmup)
         return;
     r->transactions++;
-    double lat = (double)(end - arrival) / 1e9;
     ws_hist_add(r->lat, lat);
     int phase = r->db ? (int)r->db->ck.phase : 0;
     ws_hist_add(r->lat_phase[phase], lat);
 }
 
-static uint32_t slab_get(runner *r)
-{
-    if (r->free_head == NONE) {
-        uint32_t old = r->slab_cap, cap = old ? old * 2 : 256;
-        r->slab = realloc(r->slab, cap * sizeof *r->slab);
-        if (!r->slab)
-            abort();
-        for (uint32_t i = cap; i-- > old;) {
-            r->slab[i].next_free = r->free_head;
-            r->free_head = i;
-        }
-        r->slab_cap = cap;
-    }
-    uint32_t i = r->free_head;
-    r->free_head = r->slab[i].next_free;
-    return i;
-}
-
-static void committed(void *ctx, uint64_t idx)
+static void committed(void *ctx, uint64_t handle)
 {
     runner *r = ctx;
-    pending_tx *p = &r->slab[idx];
     r->db->wal.active--;
-    int type = p->type;
-    ws_time arrival = p->arrival;
-    p->next_free = r->free_head;
-    r->free_head = (uint32_t)idx;
-    ws_workload_complete(r->wl, type, arrival);
+    ws_workload_complete(r->wl, (uint32_t)handle);
 }
 
-static void on_commit(ws_sim *sim, void *ctx, uint64_t idx)
+static void on_commit(ws_sim *sim, void *ctx, uint64_t handle)
 {
     (void)sim;
     runner *r = ctx;
-    pending_tx *p = &r->slab[idx];
-    if (p->lsn && r->db->sync_commit)
-        ws_wal_flush(&r->db->wal, p->lsn, committed, r, idx);
+    const ws_tx *tx = ws_workload_tx(r->wl, (uint32_t)handle);
+    if (tx->lsn && r->db->sync_commit)
+        ws_wal_flush(&r->db->wal, tx->lsn, committed, r, handle);
     else
-        committed(r, idx); /* asynchronous commit, or no WAL written */
+        committed(r, handle); /* asynchronous commit, or no WAL written */
 }
 
-static void exec_tx(void *ctx, int type, ws_time arrival)
+/* The transaction got a core: start loading what it will touch. */
+static void start_tx(void *ctx, const ws_tx *tx)
 {
     runner *r = ctx;
-    uint32_t idx = slab_get(r);
-    pending_tx *p = &r->slab[idx];
-    p->arrival = arrival;
-    p->type = type;
+    ws_db_prefetch(r->db, tx->type, tx->seq);
+}
+
+static void exec_tx(void *ctx, ws_tx *tx, uint32_t handle)
+{
+    runner *r = ctx;
     r->db->wal.active++;
-    ws_time wait = ws_db_execute(r->db, type, &p->lsn);
-    ws_sim_after(r->sim, wait, on_commit, r, idx);
+    ws_time wait = ws_db_execute(r->db, tx->type, tx->seq, &tx->lsn);
+    if (wait > 0)
+        ws_sim_after(r->sim, wait, on_commit, r, handle);
+    else
+        on_commit(r->sim, r, handle); /* no I/O to wait for: commit at once, one event fewer */
+}
+
+/* The device's service time up to now: the work it has queued is served
+ * in one busy period from now, so what lies beyond now is not done yet. */
+static ws_time dev_busy_done(const ws_device *d, ws_time now)
+{
+    return d->busy_ns - (d->busy_until > now ? d->busy_until - now : 0);
+}
+
+/* One timeline row for the interval that ends now. */
+static void sample(runner *r)
+{
+    ws_time now = ws_sim_now(r->sim);
+    sample_prev *p = &r->prev;
+    if (now <= p->t)
+        return;
+    ws_interval *row = ws_timeline_add(r->timeline);
+    row->t_s = (double)p->t / 1e9;
+    row->len_s = (double)(now - p->t) / 1e9;
+    const ws_hist *h = r->lat_interval;
+    row->transactions = ws_hist_count(h);
+    row->lat_mean_ms = ws_hist_mean(h) * 1e3;
+    row->lat_p50_ms = ws_hist_quantile(h, 0.50) * 1e3;
+    row->lat_p95_ms = ws_hist_quantile(h, 0.95) * 1e3;
+    row->lat_p99_ms = ws_hist_quantile(h, 0.99) * 1e3;
+    row->lat_p999_ms = ws_hist_quantile(h, 0.999) * 1e3;
+    row->lat_max_ms = ws_hist_max(h) * 1e3;
+    ws_hist_reset(r->lat_interval);
+    ws_db *db = r->db;
+    if (db) {
+        unsigned m = ws_ckpt_phases(db);
+        row->ckpt_phase = m & 1u << WS_CKPT_SYNC ? 2 : m & 1u << WS_CKPT_WRITE ? 1 : 0;
+        row->ckpt_started = db->ck.n_rec - p->ckpts;
+        const ws_wal_stats *w = &db->wal.st;
+        row->wal_bytes = w->bytes - p->wal_bytes;
+        row->wal_fpi_bytes = w->fpi_bytes - p->wal_fpi_bytes;
+        row->wal_fpi = w->fpi - p->wal_fpi;
+        row->pg_wal_bytes = ws_wal_pg_wal_bytes(&db->wal);
+        row->dirty_buffers = db->bp.dirty;
+        row->os_dirty_bytes = ws_pc_dirty_bytes(&db->pc);
+        row->os_writeback_bytes = ws_pc_writeback_bytes(&db->pc);
+        row->buffers_checkpoint = db->st.buffers_checkpoint - p->buffers_checkpoint;
+        row->buffers_clean = db->st.buffers_clean - p->buffers_clean;
+        row->buffers_backend = db->st.buffers_backend - p->buffers_backend;
+        row->dev_read_bytes = db->dev.read_bytes - p->dev_read;
+        for (int i = 0; i < WS_IO__COUNT; i++)
+            row->dev_written[i] = db->dev.written[i] - p->dev_written[i];
+        ws_time busy = dev_busy_done(&db->dev, now);
+        row->dev_util = fmin(1, (double)(busy - p->dev_busy) / (double)(now - p->t));
+        row->throttle_ms = (double)(db->pc.throttle_ns - p->throttle) / 1e6;
+        *p = (sample_prev){now,
+                           w->bytes,
+                           w->fpi_bytes,
+                           w->fpi,
+                           db->st.buffers_checkpoint,
+                           db->st.buffers_clean,
+                           db->st.buffers_backend,
+                           db->dev.read_bytes,
+                           {0},
+                           busy,
+                           db->pc.throttle_ns,
+                           db->ck.n_rec};
+        for (int i = 0; i < WS_IO__COUNT; i++)
+            p->dev_written[i] = db->dev.written[i];
+    } else {
+        p->t = now;
+    }
+}
+
+static void on_sample(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    runner *r = ctx;
+    sample(r);
+    ws_sim_after(sim, r->interval, on_sample, r, 0);
 }
 
 static void on_shutdown_event(ws_sim *sim, void *ctx, uint64_t arg)
@@ -144,9 +207,9 @@ static void fill_lat(ws_lat *l, const ws_hist *h)
     l->max_s = ws_hist_max(h);
 }
 
-static void collect(const runner *r, ws_run_stats *out)
+static void collect(const runner *r, ws_run_stats *out, const ws_hist *lat)
 {
-    fill_lat(&out->lat, r->lat);
+    fill_lat(&out->lat, lat);
     for (int i = 0; i < 3; i++)
         fill_lat(&out->lat_phase[i], r->lat_phase[i]);
     const ws_db *db = r->db;
@@ -241,6 +304,22 @@ int ws_run_validate(const ws_config *cfg, ws_diag *err)
 int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
            ws_run_stats *out, ws_diag *err)
 {
+    return ws_run_detailed(cfg, progress, ctx, log, NULL, out, err);
+}
+
+void ws_run_detail_free(ws_run_detail *d)
+{
+    ws_timeline_free(&d->timeline);
+    free(d->ckpts);
+    ws_hist_free(d->lat);
+    *d = (ws_run_detail){0};
+}
+
+int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
+                    ws_run_detail *detail, ws_run_stats *out, ws_diag *err)
+{
+    if (detail)
+        *detail = (ws_run_detail){0};
     memset(out, 0, sizeof *out);
     snprintf(out->variant, sizeof out->variant, "%s", ws_config_variant(cfg));
     out->pg_version = ws_config_pg_version(cfg);
@@ -255,14 +334,20 @@ int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
     }
 
     double t0 = wall_now();
-    runner r = {.warmup = warmup, .free_head = NONE};
+    runner r = {.warmup = warmup};
     r.lat = ws_hist_new();
     for (int i = 0; i < 3; i++)
         r.lat_phase[i] = ws_hist_new();
     r.sim = ws_sim_new(0);
+    if (detail) {
+        r.timeline = &detail->timeline;
+        r.lat_interval = ws_hist_new();
+        r.interval = (ws_time)llround(ws_cfg_num(cfg, WS_S_interval));
+    }
     ws_db db;
     int rc = WS_OK;
-    if (!r.lat || !r.lat_phase[0] || !r.lat_phase[1] || !r.lat_phase[2] || !r.sim) {
+    if (!r.lat || !r.lat_phase[0] || !r.lat_phase[1] || !r.lat_phase[2] || !r.sim ||
+        (detail && !r.lat_interval)) {
         ws_diag_set(err, NULL, 0, "out of memory");
         rc = WS_ENOMEM;
         goto done;
@@ -290,7 +375,7 @@ int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
         }
         if (db.n_types > 0) {
             ws_workload_set_types(r.wl, db.n_types, weights, cpu);
-            ws_workload_set_exec(r.wl, exec_tx, &r);
+            ws_workload_set_exec(r.wl, start_tx, exec_tx, &r);
         }
         /* [events]: checkpoint at T, immediate as the CHECKPOINT command.
          * (crash at T is acted on by the scenario-library issue.) */
@@ -304,6 +389,8 @@ int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
         }
     }
     ws_workload_start(r.wl);
+    if (r.timeline)
+        ws_sim_at(r.sim, r.interval, on_sample, &r, 0);
 
     ws_time end = duration;
     for (ws_time t = 0; t < duration;) {
@@ -318,10 +405,23 @@ int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
         }
     }
 
+    if (r.timeline) {
+        sample(&r); /* a last, partial interval */
+        if (r.db) {
+            detail->n_ckpts = r.db->ck.n_rec;
+            detail->ckpts = malloc((detail->n_ckpts ? detail->n_ckpts : 1) * sizeof *detail->ckpts);
+            if (!detail->ckpts)
+                abort();
+            if (detail->n_ckpts)
+                memcpy(detail->ckpts, r.db->ck.rec, detail->n_ckpts * sizeof *detail->ckpts);
+        }
+        detail->lat = r.lat;
+        r.lat = NULL;
+    }
     out->duration_s = (double)(end - warmup) / 1e9;
     out->transactions = r.transactions;
     out->tps = (double)r.transactions / out->duration_s;
-    collect(&r, out);
+    collect(&r, out, detail ? detail->lat : r.lat);
     out->events = ws_sim_events_run(r.sim);
     if (r.db)
         ws_db_destroy(r.db);
@@ -330,8 +430,8 @@ done:
     ws_workload_free(r.wl);
     ws_sim_free(r.sim);
     ws_hist_free(r.lat);
+    ws_hist_free(r.lat_interval);
     for (int i = 0; i < 3; i++)
         ws_hist_free(r.lat_phase[i]);
-    free(r.slab);
     return rc;
 }

@@ -20,7 +20,7 @@ static void test_victim_choice(void **state)
     for (uint32_t p = 0; p < 3; p++) {
         uint32_t b = ws_bufpool_victim(&bp);
         assert_int_equal(b, p);
-        ws_bufpool_load(&bp, b, 100 + p, 0, true);
+        ws_bufpool_load(&bp, b, 100 + p, true);
     }
     assert_int_equal(bp.passes, 1);
     /* usage counts: buffer 0 -> 3, buffer 1 -> 1, buffer 2 -> 2 */
@@ -29,8 +29,8 @@ static void test_victim_choice(void **state)
     ws_bufpool_hit(&bp, 2);
     /* Sweep from 0: 3->2, 1->0, 2->1; then 0: 2->1, 1 is 0 -> victim 1. */
     assert_int_equal(ws_bufpool_victim(&bp), 1);
-    assert_int_equal(bp.bufs[0].usage, 1);
-    assert_int_equal(bp.bufs[2].usage, 1);
+    assert_int_equal(ws_bufpool_usage(&bp, 0), 1);
+    assert_int_equal(ws_bufpool_usage(&bp, 2), 1);
     assert_int_equal(bp.hand, 2);
     assert_int_equal(bp.allocs, 4);
     ws_bufpool_destroy(&bp);
@@ -41,14 +41,14 @@ static void test_usage_capped_at_5(void **state)
     (void)state;
     ws_bufpool bp;
     assert_int_equal(ws_bufpool_init(&bp, 2), 0);
-    ws_bufpool_load(&bp, ws_bufpool_victim(&bp), 1, 0, true);
-    ws_bufpool_load(&bp, ws_bufpool_victim(&bp), 2, 0, true);
+    ws_bufpool_load(&bp, ws_bufpool_victim(&bp), 1, true);
+    ws_bufpool_load(&bp, ws_bufpool_victim(&bp), 2, true);
     for (int i = 0; i < 20; i++)
         ws_bufpool_hit(&bp, 0);
-    assert_int_equal(bp.bufs[0].usage, WS_BUF_MAX_USAGE);
+    assert_int_equal(ws_bufpool_usage(&bp, 0), WS_BUF_MAX_USAGE);
     /* Buffer 1 (usage 1) is victim on the second pass; buffer 0 loses 2. */
     assert_int_equal(ws_bufpool_victim(&bp), 1);
-    assert_int_equal(bp.bufs[0].usage, 3);
+    assert_int_equal(ws_bufpool_usage(&bp, 0), 3);
     ws_bufpool_destroy(&bp);
 }
 
@@ -66,13 +66,13 @@ static void test_map_follows_loads_and_dirty_count(void **state)
         uint64_t page = (x >> 30) % 20000;
         int64_t b = ws_bufpool_lookup(&bp, page);
         if (b >= 0) {
-            assert_int_equal(bp.bufs[b].page, page);
+            assert_int_equal(bp.page[b], page);
             ws_bufpool_hit(&bp, (uint32_t)b);
         } else {
             uint32_t v = ws_bufpool_victim(&bp);
-            if (bp.bufs[v].flags & WS_BUF_DIRTY)
+            if (ws_bufpool_flags(&bp, v) & WS_BUF_DIRTY)
                 ws_bufpool_clean(&bp, v);
-            ws_bufpool_load(&bp, v, page, 0, true);
+            ws_bufpool_load(&bp, v, page, true);
             b = v;
         }
         if (i % 3 == 0)
@@ -80,8 +80,8 @@ static void test_map_follows_loads_and_dirty_count(void **state)
     }
     uint32_t dirty = 0;
     for (uint32_t b = 0; b < N; b++) {
-        assert_int_equal(ws_bufpool_lookup(&bp, bp.bufs[b].page), b);
-        dirty += (bp.bufs[b].flags & WS_BUF_DIRTY) != 0;
+        assert_int_equal(ws_bufpool_lookup(&bp, bp.page[b]), b);
+        dirty += (ws_bufpool_flags(&bp, b) & WS_BUF_DIRTY) != 0;
     }
     assert_int_equal(dirty, bp.dirty);
     assert_int_equal(ws_bufpool_lookup(&bp, 123456789), -1);

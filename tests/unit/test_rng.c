@@ -3,6 +3,7 @@
  * seed formula pinned, unbiased ranges, exponential mean.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -91,6 +92,56 @@ static void test_exponential_mean(void **state)
     ws_rng_destroy(&r);
 }
 
+/* A keyed stream: the draws after rekey(k) depend on (seed, k) only; the
+ * first draws of consecutive keys are uniform (chi-square over 20 bins)
+ * and independent of each other (lag-1 correlation near 0). */
+static void test_keyed_stream(void **state)
+{
+    (void)state;
+    ws_rng a, b;
+    assert_int_equal(ws_rng_init_keyed(&a, 9, "db.tx"), 0);
+    assert_int_equal(ws_rng_init_keyed(&b, 9, "db.tx"), 0);
+    ws_rng_rekey(&a, 1234);
+    double first = ws_rng_uniform(&a);
+    uint64_t below = ws_rng_below(&a, 1000003);
+    for (int i = 0; i < 50; i++) /* b draws other items in between */
+        ws_rng_rekey(&b, (uint64_t)i), (void)ws_rng_uniform(&b);
+    ws_rng_rekey(&b, 1234);
+    assert_true(ws_rng_uniform(&b) == first);
+    assert_true(ws_rng_below(&b, 1000003) == below);
+    enum { K = 100000, BINS = 20 };
+    int bins[BINS] = {0};
+    double prev = 0, sxy = 0, sx = 0, sxx = 0;
+    for (uint64_t k = 0; k < K; k++) {
+        ws_rng_rekey(&a, k);
+        double u = ws_rng_uniform(&a);
+        assert_true(u >= 0 && u < 1);
+        bins[(int)(u * BINS)]++;
+        if (k)
+            sxy += prev * u;
+        sx += u;
+        sxx += u * u;
+        prev = u;
+    }
+    double chi2 = 0, e = (double)K / BINS;
+    for (int i = 0; i < BINS; i++)
+        chi2 += (bins[i] - e) * (bins[i] - e) / e;
+    assert_true(chi2 < 43.8); /* 19 degrees of freedom, p = 0.001 */
+    double mean = sx / K, var = sxx / K - mean * mean;
+    double corr = (sxy / (K - 1) - mean * mean) / var;
+    assert_true(fabs(corr) < 0.02);
+    /* ws_rng_below on a keyed stream (Lemire's method) is unbiased: */
+    int small[3] = {0};
+    for (uint64_t k = 0; k < 30000; k++) {
+        ws_rng_rekey(&a, k);
+        small[ws_rng_below(&a, 3)]++;
+    }
+    for (int i = 0; i < 3; i++)
+        assert_true(abs(small[i] - 10000) < 400);
+    ws_rng_destroy(&a);
+    ws_rng_destroy(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -98,6 +149,7 @@ int main(void)
         cmocka_unit_test(test_same_seed_same_stream),
         cmocka_unit_test(test_below),
         cmocka_unit_test(test_exponential_mean),
+        cmocka_unit_test(test_keyed_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

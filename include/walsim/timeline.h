@@ -1,0 +1,52 @@
+/*
+ * timeline.h - per-interval figures of a run (timeline.csv).
+ *
+ * The runner samples the model every [scenario] interval and appends one
+ * ws_interval; docs/outputs.md names every field.  Byte and buffer counts
+ * are for the interval; sizes (pg_wal, dirty data) are at its end.
+ */
+#ifndef WALSIM_TIMELINE_H
+#define WALSIM_TIMELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "walsim/sim.h"
+
+typedef struct ws_interval {
+    double t_s, len_s;                 /* start and length of the interval */
+    uint64_t transactions;
+    double lat_mean_ms, lat_p50_ms, lat_p95_ms, lat_p99_ms, lat_p999_ms, lat_max_ms;
+    int ckpt_phase;                    /* 0 idle, 1 write, 2 sync (overlap rule of docs/outputs.md) */
+    uint32_t ckpt_started;
+    uint64_t wal_bytes, wal_fpi_bytes, wal_fpi;
+    uint64_t pg_wal_bytes, dirty_buffers, os_dirty_bytes, os_writeback_bytes;
+    uint64_t buffers_checkpoint, buffers_clean, buffers_backend;
+    uint64_t dev_read_bytes;
+    uint64_t dev_written[5];           /* by ws_io_class: wal, checkpoint, bgwriter, backend, writeback */
+    double dev_util, throttle_ms;
+} ws_interval;
+
+/* One checkpoint, as its log lines report it (checkpoints.csv). */
+typedef struct ws_ckpt_record {
+    int flags;                    /* WS_CKPT_F_* (db.h) */
+    bool done;                    /* completed before the run ended */
+    ws_time start, sync_start, end;
+    uint32_t buffers, sync_files;
+    double buffers_pct;
+    ws_time longest_sync, average_sync;
+    uint64_t distance, estimate;  /* bytes */
+    int added, removed, recycled;
+} ws_ckpt_record;
+
+typedef struct ws_timeline {
+    ws_interval *rows;
+    size_t n, cap;
+} ws_timeline;
+
+/* Appends a zeroed row and returns it (aborts when out of memory). */
+ws_interval *ws_timeline_add(ws_timeline *t);
+void ws_timeline_free(ws_timeline *t);
+
+#endif
