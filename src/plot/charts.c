@@ -16,6 +16,7 @@
 #include "walsim/plot.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,6 +159,34 @@ static const ws_plot_legend_item LEG_SYNC = {"checkpoint sync phase", {0xF9 / 25
 /* ------------------------------------------------------------------ */
 /* Series helpers */
 
+/* Does any variant have the limit at byte offset `off` of plot_variant
+ * (summary.json's limits are optional)? */
+static bool any_limit(const plot_run *r, size_t off)
+{
+    for (size_t k = 0; k < r->nv; k++)
+        if (isfinite(*(const double *)((const char *)&r->v[k] + off)))
+            return true;
+    return false;
+}
+
+/* Removes the legend item `label` when `keep` is false: the legend
+ * names only what the chart draws. */
+static void keep_item(ws_plot_legend_item *items, int *n, const char *label, bool keep)
+{
+    if (keep)
+        return;
+    for (int i = 0; i < *n; i++)
+        if (strcmp(items[i].label, label) == 0) {
+            memmove(items + i, items + i + 1, (size_t)(*n - i - 1) * sizeof *items);
+            (*n)--;
+            return;
+        }
+}
+
+/* A little room above the highest value, so a series that sits at its
+ * maximum (pg_wal at max_wal_size) is not drawn on the frame. */
+#define HEAD(x) ((x) * 1.03)
+
 typedef struct xs {
     double *mid, *end; /* per variant: interval middles and ends */
 } xs;
@@ -274,9 +303,9 @@ static int chart_latency(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     bool log = latency_log(r, cx->opts->latency_scale, &lo, &hi);
     ws_plot_axis ya;
     if (log)
-        ws_plot_axis_fit_log(&ya, lo, hi, WS_PU_MS);
+        ws_plot_axis_fit_log(&ya, lo, HEAD(hi), WS_PU_MS);
     else
-        ws_plot_axis_fit(&ya, 0, hi, rects[0].h, 45, WS_PU_MS);
+        ws_plot_axis_fit(&ya, 0, HEAD(hi), rects[0].h, 45, WS_PU_MS);
     ws_plot_axis xa;
     ws_plot_axis_time(&xa, r->t0, r->t1, RIGHT - LEFT, 120);
     int rc = WS_OK;
@@ -340,7 +369,7 @@ static int chart_throughput(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     }
     stack_rects(top, BOTTOM, LEFT, RIGHT, r->nv, rects);
     ws_plot_axis ya, xa;
-    ws_plot_axis_fit(&ya, 0, col_max(r, PLOT_TPS, 0), rects[0].h, 45, WS_PU_PLAIN);
+    ws_plot_axis_fit(&ya, 0, HEAD(col_max(r, PLOT_TPS, 0)), rects[0].h, 45, WS_PU_PLAIN);
     ws_plot_axis_time(&xa, r->t0, r->t1, RIGHT - LEFT, 120);
     int rc = WS_OK;
     for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
@@ -413,7 +442,10 @@ static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         LEG_WRITE,
         LEG_SYNC,
     };
-    double top = draw_head(cr, r, "WAL: written per second by kind, and the size of pg_wal", items, 6);
+    int n_items = 6;
+    keep_item(items, &n_items, "max_wal_size", any_limit(r, offsetof(plot_variant, max_wal_size)));
+    double top = draw_head(cr, r, "WAL: written per second by kind, and the size of pg_wal", items,
+                           n_items);
     ws_plot_rect *lr = calloc(r->nv, sizeof *lr), *rr = calloc(r->nv, sizeof *rr);
     double *lim = calloc(r->nv, sizeof *lim);
     if (!lr || !rr || !lim) {
@@ -434,7 +466,7 @@ static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         }
     }
     ws_plot_axis ly, xl, xr;
-    ws_plot_axis_fit(&ly, 0, wal_max, lr[0].h, 45, WS_PU_BYTE_RATE);
+    ws_plot_axis_fit(&ly, 0, HEAD(wal_max), lr[0].h, 45, WS_PU_BYTE_RATE);
     ws_plot_axis_time(&xl, r->t0, r->t1, lr[0].w, 110);
     ws_plot_axis_time(&xr, r->t0, r->t1, rr[0].w, 110);
     int rc = WS_OK;
@@ -460,7 +492,7 @@ static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         for (size_t i = 0; i < v->n; i++)
             pg_max = fmax(pg_max, v->col[PLOT_PG_WAL][i]);
         ws_plot_axis ry;
-        ws_plot_axis_fit(&ry, 0, with_limits(pg_max, &v->max_wal_size, 1, 1.5), rr[k].h, 45,
+        ws_plot_axis_fit(&ry, 0, HEAD(with_limits(pg_max, &v->max_wal_size, 1, 1.5)), rr[k].h, 45,
                          WS_PU_BYTES);
         ry.t.label_units = true;
         ws_plot_panel pl = {lr[k], xl, ly}, pr = {rr[k], xr, ry};
@@ -516,7 +548,13 @@ static int chart_dirty(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         LEG_WRITE,
         LEG_SYNC,
     };
-    double top = draw_head(cr, r, "Dirty data: in shared buffers, and in the OS page cache", items, 7);
+    int n_items = 7;
+    keep_item(items, &n_items, "background writeback threshold",
+              any_limit(r, offsetof(plot_variant, dirty_background)));
+    keep_item(items, &n_items, "throttling threshold",
+              any_limit(r, offsetof(plot_variant, dirty_limit)));
+    double top = draw_head(cr, r, "Dirty data: in shared buffers, and in the OS page cache", items,
+                           n_items);
     ws_plot_rect *lr = calloc(r->nv, sizeof *lr), *rr = calloc(r->nv, sizeof *rr);
     double *lim = calloc(2 * r->nv + 1, sizeof *lim);
     if (!lr || !rr || !lim) {
@@ -546,8 +584,8 @@ static int chart_dirty(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     for (size_t k = 1; k < r->nv; k++)
         same_sb = same_sb && (sb[k] == sb[0] || (isnan(sb[k]) && isnan(sb[0])));
     ws_plot_axis ly, ry, xl, xr;
-    ws_plot_axis_fit(&ly, 0, with_limits(buf_max, sb, r->nv, 1.5), lr[0].h, 45, WS_PU_BYTES);
-    ws_plot_axis_fit(&ry, 0, with_limits(os_max, lim, 2 * r->nv, 2.5), rr[0].h, 45, WS_PU_BYTES);
+    ws_plot_axis_fit(&ly, 0, HEAD(with_limits(buf_max, sb, r->nv, 1.5)), lr[0].h, 45, WS_PU_BYTES);
+    ws_plot_axis_fit(&ry, 0, HEAD(with_limits(os_max, lim, 2 * r->nv, 2.5)), rr[0].h, 45, WS_PU_BYTES);
     ws_plot_axis_time(&xl, r->t0, r->t1, lr[0].w, 110);
     ws_plot_axis_time(&xr, r->t0, r->t1, rr[0].w, 110);
     int rc = WS_OK;
@@ -653,7 +691,7 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         }
     }
     ws_plot_axis ly, ry, xl, xr;
-    ws_plot_axis_fit(&ly, 0, mx, lr[0].h, 45, WS_PU_BYTE_RATE);
+    ws_plot_axis_fit(&ly, 0, HEAD(mx), lr[0].h, 45, WS_PU_BYTE_RATE);
     ws_plot_axis_fit(&ry, 0, 1, rr[0].h, 45, WS_PU_PERCENT);
     ws_plot_axis_time(&xl, r->t0, r->t1, lr[0].w, 110);
     ws_plot_axis_time(&xr, r->t0, r->t1, rr[0].w, 110);
@@ -706,7 +744,6 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 
 static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 {
-    (void)err;
     const plot_run *r = cx->r;
     enum { MAXLEG = 16 };
     ws_plot_legend_item items[MAXLEG] = {{0}};
@@ -734,7 +771,7 @@ static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         const plot_variant *v = &r->v[k];
         for (size_t i = 0; i < v->n_cdf; i++)
             if (v->cdf[i] >= 0.001) {
-                lo = fmin(lo, v->cdf_ms[i]);
+                lo = fmin(lo, v->cdf_ms[i] / (i == 0 ? 1.02 : 1));
                 break;
             }
         hi = fmax(hi, v->cdf_ms[v->n_cdf - 1]);
@@ -748,7 +785,22 @@ static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     ws_plot_hline(cr, &p, 0.99, WS_PLOT_TEXT2, 4, "99 %", F_REF, NULL);
     for (size_t k = 0; k < r->nv; k++) {
         const plot_variant *v = &r->v[k];
-        ws_plot_line(cr, &p, v->cdf_ms, v->cdf, v->n_cdf, ws_plot_series_color((int)k), 2.5, 0);
+        /* The first bucket's lower edge (hist.h: growth 1.02) holds 0 %:
+         * start the curve there, not in mid-air at the first row. */
+        double *x = malloc((v->n_cdf + 1) * sizeof *x), *y = malloc((v->n_cdf + 1) * sizeof *y);
+        if (!x || !y) {
+            free(x);
+            free(y);
+            ws_diag_set(err, NULL, 0, "out of memory");
+            return WS_ENOMEM;
+        }
+        x[0] = v->cdf_ms[0] / 1.02;
+        y[0] = 0;
+        memcpy(x + 1, v->cdf_ms, v->n_cdf * sizeof *x);
+        memcpy(y + 1, v->cdf, v->n_cdf * sizeof *y);
+        ws_plot_line(cr, &p, x, y, v->n_cdf + 1, ws_plot_series_color((int)k), 2.5, 0);
+        free(x);
+        free(y);
     }
     for (size_t k = 0; k < r->nv; k++) {
         const plot_variant *v = &r->v[k];
@@ -805,18 +857,18 @@ static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot
         log = opts->latency_scale == WS_PLOT_SCALE_LOG ||
               (opts->latency_scale == WS_PLOT_SCALE_AUTO && isfinite(lo) && mx / lo > 30);
         if (log)
-            ws_plot_axis_fit_log(&p.y, lo, mx, WS_PU_MS);
+            ws_plot_axis_fit_log(&p.y, lo, HEAD(mx), WS_PU_MS);
         else
-            ws_plot_axis_fit(&p.y, 0, mx, rect.h, 45, WS_PU_MS);
+            ws_plot_axis_fit(&p.y, 0, HEAD(mx), rect.h, 45, WS_PU_MS);
         what = "p99 latency per second";
         break;
     }
     case OV_TPS:
-        ws_plot_axis_fit(&p.y, 0, mx, rect.h, 45, WS_PU_PLAIN);
+        ws_plot_axis_fit(&p.y, 0, HEAD(mx), rect.h, 45, WS_PU_PLAIN);
         what = "throughput (transactions per second)";
         break;
     case OV_WAL:
-        ws_plot_axis_fit(&p.y, 0, mx, rect.h, 45, WS_PU_BYTE_RATE);
+        ws_plot_axis_fit(&p.y, 0, HEAD(mx), rect.h, 45, WS_PU_BYTE_RATE);
         what = "WAL written per second";
         break;
     case OV_PGWAL: {
@@ -824,7 +876,7 @@ static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot
         size_t n = r->nv < 64 ? r->nv : 64;
         for (size_t k = 0; k < n; k++)
             lim[k] = r->v[k].max_wal_size;
-        ws_plot_axis_fit(&p.y, 0, with_limits(mx, lim, n, 1.5), rect.h, 45, WS_PU_BYTES);
+        ws_plot_axis_fit(&p.y, 0, HEAD(with_limits(mx, lim, n, 1.5)), rect.h, 45, WS_PU_BYTES);
         what = "pg_wal size";
         break;
     }
@@ -862,7 +914,7 @@ static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot
     ws_plot_panel_xlabels(cr, &p, F_TICK);
     char title[128];
     ws_plot_axis_title(&p.y.t, what, title, sizeof title);
-    if (kind == OV_PGWAL) {
+    if (kind == OV_PGWAL && any_limit(r, offsetof(plot_variant, max_wal_size))) {
         size_t n = strlen(title);
         snprintf(title + n, sizeof title - n, ", dashed: max_wal_size");
     }
