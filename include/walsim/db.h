@@ -206,14 +206,16 @@ void ws_db_destroy(ws_db *db);
 void ws_db_prefetch(ws_db *db, int type, uint64_t seq);
 
 /* Runs transaction `seq`'s buffer accesses and WAL insertion now.
- * Returns the time they take (I/O waits) and sets *commit_lsn (0 when the
- * transaction wrote no WAL).  The pages depend only on (seed, type, seq)
- * and the relations' state. */
-ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn);
+ * Returns the time they take (I/O waits), adds the CPU time they need
+ * (compression of full-page images) to *cpu, and sets *commit_lsn (0 when
+ * the transaction wrote no WAL).  The pages depend only on (seed, type,
+ * seq) and the relations' state. */
+ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, ws_time *cpu);
 
-/* Writes buffer b (dirty) into the page cache (the caller counts it);
- * returns the writer's pause.  Clears the buffer's dirty state. */
-ws_time ws_db_write_buffer(ws_db *db, uint32_t b, ws_pc_writer who, uint32_t *file_out);
+/* Writes buffer b (dirty) into the page cache (the caller counts it) for
+ * `who` at its time `at`; returns the writer's pause.  Clears the
+ * buffer's dirty state. */
+ws_time ws_db_write_buffer(ws_db *db, uint32_t b, ws_pc_writer who, ws_time at, uint32_t *file_out);
 
 /* The relation named name (len bytes), or -1. */
 int ws_db_rel_by_name(const ws_db *db, const char *name, size_t len);
@@ -231,7 +233,7 @@ void ws_db_modify_pages(ws_db *db, int rel, int n, ws_time *wait, uint32_t *fpi,
 
 /* Writes a new page of relation rel straight into the page cache, as a
  * bulk-write ring does (counted in buffers_backend); returns the pause. */
-ws_time ws_db_write_new_page(ws_db *db, int rel, uint64_t page);
+ws_time ws_db_write_new_page(ws_db *db, int rel, uint64_t page, ws_time at);
 
 /* Bulk loads (bulk.c): read [bulk] sections; schedule their starts. */
 int ws_bulk_init(ws_db *db, ws_diag *err);

@@ -84,9 +84,11 @@ void ws_pc_destroy(ws_pagecache *pc);
 /* A new file; returns its id. */
 uint32_t ws_pc_file_new(ws_pagecache *pc);
 
-/* write(): `bytes` of `file` become dirty.  Returns how long the writer
- * is paused by dirty throttling (0 below freerun). */
-ws_time ws_pc_write(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_pc_writer who);
+/* write(): `bytes` of `file` become dirty, written by `who` at its own
+ * time `at` (>= now: a writer that already waited this step is ahead of
+ * the clock).  Returns how long the writer is paused by dirty throttling
+ * (0 below freerun). */
+ws_time ws_pc_write(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_pc_writer who, ws_time at);
 
 /* sync_file_range(SYNC_FILE_RANGE_WRITE): start writeback of up to
  * `bytes` of the file's dirty data; does not wait. */

@@ -70,6 +70,11 @@ void ws_workload_stop(ws_workload *w);
 void ws_workload_complete(ws_workload *w, uint32_t handle);
 void ws_workload_free(ws_workload *w);
 
+/* `cpu` more CPU time for a transaction at `at` (>= the time of the last
+ * call): queued first come, first served with everything else for one of
+ * the cores.  Returns when it is done. */
+ws_time ws_workload_cpu(ws_workload *w, ws_time at, ws_time cpu);
+
 /* The transaction `handle` (valid until it completes). */
 const ws_tx *ws_workload_tx(const ws_workload *w, uint32_t handle);
 

@@ -34,9 +34,11 @@ void ws_bgwriter_init(ws_db *db)
     ws_sim_after(db->sim, (ws_time)ws_cfg_num(db->cfg, WS_S_bgwriter_delay), on_round, db, 0);
 }
 
-/* Returns true when the bgwriter may hibernate. */
-static bool bg_buffer_sync(ws_db *db)
+/* Returns true when the bgwriter may hibernate; *busy gets how long its
+ * writes were paused by dirty throttling. */
+static bool bg_buffer_sync(ws_db *db, ws_time *busy)
 {
+    ws_time now = ws_sim_now(db->sim), local = now;
     ws_bgwriter *bg = &db->bg;
     ws_bufpool *bp = &db->bp;
     const int64_t N = bp->n;
@@ -100,7 +102,7 @@ static bool bg_buffer_sync(ws_db *db)
         bool wrote = false;
         if (candidate && (st & WS_BUF_DIRTY)) {
             uint32_t file;
-            ws_db_write_buffer(db, b, WS_PC_BGWRITER, &file);
+            local += ws_db_write_buffer(db, b, WS_PC_BGWRITER, local, &file);
             wrote = true;
             ws_writeback_add(db, &bg->wb, file);
         }
@@ -127,6 +129,7 @@ static bool bg_buffer_sync(ws_db *db)
         double scans_per_alloc = (double)new_delta / (double)new_alloc;
         bg->smoothed_density += (scans_per_alloc - bg->smoothed_density) / SMOOTHING_SAMPLES;
     }
+    *busy = local - now;
     return bufs_to_lap == 0 && recent_alloc == 0;
 }
 
@@ -134,7 +137,9 @@ static void on_round(ws_sim *sim, void *ctx, uint64_t idle_rounds)
 {
     ws_db *db = ctx;
     ws_time delay = (ws_time)ws_cfg_num(db->cfg, WS_S_bgwriter_delay);
-    bool can_hibernate = bg_buffer_sync(db);
+    ws_time busy = 0;
+    bool can_hibernate = bg_buffer_sync(db, &busy);
     idle_rounds = can_hibernate ? idle_rounds + 1 : 0;
-    ws_sim_after(sim, idle_rounds >= 2 ? delay * HIBERNATE_FACTOR : delay, on_round, db, idle_rounds);
+    ws_sim_after(sim, busy + (idle_rounds >= 2 ? delay * HIBERNATE_FACTOR : delay), on_round, db,
+                 idle_rounds);
 }

@@ -126,6 +126,7 @@ static void build_index(ws_db *db, ws_bulk *b, uint64_t i);
 static void load_step(ws_db *db, ws_bulk *b, uint64_t i)
 {
     ws_rel *r = &db->rels[b->rel];
+    ws_time now = ws_sim_now(db->sim);
     double want = b->rate > 0 ? b->rate * (double)STEP / 1e9 + b->carry : INFINITY;
     if (b->cpu_per_row > 0)
         want = fmin(want, (double)STEP / (double)b->cpu_per_row);
@@ -147,7 +148,7 @@ static void load_step(ws_db *db, ws_bulk *b, uint64_t i)
                 abort();
             ws_pagestate_touch(&r->ps, page); /* initialised by its record: no image */
             if (before > 0)
-                t += ws_db_write_new_page(db, b->rel, before - 1); /* the page just filled */
+                t += ws_db_write_new_page(db, b->rel, before - 1, now + t); /* the page just filled */
         }
         for (int x = 0; x < b->n_idx; x++) {
             int n = (int)b->idx[x].count;
@@ -179,7 +180,7 @@ static void load_step(ws_db *db, ws_bulk *b, uint64_t i)
     }
     /* The last page, then the commit. */
     if (r->pages > 0)
-        t += ws_db_write_new_page(db, b->rel, r->pages - 1);
+        t += ws_db_write_new_page(db, b->rel, r->pages - 1, now + t);
     b->state = 2;
     ws_sim_at(db->sim, ws_sim_now(db->sim) + t, on_step, db, i);
 }
@@ -264,7 +265,7 @@ static void build_index(ws_db *db, ws_bulk *b, uint64_t i)
     uint32_t fpi = 0;
     uint64_t stored = 0, raw = 0;
     for (uint64_t p = 0; p < ix->pages; p++) {
-        t += ws_db_write_new_page(db, b->build, p);
+        t += ws_db_write_new_page(db, b->build, p, now + t);
         if (ix->logged) {
             ws_pagestate_touch(&ix->ps, p);
             fpi++;

@@ -293,7 +293,7 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
         uint32_t b = ck->todo[ck->next++];
         if (db->bp.state[b] & WS_BUF_CKPT_NEEDED) {
             uint32_t file;
-            local += WRITE_COST + ws_db_write_buffer(db, b, WS_PC_CHECKPOINTER, &file);
+            local += WRITE_COST + ws_db_write_buffer(db, b, WS_PC_CHECKPOINTER, local, &file);
             ck->written++;
             db->st.buffers_checkpoint++;
             ws_writeback_add(db, &ck->wb, file);

@@ -401,7 +401,7 @@ static void mark_for_sync(ws_db *db, uint32_t file)
     db->cycle_files[db->n_cycle_files++] = file;
 }
 
-ws_time ws_db_write_buffer(ws_db *db, uint32_t b, ws_pc_writer who, uint32_t *file_out)
+ws_time ws_db_write_buffer(ws_db *db, uint32_t b, ws_pc_writer who, ws_time at, uint32_t *file_out)
 {
     uint8_t flags = ws_bufpool_flags(&db->bp, b);
     assert(flags & WS_BUF_DIRTY);
@@ -417,7 +417,7 @@ ws_time ws_db_write_buffer(ws_db *db, uint32_t b, ws_pc_writer who, uint32_t *fi
     ws_bufpool_clean(&db->bp, b);
     if (file_out)
         *file_out = file;
-    return ws_pc_write(&db->pc, file, WS_PAGE, who);
+    return ws_pc_write(&db->pc, file, WS_PAGE, who, at);
 }
 
 /* ---- writeback hints ---------------------------------------------------- */
@@ -464,7 +464,7 @@ static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_tim
         if ((flags & WS_BUF_PERMANENT) && db->bp.lsn[v] > db->wal.flushed)
             *wait += ws_wal_flushed_by(&db->wal, db->bp.lsn[v]) - now;
         uint32_t file;
-        *wait += ws_db_write_buffer(db, v, WS_PC_BACKENDS, &file);
+        *wait += ws_db_write_buffer(db, v, WS_PC_BACKENDS, now + *wait, &file);
         ws_writeback_add(db, &db->backend_wb, file);
         db->st.buffers_backend++;
     }
@@ -474,7 +474,7 @@ static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_tim
         db->st.buffers_backend++;
         uint32_t file = file_of(db, r, page);
         mark_for_sync(db, file);
-        *wait += ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BACKENDS);
+        *wait += ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BACKENDS, ws_sim_now(db->sim) + *wait);
     } else {
         db->st.reads++;
         if (ws_rng_uniform(&db->rng_cache) < db->cache_hit) {
@@ -599,7 +599,7 @@ static int pages_of(ws_db *db, const ws_txtype *t, uint64_t seq, access *acc)
     return n;
 }
 
-ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn)
+ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, ws_time *cpu)
 {
     assert(type >= 0 && type < db->n_types);
     const ws_txtype *t = &db->types[type];
@@ -659,7 +659,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn)
                 fpi++;
                 fpi_stored += r->fpi_stored + WS_FPI_RECORD_OVERHEAD;
                 fpi_raw += r->fpi_raw;
-                wait += r->fpi_cpu; /* compression CPU, on the inserting backend */
+                *cpu += r->fpi_cpu; /* compression CPU, on the inserting backend */
             }
         }
         modified[n_mod++] = b;
@@ -704,13 +704,13 @@ void ws_db_modify_pages(ws_db *db, int rel, int n, ws_time *wait, uint32_t *fpi,
     }
 }
 
-ws_time ws_db_write_new_page(ws_db *db, int rel, uint64_t page)
+ws_time ws_db_write_new_page(ws_db *db, int rel, uint64_t page, ws_time at)
 {
     ws_rel *r = &db->rels[rel];
     uint32_t file = file_of(db, r, page);
     mark_for_sync(db, file);
     db->st.buffers_backend++;
-    ws_time pause = ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BACKENDS);
+    ws_time pause = ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BACKENDS, at);
     ws_writeback_add(db, &db->backend_wb, file);
     return pause;
 }

@@ -434,6 +434,8 @@ void ws_workload_start(ws_workload *w)
     }
 }
 
+ws_time ws_workload_cpu(ws_workload *w, ws_time at, ws_time cpu) { return serve(w, at, cpu); }
+
 const ws_tx *ws_workload_tx(const ws_workload *w, uint32_t handle)
 {
     assert(handle < w->slab_cap);

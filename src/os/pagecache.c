@@ -102,10 +102,12 @@ double ws_pc_pos_ratio(const ws_pagecache *pc, uint64_t D)
     return r < 0 ? 0 : r > 2 ? 2 : r;
 }
 
-ws_time ws_pc_write(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_pc_writer who)
+ws_time ws_pc_write(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_pc_writer who, ws_time at)
 {
     ws_pc_file *f = &pc->files[file];
     ws_time now = ws_sim_now(pc->sim);
+    if (at < now)
+        at = now;
     if (f->dirty == 0)
         f->dirtied_at = now;
     f->dirty += bytes;
@@ -121,12 +123,12 @@ ws_time ws_pc_write(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_pc_write
     /* balance_dirty_pages: dirty + writeback against freerun. */
     uint64_t D = pc->dirty + ws_device_writeback_pending(pc->dev);
     ws_time last = pc->last_write[who];
-    pc->last_write[who] = now;
+    pc->last_write[who] = at;
     if ((double)D < ((double)pc->thresh + (double)pc->bg_thresh) / 2)
         return 0;
     int tasks = 0;
     for (int i = 0; i < WS_PC__WRITERS; i++)
-        tasks += now - pc->last_write[i] < ACTIVE_WINDOW;
+        tasks += at - pc->last_write[i] < ACTIVE_WINDOW;
     double pos = ws_pc_pos_ratio(pc, D);
     ws_time pause;
     if (pos <= 0) {
@@ -136,7 +138,7 @@ ws_time ws_pc_write(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_pc_write
          * that comes sooner than that rate allows waits the difference
          * ("pause = period - (now - dirty_paused_when)"). */
         double rate = pc->dev->write_bw * pos / tasks;
-        pause = (ws_time)((double)bytes / rate * 1e9) - (now - last);
+        pause = (ws_time)((double)bytes / rate * 1e9) - (at - last);
         if (pause < 0)
             pause = 0;
         if (pause > MAX_PAUSE)
@@ -145,7 +147,7 @@ ws_time ws_pc_write(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_pc_write
     if (pause > 0) {
         pc->throttled++;
         pc->throttle_ns += pause;
-        pc->last_write[who] = now + pause;
+        pc->last_write[who] = at + pause;
     }
     return pause;
 }

@@ -90,7 +90,12 @@ static void exec_tx(void *ctx, ws_tx *tx, uint32_t handle)
 {
     runner *r = ctx;
     r->db->wal.active++;
-    ws_time wait = ws_db_execute(r->db, tx->type, tx->seq, &tx->lsn);
+    ws_time cpu = 0;
+    ws_time wait = ws_db_execute(r->db, tx->type, tx->seq, &tx->lsn, &cpu);
+    if (cpu > 0) { /* compressing images needs a core too: queue for one */
+        ws_time now = ws_sim_now(r->sim);
+        wait += ws_workload_cpu(r->wl, now, cpu) - now;
+    }
     if (wait > 0)
         ws_sim_after(r->sim, wait, on_commit, r, handle);
     else

@@ -30,7 +30,7 @@ max_wal_size = 256MB
 checkpoint_timeout = 1min
 CONF
 "$walsim" run "$tmp/s.conf" --quiet --out "$tmp/out" || { echo "FAIL: walsim run"; exit 1; }
-pgbadger -q -f stderr --prefix '%m [%p] ' -x json -o "$tmp/badger.json" "$tmp/out/checkpoints-base.log" ||
+pgbadger -q --pid-dir "$tmp" -f stderr --prefix '%m [%p] ' -x json -o "$tmp/badger.json" "$tmp/out/checkpoints-base.log" ||
   { echo "FAIL: pgbadger could not read the log"; exit 1; }
 python3 - "$tmp/badger.json" "$tmp/out/summary.json" <<'PY'
 import json, sys

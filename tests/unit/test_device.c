@@ -1,0 +1,233 @@
+/*
+ * test_device.c - the device against queueing theory and the reference:
+ *
+ *  - Poisson reads, exponential service: M/M/1 mean 1/(mu - lambda) and
+ *    p99 4.605/(mu - lambda) within 5 % at utilisation 0.5 and 0.8
+ *    (os-device-models.md section 3);
+ *  - a foreground request waits behind what the writeback streams have in
+ *    the queue: the full depth for fsync writeback, a quarter for the
+ *    flusher (blk-wbt get_limit);
+ *  - wbt halves the background depth while reads are slower than target;
+ *  - gp2 burst credits: 3,000 IOPS for credits / (3000 - baseline)
+ *    seconds, then the baseline.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "walsim/device.h"
+
+#include "support.h"
+
+/* A device from [disk] settings `disk` (one scenario, variant base). */
+static void make_device(ws_device *d, ws_sim *sim, const char *disk, ws_scenario **s,
+                        ws_config **c)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "[scenario]\nduration = 1min\n[workload]\nrate = 1/s\n[disk]\n%s\n",
+             disk);
+    *c = test_resolve(text, "d.conf", "base", s);
+    assert_int_equal(ws_device_init(d, sim, *c), 0);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void mm1_at(double rho)
+{
+    const double mu = 1000; /* reads per second: mean service 1 ms */
+    ws_sim *sim = ws_sim_new(0);
+    ws_device d;
+    ws_scenario *s;
+    ws_config *c;
+    make_device(&d, sim, "read_iops = 1000/s\nread_bandwidth = 1TB/s\nwbt = off\n"
+                         "service_time = exponential",
+                &s, &c);
+    d.read_latency = 0;
+    enum { N = 400000 };
+    double *resp = malloc(N * sizeof *resp);
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 11);
+    double t = 0, sum = 0;
+    for (int i = 0; i < N; i++) {
+        t += gsl_ran_exponential(g, 1.0 / (rho * mu));
+        ws_time at = (ws_time)llround(t * 1e9);
+        resp[i] = (double)(ws_device_read(&d, at, 8192) - at) / 1e9;
+        sum += resp[i];
+    }
+    qsort(resp, N, sizeof *resp, cmp_double);
+    double lambda = rho * mu;
+    double mean = sum / N, p99 = resp[(size_t)(0.99 * N)];
+    double mean_th = 1 / (mu - lambda), p99_th = log(100.0) / (mu - lambda);
+    print_message("rho %.1f: mean %.4f ms (M/M/1 %.4f), p99 %.4f ms (%.4f)\n", rho, mean * 1e3,
+                  mean_th * 1e3, p99 * 1e3, p99_th * 1e3);
+    assert_true(fabs(mean - mean_th) / mean_th < 0.05);
+    assert_true(fabs(p99 - p99_th) / p99_th < 0.05);
+    free(resp);
+    gsl_rng_free(g);
+    ws_device_destroy(&d);
+    ws_sim_free(sim);
+    ws_config_free(c);
+    ws_scenario_free(s);
+}
+
+static void test_mm1_utilisation_half(void **state)
+{
+    (void)state;
+    mm1_at(0.5);
+}
+
+static void test_mm1_utilisation_0_8(void **state)
+{
+    (void)state;
+    mm1_at(0.8);
+}
+
+/* 1 GB handed to a stream, then a 8 kB read: it waits for what the stream
+ * has queued, its depth x max_io, at the write bandwidth. */
+static double read_delay_behind(ws_stream stream)
+{
+    ws_sim *sim = ws_sim_new(0);
+    ws_device d;
+    ws_scenario *s;
+    ws_config *c;
+    make_device(&d, sim, "write_bandwidth = 100MB/s\nread_bandwidth = 1TB/s\nwrite_iops = 0\n"
+                         "read_iops = 0\nqueue_depth = 32\nmax_io = 512kB\nwbt = on",
+                &s, &c);
+    d.write_iops = d.read_iops = 0; /* bandwidth only */
+    d.read_latency = d.write_latency = 0;
+    ws_device_writeback(&d, stream, UINT64_C(1) << 30, WS_IO_CHECKPOINT);
+    ws_time done = ws_device_read(&d, 0, 8192);
+    ws_device_destroy(&d);
+    ws_sim_free(sim);
+    ws_config_free(c);
+    ws_scenario_free(s);
+    return (double)done / 1e9;
+}
+
+static void test_foreground_waits_for_stream_share(void **state)
+{
+    (void)state;
+    const double B = 100 * 1048576.0, req = 512 * 1024.0;
+    double sync = read_delay_behind(WS_STREAM_SYNC);
+    double normal = read_delay_behind(WS_STREAM_NORMAL);
+    double bg = read_delay_behind(WS_STREAM_BACKGROUND);
+    print_message("read behind 1 GB: sync %.1f ms, normal %.1f ms, background %.1f ms\n",
+                  sync * 1e3, normal * 1e3, bg * 1e3);
+    /* depths 32, (32+1)/2 = 16, (32+3)/4 = 8 requests of 512 kB */
+    assert_true(fabs(sync - 32 * req / B) < 1e-4);
+    assert_true(fabs(normal - 16 * req / B) < 1e-4);
+    assert_true(fabs(bg - 8 * req / B) < 1e-4);
+}
+
+/* Slow reads make wbt halve the background depth window by window; fast
+ * ones restore it. */
+static void test_wbt_scales_background_depth(void **state)
+{
+    (void)state;
+    ws_sim *sim = ws_sim_new(0);
+    ws_device d;
+    ws_scenario *s;
+    ws_config *c;
+    make_device(&d, sim, "preset = sata-ssd\nqueue_depth = 32\nwbt = on\nwbt_latency = 2ms", &s,
+                &c);
+    assert_int_equal(ws_device_stream_depth(&d, WS_STREAM_BACKGROUND), 8);
+    d.read_latency = 5 * WS_MSEC; /* every read slower than the 2 ms target */
+    for (int w = 0; w < 4; w++)
+        ws_device_read(&d, (ws_time)w * 100 * WS_MSEC + WS_MSEC, 8192);
+    /* three windows ended slow: 8 -> 4 -> 2 -> 1 */
+    assert_int_equal(ws_device_stream_depth(&d, WS_STREAM_BACKGROUND), 1);
+    assert_int_equal(ws_device_stream_depth(&d, WS_STREAM_SYNC), 32);
+    d.read_latency = 100 * WS_USEC;
+    for (int w = 4; w < 12; w++) /* one more slow window is seen, then the step goes back down */
+        ws_device_read(&d, (ws_time)w * 100 * WS_MSEC + WS_MSEC, 8192);
+    assert_int_equal(ws_device_stream_depth(&d, WS_STREAM_BACKGROUND), 8);
+    ws_device_destroy(&d);
+    ws_sim_free(sim);
+    ws_config_free(c);
+    ws_scenario_free(s);
+}
+
+/* A 100 GiB gp2 volume: baseline 300 IOPS, bursts to 3,000 from 5.4 M
+ * credits: a sustained stream of 16 kB writes gets 3,000 IOPS for
+ * 5.4e6 / (3000 - 300) = 2,000 s, then 300. */
+static void test_gp2_burst_credits(void **state)
+{
+    (void)state;
+    ws_sim *sim = ws_sim_new(0);
+    ws_device d;
+    ws_scenario *s;
+    ws_config *c;
+    make_device(&d, sim, "preset = aws-gp2\nsize = 100GB", &s, &c);
+    assert_true(d.write_iops == 300 && d.burst_iops == 3000 && d.burst_credits == 5.4e6);
+    ws_time t = 0;
+    uint64_t early = 0, late = 0;
+    ws_time end_of_burst = -1;
+    while (t < 2600 * WS_SEC) {
+        ws_device_write(&d, t, 16384, WS_IO_WAL);
+        t = d.busy_until; /* back to back */
+        if (t < 1900 * WS_SEC)
+            early++;
+        else if (t >= 2100 * WS_SEC && t < 2500 * WS_SEC)
+            late++;
+        if (end_of_burst < 0 && d.credits <= 0)
+            end_of_burst = t;
+    }
+    double burst_s = (double)end_of_burst / 1e9;
+    print_message("burst ends at %.1f s; %.0f IOPS before, %.0f IOPS after\n", burst_s,
+                  early / 1900.0, late / 400.0);
+    assert_true(fabs(burst_s - 2000) < 2);
+    assert_true(fabs(early / 1900.0 - 3000) < 3);
+    assert_true(fabs(late / 400.0 - 300) < 3);
+    ws_device_destroy(&d);
+    ws_sim_free(sim);
+    ws_config_free(c);
+    ws_scenario_free(s);
+}
+
+/* IOPS and bandwidth: a piece's service is the larger of bytes/bandwidth
+ * and I/Os/IOPS, I/Os counted in io_unit (EBS: 256 KiB). */
+static void test_iops_and_bandwidth_bounds(void **state)
+{
+    (void)state;
+    ws_sim *sim = ws_sim_new(0);
+    ws_device d;
+    ws_scenario *s;
+    ws_config *c;
+    make_device(&d, sim, "preset = aws-gp3", &s, &c);
+    d.write_latency = 0;
+    /* 8 kB: one I/O at 3,000 IOPS = 333 us (bandwidth would give 62 us) */
+    ws_time one = ws_device_write(&d, 0, 8192, WS_IO_WAL);
+    assert_true(llabs(one - 333333) < 10);
+    /* 64 MiB at 125 MiB/s = 512 ms (256 I/Os at 3,000 IOPS = 85 ms) */
+    ws_time big = ws_device_write(&d, one, 64 << 20, WS_IO_WAL) - one;
+    assert_true(llabs(big - 512 * WS_MSEC) < 10);
+    ws_device_destroy(&d);
+    ws_sim_free(sim);
+    ws_config_free(c);
+    ws_scenario_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mm1_utilisation_half),
+        cmocka_unit_test(test_mm1_utilisation_0_8),
+        cmocka_unit_test(test_foreground_waits_for_stream_share),
+        cmocka_unit_test(test_wbt_scales_background_depth),
+        cmocka_unit_test(test_gp2_burst_credits),
+        cmocka_unit_test(test_iops_and_bandwidth_bounds),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
