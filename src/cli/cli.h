@@ -25,6 +25,7 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_run(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
@@ -37,5 +38,6 @@ extern const char cli_usage_lint[];
 extern const char cli_usage_check[];
 extern const char cli_usage_sweep[];
 extern const char cli_usage_merge[];
+extern const char cli_usage_plot[];
 
 #endif

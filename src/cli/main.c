@@ -131,6 +131,8 @@ int cmd_help(int argc, char **argv)
         fputs(cli_usage_sweep, stdout);
     else if (strcmp(argv[1], "merge") == 0)
         fputs(cli_usage_merge, stdout);
+    else if (strcmp(argv[1], "plot") == 0)
+        fputs(cli_usage_plot, stdout);
     else if (strcmp(argv[1], "keys") == 0)
         print_keys();
     else if (strcmp(argv[1], "metrics") == 0)
@@ -138,7 +140,7 @@ int cmd_help(int argc, char **argv)
     else if (strcmp(argv[1], "help") == 0)
         fputs(cli_usage_main, stdout);
     else {
-        cli_error("help: unknown command '%s' (commands: run, lint, check, sweep, merge, help; or: help keys, help metrics)", argv[1]);
+        cli_error("help: unknown command '%s' (commands: run, lint, check, sweep, merge, plot, help; or: help keys, help metrics)", argv[1]);
         return CLI_USAGE;
     }
     return CLI_OK;
@@ -170,6 +172,8 @@ int main(int argc, char **argv)
         return cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "merge") == 0)
         return cmd_merge(argc - 1, argv + 1);
+    if (strcmp(cmd, "plot") == 0)
+        return cmd_plot(argc - 1, argv + 1);
     cli_error("unknown command '%s'; see walsim --help", cmd);
     return CLI_USAGE;
 }

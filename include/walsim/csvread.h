@@ -1,0 +1,66 @@
+/*
+ * csvread.h - a reader for walsim's own CSV files (docs/outputs.md).
+ *
+ * The format is the one walsim writes: comma-separated, one header line
+ * naming the columns, '.' as decimal point, no quoting.  The reader loads
+ * the whole file, checks that every row has as many fields as the header,
+ * and hands out cells by row and column; columns are found by name, so a
+ * reader keeps working when columns are added.  Every message names
+ * FILE:LINE (the line in the file, header = 1) and the column.
+ *
+ * Accepted on top of the strict format: CRLF line ends, a UTF-8 byte order
+ * mark, a missing newline at the end, blank lines (skipped).  Refused with
+ * a message: an empty file, an empty or duplicated column name, a row with
+ * too few or too many fields, a double quote (quoting is not part of the
+ * format), a NUL byte, a file above WS_CSV_MAX_FILE bytes.
+ */
+#ifndef WALSIM_CSVREAD_H
+#define WALSIM_CSVREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "walsim/diag.h"
+
+#define WS_CSV_MAX_FILE (1u << 30)
+
+typedef struct ws_csv ws_csv;
+
+/* Parses text[0..len) (named `name` in messages).  *out is NULL on error. */
+int ws_csv_parse(const char *text, size_t len, const char *name, ws_csv **out, ws_diag *err);
+
+/* Reads the file at path; WS_EIO when it cannot be read. */
+int ws_csv_read_file(const char *path, ws_csv **out, ws_diag *err);
+
+void ws_csv_free(ws_csv *c);
+
+const char *ws_csv_name(const ws_csv *c);
+size_t ws_csv_rows(const ws_csv *c);   /* data rows, the header not counted */
+size_t ws_csv_cols(const ws_csv *c);
+const char *ws_csv_col_name(const ws_csv *c, size_t col);
+
+/* Index of the column `name`, or -1 if the header has none. */
+int ws_csv_col(const ws_csv *c, const char *name);
+
+/* Index of the column `name`; when absent, WS_EINPUT (negative) and
+ * "FILE:1: no column 'NAME' in the header (docs/outputs.md)". */
+int ws_csv_need(const ws_csv *c, const char *name, ws_diag *err);
+
+/* The line in the file of data row `row` (for messages). */
+int ws_csv_line(const ws_csv *c, size_t row);
+
+/* The text of a cell ("" when empty).  row < ws_csv_rows, col < ws_csv_cols. */
+const char *ws_csv_cell(const ws_csv *c, size_t row, size_t col);
+bool ws_csv_empty(const ws_csv *c, size_t row, size_t col);
+
+/* A cell as a finite decimal number (digits, sign, point, exponent; no
+ * hex, inf or nan).  An empty cell or any other text is WS_EINPUT with
+ * "FILE:LINE: column 'tps': 'abc' is not a number". */
+int ws_csv_num(const ws_csv *c, size_t row, size_t col, double *out, ws_diag *err);
+
+/* As ws_csv_num, but an empty cell gives `dflt` (the documented "empty
+ * field" of checkpoints.csv, sweep.csv). */
+int ws_csv_num_or(const ws_csv *c, size_t row, size_t col, double dflt, double *out,
+                  ws_diag *err);
+
+#endif

@@ -1,0 +1,332 @@
+/*
+ * plot.h - charts of a run or a sweep, drawn with cairo.
+ *
+ * Two layers.  The charts (ws_plot_dir, ws_plot_sweep) read an output
+ * folder (docs/outputs.md) and write PNG, SVG or PDF files next to the
+ * data; docs/charts.md shows what each chart contains.  Below them, the
+ * primitives every chart is built from: nice ticks and unit labels, a
+ * canvas that renders the same drawing to any of the three formats with
+ * byte-identical output for identical input, and panels (a rectangle
+ * with an x and a y axis) that lines, bands, stacked areas, shaded spans,
+ * reference lines, legends and text are drawn into.
+ *
+ * Conventions: device units are pixels of the PNG (1600 x 900 for every
+ * chart); SVG and PDF use the same numbers as points, so the vector files
+ * have the PNG's layout.  Colours come from the Okabe-Ito palette, which
+ * stays distinguishable with the common colour-vision deficiencies.  Text
+ * is cairo's toy API with "DejaVu Sans" (fonts-dejavu-core).
+ */
+#ifndef WALSIM_PLOT_H
+#define WALSIM_PLOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <cairo.h>
+
+#include "walsim/diag.h"
+
+/* ================================================================== */
+/* Charts */
+
+/* Chart formats, as a bit mask. */
+enum { WS_PLOT_PNG = 1, WS_PLOT_SVG = 2, WS_PLOT_PDF = 4 };
+
+#define WS_PLOT_WIDTH 1600
+#define WS_PLOT_HEIGHT 900
+
+/* Parses a comma list of "png", "svg", "pdf" ("png,pdf") into a mask.
+ * An empty list or an unknown word is WS_EINPUT naming the word. */
+int ws_plot_parse_formats(const char *list, unsigned *mask, ws_diag *err);
+
+typedef enum ws_plot_scale {
+    WS_PLOT_SCALE_AUTO,   /* log when max / p50 spans more than 30x */
+    WS_PLOT_SCALE_LINEAR,
+    WS_PLOT_SCALE_LOG
+} ws_plot_scale;
+
+typedef struct ws_plot_options {
+    ws_plot_scale latency_scale; /* y axis of the latency chart */
+} ws_plot_options;
+
+/* Reads DIR/summary.json, timeline.csv, checkpoints.csv and
+ * latency_cdf.csv and writes the charts latency, throughput, wal, dirty,
+ * device, latency_cdf and overview into DIR, one file per chart and
+ * format in `formats` (a list for ws_plot_parse_formats); overview is
+ * also always written as PDF.  All or nothing: every chart goes to a
+ * temporary file and all are renamed into place only when all were
+ * written, so an error (bad input: WS_EINPUT with FILE:LINE; a file that
+ * cannot be written: WS_EIO) leaves no chart file behind.  `opts` may be
+ * NULL for the defaults. */
+int ws_plot_dir_with(const char *dir, const char *formats, const ws_plot_options *opts,
+                     ws_diag *err);
+int ws_plot_dir(const char *dir, const char *formats, ws_diag *err);
+
+/* Reads DIR/sweep.csv (docs/outputs.md) and writes one chart per metric,
+ * all or nothing as ws_plot_dir.  With one parameter: the metric against
+ * the parameter, one line per variant (the mean over seeds) in a shaded
+ * band from the smallest to the largest seed's value; the file is
+ * DIR/sweep-METRIC.EXT.  With two: a heatmap per metric (first parameter
+ * across, second down, one panel per variant, the mean over seeds printed
+ * in each cell, a colour scale beside it); DIR/heatmap-METRIC.EXT.
+ * `params` are the --param keys (n_params 0: every parameter column of
+ * the file; more than two is WS_EINPUT); `metrics` are metric names
+ * (p99_latency) or column names (p99_latency_ms), n_metrics 0 for every
+ * metric column.  The chart title is DIR/summary.json's scenario name
+ * when that file exists, else the folder's name. */
+int ws_plot_sweep(const char *dir, const char *formats, const char *const *params, int n_params,
+                  const char *const *metrics, int n_metrics, ws_diag *err);
+
+/* The plot areas of single-column charts run from x = WS_PLOT_MARGIN_LEFT
+ * to WS_PLOT_WIDTH - WS_PLOT_MARGIN_RIGHT; the time axis spans the data
+ * exactly (first interval start to last interval end). */
+#define WS_PLOT_MARGIN_LEFT 130
+#define WS_PLOT_MARGIN_RIGHT 40
+
+/* ================================================================== */
+/* Ticks and units */
+
+typedef enum ws_plot_unit {
+    WS_PU_PLAIN,     /* a count or rate: 1-2-5 steps, no unit */
+    WS_PU_BYTES,     /* bytes shown in B, KiB, MiB, GiB, TiB */
+    WS_PU_BYTE_RATE, /* bytes per second shown in B/s ... GiB/s */
+    WS_PU_MS,        /* a duration in ms shown in us, ms or s */
+    WS_PU_PERCENT,   /* a ratio 0..1 shown as % */
+    WS_PU_TIME       /* a point in time in seconds: s, min:ss, min or h:mm */
+} ws_plot_unit;
+
+typedef enum ws_plot_time_style {
+    WS_PT_SECONDS, /* span up to 2 min: "0", "30", "60"; axis "(s)" */
+    WS_PT_MMSS,    /* up to 20 min: "0:00", "2:30"; axis "(min:ss)" */
+    WS_PT_MINUTES, /* up to 10 h: "0", "30", "60"; axis "(min)" */
+    WS_PT_HHMM     /* longer: "0:00", "6:00"; axis "(h:mm)" */
+} ws_plot_time_style;
+
+#define WS_PLOT_MAX_TICKS 64
+
+/* Tick positions of one axis and how to label them.  The rule (tested in
+ * test_plot.c, explained in docs/charts.md):
+ *
+ *   linear: the raw step is (hi - lo) / max_intervals.  Sizes and byte
+ *   rates first pick the display unit U among B, KiB, MiB, GiB, TiB,
+ *   durations among us, ms, s: the largest U with raw step >= U / 4.
+ *   Then the step is the smallest of 1, 2, 5 x 10^k (and 2.5 x 10^k for
+ *   k >= 1, i.e. 25, 250, ...) in U not below the raw step.  Ticks run
+ *   from the multiple of the step at or below lo to the one at or above
+ *   hi, so the axis can end on a tick.  Examples: 0..937 in 5 intervals:
+ *   step 200 (0, 200, ..., 1000); 0..1.3e9 bytes in 5 intervals (raw
+ *   248 MiB, below a quarter GiB): 250 MiB (0, 250, ..., 1250 MiB);
+ *   0..4e9 bytes in 4 intervals (raw 954 MiB): 1 GiB.
+ *
+ *   time (WS_PU_TIME): the step is the smallest of 1, 2, 5, 10, 15, 20,
+ *   30 s, 1, 2, 5, 10, 15, 20, 30 min, 1, 2, 3, 6, 12, 24 h not below the
+ *   raw step; the label style follows the span (ws_plot_time_style).
+ *
+ *   log: ticks at the powers of ten within [lo, hi] and, when the range
+ *   spans at most three decades, also at 2 and 5 times them.
+ */
+typedef struct ws_plot_ticks {
+    int n;
+    double v[WS_PLOT_MAX_TICKS]; /* in data units, ascending */
+    double step;                 /* linear step in data units; 0 on a log axis */
+    bool log;
+    ws_plot_unit unit;
+    double scale;       /* data units per display unit (MiB: 1048576) */
+    const char *suffix; /* display unit: "MiB", "ms", "%", "" */
+    int decimals;       /* digits after the point in labels */
+    ws_plot_time_style time_style;
+    bool label_units;   /* linear: put the unit in each label ("1.5 GiB") and
+                           not in the axis title; set by the caller */
+    const char *const *text; /* when set, the label of tick v[i] is text[i]
+                                (sweep grid values as written: "4GB") */
+} ws_plot_ticks;
+
+/* Linear ticks for [lo, hi] with at most max_intervals steps (>= 1).
+ * lo == hi is widened to a unit range around it; lo > hi is swapped. */
+void ws_plot_ticks_linear(double lo, double hi, int max_intervals, ws_plot_unit unit,
+                          ws_plot_ticks *t);
+
+/* Log ticks for [lo, hi], 0 < lo < hi (lo <= 0 is raised to hi / 1e3). */
+void ws_plot_ticks_log(double lo, double hi, ws_plot_unit unit, ws_plot_ticks *t);
+
+/* The label of tick value v: linear axes print the number in the display
+ * unit ("250", "1.5"; with label_units "1.5 GiB", and "0" alone); log
+ * axes and time axes carry their unit in each label ("10 ms", "1 s";
+ * "2:30"). */
+void ws_plot_tick_label(const ws_plot_ticks *t, double v, char *buf, size_t len);
+
+/* "WHAT (UNIT)" for an axis title: "pg_wal size (MiB)", "time (min:ss)",
+ * and ", log scale" inside the parentheses on a log axis. */
+void ws_plot_axis_title(const ws_plot_ticks *t, const char *what, char *buf, size_t len);
+
+/* One value with its unit and three significant digits, for legends and
+ * tables: "1.25 GiB", "56.1 ms", "1.20 s", "95.6 %", "3805", "48.2 MiB/s". */
+void ws_plot_format_value(double v, ws_plot_unit unit, char *buf, size_t len);
+
+/* ================================================================== */
+/* Canvas: one drawing, rendered to a format */
+
+typedef struct ws_plot_canvas ws_plot_canvas;
+
+/* A canvas of w x h pixels (points for SVG and PDF) for format
+ * WS_PLOT_PNG, WS_PLOT_SVG or WS_PLOT_PDF, white background, font set.
+ * NULL with a message when cairo cannot create it. */
+ws_plot_canvas *ws_plot_canvas_new(unsigned format, double w, double h, ws_diag *err);
+cairo_t *ws_plot_canvas_cr(ws_plot_canvas *c);
+
+/* Finishes the drawing and writes the file's bytes to f.  Output is
+ * deterministic: PDF dates are fixed (cairo_pdf_surface_set_metadata) and
+ * SVG element ids, which cairo numbers from a process-wide counter, are
+ * renumbered in order of appearance.  Fails (WS_EIO) when cairo reports
+ * an error for the drawing or the stream fails. */
+int ws_plot_canvas_write(ws_plot_canvas *c, FILE *f, const char *name, ws_diag *err);
+void ws_plot_canvas_free(ws_plot_canvas *c);
+
+/* Releases the process-wide caches of cairo and fontconfig (fonts,
+ * patterns) that text drawing fills.  Call once before exit, after the
+ * last chart, in any program that drew charts; leak checkers (ASan's
+ * LeakSanitizer in `make asan`) would otherwise report them.  Charts can
+ * still be drawn afterwards (the caches are rebuilt). */
+void ws_plot_shutdown(void);
+
+/* File name extension of a single format: "png", "svg", "pdf". */
+const char *ws_plot_format_ext(unsigned format);
+
+/* ================================================================== */
+/* Colours and text */
+
+typedef struct ws_plot_rgb {
+    double r, g, b;
+} ws_plot_rgb;
+
+/* Okabe & Ito (2008), "Color Universal Design". */
+extern const ws_plot_rgb WS_OI_BLACK, WS_OI_ORANGE, WS_OI_SKY, WS_OI_GREEN, WS_OI_YELLOW,
+    WS_OI_BLUE, WS_OI_VERMILLION, WS_OI_PURPLE;
+/* The i-th series colour (cycling through seven, most distinct first). */
+ws_plot_rgb ws_plot_series_color(int i);
+/* The viridis colour map at f in 0..1 (clamped): perceptually uniform
+ * and readable with colour-vision deficiencies and in grey scale. */
+ws_plot_rgb ws_plot_viridis(double f);
+/* Checkpoint phase shades, light enough for lines drawn over them. */
+extern const ws_plot_rgb WS_PLOT_WRITE_SHADE, WS_PLOT_SYNC_SHADE;
+/* Grey levels used for frames, grid and secondary text. */
+extern const ws_plot_rgb WS_PLOT_GRID, WS_PLOT_AXIS, WS_PLOT_TEXT, WS_PLOT_TEXT2;
+
+void ws_plot_set_color(cairo_t *cr, ws_plot_rgb c, double alpha);
+
+/* Text anchors: which point of the text's box (x, y) names. */
+enum {
+    WS_TA_LEFT = 0, WS_TA_CENTER = 1, WS_TA_RIGHT = 2,       /* horizontal */
+    WS_TA_BASELINE = 0, WS_TA_MIDDLE = 4, WS_TA_TOP = 8, WS_TA_BOTTOM = 12 /* vertical */
+};
+
+typedef struct ws_plot_font {
+    double size;
+    bool bold;
+    ws_plot_rgb color;
+} ws_plot_font;
+
+/* Width of s in font f. */
+double ws_plot_text_width(cairo_t *cr, ws_plot_font f, const char *s);
+
+/* Draws s anchored at (x, y) (WS_TA_* flags ORed), rotated by `angle`
+ * radians around the anchor (-pi/2 reads bottom to top).  Returns the
+ * width.  Text that is not valid UTF-8 has its bad bytes shown as '?'. */
+double ws_plot_text(cairo_t *cr, ws_plot_font f, double x, double y, int anchor, double angle,
+                    const char *s);
+
+/* ================================================================== */
+/* Panels */
+
+typedef struct ws_plot_rect {
+    double x, y, w, h;
+} ws_plot_rect;
+
+typedef struct ws_plot_axis {
+    double lo, hi;   /* data range shown */
+    ws_plot_ticks t; /* t.log selects a log mapping */
+} ws_plot_axis;
+
+typedef struct ws_plot_panel {
+    ws_plot_rect r;     /* the plot area; data is clipped to it */
+    ws_plot_axis x, y;
+} ws_plot_panel;
+
+/* Data to device coordinates (no clipping). */
+double ws_plot_px(const ws_plot_panel *p, double x);
+double ws_plot_py(const ws_plot_panel *p, double y);
+
+/* Fits a y axis to data in [lo, hi]: ticks with one per ~`px_per_tick`
+ * device units of panel height, range from the first to the last tick. */
+void ws_plot_axis_fit(ws_plot_axis *a, double lo, double hi, double length, double px_per_tick,
+                      ws_plot_unit unit);
+/* As ws_plot_axis_fit on a log scale: range from a 1-2-5 value at or
+ * below lo to one at or above hi. */
+void ws_plot_axis_fit_log(ws_plot_axis *a, double lo, double hi, ws_plot_unit unit);
+/* A time axis over exactly [lo, hi] (no widening), ticks inside it, at
+ * most one per `px_per_tick` of `length`. */
+void ws_plot_axis_time(ws_plot_axis *a, double lo, double hi, double length, double px_per_tick);
+
+/* Grid lines at the ticks and the frame of the plot area. */
+void ws_plot_panel_grid(cairo_t *cr, const ws_plot_panel *p);
+void ws_plot_panel_frame(cairo_t *cr, const ws_plot_panel *p);
+/* Tick labels left of the area (y) or below it (x).  X labels that would
+ * overlap their neighbour are skipped. */
+void ws_plot_panel_ylabels(cairo_t *cr, const ws_plot_panel *p, ws_plot_font f);
+void ws_plot_panel_xlabels(cairo_t *cr, const ws_plot_panel *p, ws_plot_font f);
+
+/* A polyline through (x[i], y[i]); a NaN y breaks the line.  Clipped to
+ * the area.  dash 0 for a solid line, else the dash length. */
+void ws_plot_line(cairo_t *cr, const ws_plot_panel *p, const double *x, const double *y, size_t n,
+                  ws_plot_rgb c, double width, double dash);
+
+/* A filled band between lo[i] and hi[i]. */
+void ws_plot_band(cairo_t *cr, const ws_plot_panel *p, const double *x, const double *lo,
+                  const double *hi, size_t n, ws_plot_rgb c, double alpha);
+
+/* Stacked areas: layer k is filled from the sum of layers 0..k-1 to the
+ * sum of 0..k (ys[k][i] >= 0; negative values count as 0). */
+void ws_plot_stack(cairo_t *cr, const ws_plot_panel *p, const double *x,
+                   const double *const *ys, const ws_plot_rgb *colors, int layers, size_t n);
+
+/* Shades the full height of the area between x0 and x1, at least
+ * min_px wide (so a 0.1 s sync phase in a 2 h chart stays visible). */
+void ws_plot_vspan(cairo_t *cr, const ws_plot_panel *p, double x0, double x1, ws_plot_rgb c,
+                   double min_px);
+
+/* A horizontal reference line at y with `label` right-aligned above it on
+ * a white backing (below it when the line is at the top of the area).  A
+ * value above the axis range is not drawn; its label is shown at the top
+ * of the area as "LABEL (above the axis)", in row *above_slot (which is
+ * then incremented, so several such labels stack; NULL for row 0). */
+void ws_plot_hline(cairo_t *cr, const ws_plot_panel *p, double y, ws_plot_rgb c, double dash,
+                   const char *label, ws_plot_font f, int *above_slot);
+
+/* A marker: 0 circle, 1 diamond, 2 square, 3 triangle. */
+void ws_plot_marker(cairo_t *cr, double x, double y, int shape, double size, ws_plot_rgb c);
+
+/* ================================================================== */
+/* Legends */
+
+typedef enum ws_plot_swatch {
+    WS_SW_LINE,
+    WS_SW_DASH,
+    WS_SW_AREA,
+    WS_SW_MARKER_LINE /* a line with a marker (shape in `marker`) */
+} ws_plot_swatch;
+
+typedef struct ws_plot_legend_item {
+    const char *label;
+    ws_plot_rgb color;
+    ws_plot_swatch kind;
+    int marker;
+} ws_plot_legend_item;
+
+/* Lays the items out in rows from (x, y) (top left) within max_w and
+ * draws them when `draw`; returns the height used.  Legends go outside
+ * plot areas, so they never cover data. */
+double ws_plot_legend(cairo_t *cr, double x, double y, double max_w, const ws_plot_legend_item *items,
+                      int n, ws_plot_font f, bool draw);
+
+#endif

@@ -1,0 +1,427 @@
+/*
+ * axis.c - panels: axes, grid, tick labels, and the marks drawn in them
+ * (lines, bands, stacked areas, shaded spans, reference lines, markers),
+ * and legends.
+ *
+ * One-pixel lines are drawn on half-pixel coordinates so that the PNG
+ * shows them as one crisp pixel instead of two grey ones.
+ */
+#include "walsim/plot.h"
+
+#include <math.h>
+#include <string.h>
+
+static double crisp(double v) { return floor(v) + 0.5; }
+
+static double map(const ws_plot_axis *a, double v, double p0, double p1)
+{
+    double f;
+    if (a->t.log) {
+        double lo = log10(a->lo), hi = log10(a->hi);
+        f = v > 0 ? (log10(v) - lo) / (hi - lo) : -1e3;
+    } else {
+        f = (v - a->lo) / (a->hi - a->lo);
+    }
+    /* Far outside values are clamped so cairo's fixed point cannot wrap. */
+    if (f < -1e3)
+        f = -1e3;
+    if (f > 1e3)
+        f = 1e3;
+    return p0 + f * (p1 - p0);
+}
+
+double ws_plot_px(const ws_plot_panel *p, double x) { return map(&p->x, x, p->r.x, p->r.x + p->r.w); }
+double ws_plot_py(const ws_plot_panel *p, double y) { return map(&p->y, y, p->r.y + p->r.h, p->r.y); }
+
+static int intervals_for(double length, double px_per_tick)
+{
+    int n = (int)floor(length / (px_per_tick > 1 ? px_per_tick : 1));
+    return n < 2 ? 2 : n > WS_PLOT_MAX_TICKS - 2 ? WS_PLOT_MAX_TICKS - 2 : n;
+}
+
+void ws_plot_axis_fit(ws_plot_axis *a, double lo, double hi, double length, double px_per_tick,
+                      ws_plot_unit unit)
+{
+    ws_plot_ticks_linear(lo, hi, intervals_for(length, px_per_tick), unit, &a->t);
+    a->lo = a->t.v[0];
+    a->hi = a->t.v[a->t.n - 1];
+}
+
+/* The largest 1-2-5 value at or below x (down) or smallest at or above. */
+static double step125(double x, bool up)
+{
+    double d = pow(10.0, floor(log10(x)));
+    static const double m[] = {1, 2, 5, 10};
+    if (up) {
+        for (int i = 0; i < 4; i++)
+            if (m[i] * d >= x * (1 - 1e-9))
+                return m[i] * d;
+        return 10 * d;
+    }
+    for (int i = 3; i >= 0; i--)
+        if (m[i] * d <= x * (1 + 1e-9))
+            return m[i] * d;
+    return d;
+}
+
+void ws_plot_axis_fit_log(ws_plot_axis *a, double lo, double hi, ws_plot_unit unit)
+{
+    if (!(hi > 0) || !isfinite(hi))
+        hi = 1;
+    if (!(lo > 0) || lo >= hi)
+        lo = hi / 100;
+    a->lo = step125(lo, false);
+    a->hi = step125(hi, true);
+    if (a->hi <= a->lo)
+        a->hi = a->lo * 10;
+    ws_plot_ticks_log(a->lo, a->hi, unit, &a->t);
+}
+
+void ws_plot_axis_time(ws_plot_axis *a, double lo, double hi, double length, double px_per_tick)
+{
+    if (!(hi > lo))
+        hi = lo + 1;
+    ws_plot_ticks_linear(lo, hi, intervals_for(length, px_per_tick), WS_PU_TIME, &a->t);
+    /* Keep the ticks inside the data range: the axis is the run. */
+    int k = 0;
+    double eps = (hi - lo) * 1e-9;
+    for (int i = 0; i < a->t.n; i++)
+        if (a->t.v[i] >= lo - eps && a->t.v[i] <= hi + eps)
+            a->t.v[k++] = a->t.v[i];
+    a->t.n = k;
+    a->lo = lo;
+    a->hi = hi;
+}
+
+void ws_plot_panel_grid(cairo_t *cr, const ws_plot_panel *p)
+{
+    cairo_save(cr);
+    ws_plot_set_color(cr, WS_PLOT_GRID, 1);
+    cairo_set_line_width(cr, 1);
+    for (int i = 0; i < p->y.t.n; i++) {
+        double y = ws_plot_py(p, p->y.t.v[i]);
+        if (y < p->r.y - 0.5 || y > p->r.y + p->r.h + 0.5)
+            continue;
+        cairo_move_to(cr, p->r.x, crisp(y));
+        cairo_line_to(cr, p->r.x + p->r.w, crisp(y));
+    }
+    for (int i = 0; i < p->x.t.n; i++) {
+        double x = ws_plot_px(p, p->x.t.v[i]);
+        if (x < p->r.x - 0.5 || x > p->r.x + p->r.w + 0.5)
+            continue;
+        cairo_move_to(cr, crisp(x), p->r.y);
+        cairo_line_to(cr, crisp(x), p->r.y + p->r.h);
+    }
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+void ws_plot_panel_frame(cairo_t *cr, const ws_plot_panel *p)
+{
+    cairo_save(cr);
+    ws_plot_set_color(cr, WS_PLOT_AXIS, 1);
+    cairo_set_line_width(cr, 1);
+    cairo_rectangle(cr, crisp(p->r.x), crisp(p->r.y), floor(p->r.w), floor(p->r.h));
+    cairo_stroke(cr);
+    /* Tick marks outside the frame. */
+    for (int i = 0; i < p->y.t.n; i++) {
+        double y = ws_plot_py(p, p->y.t.v[i]);
+        if (y < p->r.y - 0.5 || y > p->r.y + p->r.h + 0.5)
+            continue;
+        cairo_move_to(cr, p->r.x - 5, crisp(y));
+        cairo_line_to(cr, p->r.x, crisp(y));
+    }
+    for (int i = 0; i < p->x.t.n; i++) {
+        double x = ws_plot_px(p, p->x.t.v[i]);
+        if (x < p->r.x - 0.5 || x > p->r.x + p->r.w + 0.5)
+            continue;
+        cairo_move_to(cr, crisp(x), p->r.y + p->r.h);
+        cairo_line_to(cr, crisp(x), p->r.y + p->r.h + 5);
+    }
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+void ws_plot_panel_ylabels(cairo_t *cr, const ws_plot_panel *p, ws_plot_font f)
+{
+    char buf[64];
+    double last_y = 1e9;
+    /* Bottom to top; skip a label that would touch the one below. */
+    for (int i = 0; i < p->y.t.n; i++) {
+        double y = ws_plot_py(p, p->y.t.v[i]);
+        if (y < p->r.y - 0.5 || y > p->r.y + p->r.h + 0.5)
+            continue;
+        if (last_y - y < f.size * 1.1)
+            continue;
+        ws_plot_tick_label(&p->y.t, p->y.t.v[i], buf, sizeof buf);
+        ws_plot_text(cr, f, p->r.x - 9, y, WS_TA_RIGHT | WS_TA_MIDDLE, 0, buf);
+        last_y = y;
+    }
+}
+
+void ws_plot_panel_xlabels(cairo_t *cr, const ws_plot_panel *p, ws_plot_font f)
+{
+    char buf[64];
+    double last_right = -1e9;
+    for (int i = 0; i < p->x.t.n; i++) {
+        double x = ws_plot_px(p, p->x.t.v[i]);
+        if (x < p->r.x - 0.5 || x > p->r.x + p->r.w + 0.5)
+            continue;
+        ws_plot_tick_label(&p->x.t, p->x.t.v[i], buf, sizeof buf);
+        double w = ws_plot_text_width(cr, f, buf);
+        if (x - w / 2 < last_right + f.size * 0.8)
+            continue;
+        ws_plot_text(cr, f, x, p->r.y + p->r.h + 8, WS_TA_CENTER | WS_TA_TOP, 0, buf);
+        last_right = x + w / 2;
+    }
+}
+
+static void clip_to(cairo_t *cr, const ws_plot_panel *p)
+{
+    cairo_rectangle(cr, p->r.x, p->r.y, p->r.w, p->r.h);
+    cairo_clip(cr);
+}
+
+void ws_plot_line(cairo_t *cr, const ws_plot_panel *p, const double *x, const double *y, size_t n,
+                  ws_plot_rgb c, double width, double dash)
+{
+    cairo_save(cr);
+    clip_to(cr, p);
+    ws_plot_set_color(cr, c, 1);
+    cairo_set_line_width(cr, width);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+    if (dash > 0) {
+        double d[2] = {dash, dash * 0.7};
+        cairo_set_dash(cr, d, 2, 0);
+    }
+    bool pen = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(y[i]) || !isfinite(x[i]) || (p->y.t.log && y[i] <= 0)) {
+            pen = false;
+            continue;
+        }
+        double px = ws_plot_px(p, x[i]), py = ws_plot_py(p, y[i]);
+        if (pen)
+            cairo_line_to(cr, px, py);
+        else
+            cairo_move_to(cr, px, py);
+        pen = true;
+    }
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+void ws_plot_band(cairo_t *cr, const ws_plot_panel *p, const double *x, const double *lo,
+                  const double *hi, size_t n, ws_plot_rgb c, double alpha)
+{
+    cairo_save(cr);
+    clip_to(cr, p);
+    ws_plot_set_color(cr, c, alpha);
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && !(isfinite(lo[i]) && isfinite(hi[i])))
+            i++;
+        size_t j = i;
+        while (j < n && isfinite(lo[j]) && isfinite(hi[j]))
+            j++;
+        if (j > i) {
+            cairo_move_to(cr, ws_plot_px(p, x[i]), ws_plot_py(p, hi[i]));
+            for (size_t k = i + 1; k < j; k++)
+                cairo_line_to(cr, ws_plot_px(p, x[k]), ws_plot_py(p, hi[k]));
+            for (size_t k = j; k-- > i;)
+                cairo_line_to(cr, ws_plot_px(p, x[k]), ws_plot_py(p, lo[k]));
+            cairo_close_path(cr);
+            cairo_fill(cr);
+        }
+        i = j;
+    }
+    cairo_restore(cr);
+}
+
+static double layer_sum(const double *const *ys, int upto, size_t i)
+{
+    double s = 0;
+    for (int k = 0; k < upto; k++)
+        if (isfinite(ys[k][i]) && ys[k][i] > 0)
+            s += ys[k][i];
+    return s;
+}
+
+void ws_plot_stack(cairo_t *cr, const ws_plot_panel *p, const double *x,
+                   const double *const *ys, const ws_plot_rgb *colors, int layers, size_t n)
+{
+    if (n == 0)
+        return;
+    cairo_save(cr);
+    clip_to(cr, p);
+    for (int k = 0; k < layers; k++) {
+        ws_plot_set_color(cr, colors[k], 1);
+        for (size_t i = 0; i < n; i++) {
+            double py = ws_plot_py(p, layer_sum(ys, k + 1, i));
+            if (i == 0)
+                cairo_move_to(cr, ws_plot_px(p, x[i]), py);
+            else
+                cairo_line_to(cr, ws_plot_px(p, x[i]), py);
+        }
+        for (size_t i = n; i-- > 0;)
+            cairo_line_to(cr, ws_plot_px(p, x[i]), ws_plot_py(p, layer_sum(ys, k, i)));
+        cairo_close_path(cr);
+        cairo_fill(cr);
+    }
+    cairo_restore(cr);
+}
+
+void ws_plot_vspan(cairo_t *cr, const ws_plot_panel *p, double x0, double x1, ws_plot_rgb c,
+                   double min_px)
+{
+    double a = ws_plot_px(p, x0), b = ws_plot_px(p, x1);
+    if (b - a < min_px) {
+        double mid = (a + b) / 2;
+        a = mid - min_px / 2;
+        b = mid + min_px / 2;
+    }
+    cairo_save(cr);
+    clip_to(cr, p);
+    ws_plot_set_color(cr, c, 1);
+    cairo_rectangle(cr, a, p->r.y, b - a, p->r.h);
+    cairo_fill(cr);
+    cairo_restore(cr);
+}
+
+/* Text on a white backing so a label over a line stays readable. */
+static void backed_text(cairo_t *cr, ws_plot_font f, double x, double y, int anchor,
+                        const char *s)
+{
+    double w = ws_plot_text_width(cr, f, s);
+    double x0 = (anchor & 3) == WS_TA_RIGHT ? x - w : (anchor & 3) == WS_TA_CENTER ? x - w / 2 : x;
+    double y0 = (anchor & 12) == WS_TA_TOP ? y : y - f.size;
+    cairo_save(cr);
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+    cairo_rectangle(cr, x0 - 3, y0 - 1, w + 6, f.size + 4);
+    cairo_fill(cr);
+    cairo_restore(cr);
+    ws_plot_text(cr, f, x, (anchor & 12) == WS_TA_TOP ? y : y - f.size * 0.22, anchor, 0, s);
+}
+
+void ws_plot_hline(cairo_t *cr, const ws_plot_panel *p, double y, ws_plot_rgb c, double dash,
+                   const char *label, ws_plot_font f, int *above_slot)
+{
+    if (!isfinite(y))
+        return;
+    bool above = p->y.t.log ? y > p->y.hi * (1 + 1e-9) : y > p->y.hi + (p->y.hi - p->y.lo) * 1e-9;
+    if (above) {
+        if (label && *label) {
+            char buf[256];
+            snprintf(buf, sizeof buf, "\xE2\x86\x91 %s (above the axis)", label);
+            ws_plot_font g = f;
+            g.color = c;
+            int slot = above_slot ? (*above_slot)++ : 0;
+            backed_text(cr, g, p->r.x + p->r.w - 8, p->r.y + 4 + slot * (f.size + 6),
+                        WS_TA_RIGHT | WS_TA_TOP, buf);
+        }
+        return;
+    }
+    double py = ws_plot_py(p, y);
+    if (py > p->r.y + p->r.h + 0.5)
+        return;
+    double xs[2] = {p->x.lo, p->x.hi}, ys[2] = {y, y};
+    ws_plot_line(cr, p, xs, ys, 2, c, 2, dash);
+    if (label && *label) {
+        ws_plot_font g = f;
+        g.color = c;
+        /* Above the line, or below it when the line is at the top. */
+        if (py - f.size - 6 < p->r.y)
+            backed_text(cr, g, p->r.x + p->r.w - 8, py + 4, WS_TA_RIGHT | WS_TA_TOP, label);
+        else
+            backed_text(cr, g, p->r.x + p->r.w - 8, py - 4, WS_TA_RIGHT | WS_TA_BASELINE, label);
+    }
+}
+
+void ws_plot_marker(cairo_t *cr, double x, double y, int shape, double size, ws_plot_rgb c)
+{
+    double r = size / 2;
+    cairo_save(cr);
+    cairo_new_path(cr);
+    switch (shape) {
+    case 1:
+        cairo_move_to(cr, x, y - r * 1.25);
+        cairo_line_to(cr, x + r * 1.25, y);
+        cairo_line_to(cr, x, y + r * 1.25);
+        cairo_line_to(cr, x - r * 1.25, y);
+        cairo_close_path(cr);
+        break;
+    case 2:
+        cairo_rectangle(cr, x - r, y - r, 2 * r, 2 * r);
+        break;
+    case 3:
+        cairo_move_to(cr, x, y - r * 1.2);
+        cairo_line_to(cr, x + r * 1.2, y + r * 0.9);
+        cairo_line_to(cr, x - r * 1.2, y + r * 0.9);
+        cairo_close_path(cr);
+        break;
+    default:
+        cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+        break;
+    }
+    ws_plot_set_color(cr, c, 1);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_set_line_width(cr, 1.5);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+static void swatch(cairo_t *cr, const ws_plot_legend_item *it, double x, double y, double w,
+                   double h)
+{
+    cairo_save(cr);
+    double mid = y + h / 2;
+    switch (it->kind) {
+    case WS_SW_AREA:
+        ws_plot_set_color(cr, it->color, 1);
+        cairo_rectangle(cr, x, y + h * 0.12, w, h * 0.76);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgba(cr, 0, 0, 0, 0.25);
+        cairo_set_line_width(cr, 1);
+        cairo_stroke(cr);
+        break;
+    case WS_SW_DASH: {
+        double d[2] = {7, 5};
+        cairo_set_dash(cr, d, 2, 0);
+    }
+        /* fall through */
+    case WS_SW_LINE:
+    case WS_SW_MARKER_LINE:
+        ws_plot_set_color(cr, it->color, 1);
+        cairo_set_line_width(cr, 3);
+        cairo_move_to(cr, x, mid);
+        cairo_line_to(cr, x + w, mid);
+        cairo_stroke(cr);
+        if (it->kind == WS_SW_MARKER_LINE)
+            ws_plot_marker(cr, x + w / 2, mid, it->marker, 11, it->color);
+        break;
+    }
+    cairo_restore(cr);
+}
+
+double ws_plot_legend(cairo_t *cr, double x, double y, double max_w, const ws_plot_legend_item *items,
+                      int n, ws_plot_font f, bool draw)
+{
+    const double sw = 30, gap = 8, sep = 30, row_h = f.size * 1.6;
+    double cx = x, cy = y;
+    for (int i = 0; i < n; i++) {
+        double w = sw + gap + ws_plot_text_width(cr, f, items[i].label);
+        if (cx > x && cx + w > x + max_w) {
+            cx = x;
+            cy += row_h;
+        }
+        if (draw) {
+            swatch(cr, &items[i], cx, cy + (row_h - f.size) / 2 - 1, sw, f.size + 2);
+            ws_plot_text(cr, f, cx + sw + gap, cy + row_h / 2, WS_TA_LEFT | WS_TA_MIDDLE, 0,
+                         items[i].label);
+        }
+        cx += w + sep;
+    }
+    return n ? cy - y + row_h : 0;
+}

@@ -1,0 +1,1106 @@
+/*
+ * charts.c - the charts of a run (ws_plot_dir; docs/charts.md).
+ *
+ * Every chart has the same frame: a bold title saying what it shows, the
+ * scenario's name under it, a legend row, then the panels, then the time
+ * axis.  Time-series charts stack one panel per variant with shared axes,
+ * so the eye compares variants by position, not by reading numbers; the
+ * checkpoint write and sync phases are shaded behind the data.
+ *
+ * Per-interval quantities (tps, latency, bytes written) are drawn at the
+ * middle of their interval; levels measured at the end of an interval
+ * (pg_wal size, dirty data) at its end.  An interval in which no
+ * transaction completed has no latency: the line has a gap there rather
+ * than a misleading 0.
+ */
+#include "walsim/plot.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+#include "rundir.h"
+
+#define W ((double)WS_PLOT_WIDTH)
+#define H ((double)WS_PLOT_HEIGHT)
+#define LEFT ((double)WS_PLOT_MARGIN_LEFT)
+#define RIGHT (W - WS_PLOT_MARGIN_RIGHT)
+#define BOTTOM (H - 74)
+
+/* PostgreSQL's default block size (BLCKSZ, pg_config.h): dirty buffers
+ * to bytes. */
+#define BLCKSZ 8192.0
+
+static ws_plot_font font(double size, bool bold)
+{
+    return (ws_plot_font){size, bold, WS_PLOT_TEXT};
+}
+
+static ws_plot_font font2(double size)
+{
+    return (ws_plot_font){size, false, WS_PLOT_TEXT2};
+}
+
+#define F_TICK font(16, false)
+#define F_AXIS font(18, false)
+#define F_LEGEND font(17, false)
+#define F_NAME font(18, true)
+#define F_REF font(15, false)
+
+/* ------------------------------------------------------------------ */
+/* Frame */
+
+static double draw_head(cairo_t *cr, const plot_run *r, const char *what,
+                        const ws_plot_legend_item *items, int n_items)
+{
+    return plot_draw_head(cr, what, r->title, items, n_items);
+}
+
+static void draw_time_title(cairo_t *cr, const ws_plot_axis *x, double x0, double x1)
+{
+    char buf[96];
+    ws_plot_axis_title(&x->t, "simulated time", buf, sizeof buf);
+    ws_plot_text(cr, F_AXIS, (x0 + x1) / 2, H - 14, WS_TA_CENTER | WS_TA_BOTTOM, 0, buf);
+}
+
+static void draw_y_title(cairo_t *cr, const ws_plot_axis *y, const char *what, double x, double y0,
+                         double y1)
+{
+    char buf[128];
+    ws_plot_axis_title(&y->t, what, buf, sizeof buf);
+    ws_plot_text(cr, F_AXIS, x, (y0 + y1) / 2, WS_TA_CENTER | WS_TA_TOP, -M_PI / 2, buf);
+}
+
+/* n panels stacked between top and bottom, each with a caption row above
+ * it (the variant's name). */
+static void stack_rects(double top, double bottom, double left, double right, size_t n,
+                        ws_plot_rect *out)
+{
+    const double label_h = 28, gap = 14;
+    double ph = (bottom - top - (double)n * label_h - (double)(n - 1) * gap) / (double)n;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (ws_plot_rect){left, top + label_h + (double)i * (ph + label_h + gap), right - left,
+                                ph};
+}
+
+/* The variant's name above its panel, its distinguishing settings after
+ * it, cut with "..." where they would reach `max_right`. */
+static void draw_caption(cairo_t *cr, const plot_variant *v, const ws_plot_rect *r, double max_right)
+{
+    double w = ws_plot_text(cr, F_NAME, r->x, r->y - 10, WS_TA_LEFT | WS_TA_BOTTOM, 0, v->name);
+    if (!v->settings || !*v->settings)
+        return;
+    ws_plot_font f = font2(16);
+    double x = r->x + w + 14;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", v->settings);
+    size_t n = strlen(buf);
+    while (n > 0 && x + ws_plot_text_width(cr, f, buf) > max_right) {
+        /* Drop a character (and any UTF-8 continuation bytes) and retry. */
+        do
+            n--;
+        while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80);
+        snprintf(buf + n, sizeof buf - n, "...");
+    }
+    if (n > 0)
+        ws_plot_text(cr, f, x, r->y - 10, WS_TA_LEFT | WS_TA_BOTTOM, 0, buf);
+}
+
+/* Notes right-aligned in the caption row above a panel: the values of
+ * reference lines, so no label sits on the data. */
+typedef struct note {
+    char text[128];
+    ws_plot_rgb color;
+} note;
+
+enum { MAX_NOTES = 4 };
+
+static double draw_notes(cairo_t *cr, const ws_plot_rect *r, const note *notes, int n)
+{
+    double x = r->x + r->w;
+    for (int i = n - 1; i >= 0; i--) {
+        ws_plot_font f = {16, false, notes[i].color};
+        double w = ws_plot_text_width(cr, f, notes[i].text);
+        ws_plot_text(cr, f, x, r->y - 10, WS_TA_RIGHT | WS_TA_BOTTOM, 0, notes[i].text);
+        x -= w + 26;
+    }
+    return x;
+}
+
+/* A dashed reference line at y, its value noted in the caption row; a
+ * line above the axis range is noted as such instead of drawn. */
+static void ref_line(cairo_t *cr, const ws_plot_panel *p, double y, ws_plot_rgb c,
+                     const char *what, ws_plot_unit unit, const char *after, note *notes, int *n)
+{
+    if (!isfinite(y) || *n >= MAX_NOTES)
+        return;
+    char num[32];
+    ws_plot_format_value(y, unit, num, sizeof num);
+    bool above = y > p->y.hi * (1 + 1e-9);
+    snprintf(notes[*n].text, sizeof notes[*n].text,
+             above ? "%s %s%s (\xE2\x86\x91 above the axis)" : "%s %s%s", what, num, after);
+    notes[*n].color = c;
+    (*n)++;
+    ws_plot_hline(cr, p, y, c, 9, NULL, F_REF, NULL);
+}
+
+static void draw_phases(cairo_t *cr, const ws_plot_panel *p, const plot_variant *v)
+{
+    for (size_t i = 0; i < v->n_spans; i++)
+        ws_plot_vspan(cr, p, v->spans[i].t0, v->spans[i].t1,
+                      v->spans[i].sync ? WS_PLOT_SYNC_SHADE : WS_PLOT_WRITE_SHADE, 2);
+}
+
+static const ws_plot_legend_item LEG_WRITE = {"checkpoint write phase", {0xDD / 255.0, 0xEB / 255.0, 0xF7 / 255.0}, WS_SW_AREA, 0};
+static const ws_plot_legend_item LEG_SYNC = {"checkpoint sync phase", {0xF9 / 255.0, 0xD2 / 255.0, 0x8C / 255.0}, WS_SW_AREA, 0};
+
+/* ------------------------------------------------------------------ */
+/* Series helpers */
+
+/* Does any variant have the limit at byte offset `off` of plot_variant
+ * (summary.json's limits are optional)? */
+static bool any_limit(const plot_run *r, size_t off)
+{
+    for (size_t k = 0; k < r->nv; k++)
+        if (isfinite(*(const double *)((const char *)&r->v[k] + off)))
+            return true;
+    return false;
+}
+
+/* Removes the legend item `label` when `keep` is false: the legend
+ * names only what the chart draws. */
+static void keep_item(ws_plot_legend_item *items, int *n, const char *label, bool keep)
+{
+    if (keep)
+        return;
+    for (int i = 0; i < *n; i++)
+        if (strcmp(items[i].label, label) == 0) {
+            memmove(items + i, items + i + 1, (size_t)(*n - i - 1) * sizeof *items);
+            (*n)--;
+            return;
+        }
+}
+
+/* A little room above the highest value, so a series that sits at its
+ * maximum (pg_wal at max_wal_size) is not drawn on the frame. */
+#define HEAD(x) ((x) * 1.03)
+
+typedef struct xs {
+    double *mid, *end; /* per variant: interval middles and ends */
+} xs;
+
+static int make_xs(const plot_variant *v, xs *x, ws_diag *err)
+{
+    x->mid = malloc(v->n * sizeof *x->mid);
+    x->end = malloc(v->n * sizeof *x->end);
+    if (!x->mid || !x->end) {
+        free(x->mid);
+        free(x->end);
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        x->mid[i] = v->t[i] + v->dt / 2;
+        x->end[i] = v->t[i] + v->dt;
+    }
+    return WS_OK;
+}
+
+static void free_xs(xs *x)
+{
+    free(x->mid);
+    free(x->end);
+}
+
+/* A scratch array of n doubles per call site. */
+static double *scratch(size_t n, ws_diag *err)
+{
+    double *p = malloc((n ? n : 1) * sizeof *p);
+    if (!p)
+        ws_diag_set(err, NULL, 0, "out of memory");
+    return p;
+}
+
+/* Latency of an interval, NAN when it completed no transaction. */
+static double lat_at(const plot_variant *v, plot_tcol c, size_t i)
+{
+    return v->col[PLOT_TPS][i] > 0 ? v->col[c][i] : NAN;
+}
+
+static double col_max(const plot_run *r, plot_tcol c, double scale_by_dt)
+{
+    double m = 0;
+    for (size_t k = 0; k < r->nv; k++)
+        for (size_t i = 0; i < r->v[k].n; i++) {
+            double x = r->v[k].col[c][i] / (scale_by_dt ? r->v[k].dt : 1);
+            if (isfinite(x) && x > m)
+                m = x;
+        }
+    return m;
+}
+
+/* The top of a shared axis: the data maximum, or a limit line when it is
+ * close enough above the data (at most `slack` times the data) to be
+ * worth showing; a limit far above is labelled "above the axis". */
+static double with_limits(double data_max, const double *limits, size_t n, double slack)
+{
+    double hi = data_max;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(limits[i]) && limits[i] * 1.05 > hi &&
+            (data_max <= 0 || limits[i] <= slack * data_max))
+            hi = limits[i] * 1.05; /* room above the line, off the frame */
+    return hi > 0 ? hi : 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* 1. latency */
+
+typedef struct chart_ctx {
+    const plot_run *r;
+    const ws_plot_options *opts;
+} chart_ctx;
+
+static bool latency_log(const plot_run *r, ws_plot_scale scale, double *lo, double *hi)
+{
+    double mn = INFINITY, mx = 0;
+    for (size_t k = 0; k < r->nv; k++)
+        for (size_t i = 0; i < r->v[k].n; i++) {
+            double p50 = lat_at(&r->v[k], PLOT_P50, i), m = lat_at(&r->v[k], PLOT_MAX, i);
+            if (p50 > 0 && p50 < mn)
+                mn = p50;
+            if (m > mx)
+                mx = m;
+        }
+    if (!isfinite(mn))
+        mn = mx > 0 ? mx / 10 : 1;
+    *lo = mn;
+    *hi = mx > 0 ? mx : 1;
+    /* Auto: one linear axis cannot show a 6 ms median and a 600 ms max
+     * both readably; past 30x the median would be a flat line at 0. */
+    return scale == WS_PLOT_SCALE_LOG || (scale == WS_PLOT_SCALE_AUTO && *hi / *lo > 30);
+}
+
+static int chart_latency(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
+{
+    const plot_run *r = cx->r;
+    ws_plot_legend_item items[] = {
+        {"p50 (median)", WS_OI_BLUE, WS_SW_LINE, 0},
+        {"p99", WS_OI_VERMILLION, WS_SW_LINE, 0},
+        {"max", {0.45, 0.45, 0.45}, WS_SW_LINE, 0},
+        LEG_WRITE,
+        LEG_SYNC,
+    };
+    double top = draw_head(cr, r, "Transaction latency per second: p50, p99 and max", items, 5);
+    ws_plot_rect *rects = calloc(r->nv, sizeof *rects);
+    if (!rects) {
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    stack_rects(top, BOTTOM, LEFT, RIGHT, r->nv, rects);
+    double lo, hi;
+    bool log = latency_log(r, cx->opts->latency_scale, &lo, &hi);
+    ws_plot_axis ya;
+    if (log)
+        ws_plot_axis_fit_log(&ya, lo, HEAD(hi), WS_PU_MS);
+    else
+        ws_plot_axis_fit(&ya, 0, HEAD(hi), rects[0].h, 45, WS_PU_MS);
+    ws_plot_axis xa;
+    ws_plot_axis_time(&xa, r->t0, r->t1, RIGHT - LEFT, 120);
+    int rc = WS_OK;
+    for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
+        const plot_variant *v = &r->v[k];
+        ws_plot_panel p = {rects[k], xa, ya};
+        xs x;
+        double *y = scratch(v->n, err);
+        if (!y || (rc = make_xs(v, &x, err)) != WS_OK) {
+            free(y);
+            rc = rc != WS_OK ? rc : WS_ENOMEM;
+            break;
+        }
+        draw_phases(cr, &p, v);
+        ws_plot_panel_grid(cr, &p);
+        const struct {
+            plot_tcol c;
+            ws_plot_rgb color;
+            double width;
+        } lines[] = {{PLOT_MAX, {0.45, 0.45, 0.45}, 1.0},
+                     {PLOT_P99, WS_OI_VERMILLION, 1.6},
+                     {PLOT_P50, WS_OI_BLUE, 2.0}};
+        for (int s = 0; s < 3; s++) {
+            for (size_t i = 0; i < v->n; i++)
+                y[i] = lat_at(v, lines[s].c, i);
+            ws_plot_line(cr, &p, x.mid, y, v->n, lines[s].color, lines[s].width, 0);
+        }
+        ws_plot_panel_frame(cr, &p);
+        ws_plot_panel_ylabels(cr, &p, F_TICK);
+        if (k + 1 == r->nv)
+            ws_plot_panel_xlabels(cr, &p, F_TICK);
+        draw_caption(cr, v, &rects[k], RIGHT);
+        free(y);
+        free_xs(&x);
+    }
+    if (rc == WS_OK) {
+        draw_y_title(cr, &ya, "latency", 22, rects[0].y, rects[r->nv - 1].y + rects[r->nv - 1].h);
+        draw_time_title(cr, &xa, LEFT, RIGHT);
+    }
+    free(rects);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* 2. throughput */
+
+static int chart_throughput(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
+{
+    const plot_run *r = cx->r;
+    ws_plot_legend_item items[] = {
+        {"transactions per second", WS_OI_BLUE, WS_SW_LINE, 0},
+        {"run average", WS_OI_BLACK, WS_SW_DASH, 0},
+        LEG_WRITE,
+        LEG_SYNC,
+    };
+    double top = draw_head(cr, r, "Throughput: transactions completed per second", items, 4);
+    ws_plot_rect *rects = calloc(r->nv, sizeof *rects);
+    if (!rects) {
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    stack_rects(top, BOTTOM, LEFT, RIGHT, r->nv, rects);
+    ws_plot_axis ya, xa;
+    ws_plot_axis_fit(&ya, 0, HEAD(col_max(r, PLOT_TPS, 0)), rects[0].h, 45, WS_PU_PLAIN);
+    ws_plot_axis_time(&xa, r->t0, r->t1, RIGHT - LEFT, 120);
+    int rc = WS_OK;
+    for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
+        const plot_variant *v = &r->v[k];
+        ws_plot_panel p = {rects[k], xa, ya};
+        xs x;
+        if ((rc = make_xs(v, &x, err)) != WS_OK)
+            break;
+        draw_phases(cr, &p, v);
+        ws_plot_panel_grid(cr, &p);
+        ws_plot_line(cr, &p, x.mid, v->col[PLOT_TPS], v->n, WS_OI_BLUE, 1.6, 0);
+        note notes[MAX_NOTES];
+        int nn = 0;
+        ref_line(cr, &p, v->tps, WS_OI_BLACK, "run average", WS_PU_PLAIN, " tps", notes, &nn);
+        ws_plot_panel_frame(cr, &p);
+        ws_plot_panel_ylabels(cr, &p, F_TICK);
+        if (k + 1 == r->nv)
+            ws_plot_panel_xlabels(cr, &p, F_TICK);
+        draw_caption(cr, v, &rects[k], draw_notes(cr, &rects[k], notes, nn) - 20);
+        free_xs(&x);
+    }
+    if (rc == WS_OK) {
+        draw_y_title(cr, &ya, "transactions per second", 22, rects[0].y,
+                     rects[r->nv - 1].y + rects[r->nv - 1].h);
+        draw_time_title(cr, &xa, LEFT, RIGHT);
+    }
+    free(rects);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Two-column charts: a row per variant, a quantity per column. */
+
+#define COL_GAP 130.0
+
+/* Rows of panels under a header row that names each column's quantity
+ * and unit (in place of rotated axis titles, which would collide with
+ * the captions between the columns). */
+static void two_columns(double top, size_t n, ws_plot_rect *left, ws_plot_rect *right)
+{
+    double mid = (LEFT + RIGHT) / 2;
+    stack_rects(top + 32, BOTTOM, LEFT, mid - COL_GAP / 2 + 10, n, left);
+    stack_rects(top + 32, BOTTOM, mid + COL_GAP / 2 + 10, RIGHT, n, right);
+}
+
+static void column_titles(cairo_t *cr, const ws_plot_rect *lr, const ws_plot_rect *rr,
+                          const ws_plot_axis *ly, const ws_plot_axis *ry, const char *lwhat,
+                          const char *rwhat, const ws_plot_axis *xa)
+{
+    char buf[256];
+    double y = lr[0].y - 28 - 8;
+    ws_plot_axis_title(&ly->t, lwhat, buf, sizeof buf);
+    ws_plot_text(cr, font(18, true), lr[0].x - 70, y, WS_TA_LEFT | WS_TA_BOTTOM, 0, buf);
+    ws_plot_axis_title(&ry->t, rwhat, buf, sizeof buf);
+    ws_plot_text(cr, font(18, true), rr[0].x - 70, y, WS_TA_LEFT | WS_TA_BOTTOM, 0, buf);
+    draw_time_title(cr, xa, LEFT, RIGHT);
+}
+
+/* ------------------------------------------------------------------ */
+/* 3. wal */
+
+static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
+{
+    const plot_run *r = cx->r;
+    ws_plot_legend_item items[] = {
+        {"full-page images", WS_OI_ORANGE, WS_SW_AREA, 0},
+        {"WAL records", WS_OI_BLUE, WS_SW_AREA, 0},
+        {"pg_wal size", WS_OI_BLACK, WS_SW_LINE, 0},
+        {"max_wal_size", WS_OI_VERMILLION, WS_SW_DASH, 0},
+        LEG_WRITE,
+        LEG_SYNC,
+    };
+    int n_items = 6;
+    keep_item(items, &n_items, "max_wal_size", any_limit(r, offsetof(plot_variant, max_wal_size)));
+    double top = draw_head(cr, r, "WAL: written per second by kind, and the size of pg_wal", items,
+                           n_items);
+    ws_plot_rect *lr = calloc(r->nv, sizeof *lr), *rr = calloc(r->nv, sizeof *rr);
+    double *lim = calloc(r->nv, sizeof *lim);
+    if (!lr || !rr || !lim) {
+        free(lr);
+        free(rr);
+        free(lim);
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    two_columns(top, r->nv, lr, rr);
+    double wal_max = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        for (size_t i = 0; i < v->n; i++) {
+            double s = (fmax(v->col[PLOT_WAL_FPI][i], 0) + fmax(v->col[PLOT_WAL_REC][i], 0)) / v->dt;
+            if (s > wal_max)
+                wal_max = s;
+        }
+    }
+    ws_plot_axis ly, xl, xr;
+    ws_plot_axis_fit(&ly, 0, HEAD(wal_max), lr[0].h, 45, WS_PU_BYTE_RATE);
+    ws_plot_axis_time(&xl, r->t0, r->t1, lr[0].w, 110);
+    ws_plot_axis_time(&xr, r->t0, r->t1, rr[0].w, 110);
+    int rc = WS_OK;
+    for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
+        const plot_variant *v = &r->v[k];
+        xs x;
+        double *fpi = scratch(v->n, err), *rec = scratch(v->n, err);
+        if (!fpi || !rec || (rc = make_xs(v, &x, err)) != WS_OK) {
+            free(fpi);
+            free(rec);
+            rc = rc != WS_OK ? rc : WS_ENOMEM;
+            break;
+        }
+        for (size_t i = 0; i < v->n; i++) {
+            fpi[i] = v->col[PLOT_WAL_FPI][i] / v->dt;
+            rec[i] = v->col[PLOT_WAL_REC][i] / v->dt;
+        }
+        /* pg_wal on its own scale per variant: what matters is how it
+         * runs against this variant's max_wal_size (a 1 GB and a 50 GB
+         * limit on one axis would flatten the first); the overview
+         * compares the sizes on one axis. */
+        double pg_max = 0;
+        for (size_t i = 0; i < v->n; i++)
+            pg_max = fmax(pg_max, v->col[PLOT_PG_WAL][i]);
+        ws_plot_axis ry;
+        ws_plot_axis_fit(&ry, 0, HEAD(with_limits(pg_max, &v->max_wal_size, 1, 1.5)), rr[k].h, 45,
+                         WS_PU_BYTES);
+        ry.t.label_units = true;
+        ws_plot_panel pl = {lr[k], xl, ly}, pr = {rr[k], xr, ry};
+        draw_phases(cr, &pl, v);
+        draw_phases(cr, &pr, v);
+        ws_plot_panel_grid(cr, &pl);
+        ws_plot_panel_grid(cr, &pr);
+        const double *layers[2] = {fpi, rec};
+        const ws_plot_rgb colors[2] = {WS_OI_ORANGE, WS_OI_BLUE};
+        ws_plot_stack(cr, &pl, x.mid, layers, colors, 2, v->n);
+        note notes[MAX_NOTES];
+        int nn = 0;
+        ref_line(cr, &pr, v->max_wal_size, WS_OI_VERMILLION, "max_wal_size", WS_PU_BYTES, "",
+                 notes, &nn);
+        ws_plot_line(cr, &pr, x.end, v->col[PLOT_PG_WAL], v->n, WS_OI_BLACK, 2, 0);
+        double free_right = draw_notes(cr, &rr[k], notes, nn);
+        for (int side = 0; side < 2; side++) {
+            const ws_plot_panel *p = side ? &pr : &pl;
+            ws_plot_panel_frame(cr, p);
+            ws_plot_panel_ylabels(cr, p, F_TICK);
+            if (k + 1 == r->nv)
+                ws_plot_panel_xlabels(cr, p, F_TICK);
+        }
+        draw_caption(cr, v, &lr[k], free_right - 20);
+        free(fpi);
+        free(rec);
+        free_xs(&x);
+    }
+    if (rc == WS_OK) {
+        ws_plot_axis ry = ly;
+        ry.t.label_units = true; /* no unit in the title: the labels carry it */
+        column_titles(cr, lr, rr, &ly, &ry, "WAL written per second",
+                      "pg_wal size (own scale per variant)", &xl);
+    }
+    free(lr);
+    free(rr);
+    free(lim);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* 4. dirty */
+
+static int chart_dirty(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
+{
+    const plot_run *r = cx->r;
+    ws_plot_legend_item items[] = {
+        {"dirty shared buffers", WS_OI_BLUE, WS_SW_LINE, 0},
+        {"OS dirty", WS_OI_VERMILLION, WS_SW_LINE, 0},
+        {"OS under writeback", WS_OI_SKY, WS_SW_LINE, 0},
+        {"background writeback threshold", WS_OI_GREEN, WS_SW_DASH, 0},
+        {"throttling threshold", WS_OI_BLACK, WS_SW_DASH, 0},
+        LEG_WRITE,
+        LEG_SYNC,
+    };
+    int n_items = 7;
+    keep_item(items, &n_items, "background writeback threshold",
+              any_limit(r, offsetof(plot_variant, dirty_background)));
+    keep_item(items, &n_items, "throttling threshold",
+              any_limit(r, offsetof(plot_variant, dirty_limit)));
+    double top = draw_head(cr, r, "Dirty data: in shared buffers, and in the OS page cache", items,
+                           n_items);
+    ws_plot_rect *lr = calloc(r->nv, sizeof *lr), *rr = calloc(r->nv, sizeof *rr);
+    double *lim = calloc(2 * r->nv + 1, sizeof *lim);
+    if (!lr || !rr || !lim) {
+        free(lr);
+        free(rr);
+        free(lim);
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    two_columns(top, r->nv, lr, rr);
+    double buf_max = col_max(r, PLOT_DIRTY_BUFFERS, 0) * BLCKSZ;
+    double os_max = fmax(col_max(r, PLOT_OS_DIRTY, 0), col_max(r, PLOT_OS_WRITEBACK, 0));
+    double *sb = calloc(r->nv + 1, sizeof *sb);
+    if (!sb) {
+        free(lr);
+        free(rr);
+        free(lim);
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    for (size_t k = 0; k < r->nv; k++) {
+        lim[2 * k] = r->v[k].dirty_background;
+        lim[2 * k + 1] = r->v[k].dirty_limit;
+        sb[k] = r->v[k].shared_buffers;
+    }
+    bool same_sb = true;
+    for (size_t k = 1; k < r->nv; k++)
+        same_sb = same_sb && (sb[k] == sb[0] || (isnan(sb[k]) && isnan(sb[0])));
+    ws_plot_axis ly, ry, xl, xr;
+    ws_plot_axis_fit(&ly, 0, HEAD(with_limits(buf_max, sb, r->nv, 1.5)), lr[0].h, 45, WS_PU_BYTES);
+    ws_plot_axis_fit(&ry, 0, HEAD(with_limits(os_max, lim, 2 * r->nv, 2.5)), rr[0].h, 45, WS_PU_BYTES);
+    ws_plot_axis_time(&xl, r->t0, r->t1, lr[0].w, 110);
+    ws_plot_axis_time(&xr, r->t0, r->t1, rr[0].w, 110);
+    int rc = WS_OK;
+    for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
+        const plot_variant *v = &r->v[k];
+        xs x;
+        double *bytes = scratch(v->n, err);
+        if (!bytes || (rc = make_xs(v, &x, err)) != WS_OK) {
+            free(bytes);
+            rc = rc != WS_OK ? rc : WS_ENOMEM;
+            break;
+        }
+        for (size_t i = 0; i < v->n; i++)
+            bytes[i] = v->col[PLOT_DIRTY_BUFFERS][i] * BLCKSZ;
+        ws_plot_panel pl = {lr[k], xl, ly}, pr = {rr[k], xr, ry};
+        draw_phases(cr, &pl, v);
+        draw_phases(cr, &pr, v);
+        ws_plot_panel_grid(cr, &pl);
+        ws_plot_panel_grid(cr, &pr);
+        ws_plot_line(cr, &pl, x.end, bytes, v->n, WS_OI_BLUE, 2, 0);
+        ws_plot_line(cr, &pr, x.end, v->col[PLOT_OS_WRITEBACK], v->n, WS_OI_SKY, 1.6, 0);
+        ws_plot_line(cr, &pr, x.end, v->col[PLOT_OS_DIRTY], v->n, WS_OI_VERMILLION, 2, 0);
+        note nl[MAX_NOTES], nr[MAX_NOTES];
+        int nnl = 0, nnr = 0;
+        ref_line(cr, &pl, v->shared_buffers, WS_PLOT_AXIS, "shared_buffers", WS_PU_BYTES, "", nl,
+                 &nnl);
+        ref_line(cr, &pr, v->dirty_background, WS_OI_GREEN, "background writeback", WS_PU_BYTES,
+                 "", nr, &nnr);
+        ref_line(cr, &pr, v->dirty_limit, WS_OI_BLACK, "throttling", WS_PU_BYTES, "", nr, &nnr);
+        double free_right = draw_notes(cr, &rr[k], nr, nnr);
+        /* shared_buffers is noted in the column header when every variant
+         * has the same; otherwise after the caption, in the left column. */
+        if (!same_sb)
+            free_right = fmin(free_right, draw_notes(cr, &lr[k], nl, nnl));
+        for (int side = 0; side < 2; side++) {
+            const ws_plot_panel *p = side ? &pr : &pl;
+            ws_plot_panel_frame(cr, p);
+            ws_plot_panel_ylabels(cr, p, F_TICK);
+            if (k + 1 == r->nv)
+                ws_plot_panel_xlabels(cr, p, F_TICK);
+        }
+        draw_caption(cr, v, &lr[k], free_right - 20);
+        free(bytes);
+        free_xs(&x);
+    }
+    if (rc == WS_OK) {
+        column_titles(cr, lr, rr, &ly, &ry, "dirty shared buffers", "dirty data in the OS page cache",
+                      &xl);
+        if (same_sb && isfinite(sb[0])) {
+            char num[32], what[160];
+            ws_plot_format_value(sb[0], WS_PU_BYTES, num, sizeof num);
+            ws_plot_axis_title(&ly.t, "dirty shared buffers", what, sizeof what);
+            double w = ws_plot_text_width(cr, font(18, true), what);
+            snprintf(what, sizeof what, "of shared_buffers %s", num);
+            ws_plot_text(cr, font2(17), lr[0].x - 70 + w + 12, lr[0].y - 28 - 8,
+                         WS_TA_LEFT | WS_TA_BOTTOM, 0, what);
+        }
+    }
+    free(lr);
+    free(rr);
+    free(lim);
+    free(sb);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* 5. device */
+
+static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
+{
+    const plot_run *r = cx->r;
+    enum { NCLASS = 6 };
+    static const plot_tcol cls[NCLASS] = {PLOT_DEV_READ,     PLOT_DEV_WAL,     PLOT_DEV_CKPT,
+                                          PLOT_DEV_BGWRITER, PLOT_DEV_BACKEND, PLOT_DEV_WRITEBACK};
+    const ws_plot_rgb colors[NCLASS] = {WS_OI_SKY,   WS_OI_BLUE,       WS_OI_ORANGE,
+                                        WS_OI_GREEN, WS_OI_VERMILLION, WS_OI_PURPLE};
+    static const char *const names[NCLASS] = {"reads",   "WAL writes",      "checkpointer",
+                                              "bgwriter", "backends", "OS writeback"};
+    ws_plot_legend_item items[NCLASS + 3];
+    for (int i = 0; i < NCLASS; i++)
+        items[i] = (ws_plot_legend_item){names[i], colors[i], WS_SW_AREA, 0};
+    items[NCLASS] = (ws_plot_legend_item){"busy", WS_OI_BLACK, WS_SW_LINE, 0};
+    items[NCLASS + 1] = LEG_WRITE;
+    items[NCLASS + 2] = LEG_SYNC;
+    double top = draw_head(cr, r, "Disk: throughput by source, and utilisation", items, NCLASS + 3);
+    ws_plot_rect *lr = calloc(r->nv, sizeof *lr), *rr = calloc(r->nv, sizeof *rr);
+    if (!lr || !rr) {
+        free(lr);
+        free(rr);
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    two_columns(top, r->nv, lr, rr);
+    double mx = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        for (size_t i = 0; i < v->n; i++) {
+            double s = 0;
+            for (int c = 0; c < NCLASS; c++)
+                s += fmax(v->col[cls[c]][i], 0);
+            if (s / v->dt > mx)
+                mx = s / v->dt;
+        }
+    }
+    ws_plot_axis ly, ry, xl, xr;
+    ws_plot_axis_fit(&ly, 0, HEAD(mx), lr[0].h, 45, WS_PU_BYTE_RATE);
+    ws_plot_axis_fit(&ry, 0, 1, rr[0].h, 45, WS_PU_PERCENT);
+    ws_plot_axis_time(&xl, r->t0, r->t1, lr[0].w, 110);
+    ws_plot_axis_time(&xr, r->t0, r->t1, rr[0].w, 110);
+    int rc = WS_OK;
+    for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
+        const plot_variant *v = &r->v[k];
+        xs x;
+        double *rates[NCLASS] = {0};
+        for (int c = 0; c < NCLASS && rc == WS_OK; c++)
+            if (!(rates[c] = scratch(v->n, err)))
+                rc = WS_ENOMEM;
+        if (rc == WS_OK)
+            rc = make_xs(v, &x, err);
+        if (rc != WS_OK) {
+            for (int c = 0; c < NCLASS; c++)
+                free(rates[c]);
+            break;
+        }
+        for (int c = 0; c < NCLASS; c++)
+            for (size_t i = 0; i < v->n; i++)
+                rates[c][i] = v->col[cls[c]][i] / v->dt;
+        ws_plot_panel pl = {lr[k], xl, ly}, pr = {rr[k], xr, ry};
+        draw_phases(cr, &pl, v);
+        draw_phases(cr, &pr, v);
+        ws_plot_panel_grid(cr, &pl);
+        ws_plot_panel_grid(cr, &pr);
+        ws_plot_stack(cr, &pl, x.mid, (const double *const *)rates, colors, NCLASS, v->n);
+        ws_plot_line(cr, &pr, x.mid, v->col[PLOT_DEV_UTIL], v->n, WS_OI_BLACK, 1.6, 0);
+        for (int side = 0; side < 2; side++) {
+            const ws_plot_panel *p = side ? &pr : &pl;
+            ws_plot_panel_frame(cr, p);
+            ws_plot_panel_ylabels(cr, p, F_TICK);
+            if (k + 1 == r->nv)
+                ws_plot_panel_xlabels(cr, p, F_TICK);
+        }
+        draw_caption(cr, v, &lr[k], RIGHT);
+        for (int c = 0; c < NCLASS; c++)
+            free(rates[c]);
+        free_xs(&x);
+    }
+    if (rc == WS_OK)
+        column_titles(cr, lr, rr, &ly, &ry, "device throughput by source", "device busy", &xl);
+    free(lr);
+    free(rr);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* 6. latency_cdf */
+
+static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
+{
+    const plot_run *r = cx->r;
+    enum { MAXLEG = 16 };
+    ws_plot_legend_item items[MAXLEG] = {{0}};
+    char labels[MAXLEG][160];
+    int n_items = 0;
+    for (size_t k = 0; k < r->nv && n_items < MAXLEG; k++) {
+        char a[32], b[32];
+        ws_plot_format_value(r->v[k].p50_ms, WS_PU_MS, a, sizeof a);
+        ws_plot_format_value(r->v[k].p99_ms, WS_PU_MS, b, sizeof b);
+        snprintf(labels[n_items], sizeof labels[n_items], "%s: p50 %s, p99 %s", r->v[k].name, a, b);
+        items[n_items] = (ws_plot_legend_item){labels[n_items], ws_plot_series_color((int)k),
+                                               WS_SW_LINE, 0};
+        n_items++;
+    }
+    if (n_items + 2 <= MAXLEG) {
+        items[n_items++] = (ws_plot_legend_item){"p50", WS_PLOT_AXIS, WS_SW_MARKER_LINE, 0};
+        items[n_items - 1].color = WS_PLOT_TEXT2;
+        items[n_items++] = (ws_plot_legend_item){"p99", WS_PLOT_TEXT2, WS_SW_MARKER_LINE, 1};
+    }
+    double top = draw_head(cr, r, "Latency distribution: share of transactions at or below a latency",
+                           items, n_items);
+    /* x from where the first variant reaches 0.1 % to the largest bucket. */
+    double lo = INFINITY, hi = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        for (size_t i = 0; i < v->n_cdf; i++)
+            if (v->cdf[i] >= 0.001) {
+                lo = fmin(lo, v->cdf_ms[i] / (i == 0 ? 1.02 : 1));
+                break;
+            }
+        hi = fmax(hi, v->cdf_ms[v->n_cdf - 1]);
+    }
+    ws_plot_panel p;
+    p.r = (ws_plot_rect){LEFT, top + 6, RIGHT - LEFT, BOTTOM - top - 6};
+    ws_plot_axis_fit_log(&p.x, lo, hi, WS_PU_MS);
+    ws_plot_axis_fit(&p.y, 0, 1, p.r.h, 60, WS_PU_PERCENT);
+    ws_plot_panel_grid(cr, &p);
+    ws_plot_hline(cr, &p, 0.5, WS_PLOT_TEXT2, 4, "50 %", F_REF, NULL);
+    ws_plot_hline(cr, &p, 0.99, WS_PLOT_TEXT2, 4, "99 %", F_REF, NULL);
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        /* The first bucket's lower edge (hist.h: growth 1.02) holds 0 %:
+         * start the curve there, not in mid-air at the first row. */
+        double *x = malloc((v->n_cdf + 1) * sizeof *x), *y = malloc((v->n_cdf + 1) * sizeof *y);
+        if (!x || !y) {
+            free(x);
+            free(y);
+            ws_diag_set(err, NULL, 0, "out of memory");
+            return WS_ENOMEM;
+        }
+        x[0] = v->cdf_ms[0] / 1.02;
+        y[0] = 0;
+        memcpy(x + 1, v->cdf_ms, v->n_cdf * sizeof *x);
+        memcpy(y + 1, v->cdf, v->n_cdf * sizeof *y);
+        ws_plot_line(cr, &p, x, y, v->n_cdf + 1, ws_plot_series_color((int)k), 2.5, 0);
+        free(x);
+        free(y);
+    }
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        ws_plot_rgb c = ws_plot_series_color((int)k);
+        if (v->p50_ms > 0)
+            ws_plot_marker(cr, ws_plot_px(&p, v->p50_ms), ws_plot_py(&p, 0.5), 0, 13, c);
+        if (v->p99_ms > 0)
+            ws_plot_marker(cr, ws_plot_px(&p, v->p99_ms), ws_plot_py(&p, 0.99), 1, 13, c);
+    }
+    ws_plot_panel_frame(cr, &p);
+    ws_plot_panel_ylabels(cr, &p, F_TICK);
+    ws_plot_panel_xlabels(cr, &p, F_TICK);
+    draw_y_title(cr, &p.y, "transactions at or below", 22, p.r.y, p.r.y + p.r.h);
+    char buf[96];
+    ws_plot_axis_title(&p.x.t, "transaction latency", buf, sizeof buf);
+    ws_plot_text(cr, F_AXIS, (LEFT + RIGHT) / 2, H - 14, WS_TA_CENTER | WS_TA_BOTTOM, 0, buf);
+    return WS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* 7. overview */
+
+typedef enum { OV_P99, OV_TPS, OV_WAL, OV_PGWAL } ov_kind;
+
+static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot_rect rect,
+                           const ws_plot_options *opts, double *scratch_y, double *scratch_x)
+{
+    ws_plot_panel p;
+    p.r = rect;
+    ws_plot_axis_time(&p.x, r->t0, r->t1, rect.w, 110);
+    const char *what = "";
+    double mx = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        for (size_t i = 0; i < v->n; i++) {
+            double y = kind == OV_P99   ? lat_at(v, PLOT_P99, i)
+                       : kind == OV_TPS ? v->col[PLOT_TPS][i]
+                       : kind == OV_WAL ? (v->col[PLOT_WAL_FPI][i] + v->col[PLOT_WAL_REC][i]) / v->dt
+                                        : v->col[PLOT_PG_WAL][i];
+            if (isfinite(y) && y > mx)
+                mx = y;
+        }
+    }
+    bool log = false;
+    switch (kind) {
+    case OV_P99: {
+        double lo = INFINITY;
+        for (size_t k = 0; k < r->nv; k++)
+            for (size_t i = 0; i < r->v[k].n; i++) {
+                double y = lat_at(&r->v[k], PLOT_P99, i);
+                if (y > 0 && y < lo)
+                    lo = y;
+            }
+        log = opts->latency_scale == WS_PLOT_SCALE_LOG ||
+              (opts->latency_scale == WS_PLOT_SCALE_AUTO && isfinite(lo) && mx / lo > 30);
+        if (log)
+            ws_plot_axis_fit_log(&p.y, lo, HEAD(mx), WS_PU_MS);
+        else
+            ws_plot_axis_fit(&p.y, 0, HEAD(mx), rect.h, 45, WS_PU_MS);
+        what = "p99 latency per second";
+        break;
+    }
+    case OV_TPS:
+        ws_plot_axis_fit(&p.y, 0, HEAD(mx), rect.h, 45, WS_PU_PLAIN);
+        what = "throughput (transactions per second)";
+        break;
+    case OV_WAL:
+        ws_plot_axis_fit(&p.y, 0, HEAD(mx), rect.h, 45, WS_PU_BYTE_RATE);
+        what = "WAL written per second";
+        break;
+    case OV_PGWAL: {
+        double lim[64];
+        size_t n = r->nv < 64 ? r->nv : 64;
+        for (size_t k = 0; k < n; k++)
+            lim[k] = r->v[k].max_wal_size;
+        ws_plot_axis_fit(&p.y, 0, HEAD(with_limits(mx, lim, n, 1.5)), rect.h, 45, WS_PU_BYTES);
+        what = "pg_wal size";
+        break;
+    }
+    }
+    ws_plot_panel_grid(cr, &p);
+    note notes[MAX_NOTES];
+    int nn = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        ws_plot_rgb c = ws_plot_series_color((int)k);
+        for (size_t i = 0; i < v->n; i++) {
+            bool at_end = kind == OV_PGWAL;
+            scratch_x[i] = v->t[i] + (at_end ? v->dt : v->dt / 2);
+            scratch_y[i] = kind == OV_P99   ? lat_at(v, PLOT_P99, i)
+                           : kind == OV_TPS ? v->col[PLOT_TPS][i]
+                           : kind == OV_WAL ? (v->col[PLOT_WAL_FPI][i] + v->col[PLOT_WAL_REC][i]) / v->dt
+                                            : v->col[PLOT_PG_WAL][i];
+        }
+        ws_plot_line(cr, &p, scratch_x, scratch_y, v->n, c, 1.4, 0);
+        /* max_wal_size dashed in the variant's colour; noted only when
+         * off the axis (in it, the colour says whose line it is). */
+        if (kind == OV_PGWAL && isfinite(v->max_wal_size)) {
+            if (v->max_wal_size > p.y.hi * (1 + 1e-9) && nn < MAX_NOTES) {
+                char num[32];
+                ws_plot_format_value(v->max_wal_size, WS_PU_BYTES, num, sizeof num);
+                snprintf(notes[nn].text, sizeof notes[nn].text, "%s: %s (\xE2\x86\x91 above)",
+                         v->name, num);
+                notes[nn++].color = c;
+            } else
+                ws_plot_hline(cr, &p, v->max_wal_size, c, 8, NULL, F_REF, NULL);
+        }
+    }
+    ws_plot_panel_frame(cr, &p);
+    ws_plot_panel_ylabels(cr, &p, F_TICK);
+    ws_plot_panel_xlabels(cr, &p, F_TICK);
+    char title[128];
+    ws_plot_axis_title(&p.y.t, what, title, sizeof title);
+    if (kind == OV_PGWAL && any_limit(r, offsetof(plot_variant, max_wal_size))) {
+        size_t n = strlen(title);
+        snprintf(title + n, sizeof title - n, ", dashed: max_wal_size");
+    }
+    ws_plot_text(cr, font(17, true), rect.x, rect.y - 8, WS_TA_LEFT | WS_TA_BOTTOM, 0, title);
+    draw_notes(cr, &rect, notes, nn);
+}
+
+static int chart_overview(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
+{
+    const plot_run *r = cx->r;
+    enum { MAXLEG = 16 };
+    ws_plot_legend_item items[MAXLEG] = {{0}};
+    int n_items = 0;
+    size_t nmax = 0;
+    for (size_t k = 0; k < r->nv && n_items < MAXLEG; k++) {
+        items[n_items++] = (ws_plot_legend_item){r->v[k].name, ws_plot_series_color((int)k),
+                                                 WS_SW_LINE, 0};
+        if (r->v[k].n > nmax)
+            nmax = r->v[k].n;
+    }
+    double top = draw_head(cr, r, "Overview: latency, throughput and WAL of each variant", items,
+                           n_items);
+    double *sy = scratch(nmax, err), *sx = scratch(nmax, err);
+    if (!sx || !sy) {
+        free(sx);
+        free(sy);
+        return WS_ENOMEM;
+    }
+    /* Table below the panels: a header row and a row per variant. */
+    const double row_h = 27;
+    size_t rows = r->nv < 8 ? r->nv : 8;
+    double table_h = row_h * (double)(rows + 1) + 8;
+    double table_top = H - 24 - table_h;
+    double grid_bottom = table_top - 56;
+    double mid = (LEFT + RIGHT) / 2;
+    double ph = (grid_bottom - top - 2 * 30 - 44) / 2;
+    ws_plot_rect rects[4] = {
+        {LEFT, top + 30, mid - 50 - LEFT, ph},
+        {mid + 80, top + 30, RIGHT - mid - 80, ph},
+        {LEFT, top + 30 + ph + 44 + 30, mid - 50 - LEFT, ph},
+        {mid + 80, top + 30 + ph + 44 + 30, RIGHT - mid - 80, ph},
+    };
+    const ov_kind kinds[4] = {OV_P99, OV_TPS, OV_WAL, OV_PGWAL};
+    for (int i = 0; i < 4; i++)
+        overview_panel(cr, r, kinds[i], rects[i], cx->opts, sy, sx);
+    free(sx);
+    free(sy);
+    ws_plot_axis xa;
+    ws_plot_axis_time(&xa, r->t0, r->t1, rects[2].w, 110);
+    char tt[96];
+    ws_plot_axis_title(&xa.t, "simulated time", tt, sizeof tt);
+    ws_plot_text(cr, font2(16), (LEFT + RIGHT) / 2, rects[3].y + rects[3].h + 34,
+                 WS_TA_CENTER | WS_TA_TOP, 0, tt);
+
+    /* The headline figures, as in `walsim run`'s table.  Columns are as
+     * wide as their widest text, spread over the page width. */
+    enum { NCOL = 9 };
+    static const char *const heads[NCOL] = {"variant",     "tps",          "p50 latency",
+                                            "p99 latency", "max latency",  "checkpoints timed/req.",
+                                            "WAL per tx",  "FPI share",    "pg_wal peak"};
+    ws_plot_font fh = font(16, true), fc = font(16, false);
+    char cell[8][NCOL][64];
+    double width[NCOL];
+    for (int c = 0; c < NCOL; c++)
+        width[c] = ws_plot_text_width(cr, fh, heads[c]);
+    for (size_t k = 0; k < rows; k++) {
+        const plot_variant *v = &r->v[k];
+        snprintf(cell[k][0], sizeof cell[k][0], "%s", v->name);
+        ws_plot_format_value(v->tps, WS_PU_PLAIN, cell[k][1], sizeof cell[k][1]);
+        ws_plot_format_value(v->p50_ms, WS_PU_MS, cell[k][2], sizeof cell[k][2]);
+        ws_plot_format_value(v->p99_ms, WS_PU_MS, cell[k][3], sizeof cell[k][3]);
+        ws_plot_format_value(v->max_ms, WS_PU_MS, cell[k][4], sizeof cell[k][4]);
+        snprintf(cell[k][5], sizeof cell[k][5], "%.0f / %.0f", v->ckpt_timed, v->ckpt_req);
+        ws_plot_format_value(v->wal_per_tx, WS_PU_BYTES, cell[k][6], sizeof cell[k][6]);
+        ws_plot_format_value(v->fpi_share, WS_PU_PERCENT, cell[k][7], sizeof cell[k][7]);
+        ws_plot_format_value(v->pg_wal_peak, WS_PU_BYTES, cell[k][8], sizeof cell[k][8]);
+        for (int c = 0; c < NCOL; c++) {
+            double w = ws_plot_text_width(cr, c ? fc : fh, cell[k][c]) + (c ? 0 : 34);
+            if (w > width[c])
+                width[c] = w;
+        }
+    }
+    double total = 0;
+    for (int c = 0; c < NCOL; c++)
+        total += width[c];
+    double gap = (RIGHT - LEFT - total) / (NCOL - 1);
+    if (gap < 12)
+        gap = 12;
+    /* x of each column's right edge (the first is left-aligned). */
+    double colx[NCOL], x = LEFT;
+    for (int c = 0; c < NCOL; c++) {
+        colx[c] = c ? x + width[c] : LEFT;
+        x += width[c] + gap;
+    }
+    double y = table_top;
+    cairo_save(cr);
+    ws_plot_set_color(cr, WS_PLOT_AXIS, 1);
+    cairo_set_line_width(cr, 1);
+    cairo_move_to(cr, LEFT, floor(y + row_h) + 0.5);
+    cairo_line_to(cr, RIGHT, floor(y + row_h) + 0.5);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    for (int c = 0; c < NCOL; c++)
+        ws_plot_text(cr, fh, colx[c], y + row_h / 2, (c ? WS_TA_RIGHT : WS_TA_LEFT) | WS_TA_MIDDLE,
+                     0, heads[c]);
+    for (size_t k = 0; k < rows; k++) {
+        double ry = y + row_h * (double)(k + 1) + 4;
+        if (k % 2 == 1) {
+            cairo_save(cr);
+            cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+            cairo_rectangle(cr, LEFT, ry, RIGHT - LEFT, row_h);
+            cairo_fill(cr);
+            cairo_restore(cr);
+        }
+        cairo_save(cr);
+        ws_plot_set_color(cr, ws_plot_series_color((int)k), 1);
+        cairo_set_line_width(cr, 4);
+        cairo_move_to(cr, LEFT, ry + row_h / 2);
+        cairo_line_to(cr, LEFT + 24, ry + row_h / 2);
+        cairo_stroke(cr);
+        cairo_restore(cr);
+        for (int c = 0; c < NCOL; c++)
+            ws_plot_text(cr, c ? fc : fh, c ? colx[c] : LEFT + 34, ry + row_h / 2,
+                         (c ? WS_TA_RIGHT : WS_TA_LEFT) | WS_TA_MIDDLE, 0, cell[k][c]);
+    }
+    if (r->nv > rows) {
+        char more[64];
+        snprintf(more, sizeof more, "(%zu more variants in summary.json)", r->nv - rows);
+        ws_plot_text(cr, font2(14), RIGHT, H - 6, WS_TA_RIGHT | WS_TA_BOTTOM, 0, more);
+    }
+    return WS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Driver */
+
+static const struct {
+    const char *name;
+    int (*draw)(cairo_t *cr, const chart_ctx *cx, ws_diag *err);
+    bool always_pdf;
+} charts[] = {
+    {"latency", chart_latency, false},   {"throughput", chart_throughput, false},
+    {"wal", chart_wal, false},           {"dirty", chart_dirty, false},
+    {"device", chart_device, false},     {"latency_cdf", chart_cdf, false},
+    {"overview", chart_overview, true},
+};
+
+/* One job per chart; the adapter gives every chart the same context. */
+typedef struct job_ctx {
+    const chart_ctx *cx;
+    size_t chart;
+} job_ctx;
+
+static int draw_job(cairo_t *cr, const void *ctx, ws_diag *err)
+{
+    const job_ctx *j = ctx;
+    return charts[j->chart].draw(cr, j->cx, err);
+}
+
+int ws_plot_dir_with(const char *dir, const char *formats, const ws_plot_options *opts,
+                     ws_diag *err)
+{
+    ws_diag_clear(err);
+    unsigned mask;
+    int rc = ws_plot_parse_formats(formats, &mask, err);
+    if (rc != WS_OK)
+        return rc;
+    plot_run r;
+    rc = plot_run_load(dir, &r, err);
+    if (rc != WS_OK)
+        return rc;
+    static const ws_plot_options defaults = {WS_PLOT_SCALE_AUTO};
+    chart_ctx cx = {&r, opts ? opts : &defaults};
+    enum { N = sizeof charts / sizeof charts[0] };
+    plot_job jobs[N];
+    job_ctx jc[N];
+    for (size_t i = 0; i < N; i++) {
+        jc[i] = (job_ctx){&cx, i};
+        jobs[i] = (plot_job){charts[i].name, draw_job, &jc[i], charts[i].always_pdf};
+    }
+    rc = plot_render_all(dir, mask, jobs, N, err);
+    plot_run_free(&r);
+    return rc;
+}
+
+int ws_plot_dir(const char *dir, const char *formats, ws_diag *err)
+{
+    return ws_plot_dir_with(dir, formats, NULL, err);
+}

@@ -1,0 +1,79 @@
+/*
+ * rundir.h - the data of a `walsim run` output folder in memory, for the
+ * charts (internal to src/plot).
+ *
+ * plot_run_load reads summary.json (scenario name, variants in scenario
+ * order, headline figures, limits), timeline.csv (the columns the charts
+ * draw, per variant), checkpoints.csv (write and sync phase spans) and
+ * latency_cdf.csv, and checks them against docs/outputs.md: a missing
+ * file, column or field, a row of an unknown variant, a time that does
+ * not increase, is an error naming FILE:LINE.  Nothing is drawn from a
+ * folder that does not load completely.
+ */
+#ifndef WALSIM_PLOT_RUNDIR_H
+#define WALSIM_PLOT_RUNDIR_H
+
+#include <stddef.h>
+
+#include "walsim/diag.h"
+
+/* The timeline.csv columns the charts use. */
+typedef enum plot_tcol {
+    PLOT_TPS,
+    PLOT_P50,
+    PLOT_P99,
+    PLOT_MAX,
+    PLOT_WAL_FPI,
+    PLOT_WAL_REC,
+    PLOT_PG_WAL,
+    PLOT_DIRTY_BUFFERS,
+    PLOT_OS_DIRTY,
+    PLOT_OS_WRITEBACK,
+    PLOT_DEV_READ,
+    PLOT_DEV_WAL,
+    PLOT_DEV_CKPT,
+    PLOT_DEV_BGWRITER,
+    PLOT_DEV_BACKEND,
+    PLOT_DEV_WRITEBACK,
+    PLOT_DEV_UTIL,
+    PLOT_TCOL__COUNT
+} plot_tcol;
+
+extern const char *const plot_tcol_names[PLOT_TCOL__COUNT];
+
+typedef struct plot_span {
+    double t0, t1;
+    int sync; /* 0 write phase, 1 sync phase */
+} plot_span;
+
+typedef struct plot_variant {
+    char *name;
+    char *settings;                 /* "max_wal_size 1GB, ..." from summary.json settings */
+    size_t n;                       /* intervals */
+    double *t;                      /* interval starts (s) */
+    double *col[PLOT_TCOL__COUNT];  /* n values each, as in the file */
+    double dt;                      /* interval length (s) */
+    plot_span *spans;               /* checkpoint phases, in time order */
+    size_t n_spans;
+    double *cdf_ms, *cdf;           /* latency_cdf.csv rows */
+    size_t n_cdf;
+    /* summary.json */
+    double tps, p50_ms, p99_ms, max_ms;
+    double ckpt_timed, ckpt_req, wal_per_tx, fpi_share, pg_wal_peak;
+    /* summary.json limits; NAN when the file has none */
+    double shared_buffers, max_wal_size, min_wal_size, dirty_background, dirty_limit;
+} plot_variant;
+
+typedef struct plot_run {
+    char *title; /* summary.json scenario.name */
+    plot_variant *v;
+    size_t nv;
+    double t0, t1; /* the time axis: first interval start .. last interval end */
+} plot_run;
+
+/* Loads DIR's files into r (zeroed first).  On error r is freed and the
+ * message names the file and line. */
+int plot_run_load(const char *dir, plot_run *r, ws_diag *err);
+void plot_run_free(plot_run *r);
+
+#endif

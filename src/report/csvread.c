@@ -1,0 +1,336 @@
+/*
+ * csvread.c - reader for walsim's CSV files (see csvread.h).
+ *
+ * The file is copied into one buffer and split in place: each comma and
+ * line end becomes a NUL, and a cell is a pointer into the buffer.  Cells
+ * are stored row-major in one array of rows * cols pointers, so a lookup
+ * is an index, and the memory is two allocations plus the line table.
+ */
+#include "walsim/csvread.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ws_csv {
+    char *name;
+    char *buf;
+    size_t cols, rows, cap;
+    char **hdr;    /* cols names */
+    char **cells;  /* rows * cols */
+    int *lines;    /* rows */
+};
+
+void ws_csv_free(ws_csv *c)
+{
+    if (!c)
+        return;
+    free(c->name);
+    free(c->buf);
+    free(c->hdr);
+    free(c->cells);
+    free(c->lines);
+    free(c);
+}
+
+/* Splits one line (NUL-terminated, no line end) at commas into fields;
+ * returns the count (at most max fields are stored). */
+static size_t split(char *line, char **fields, size_t max)
+{
+    size_t n = 0;
+    char *p = line;
+    for (;;) {
+        if (n < max)
+            fields[n] = p;
+        n++;
+        char *comma = strchr(p, ',');
+        if (!comma)
+            break;
+        *comma = '\0';
+        p = comma + 1;
+    }
+    return n;
+}
+
+static int grow(ws_csv *c)
+{
+    size_t cap = c->cap ? 2 * c->cap : 256;
+    if (cap > SIZE_MAX / sizeof(char *) / c->cols)
+        return -1;
+    char **cells = realloc(c->cells, cap * c->cols * sizeof *cells);
+    if (!cells)
+        return -1;
+    c->cells = cells;
+    int *lines = realloc(c->lines, cap * sizeof *lines);
+    if (!lines)
+        return -1;
+    c->lines = lines;
+    c->cap = cap;
+    return 0;
+}
+
+int ws_csv_parse(const char *text, size_t len, const char *name, ws_csv **out, ws_diag *err)
+{
+    *out = NULL;
+    ws_diag_clear(err);
+    if (!name)
+        name = "<csv>";
+    if (len > WS_CSV_MAX_FILE) {
+        ws_diag_set(err, name, 0, "larger than %u MiB; not a walsim file?", WS_CSV_MAX_FILE >> 20);
+        return WS_EINPUT;
+    }
+    ws_csv *c = calloc(1, sizeof *c);
+    if (!c || !(c->name = strdup(name)) || !(c->buf = malloc(len + 1))) {
+        ws_csv_free(c);
+        ws_diag_set(err, name, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    memcpy(c->buf, text, len);
+    c->buf[len] = '\0';
+    char *p = c->buf, *end = c->buf + len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    char *nul = memchr(p, '\0', (size_t)(end - p));
+    if (nul) {
+        int line = 1;
+        for (char *q = p; q < nul; q++)
+            line += *q == '\n';
+        ws_diag_set(err, name, line, "NUL byte; expected text");
+        ws_csv_free(c);
+        return WS_EINPUT;
+    }
+
+    int rc = WS_OK;
+    long line = 0;
+    char **fields = NULL; /* one row's fields while splitting */
+    while (p < end && rc == WS_OK) {
+        char *eol = memchr(p, '\n', (size_t)(end - p));
+        char *next = eol ? eol + 1 : end;
+        char *stop = eol ? eol : end;
+        if (stop > p && stop[-1] == '\r')
+            stop--;
+        *stop = '\0';
+        if (++line > INT32_MAX) {
+            ws_diag_set(err, name, 0, "more than %ld lines", (long)INT32_MAX);
+            rc = WS_EINPUT;
+            break;
+        }
+        char *q = strchr(p, '"');
+        if (q) {
+            ws_diag_set(err, name, (int)line,
+                        "a double quote; walsim's CSV files have no quoting (docs/outputs.md)");
+            rc = WS_EINPUT;
+            break;
+        }
+        if (*p == '\0') { /* blank line */
+            if (line == 1) {
+                ws_diag_set(err, name, 1, "empty first line; expected the header");
+                rc = WS_EINPUT;
+            }
+            p = next;
+            continue;
+        }
+        if (!c->hdr) {
+            size_t n = 1;
+            for (char *s = p; *s; s++)
+                n += *s == ',';
+            if (!(c->hdr = malloc(n * sizeof *c->hdr)) || !(fields = malloc(n * sizeof *fields))) {
+                rc = WS_ENOMEM;
+                break;
+            }
+            c->cols = split(p, c->hdr, n);
+            for (size_t i = 0; i < c->cols && rc == WS_OK; i++) {
+                if (c->hdr[i][0] == '\0') {
+                    ws_diag_set(err, name, 1, "column %zu has an empty name in the header", i + 1);
+                    rc = WS_EINPUT;
+                }
+                for (size_t j = 0; j < i && rc == WS_OK; j++)
+                    if (strcmp(c->hdr[i], c->hdr[j]) == 0) {
+                        char show[68];
+                        ws_diag_set(err, name, 1, "column '%s' appears twice in the header",
+                                    ws_diag_show(c->hdr[i], strlen(c->hdr[i]), 64, show,
+                                                 sizeof show));
+                        rc = WS_EINPUT;
+                    }
+            }
+            p = next;
+            continue;
+        }
+        if (c->rows == c->cap && grow(c) != 0) {
+            rc = WS_ENOMEM;
+            break;
+        }
+        char **row = c->cells + c->rows * c->cols;
+        size_t n = split(p, row, c->cols);
+        if (n != c->cols) {
+            ws_diag_set(err, name, (int)line, "%zu fields; the header has %zu columns", n,
+                        c->cols);
+            rc = WS_EINPUT;
+            break;
+        }
+        c->lines[c->rows++] = (int)line;
+        p = next;
+    }
+    free(fields);
+    if (rc == WS_OK && !c->hdr) {
+        ws_diag_set(err, name, 0, "empty file; expected a header line");
+        rc = WS_EINPUT;
+    }
+    if (rc == WS_ENOMEM)
+        ws_diag_set(err, name, 0, "out of memory");
+    if (rc != WS_OK) {
+        ws_csv_free(c);
+        return rc;
+    }
+    *out = c;
+    return WS_OK;
+}
+
+int ws_csv_read_file(const char *path, ws_csv **out, ws_diag *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        ws_diag_set(err, path, 0, "cannot open: %s", strerror(errno));
+        return WS_EIO;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    int rc = WS_OK;
+    while (buf) {
+        if (n == cap) {
+            if (cap > WS_CSV_MAX_FILE) {
+                ws_diag_set(err, path, 0, "larger than %u MiB; not a walsim file?",
+                            WS_CSV_MAX_FILE >> 20);
+                rc = WS_EINPUT;
+                break;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (!buf) {
+        ws_diag_set(err, path, 0, "out of memory");
+        rc = WS_ENOMEM;
+    } else if (rc == WS_OK && ferror(f)) {
+        ws_diag_set(err, path, 0, "read error: %s", strerror(errno));
+        rc = WS_EIO;
+    }
+    fclose(f);
+    if (rc == WS_OK)
+        rc = ws_csv_parse(buf, n, path, out, err);
+    free(buf);
+    return rc;
+}
+
+const char *ws_csv_name(const ws_csv *c) { return c->name; }
+size_t ws_csv_rows(const ws_csv *c) { return c->rows; }
+size_t ws_csv_cols(const ws_csv *c) { return c->cols; }
+
+const char *ws_csv_col_name(const ws_csv *c, size_t col)
+{
+    return col < c->cols ? c->hdr[col] : NULL;
+}
+
+int ws_csv_col(const ws_csv *c, const char *name)
+{
+    for (size_t i = 0; i < c->cols; i++)
+        if (strcmp(c->hdr[i], name) == 0)
+            return i <= INT32_MAX ? (int)i : -1;
+    return -1;
+}
+
+int ws_csv_need(const ws_csv *c, const char *name, ws_diag *err)
+{
+    int i = ws_csv_col(c, name);
+    if (i < 0) {
+        ws_diag_set(err, c->name, 1, "no column '%s' in the header (see docs/outputs.md)", name);
+        return WS_EINPUT;
+    }
+    return i;
+}
+
+int ws_csv_line(const ws_csv *c, size_t row) { return row < c->rows ? c->lines[row] : 0; }
+
+const char *ws_csv_cell(const ws_csv *c, size_t row, size_t col)
+{
+    if (row >= c->rows || col >= c->cols)
+        return "";
+    return c->cells[row * c->cols + col];
+}
+
+bool ws_csv_empty(const ws_csv *c, size_t row, size_t col) { return ws_csv_cell(c, row, col)[0] == '\0'; }
+
+/* Strict decimal syntax, checked before strtod (which would also read
+ * hex, "inf", "nan" and leading white space). */
+static bool decimal_syntax(const char *s)
+{
+    const char *p = s;
+    if (*p == '+' || *p == '-')
+        p++;
+    int digits = 0;
+    while (*p >= '0' && *p <= '9')
+        p++, digits++;
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9')
+            p++, digits++;
+    }
+    if (!digits)
+        return false;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (*p < '0' || *p > '9')
+            return false;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return *p == '\0';
+}
+
+int ws_csv_num_or(const ws_csv *c, size_t row, size_t col, double dflt, double *out, ws_diag *err)
+{
+    const char *s = ws_csv_cell(c, row, col);
+    if (*s == '\0') {
+        *out = dflt;
+        return WS_OK;
+    }
+    double x = 0;
+    if (decimal_syntax(s)) {
+        errno = 0;
+        x = strtod(s, NULL);
+    }
+    if (!decimal_syntax(s) || !isfinite(x)) {
+        char show[44];
+        ws_diag_set(err, c->name, ws_csv_line(c, row), "column '%s': '%s' is not a number",
+                    ws_csv_col_name(c, col), ws_diag_show(s, strlen(s), 40, show, sizeof show));
+        return WS_EINPUT;
+    }
+    *out = x;
+    return WS_OK;
+}
+
+int ws_csv_num(const ws_csv *c, size_t row, size_t col, double *out, ws_diag *err)
+{
+    if (ws_csv_empty(c, row, col)) {
+        ws_diag_set(err, c->name, ws_csv_line(c, row), "column '%s' is empty; expected a number",
+                    ws_csv_col_name(c, col));
+        return WS_EINPUT;
+    }
+    return ws_csv_num_or(c, row, col, 0, out, err);
+}

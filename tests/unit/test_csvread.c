@@ -1,0 +1,171 @@
+/*
+ * test_csvread.c - the CSV reader: columns by name, numeric and text
+ * cells, empty cells, and rows and headers that are refused with
+ * FILE:LINE.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "walsim/csvread.h"
+
+#ifndef WS_TEST_DATA_DIR
+#define WS_TEST_DATA_DIR "tests/unit/data"
+#endif
+
+static ws_csv *parse(const char *text)
+{
+    ws_csv *c = NULL;
+    ws_diag err;
+    if (ws_csv_parse(text, strlen(text), "t.csv", &c, &err) != WS_OK) {
+        print_error("parse failed: %s\n", err.msg);
+        fail();
+    }
+    return c;
+}
+
+static void bad_n(const char *text, size_t len, const char *want)
+{
+    ws_csv *c = (ws_csv *)&c;
+    ws_diag err;
+    int rc = ws_csv_parse(text, len, "t.csv", &c, &err);
+    if (rc != WS_EINPUT || c != NULL || strcmp(err.msg, want) != 0) {
+        print_error("rc=%d message \"%s\", wanted \"%s\"\n", rc, err.msg, want);
+        fail();
+    }
+}
+
+static void bad(const char *text, const char *want) { bad_n(text, strlen(text), want); }
+
+static void test_columns_by_name(void **state)
+{
+    (void)state;
+    ws_csv *c = parse("variant,t_s,tps,ckpt_phase\n"
+                      "default,0,3812.5,idle\n"
+                      "default,1,3790,write\n"
+                      "optimized,0,7100.25,sync\n");
+    assert_int_equal(ws_csv_rows(c), 3);
+    assert_int_equal(ws_csv_cols(c), 4);
+    assert_int_equal(ws_csv_col(c, "tps"), 2);
+    assert_int_equal(ws_csv_col(c, "variant"), 0);
+    assert_int_equal(ws_csv_col(c, "TPS"), -1); /* names are exact */
+    assert_string_equal(ws_csv_col_name(c, 3), "ckpt_phase");
+    assert_string_equal(ws_csv_cell(c, 2, 0), "optimized");
+    assert_string_equal(ws_csv_cell(c, 1, 3), "write");
+    assert_int_equal(ws_csv_line(c, 0), 2);
+    assert_int_equal(ws_csv_line(c, 2), 4);
+    double x = 0;
+    ws_diag err;
+    assert_int_equal(ws_csv_num(c, 2, 2, &x, &err), WS_OK);
+    assert_true(x == 7100.25);
+    assert_int_equal(ws_csv_num(c, 1, 2, &x, &err), WS_OK);
+    assert_true(x == 3790);
+    /* A text cell is not a number, and the message names line and column. */
+    assert_int_equal(ws_csv_num(c, 1, 3, &x, &err), WS_EINPUT);
+    assert_string_equal(err.msg, "t.csv:3: column 'ckpt_phase': 'write' is not a number");
+    assert_int_equal(ws_csv_need(c, "lat_p99_ms", &err), WS_EINPUT);
+    assert_string_equal(err.msg, "t.csv:1: no column 'lat_p99_ms' in the header (see docs/outputs.md)");
+    assert_int_equal(ws_csv_need(c, "t_s", &err), 1);
+    ws_csv_free(c);
+}
+
+static void test_numbers_and_empty_cells(void **state)
+{
+    (void)state;
+    ws_csv *c = parse("a,b\r\n"
+                      "1e3,\r\n"
+                      "-2.5,+.5\r\n"
+                      "0x10,inf\r\n"
+                      " 1,nan\r\n"
+                      "1.5.2,1e\r\n");
+    double x = -1;
+    ws_diag err;
+    assert_int_equal(ws_csv_rows(c), 5);
+    assert_int_equal(ws_csv_num(c, 0, 0, &x, &err), WS_OK);
+    assert_true(x == 1000);
+    assert_true(ws_csv_empty(c, 0, 1));
+    assert_int_equal(ws_csv_num(c, 0, 1, &x, &err), WS_EINPUT);
+    assert_string_equal(err.msg, "t.csv:2: column 'b' is empty; expected a number");
+    assert_int_equal(ws_csv_num_or(c, 0, 1, 42, &x, &err), WS_OK);
+    assert_true(x == 42);
+    assert_int_equal(ws_csv_num(c, 1, 0, &x, &err), WS_OK);
+    assert_true(x == -2.5);
+    assert_int_equal(ws_csv_num(c, 1, 1, &x, &err), WS_OK);
+    assert_true(x == 0.5);
+    /* strtod would read all of these; the format has plain decimals only. */
+    x = -1;
+    for (size_t row = 2; row < 5; row++)
+        for (size_t col = 0; col < 2; col++) {
+            assert_int_equal(ws_csv_num(c, row, col, &x, &err), WS_EINPUT);
+            assert_non_null(strstr(err.msg, "is not a number"));
+        }
+    assert_true(x == -1); /* untouched on error */
+    assert_int_equal(ws_csv_num(c, 2, 1, &x, &err), WS_EINPUT);
+    assert_string_equal(err.msg, "t.csv:4: column 'b': 'inf' is not a number");
+    ws_csv_free(c);
+}
+
+static void test_lenient_parts(void **state)
+{
+    (void)state;
+    /* BOM, blank lines (skipped, but line numbers stay the file's), no final newline. */
+    ws_csv *c = parse("\xEF\xBB\xBFx,y\n\n1,2\n\n3,4");
+    assert_int_equal(ws_csv_rows(c), 2);
+    assert_string_equal(ws_csv_col_name(c, 0), "x");
+    assert_int_equal(ws_csv_line(c, 1), 5);
+    assert_string_equal(ws_csv_cell(c, 1, 1), "4");
+    ws_csv_free(c);
+    c = parse("only\n");
+    assert_int_equal(ws_csv_rows(c), 0);
+    assert_int_equal(ws_csv_cols(c), 1);
+    ws_csv_free(c);
+    /* Empty trailing cells are cells. */
+    c = parse("a,b,c\n1,,\n");
+    assert_int_equal(ws_csv_rows(c), 1);
+    assert_true(ws_csv_empty(c, 0, 2));
+    ws_csv_free(c);
+}
+
+static void test_bad_rows_named_by_line(void **state)
+{
+    (void)state;
+    bad("a,b,c\n1,2,3\n4,5\n", "t.csv:3: 2 fields; the header has 3 columns");
+    bad("a,b\n1,2\n\n3,4,5\n", "t.csv:4: 3 fields; the header has 2 columns");
+    bad("a,,c\n", "t.csv:1: column 2 has an empty name in the header");
+    bad("a,b,a\n", "t.csv:1: column 'a' appears twice in the header");
+    bad("", "t.csv: empty file; expected a header line");
+    bad("\nx\n", "t.csv:1: empty first line; expected the header");
+    bad("a,b\n\"1,2\",3\n", "t.csv:2: a double quote; walsim's CSV files have no quoting (docs/outputs.md)");
+    bad_n("a,b\n1,2\n3\0,4\n", 13, "t.csv:3: NUL byte; expected text");
+}
+
+static void test_file(void **state)
+{
+    (void)state;
+    ws_csv *c = NULL;
+    ws_diag err;
+    assert_int_equal(ws_csv_read_file(WS_TEST_DATA_DIR "/plot/run/timeline.csv", &c, &err), WS_OK);
+    assert_true(ws_csv_rows(c) >= 1200);
+    assert_true(ws_csv_col(c, "lat_p99_ms") >= 0);
+    assert_string_equal(ws_csv_name(c), WS_TEST_DATA_DIR "/plot/run/timeline.csv");
+    ws_csv_free(c);
+    assert_int_equal(ws_csv_read_file(WS_TEST_DATA_DIR "/plot/none.csv", &c, &err), WS_EIO);
+    assert_null(c);
+    assert_non_null(strstr(err.msg, "none.csv: cannot open"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_columns_by_name),
+        cmocka_unit_test(test_numbers_and_empty_cells),
+        cmocka_unit_test(test_lenient_parts),
+        cmocka_unit_test(test_bad_rows_named_by_line),
+        cmocka_unit_test(test_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,599 @@
+/*
+ * test_plot.c - charts: tick steps and unit labels (the rule in plot.h),
+ * value formatting, format lists, rendering the fixture folder into
+ * every file with the right signature and size, byte-identical repeated
+ * renders, a sync phase shaded where the fixture puts it, and a broken
+ * folder refused without leaving a chart behind; sweep charts.
+ */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* mkdtemp, dirent */
+#endif
+
+#include <dirent.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "walsim/plot.h"
+
+#ifndef WS_TEST_DATA_DIR
+#define WS_TEST_DATA_DIR "tests/unit/data"
+#endif
+#define PLOT_DATA WS_TEST_DATA_DIR "/plot"
+
+#define KiB 1024.0
+#define MiB (1024.0 * KiB)
+#define GiB (1024.0 * MiB)
+
+/* ------------------------------------------------------------------ */
+/* Ticks */
+
+static void expect_ticks(const ws_plot_ticks *t, const double *want, int n)
+{
+    if (t->n != n) {
+        print_error("got %d ticks, want %d\n", t->n, n);
+        fail();
+    }
+    for (int i = 0; i < n; i++)
+        if (fabs(t->v[i] - want[i]) > 1e-9 * fmax(1, fabs(want[i]))) {
+            print_error("tick %d: got %.17g, want %.17g\n", i, t->v[i], want[i]);
+            fail();
+        }
+}
+
+static void expect_label(const ws_plot_ticks *t, double v, const char *want)
+{
+    char buf[64];
+    ws_plot_tick_label(t, v, buf, sizeof buf);
+    assert_string_equal(buf, want);
+}
+
+static void test_ticks_plain(void **state)
+{
+    (void)state;
+    ws_plot_ticks t;
+    /* 937 / 5 = 187.4: the first of 1, 2, 5 x 100 at or above is 200. */
+    ws_plot_ticks_linear(0, 937, 5, WS_PU_PLAIN, &t);
+    assert_true(t.step == 200);
+    const double w1[] = {0, 200, 400, 600, 800, 1000};
+    expect_ticks(&t, w1, 6);
+    expect_label(&t, 800, "800");
+    /* 12 / 5 = 2.4: 2.5 is not a step below 10 (labels would need a
+     * decimal), so 5. */
+    ws_plot_ticks_linear(0, 12, 5, WS_PU_PLAIN, &t);
+    assert_true(t.step == 5);
+    /* 120 / 5 = 24: 25 is. */
+    ws_plot_ticks_linear(0, 120, 5, WS_PU_PLAIN, &t);
+    assert_true(t.step == 25);
+    /* Fractions: 0.8 / 4 = 0.2, one decimal. */
+    ws_plot_ticks_linear(0, 0.8, 4, WS_PU_PLAIN, &t);
+    assert_true(fabs(t.step - 0.2) < 1e-12);
+    expect_label(&t, 0.4, "0.4");
+    /* Not starting at 0: the first tick at or below lo. */
+    ws_plot_ticks_linear(3810, 4130, 4, WS_PU_PLAIN, &t);
+    assert_true(t.step == 100);
+    assert_true(t.v[0] == 3800 && t.v[t.n - 1] == 4200);
+    /* A flat series still gets an axis, and 0 stays the floor. */
+    ws_plot_ticks_linear(0, 0, 5, WS_PU_PLAIN, &t);
+    assert_true(t.n >= 2 && t.v[0] == 0 && t.v[t.n - 1] >= 1);
+    ws_plot_ticks_linear(5, 5, 5, WS_PU_PLAIN, &t);
+    assert_true(t.v[0] <= 5 && t.v[t.n - 1] >= 5 && t.v[t.n - 1] > t.v[0]);
+    /* No "-0" label for a tick that is 0 after rounding. */
+    ws_plot_ticks_linear(-0.3, 0.3, 6, WS_PU_PLAIN, &t);
+    for (int i = 0; i < t.n; i++) {
+        char buf[32];
+        ws_plot_tick_label(&t, t.v[i], buf, sizeof buf);
+        assert_true(strcmp(buf, "-0") != 0);
+    }
+}
+
+static void test_ticks_bytes(void **state)
+{
+    (void)state;
+    ws_plot_ticks t;
+    /* 1.3e9 B / 5 = 260e6 B = 248 MiB, below a quarter GiB: MiB, and the
+     * first step at or above 248 is 250 MiB. */
+    ws_plot_ticks_linear(0, 1.3e9, 5, WS_PU_BYTES, &t);
+    assert_true(t.step == 250 * MiB);
+    assert_string_equal(t.suffix, "MiB");
+    assert_true(t.v[t.n - 1] == 1250 * MiB);
+    expect_label(&t, 750 * MiB, "750");
+    /* 4e9 / 4 = 954 MiB, above a quarter GiB: GiB, step 1 GiB. */
+    ws_plot_ticks_linear(0, 4e9, 4, WS_PU_BYTES, &t);
+    assert_true(t.step == GiB);
+    assert_string_equal(t.suffix, "GiB");
+    const double w[] = {0, GiB, 2 * GiB, 3 * GiB, 4 * GiB};
+    expect_ticks(&t, w, 5);
+    /* 0..1.2 GiB in 4: 0.3 GiB raw, step 0.5 GiB, one decimal. */
+    ws_plot_ticks_linear(0, 1.2 * GiB, 4, WS_PU_BYTES, &t);
+    assert_true(t.step == 0.5 * GiB);
+    expect_label(&t, 1.5 * GiB, "1.5");
+    /* With units in the labels (pg_wal panels), "0" stays bare. */
+    t.label_units = true;
+    expect_label(&t, 1.5 * GiB, "1.5 GiB");
+    expect_label(&t, 0, "0");
+    /* Byte rates: 0..125 MiB/s in 5: 25 MiB/s. */
+    ws_plot_ticks_linear(0, 125 * MiB, 5, WS_PU_BYTE_RATE, &t);
+    assert_true(t.step == 25 * MiB);
+    assert_string_equal(t.suffix, "MiB/s");
+    /* Small sizes stay in bytes, whole bytes. */
+    ws_plot_ticks_linear(0, 3, 6, WS_PU_BYTES, &t);
+    assert_string_equal(t.suffix, "B");
+    assert_true(t.step >= 1);
+}
+
+static void test_ticks_durations_percent(void **state)
+{
+    (void)state;
+    ws_plot_ticks t;
+    /* 56 ms / 5 = 11.2: 20 ms. */
+    ws_plot_ticks_linear(0, 56, 5, WS_PU_MS, &t);
+    assert_true(t.step == 20);
+    assert_string_equal(t.suffix, "ms");
+    /* 1300 ms / 5 = 260 ms, above a quarter second: seconds, 0.5 s. */
+    ws_plot_ticks_linear(0, 1300, 5, WS_PU_MS, &t);
+    assert_string_equal(t.suffix, "s");
+    assert_true(t.step == 500);
+    expect_label(&t, 1500, "1.5");
+    /* 0.4 ms / 4 = 0.1 ms, below a quarter ms: microseconds. */
+    ws_plot_ticks_linear(0, 0.4, 4, WS_PU_MS, &t);
+    assert_string_equal(t.suffix, "\xC2\xB5s");
+    expect_label(&t, 0.2, "200");
+    /* A share 0..1 is labelled in percent. */
+    ws_plot_ticks_linear(0, 1, 5, WS_PU_PERCENT, &t);
+    assert_string_equal(t.suffix, "%");
+    assert_true(fabs(t.step - 0.2) < 1e-12);
+    expect_label(&t, 0.6, "60");
+}
+
+static void test_ticks_time(void **state)
+{
+    (void)state;
+    ws_plot_ticks t;
+    char buf[64];
+    /* 10 minutes: min:ss labels, 600 / 10 = 60 s steps. */
+    ws_plot_ticks_linear(0, 600, 10, WS_PU_TIME, &t);
+    assert_int_equal(t.time_style, WS_PT_MMSS);
+    assert_true(t.step == 60);
+    expect_label(&t, 120, "2:00");
+    expect_label(&t, 150, "2:30");
+    ws_plot_axis_title(&t, "simulated time", buf, sizeof buf);
+    assert_string_equal(buf, "simulated time (min:ss)");
+    /* 90 s: seconds, 90 / 5 = 18 -> 20 s. */
+    ws_plot_ticks_linear(0, 90, 5, WS_PU_TIME, &t);
+    assert_int_equal(t.time_style, WS_PT_SECONDS);
+    assert_true(t.step == 20);
+    expect_label(&t, 60, "60");
+    /* 2 h: minutes, 7200 / 8 = 900 s -> 15 min. */
+    ws_plot_ticks_linear(0, 7200, 8, WS_PU_TIME, &t);
+    assert_int_equal(t.time_style, WS_PT_MINUTES);
+    assert_true(t.step == 900);
+    expect_label(&t, 2700, "45");
+    ws_plot_axis_title(&t, "time", buf, sizeof buf);
+    assert_string_equal(buf, "time (min)");
+    /* Two days: h:mm, 172800 / 8 = 21600 s -> 6 h. */
+    ws_plot_ticks_linear(0, 172800, 8, WS_PU_TIME, &t);
+    assert_int_equal(t.time_style, WS_PT_HHMM);
+    assert_true(t.step == 21600);
+    expect_label(&t, 43200, "12:00");
+    /* Minute labels are whole minutes even with many ticks. */
+    ws_plot_ticks_linear(0, 1800, 60, WS_PU_TIME, &t);
+    assert_true(t.step >= 60);
+}
+
+static void test_ticks_log(void **state)
+{
+    (void)state;
+    ws_plot_ticks t;
+    /* Within three decades: 1, 2, 5 of each. */
+    ws_plot_ticks_log(5, 1000, WS_PU_MS, &t);
+    const double w[] = {5, 10, 20, 50, 100, 200, 500, 1000};
+    expect_ticks(&t, w, 8);
+    expect_label(&t, 5, "5 ms");
+    expect_label(&t, 1000, "1 s");
+    expect_label(&t, 0.5, "500 \xC2\xB5s");
+    char buf[64];
+    ws_plot_axis_title(&t, "latency", buf, sizeof buf);
+    assert_string_equal(buf, "latency (log scale)");
+    /* Wider: decades only. */
+    ws_plot_ticks_log(0.01, 1e4, WS_PU_MS, &t);
+    const double d[] = {0.01, 0.1, 1, 10, 100, 1000, 10000};
+    expect_ticks(&t, d, 7);
+    /* The fitted log axis ends on 1-2-5 values around the data. */
+    ws_plot_axis a;
+    ws_plot_axis_fit_log(&a, 5.9, 640, WS_PU_MS);
+    assert_true(a.lo == 5 && a.hi == 1000);
+}
+
+static void test_format_value(void **state)
+{
+    (void)state;
+    struct {
+        double v;
+        ws_plot_unit u;
+        const char *want;
+    } cases[] = {
+        {GiB, WS_PU_BYTES, "1 GiB"},
+        {1.5 * GiB, WS_PU_BYTES, "1.5 GiB"},
+        {1023.9 * MiB, WS_PU_BYTES, "1 GiB"}, /* not "1024 MiB" */
+        {950 * MiB, WS_PU_BYTES, "950 MiB"},
+        {1138166333, WS_PU_BYTES, "1.06 GiB"},
+        {5299.36, WS_PU_BYTES, "5.18 KiB"},
+        {512, WS_PU_BYTES, "512 B"},
+        {16 * GiB, WS_PU_BYTES, "16 GiB"},
+        {48.2 * MiB, WS_PU_BYTE_RATE, "48.2 MiB/s"},
+        {56.1325566, WS_PU_MS, "56.1 ms"},
+        {5.98956681, WS_PU_MS, "5.99 ms"},
+        {0.5, WS_PU_MS, "500 \xC2\xB5s"},
+        {1200, WS_PU_MS, "1.2 s"},
+        {999.7, WS_PU_MS, "1 s"},
+        {0.95599417, WS_PU_PERCENT, "95.6 %"},
+        {3804.6, WS_PU_PLAIN, "3805"},
+        {7.25, WS_PU_PLAIN, "7.25"},
+        {150, WS_PU_TIME, "2:30"},
+        {NAN, WS_PU_MS, "n/a"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[64];
+        ws_plot_format_value(cases[i].v, cases[i].u, buf, sizeof buf);
+        if (strcmp(buf, cases[i].want) != 0) {
+            print_error("%.17g: got \"%s\", want \"%s\"\n", cases[i].v, buf, cases[i].want);
+            fail();
+        }
+    }
+    char buf[64];
+    ws_plot_ticks t;
+    ws_plot_ticks_linear(0, 20 * GiB, 4, WS_PU_BYTES, &t);
+    ws_plot_axis_title(&t, "pg_wal size", buf, sizeof buf);
+    assert_string_equal(buf, "pg_wal size (GiB)");
+}
+
+static void test_formats(void **state)
+{
+    (void)state;
+    unsigned m = 0;
+    ws_diag err;
+    assert_int_equal(ws_plot_parse_formats("png", &m, &err), WS_OK);
+    assert_int_equal(m, WS_PLOT_PNG);
+    assert_int_equal(ws_plot_parse_formats("svg,pdf,png", &m, &err), WS_OK);
+    assert_int_equal(m, WS_PLOT_PNG | WS_PLOT_SVG | WS_PLOT_PDF);
+    assert_int_equal(ws_plot_parse_formats("png,jpg", &m, &err), WS_EINPUT);
+    assert_non_null(strstr(err.msg, "'jpg' is not a chart format"));
+    assert_int_equal(ws_plot_parse_formats("", &m, &err), WS_EINPUT);
+    assert_int_equal(ws_plot_parse_formats("pngsvg", &m, &err), WS_EINPUT);
+}
+
+/* ------------------------------------------------------------------ */
+/* Rendering */
+
+static void copy_file(const char *from, const char *to)
+{
+    FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
+    assert_non_null(a);
+    assert_non_null(b);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, a)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, b), n);
+    fclose(a);
+    assert_int_equal(fclose(b), 0);
+}
+
+/* A fresh temporary folder holding copies of the fixture's files. */
+static char *fixture_copy(const char *name, const char *const *files)
+{
+    char *dir = strdup("/tmp/walsim-plot-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    for (int i = 0; files[i]; i++) {
+        char from[512], to[512];
+        snprintf(from, sizeof from, "%s/%s/%s", PLOT_DATA, name, files[i]);
+        snprintf(to, sizeof to, "%s/%s", dir, files[i]);
+        copy_file(from, to);
+    }
+    return dir;
+}
+
+static const char *const run_files[] = {"summary.json", "timeline.csv", "checkpoints.csv",
+                                        "latency_cdf.csv", NULL};
+
+static void remove_dir(char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        unlink(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+    free(dir);
+}
+
+static unsigned char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        print_error("missing %s\n", path);
+        fail();
+    }
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *p = malloc((size_t)len + 1);
+    assert_non_null(p);
+    assert_int_equal(fread(p, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    *n = (size_t)len;
+    return p;
+}
+
+static int count_entries(const char *dir, int *hidden)
+{
+    int n = 0;
+    *hidden = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        n++;
+        *hidden += e->d_name[0] == '.'; /* a temporary left behind */
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static const char *const charts[] = {"latency", "throughput", "wal",     "dirty",
+                                     "device",  "latency_cdf", "overview"};
+
+static void check_signature(const char *dir, const char *chart, const char *ext)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.%s", dir, chart, ext);
+    size_t n;
+    unsigned char *p = slurp(path, &n);
+    if (!strcmp(ext, "png")) {
+        /* PNG signature, then IHDR with width and height (big-endian). */
+        assert_true(n > 24 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0);
+        assert_memory_equal(p + 12, "IHDR", 4);
+        uint32_t w = (uint32_t)p[16] << 24 | (uint32_t)p[17] << 16 | (uint32_t)p[18] << 8 | p[19];
+        uint32_t h = (uint32_t)p[20] << 24 | (uint32_t)p[21] << 16 | (uint32_t)p[22] << 8 | p[23];
+        assert_int_equal(w, WS_PLOT_WIDTH);
+        assert_int_equal(h, WS_PLOT_HEIGHT);
+    } else if (!strcmp(ext, "pdf")) {
+        assert_true(n > 8 && memcmp(p, "%PDF-", 5) == 0);
+        p[n - 1] = '\0';
+        assert_non_null(strstr((char *)p + n - 64, "%%EOF"));
+    } else {
+        p[n] = '\0';
+        assert_true(memcmp(p, "<?xml", 5) == 0);
+        assert_non_null(strstr((char *)p, "<svg"));
+        assert_non_null(strstr((char *)p, "width=\"1600px\""));
+        assert_non_null(strstr((char *)p, "</svg>"));
+    }
+    free(p);
+}
+
+static void test_render_every_chart(void **state)
+{
+    (void)state;
+    char *dir = fixture_copy("run", run_files);
+    ws_diag err;
+    int rc = ws_plot_dir(dir, "png,svg,pdf", &err);
+    if (rc != WS_OK)
+        print_error("%s\n", err.msg);
+    assert_int_equal(rc, WS_OK);
+    for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++) {
+        check_signature(dir, charts[i], "png");
+        check_signature(dir, charts[i], "svg");
+        check_signature(dir, charts[i], "pdf");
+    }
+    int hidden;
+    assert_int_equal(count_entries(dir, &hidden), 4 + 7 * 3);
+    assert_int_equal(hidden, 0);
+    remove_dir(dir);
+
+    /* PNG only: every chart as PNG, and the overview also as PDF. */
+    dir = fixture_copy("run", run_files);
+    assert_int_equal(ws_plot_dir(dir, "png", &err), WS_OK);
+    assert_int_equal(count_entries(dir, &hidden), 4 + 7 + 1);
+    check_signature(dir, "overview", "pdf");
+    remove_dir(dir);
+}
+
+/* Two renders of the same folder in one process give the same bytes;
+ * the second draws after more cairo surfaces were created, so an SVG id
+ * taken from cairo's counter would differ. */
+static void test_render_deterministic(void **state)
+{
+    (void)state;
+    char *a = fixture_copy("run", run_files), *b = fixture_copy("run", run_files);
+    ws_diag err;
+    assert_int_equal(ws_plot_dir(a, "png,svg,pdf", &err), WS_OK);
+    assert_int_equal(ws_plot_dir(b, "pdf,svg,png", &err), WS_OK);
+    static const char *const exts[] = {"png", "svg", "pdf"};
+    for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++)
+        for (int e = 0; e < 3; e++) {
+            char pa[512], pb[512];
+            snprintf(pa, sizeof pa, "%s/%s.%s", a, charts[i], exts[e]);
+            snprintf(pb, sizeof pb, "%s/%s.%s", b, charts[i], exts[e]);
+            size_t na, nb;
+            unsigned char *da = slurp(pa, &na), *db = slurp(pb, &nb);
+            if (na != nb || memcmp(da, db, na) != 0) {
+                print_error("%s.%s differs between two renders\n", charts[i], exts[e]);
+                fail();
+            }
+            free(da);
+            free(db);
+        }
+    remove_dir(a);
+    remove_dir(b);
+}
+
+static bool pixel_is(const unsigned char *data, int stride, int x, int y, ws_plot_rgb c)
+{
+    uint32_t px = *(const uint32_t *)(data + (size_t)y * (size_t)stride + (size_t)x * 4);
+    int r = (px >> 16) & 255, g = (px >> 8) & 255, b = px & 255;
+    return r == (int)lround(c.r * 255) && g == (int)lround(c.g * 255) && b == (int)lround(c.b * 255);
+}
+
+static int count_in_column(cairo_surface_t *img, int x, ws_plot_rgb c)
+{
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img), n = 0;
+    for (int y = 0; y < cairo_image_surface_get_height(img); y++)
+        n += pixel_is(data, stride, x, y, c);
+    return n;
+}
+
+/* The time axis spans the data exactly (plot.h): t_s 0 .. 599 plus one
+ * 1 s interval, over the single-column plot area. */
+static int x_of(double t)
+{
+    double left = WS_PLOT_MARGIN_LEFT, right = WS_PLOT_WIDTH - WS_PLOT_MARGIN_RIGHT;
+    return (int)floor(left + t / 600.0 * (right - left));
+}
+
+static void test_sync_phase_shaded(void **state)
+{
+    (void)state;
+    char *dir = fixture_copy("run", run_files);
+    ws_diag err;
+    assert_int_equal(ws_plot_dir(dir, "png", &err), WS_OK);
+    char path[512];
+    snprintf(path, sizeof path, "%s/latency.png", dir);
+    cairo_surface_t *img = cairo_image_surface_create_from_png(path);
+    assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+    cairo_surface_flush(img);
+    /* checkpoints.csv of the fixture: default's first checkpoint writes
+     * from 45 s and syncs from 83 s to 88 s; pg-default's first writes
+     * from 25 s to 91 s; optimized's starts at 110 s.  At 85.5 s the
+     * default panel is in a sync phase and pg-default's in a write phase:
+     * a column of each shade, a panel high (about 190 px, less the grid
+     * and the data lines crossing it). */
+    int sync_px = count_in_column(img, x_of(85.5), WS_PLOT_SYNC_SHADE);
+    int write_px = count_in_column(img, x_of(85.5), WS_PLOT_WRITE_SHADE);
+    if (sync_px < 100 || write_px < 100) {
+        print_error("at 85.5 s: %d sync-shade pixels, %d write-shade pixels\n", sync_px, write_px);
+        fail();
+    }
+    /* At 10 s no variant is checkpointing: neither shade in the column
+     * beyond what the legend's swatches could hold (under 25 px). */
+    assert_true(count_in_column(img, x_of(10), WS_PLOT_SYNC_SHADE) < 25);
+    assert_true(count_in_column(img, x_of(10), WS_PLOT_WRITE_SHADE) < 25);
+    /* At 70 s (not on a grid line: those are at whole minutes) default
+     * and pg-default write, nobody syncs. */
+    assert_true(count_in_column(img, x_of(70), WS_PLOT_WRITE_SHADE) >= 200);
+    assert_true(count_in_column(img, x_of(70), WS_PLOT_SYNC_SHADE) < 25);
+    cairo_surface_destroy(img);
+    remove_dir(dir);
+}
+
+static void test_broken_folder(void **state)
+{
+    (void)state;
+    /* timeline.csv without lat_p99_ms. */
+    char *dir = fixture_copy("broken", run_files);
+    ws_diag err;
+    assert_int_equal(ws_plot_dir(dir, "png,svg,pdf", &err), WS_EINPUT);
+    assert_non_null(strstr(err.msg, "timeline.csv:1: no column 'lat_p99_ms'"));
+    int hidden;
+    assert_int_equal(count_entries(dir, &hidden), 4); /* no chart, no temporary */
+    assert_int_equal(hidden, 0);
+    remove_dir(dir);
+
+    /* A folder without the files: the message names the missing one. */
+    static const char *const only_summary[] = {"summary.json", NULL};
+    dir = fixture_copy("run", only_summary);
+    assert_int_equal(ws_plot_dir(dir, "png", &err), WS_EIO);
+    assert_non_null(strstr(err.msg, "timeline.csv: cannot open"));
+    assert_int_equal(count_entries(dir, &hidden), 1);
+    remove_dir(dir);
+
+    /* A bad format is refused before anything is read or written. */
+    dir = fixture_copy("run", run_files);
+    assert_int_equal(ws_plot_dir(dir, "png,gif", &err), WS_EINPUT);
+    assert_int_equal(count_entries(dir, &hidden), 4);
+    remove_dir(dir);
+}
+
+static void test_sweep_charts(void **state)
+{
+    (void)state;
+    static const char *const sweep_files[] = {"sweep.csv", NULL};
+    ws_diag err;
+    int hidden;
+    /* One parameter: a chart per metric column. */
+    char *dir = fixture_copy("sweep1", sweep_files);
+    int rc = ws_plot_sweep(dir, "png,svg", NULL, 0, NULL, 0, &err);
+    if (rc != WS_OK)
+        print_error("%s\n", err.msg);
+    assert_int_equal(rc, WS_OK);
+    check_signature(dir, "sweep-p99_latency_ms", "png");
+    check_signature(dir, "sweep-pg_wal_peak_bytes", "svg");
+    check_signature(dir, "sweep-tps", "png");
+    assert_int_equal(count_entries(dir, &hidden), 1 + 6 * 2);
+    remove_dir(dir);
+
+    /* Chosen metrics by name or column; an unknown one is refused. */
+    dir = fixture_copy("sweep1", sweep_files);
+    const char *params[] = {"max_wal_size"};
+    const char *metrics[] = {"p99_latency", "fpi_share"};
+    assert_int_equal(ws_plot_sweep(dir, "png", params, 1, metrics, 2, &err), WS_OK);
+    assert_int_equal(count_entries(dir, &hidden), 3);
+    check_signature(dir, "sweep-p99_latency_ms", "png");
+    check_signature(dir, "sweep-fpi_share", "png");
+    const char *nope[] = {"nope"};
+    assert_int_equal(ws_plot_sweep(dir, "png", params, 1, nope, 1, &err), WS_EINPUT);
+    assert_non_null(strstr(err.msg, "sweep.csv:1: no metric 'nope'; the file has: tps"));
+    const char *bad_param[] = {"shared_buffers"};
+    assert_int_equal(ws_plot_sweep(dir, "png", bad_param, 1, NULL, 0, &err), WS_EINPUT);
+    assert_non_null(strstr(err.msg, "no column 'shared_buffers'"));
+    const char *three[] = {"a", "b", "c"};
+    assert_int_equal(ws_plot_sweep(dir, "png", three, 3, NULL, 0, &err), WS_EINPUT);
+    assert_non_null(strstr(err.msg, "3 parameters"));
+    assert_int_equal(count_entries(dir, &hidden), 3); /* nothing added by the failures */
+    remove_dir(dir);
+
+    /* Two parameters: heatmaps. */
+    dir = fixture_copy("sweep2", sweep_files);
+    assert_int_equal(ws_plot_sweep(dir, "png", NULL, 0, NULL, 0, &err), WS_OK);
+    check_signature(dir, "heatmap-p99_latency_ms", "png");
+    check_signature(dir, "heatmap-checkpoints_req", "png");
+    assert_int_equal(count_entries(dir, &hidden), 1 + 3);
+    remove_dir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ticks_plain),
+        cmocka_unit_test(test_ticks_bytes),
+        cmocka_unit_test(test_ticks_durations_percent),
+        cmocka_unit_test(test_ticks_time),
+        cmocka_unit_test(test_ticks_log),
+        cmocka_unit_test(test_format_value),
+        cmocka_unit_test(test_formats),
+        cmocka_unit_test(test_render_every_chart),
+        cmocka_unit_test(test_render_deterministic),
+        cmocka_unit_test(test_sync_phase_shaded),
+        cmocka_unit_test(test_broken_folder),
+        cmocka_unit_test(test_sweep_charts),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    ws_plot_shutdown();
+    return failed;
+}
