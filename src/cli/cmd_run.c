@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "walsim/plot.h"
 #include "walsim/report.h"
 #include "walsim/run.h"
 
@@ -17,7 +18,8 @@ const char cli_usage_run[] =
     "\n"
     "Simulates each variant of the scenario FILE (without FILE, the built-in\n"
     "default: scenarios/checkpoint-smoothing.conf) and writes the results to\n"
-    "out/<scenario>/ (summary.json).  Prints a comparison table unless --quiet.\n"
+    "out/<scenario>/ (summary.json, timeline.csv, checkpoints.csv, latency_cdf.csv,\n"
+    "checkpoints.log and the charts).  Prints a comparison table unless --quiet.\n"
     "\n"
     "Options:\n"
     "  --variant NAME     run only this variant (repeatable)\n"
@@ -61,20 +63,6 @@ static void on_progress(void *ctx, double fraction)
     fprintf(stderr, "\r\033[Kwalsim: variant %s (%zu/%zu): %3.0f%% simulated", p->variant,
             p->index + 1, p->count, fraction * 100);
     fflush(stderr);
-}
-
-static int check_formats(const char *list)
-{
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", list);
-    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-        if (strcmp(tok, "png") && strcmp(tok, "svg") && strcmp(tok, "pdf")) {
-            cli_error("run: --format: '%s' is not a chart format; expected a list of png, svg, pdf",
-                      tok);
-            return -1;
-        }
-    }
-    return 0;
 }
 
 int cmd_run(int argc, char **argv)
@@ -129,8 +117,15 @@ int cmd_run(int argc, char **argv)
         } else
             file = a;
     }
-    if (check_formats(formats) != 0)
-        goto done;
+    {
+        unsigned mask;
+        ws_diag ferr;
+        ws_diag_clear(&ferr);
+        if (ws_plot_parse_formats(formats, &mask, &ferr) != WS_OK) {
+            cli_error("run: --format: %s", ferr.msg);
+            goto done;
+        }
+    }
 
     if (!(s = cli_load(file)))
         goto done;
@@ -268,15 +263,26 @@ int cmd_run(int argc, char **argv)
             rc = CLI_USAGE;
         }
     }
+    /* The charts, drawn from the files just written (all or nothing too). */
+    if (rc == CLI_OK) {
+        ws_diag err;
+        ws_diag_clear(&err);
+        int prc = ws_plot_dir(dir, formats, &err);
+        ws_plot_shutdown();
+        if (prc != WS_OK) {
+            fprintf(stderr, "walsim: charts: %s\n", err.msg);
+            rc = prc == WS_EINPUT ? CLI_USAGE : CLI_INTERNAL;
+        }
+    }
     if (rc == CLI_OK && !quiet) {
         printf("scenario %s (%s)\n", slug, ws_scenario_file(s));
         ws_report_table(stdout, stats, n_run);
         for (size_t i = 0; i < ws_scenario_note_count(s); i++)
             printf("note: %s\n", ws_scenario_note(s, i));
-        printf("note: charts (--format %s) are not drawn yet; summary.json only\n", formats);
         printf("wrote %s/: summary.json, timeline.csv, checkpoints.csv, latency_cdf.csv, "
-               "checkpoints.log\n",
-               dir);
+               "checkpoints.log; charts (%s): latency, throughput, wal, dirty, device, "
+               "latency_cdf, overview (+ overview.pdf)\n",
+               dir, formats);
     }
     for (size_t i = 0; i < n_run; i++) {
         ws_config_free(cfgs[i]);
