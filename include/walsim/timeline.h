@@ -21,6 +21,7 @@ typedef struct ws_interval {
     int ckpt_phase;                    /* 0 idle, 1 write, 2 sync (overlap rule of docs/outputs.md) */
     uint32_t ckpt_started;
     uint64_t wal_bytes, wal_fpi_bytes, wal_fpi;
+    char wal_lsn[24], wal_file[28];    /* pg_current_wal_lsn(), pg_walfile_name() at the end */
     uint64_t pg_wal_bytes, dirty_buffers, os_dirty_bytes, os_writeback_bytes;
     uint64_t buffers_checkpoint, buffers_clean, buffers_backend;
     uint64_t dev_read_bytes;

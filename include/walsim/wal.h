@@ -27,6 +27,7 @@
 #define WALSIM_WAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "walsim/device.h"
@@ -106,6 +107,14 @@ ws_time ws_wal_flushed_by(ws_wal *w, uint64_t lsn);
 /* Starts a flush of everything inserted if none is running (WAL writer,
  * or a write that must flush WAL first: FlushBuffer). Does not wait. */
 void ws_wal_kick(ws_wal *w);
+
+/* LSNs are shown from 0/1000000, where a fresh cluster's WAL starts. */
+#define WS_LSN_BASE (UINT64_C(1) << 24)
+
+/* walsim's LSN `lsn` as PostgreSQL prints it ("0/1A2B3C4D", pg_lsn) and
+ * the name of the segment file holding it (pg_walfile_name, timeline 1). */
+void ws_wal_lsn_text(uint64_t lsn, char *buf, size_t len);
+void ws_wal_file_name(const ws_wal *w, uint64_t lsn, char *buf, size_t len);
 
 /* Size of pg_wal now, in bytes. */
 uint64_t ws_wal_pg_wal_bytes(const ws_wal *w);

@@ -38,7 +38,6 @@
 #define PREFETCH 8                     /* buffers ahead whose descriptors are prefetched */
 #define CKPT_RECORD_BYTES 120          /* the checkpoint record (and running-xacts) */
 #define CHECKPOINTER_PID 4242
-#define LSN_BASE (UINT64_C(1) << 24)   /* LSNs shown start at 0/1000000, as after initdb */
 
 static void on_timer(ws_sim *sim, void *ctx, uint64_t arg);
 static void on_write_step(ws_sim *sim, void *ctx, uint64_t arg);
@@ -440,9 +439,10 @@ static void finish(ws_db *db)
     secs(ck->sync_longest, lg, sizeof lg);
     secs(ck->n_sync ? ck->sync_total / ck->n_sync : 0, av, sizeof av);
     if (db->pg_version >= 16) {
-        uint64_t l = rec - CKPT_RECORD_BYTES + LSN_BASE, r = ck->redo + LSN_BASE;
-        snprintf(lsn, sizeof lsn, "; lsn=%X/%X, redo lsn=%X/%X", (unsigned)(l >> 32),
-                 (unsigned)(l & 0xffffffffu), (unsigned)(r >> 32), (unsigned)(r & 0xffffffffu));
+        char l[32], r[32];
+        ws_wal_lsn_text(rec - CKPT_RECORD_BYTES, l, sizeof l);
+        ws_wal_lsn_text(ck->redo, r, sizeof r);
+        snprintf(lsn, sizeof lsn, "; lsn=%s, redo lsn=%s", l, r);
     }
     logf_(db,
           "LOG:  checkpoint complete: wrote %u buffers (%.1f%%); %d WAL file(s) added, %d "

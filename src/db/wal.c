@@ -5,6 +5,7 @@
 #include "walsim/wal.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "walsim/pgrules.h"
@@ -41,6 +42,21 @@ void ws_wal_destroy(ws_wal *w)
 {
     free(w->q);
     w->q = NULL;
+}
+
+void ws_wal_lsn_text(uint64_t lsn, char *buf, size_t len)
+{
+    uint64_t l = lsn + WS_LSN_BASE;
+    snprintf(buf, len, "%X/%X", (unsigned)(l >> 32), (unsigned)(l & 0xffffffffu));
+}
+
+void ws_wal_file_name(const ws_wal *w, uint64_t lsn, char *buf, size_t len)
+{
+    /* XLogFileName: timeline, then the segment number split at 4 GB */
+    uint64_t per_xlogid = UINT64_C(0x100000000) / (uint64_t)w->seg;
+    uint64_t segno = (lsn + WS_LSN_BASE) / (uint64_t)w->seg;
+    snprintf(buf, len, "%08X%08X%08X", 1u, (unsigned)(segno / per_xlogid),
+             (unsigned)(segno % per_xlogid));
 }
 
 uint64_t ws_wal_pg_wal_bytes(const ws_wal *w)

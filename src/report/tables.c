@@ -20,7 +20,7 @@ void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_det
           "ckpt_phase,ckpt_started,wal_bytes,wal_fpi_bytes,wal_rec_bytes,wal_fpi,pg_wal_bytes,"
           "dirty_buffers,os_dirty_bytes,os_writeback_bytes,buffers_checkpoint,buffers_clean,"
           "buffers_backend,dev_read_bytes,dev_wal_bytes,dev_checkpoint_bytes,dev_bgwriter_bytes,"
-          "dev_backend_bytes,dev_writeback_bytes,dev_util,throttle_ms\n",
+          "dev_backend_bytes,dev_writeback_bytes,dev_util,throttle_ms,wal_lsn,wal_file\n",
           f);
     for (size_t v = 0; v < n; v++) {
         for (size_t i = 0; i < d[v].timeline.n; i++) {
@@ -50,7 +50,7 @@ void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_det
                 u64(f, r->dev_written[c]);
             num(f, r->dev_util);
             num(f, r->throttle_ms);
-            fputc('\n', f);
+            fprintf(f, ",%s,%s\n", r->wal_lsn[0] ? r->wal_lsn : "", r->wal_file);
         }
     }
 }

@@ -173,6 +173,8 @@ static void sample(runner *r)
         row->wal_fpi_bytes = w->fpi_bytes - p->wal_fpi_bytes;
         row->wal_fpi = w->fpi - p->wal_fpi;
         row->pg_wal_bytes = ws_wal_pg_wal_bytes(&db->wal);
+        ws_wal_lsn_text(db->wal.insert, row->wal_lsn, sizeof row->wal_lsn);
+        ws_wal_file_name(&db->wal, db->wal.insert, row->wal_file, sizeof row->wal_file);
         row->dirty_buffers = db->bp.dirty;
         row->os_dirty_bytes = ws_pc_dirty_bytes(&db->pc);
         row->os_writeback_bytes = ws_pc_writeback_bytes(&db->pc);
