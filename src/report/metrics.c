@@ -53,6 +53,35 @@ GET(g_compression, st->compression_saving)
 GET(g_dev_util, st->device_utilization)
 GET(g_pg_wal_peak, st->pg_wal_peak_bytes)
 GET(g_os_dirty_peak, st->os_dirty_peak_bytes)
+GET(g_worst_recovery, st->worst_recovery_s)
+GET(g_crash_recovery, st->crash.recovery_s)
+GET(g_crash_lost, st->crash.lost_commits)
+GET(g_crash_unlogged, st->crash.unlogged_bytes)
+
+/* The bulk loads: first start to last end; rows per second of loading. */
+static double g_bulk_time(const ws_run_stats *st)
+{
+    double first = 0, last = 0;
+    for (int i = 0; i < st->n_bulk; i++) {
+        const ws_bulk_stats *b = &st->bulk[i];
+        double end = b->start_s + b->load_s + b->build_s;
+        if (i == 0 || b->start_s < first)
+            first = b->start_s;
+        if (end > last)
+            last = end;
+    }
+    return st->n_bulk ? last - first : 0;
+}
+
+static double g_bulk_rate(const ws_run_stats *st)
+{
+    double rows = 0, secs = 0;
+    for (int i = 0; i < st->n_bulk; i++) {
+        rows += (double)st->bulk[i].rows;
+        secs += st->bulk[i].load_s;
+    }
+    return secs > 0 ? rows / secs : 0;
+}
 
 #define COUNT(name, get, help) {name, WS_MK_COUNT, name, 1, help, get}
 #define RATIO(name, get, help) {name, WS_MK_RATIO, name, 1, help, get}
@@ -100,6 +129,12 @@ static const ws_metric metrics[] = {
     RATIO("device_utilization", g_dev_util, "share of the run the device was busy"),
     BYTES("pg_wal_peak", g_pg_wal_peak, "largest size of pg_wal"),
     BYTES("os_dirty_peak", g_os_dirty_peak, "largest amount of dirty data in the page cache"),
+    SEC("worst_recovery", g_worst_recovery, "crash recovery if the server crashed at the worst moment"),
+    SEC("crash_recovery", g_crash_recovery, "crash recovery after the scenario's crash event"),
+    COUNT("crash_lost_commits", g_crash_lost, "asynchronous commits the crash event lost"),
+    BYTES("crash_unlogged_reset", g_crash_unlogged, "UNLOGGED table data the crash event emptied"),
+    SEC("bulk_time", g_bulk_time, "first [bulk] start to the end of the last load and index build"),
+    {"bulk_rows_per_s", WS_MK_RATE, "bulk_rows_per_s", 1, "rows the [bulk] loads wrote per second of loading", g_bulk_rate},
 };
 
 #define N_METRICS (sizeof metrics / sizeof metrics[0])
