@@ -112,6 +112,8 @@ typedef struct ws_bulk {
     ws_time t_start, t_loaded, t_built;
     uint64_t wal_start, wal_loaded, wal_built, lsn;
     int state;                  /* 0 waiting, 1 loading, 2 committing, 3 building, 4 done */
+    int build_phase;            /* the index build's: scan, spill, write (bulk.c) */
+    uint64_t build_rows, build_spill, build_pos;
 } ws_bulk;
 
 typedef enum ws_ckpt_phase { WS_CKPT_IDLE, WS_CKPT_WRITE, WS_CKPT_SYNC } ws_ckpt_phase;

@@ -69,6 +69,8 @@ typedef struct ws_run_stats {
     /* OS and device */
     uint64_t os_dirty_peak_bytes;
     double device_utilization;
+    double cpu_utilization;       /* CPU time served / (cores x simulated time) */
+    double compression_cpu_s;     /* CPU time spent compressing full-page images */
     uint64_t dev_written[5], dev_read;
     /* recovery if the server crashed at the worst moment (just before a
      * checkpoint completed), and after a crash event */

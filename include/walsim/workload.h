@@ -83,5 +83,7 @@ void ws_workload_start(ws_workload *w);
 
 uint64_t ws_workload_started(const ws_workload *w);   /* transactions that arrived */
 uint64_t ws_workload_completed(const ws_workload *w); /* transactions that completed */
+ws_time ws_workload_cpu_busy(const ws_workload *w);   /* CPU time served, all cores */
+int ws_workload_cores(const ws_workload *w);
 
 #endif

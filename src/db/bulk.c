@@ -22,7 +22,8 @@
  * index entries do not fit in maintenance_work_mem the sort spills: the
  * entries are written to and read back from temporary files), and writes
  * every index page, WAL-logging each as a full-page image (log_newpage)
- * when the index is logged.
+ * when the index is logged - in steps, so that the device and the page
+ * cache work meanwhile.
  *
  * Simplifications: the load's core is not taken from the transactions'
  * cores; index entries are 32 bytes for the spill estimate; the source's
@@ -170,8 +171,13 @@ static void load_step(ws_db *db, ws_bulk *b, uint64_t i)
                                                       WS_S_table_row_width)->num;
         wal = (uint64_t)((double)rows * (width + ROW_OVERHEAD)) + RECORD_OVERHEAD;
     }
-    if (wal || fpi)
+    if (wal || fpi) {
         b->lsn = ws_wal_insert(&db->wal, wal + fpi_stored, fpi, fpi_stored, fpi_raw);
+        /* WAL beyond wal_buffers is written by the loading backend itself
+         * (AdvanceXLInsertBuffer): a logged load goes no faster than its
+         * WAL can be written. */
+        t += ws_wal_buffers_wait(&db->wal);
+    }
     b->done += rows;
     ws_time next = ws_sim_now(db->sim) + (t > STEP ? t : STEP);
     if (b->done < b->rows) {
@@ -247,35 +253,97 @@ static void on_committed(void *ctx, uint64_t i)
     b->state = 4;
 }
 
+/* CREATE INDEX, in steps of about STEP so that the rest of the system
+ * runs meanwhile (the device drains, the flusher writes, others' I/O
+ * interleaves): scan the table (its pages read, each row's entry formed
+ * and sorted: build_cpu_per_row), spill the sort to temporary files and
+ * read it back when the entries exceed maintenance_work_mem, then write
+ * every index page and WAL-log it as an image (log_newpage_range).  The
+ * bulk's `done` counts the build's progress in its phases' units. */
+enum { BUILD_SCAN, BUILD_SPILL, BUILD_WRITE, BUILD_DONE };
+#define BUILD_CHUNK 1280 /* pages (10 MB) per step */
+
+static void build_step(ws_sim *sim, void *ctx, uint64_t i);
+
 static void build_index(ws_db *db, ws_bulk *b, uint64_t i)
 {
+    ws_rel *table = &db->rels[b->rel];
+    /* every row of the table, the loaded ones and those it had before */
+    b->build_rows = table->access.kind == WS_ACCESS_APPEND
+                        ? table->pages * table->access.rows_per_page
+                        : b->rows;
+    if (b->build_rows < b->rows)
+        b->build_rows = b->rows;
+    double entries = (double)b->build_rows * INDEX_ENTRY;
+    b->build_spill = entries > b->mwm ? (uint64_t)entries : 0;
+    b->build_phase = BUILD_SCAN;
+    b->build_pos = 0;
+    build_step(db->sim, db, i);
+}
+
+static void build_step(ws_sim *sim, void *ctx, uint64_t i)
+{
+    ws_db *db = ctx;
+    ws_bulk *b = &db->bulk[i];
     ws_rel *table = &db->rels[b->rel], *ix = &db->rels[b->build];
-    ws_time now = ws_sim_now(db->sim);
-    uint64_t rows = b->rows;
-    ws_time t = read_pages(db, table->pages);
-    t += (ws_time)rows * b->build_cpu_per_row;
-    double entries = (double)rows * INDEX_ENTRY;
-    if (entries > b->mwm) {
-        /* External sort: runs written to temporary files and read back. */
-        uint64_t bytes = (uint64_t)entries;
-        t = ws_device_write(&db->dev, now + t, bytes, WS_IO_BACKEND) - now;
-        t = ws_device_read(&db->dev, now + t, bytes) - now;
-    }
-    /* Every index page written, and WAL-logged whole when logged. */
-    uint32_t fpi = 0;
-    uint64_t stored = 0, raw = 0;
-    for (uint64_t p = 0; p < ix->pages; p++) {
-        t += ws_db_write_new_page(db, b->build, p, now + t);
-        if (ix->logged) {
-            ws_pagestate_touch(&ix->ps, p);
-            fpi++;
-            stored += ix->fpi_stored + WS_FPI_RECORD_OVERHEAD;
-            raw += ix->fpi_raw;
+    ws_time now = ws_sim_now(sim), t = 0;
+    switch (b->build_phase) {
+    case BUILD_SCAN: {
+        uint64_t n = table->pages - b->build_pos < BUILD_CHUNK ? table->pages - b->build_pos : BUILD_CHUNK;
+        t += read_pages(db, n);
+        double share = table->pages ? (double)n / (double)table->pages : 1;
+        t += (ws_time)((double)b->build_rows * share * (double)b->build_cpu_per_row);
+        b->build_pos += n;
+        if (b->build_pos >= table->pages) {
+            b->build_phase = b->build_spill ? BUILD_SPILL : BUILD_WRITE;
+            b->build_pos = 0;
         }
+        break;
     }
-    if (fpi) {
-        ws_wal_insert(&db->wal, stored, fpi, stored, raw);
-        ws_wal_kick(&db->wal);
+    case BUILD_SPILL: {
+        /* the runs written to temporary files, then merged from them */
+        uint64_t chunk = (uint64_t)BUILD_CHUNK * WS_PAGE;
+        uint64_t n = b->build_spill - b->build_pos < chunk ? b->build_spill - b->build_pos : chunk;
+        t = ws_device_write(&db->dev, now, n, WS_IO_BACKEND) - now;
+        t = ws_device_read(&db->dev, now + t, n) - now;
+        b->build_pos += n;
+        if (b->build_pos >= b->build_spill) {
+            b->build_phase = BUILD_WRITE;
+            b->build_pos = 0;
+        }
+        break;
     }
-    ws_sim_at(db->sim, now + t, on_built, db, i);
+    case BUILD_WRITE: {
+        uint64_t n = ix->pages - b->build_pos < BUILD_CHUNK ? ix->pages - b->build_pos : BUILD_CHUNK;
+        uint32_t fpi = 0;
+        uint64_t stored = 0, raw = 0;
+        for (uint64_t p = b->build_pos; p < b->build_pos + n; p++) {
+            t += ws_db_write_new_page(db, b->build, p, now + t);
+            if (ix->logged) {
+                ws_pagestate_touch(&ix->ps, p);
+                fpi++;
+                stored += ix->fpi_stored + WS_FPI_RECORD_OVERHEAD;
+                raw += ix->fpi_raw;
+            }
+        }
+        if (fpi) {
+            /* what wal_buffers cannot hold the building backend writes */
+            ws_wal_insert(&db->wal, stored, fpi, stored, raw);
+            t += ws_wal_buffers_wait(&db->wal);
+        }
+        b->build_pos += n;
+        if (b->build_pos >= ix->pages) {
+            ws_wal_kick(&db->wal);
+            b->build_phase = BUILD_DONE;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    if (b->build_phase == BUILD_DONE) {
+        ws_sim_at(sim, now + t, on_built, db, i);
+        return;
+    }
+    ws_sim_at(sim, now + (t > STEP ? t : STEP / 10), build_step, db, i);
 }

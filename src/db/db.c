@@ -204,8 +204,11 @@ static int custom_profile(ws_db *db, ws_diag *err)
                                 (TV(WS_S_table_row_width)->num + 28));
         if (per_page < 1)
             per_page = 1;
-        double rows = TV(WS_S_table_rows)->num;
-        sp.pages = rows > 0 ? ceil(rows / per_page) : TV(WS_S_table_size)->num / WS_PAGE;
+        /* rows, when written (even as 0: an empty table), gives the size;
+         * otherwise size does */
+        const ws_value *rows = TV(WS_S_table_rows);
+        sp.pages = rows->origin != WS_ORIGIN_DEFAULT ? ceil(rows->num / per_page)
+                                                     : TV(WS_S_table_size)->num / WS_PAGE;
         sp.access = (ws_access_kind)(int)TV(WS_S_table_access)->num;
         if (sp.access == WS_ACCESS_ZIPF)
             sp.a1 = TV(WS_S_table_zipf)->num;
@@ -492,7 +495,7 @@ static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_tim
 
 /* An append to relation a->rel: the page at its end, a new one when the
  * last is full (access.c). */
-static void append(ws_db *db, access *a)
+static void append_row(ws_db *db, access *a)
 {
     ws_rel *r = &db->rels[a->rel];
     uint64_t before = r->access.pages;
@@ -529,7 +532,7 @@ static int draw(ws_db *db, const ws_txtype *t, uint64_t seq, access *acc, bool d
                 if (dry)
                     a->page = APPENDED;
                 else
-                    append(db, a);
+                    append_row(db, a);
             } else {
                 if (r->access.pages == 0)
                     continue; /* reading an empty appended table */
@@ -595,7 +598,7 @@ static int pages_of(ws_db *db, const ws_txtype *t, uint64_t seq, access *acc)
     s->n = -1;
     for (int i = 0; i < n; i++)
         if (acc[i].page == APPENDED)
-            append(db, &acc[i]);
+            append_row(db, &acc[i]);
     return n;
 }
 
@@ -681,20 +684,31 @@ void ws_db_modify_pages(ws_db *db, int rel, int n, ws_time *wait, uint32_t *fpi,
                         uint64_t *fpi_stored, uint64_t *fpi_raw)
 {
     ws_rel *r = &db->rels[rel];
-    for (int i = 0; i < n && r->access.pages > 0; i++) {
-        uint64_t page = r->access.kind == WS_ACCESS_APPEND
-                            ? ws_rng_below(&db->rng_pages, r->access.pages)
-                            : ws_access_next(&r->access, &db->rng_pages);
-        uint64_t id = ws_page_id(rel, page);
-        int64_t hit = ws_bufpool_lookup(&db->bp, id);
+    bool append = r->access.kind == WS_ACCESS_APPEND;
+    for (int i = 0; i < n && (append || r->access.pages > 0); i++) {
+        /* An appended-to relation (an index on a sequence) changes its last
+         * page; a full one is followed by a new page, initialised by its WAL
+         * record (no image).  Others change pages by their pattern. */
+        uint64_t page;
+        bool extend = false;
+        if (append) {
+            access a = {.rel = (uint16_t)rel};
+            append_row(db, &a);
+            page = a.page;
+            extend = a.extend;
+        } else {
+            page = ws_access_next(&r->access, &db->rng_pages);
+        }
+        int64_t hit = extend ? -1 : ws_bufpool_lookup(&db->bp, ws_page_id(rel, page));
         uint32_t b;
         if (hit >= 0) {
             b = (uint32_t)hit;
             ws_bufpool_hit(&db->bp, b);
         } else {
-            b = load_page(db, rel, page, false, wait);
+            b = load_page(db, rel, page, extend, wait);
         }
-        if (r->logged && ws_pagestate_touch(&r->ps, page) && db->full_page_writes) {
+        bool image = ws_pagestate_touch(&r->ps, page) && !extend;
+        if (r->logged && image && db->full_page_writes) {
             (*fpi)++;
             *fpi_stored += r->fpi_stored + WS_FPI_RECORD_OVERHEAD;
             *fpi_raw += r->fpi_raw;

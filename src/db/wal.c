@@ -90,7 +90,11 @@ uint64_t ws_wal_insert(ws_wal *w, uint64_t bytes, uint32_t fpi, uint64_t fpi_byt
 
 ws_time ws_wal_buffers_wait(ws_wal *w)
 {
-    uint64_t unwritten = w->insert - (w->written > w->flushed ? w->written : w->flushed);
+    /* Bytes a flush in progress is writing are not the backend's to write. */
+    uint64_t out = w->written > w->flushed ? w->written : w->flushed;
+    if (w->flushing && w->flush_target > out)
+        out = w->flush_target;
+    uint64_t unwritten = w->insert - out;
     if (unwritten <= w->buffers)
         return 0;
     /* The backend writes out what does not fit (a write, no fsync); a

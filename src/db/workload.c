@@ -56,6 +56,7 @@ struct ws_workload {
     ws_time *core_free; /* per core: when it is next free */
     int cores;
     uint64_t started, completed;
+    ws_time cpu_busy;   /* CPU time served on all cores */
     /* phases: load factor over time */
     phase_point *pts;
     int n_pts;
@@ -241,6 +242,7 @@ static ws_time serve(ws_workload *w, ws_time now, ws_time cpu)
 {
     ws_time *h = w->core_free;
     ws_time start = h[0] > now ? h[0] : now;
+    w->cpu_busy += cpu;
     ws_time v = start + cpu;
     int i = 0, n = w->cores;
     for (;;) {
@@ -444,3 +446,5 @@ const ws_tx *ws_workload_tx(const ws_workload *w, uint32_t handle)
 
 uint64_t ws_workload_started(const ws_workload *w) { return w->started; }
 uint64_t ws_workload_completed(const ws_workload *w) { return w->completed; }
+ws_time ws_workload_cpu_busy(const ws_workload *w) { return w->cpu_busy; }
+int ws_workload_cores(const ws_workload *w) { return w->cores; }

@@ -54,6 +54,8 @@ GET(g_dev_util, st->device_utilization)
 GET(g_pg_wal_peak, st->pg_wal_peak_bytes)
 GET(g_os_dirty_peak, st->os_dirty_peak_bytes)
 GET(g_worst_recovery, st->worst_recovery_s)
+GET(g_cpu_util, st->cpu_utilization)
+GET(g_compression_cpu, st->compression_cpu_s)
 GET(g_crash_recovery, st->crash.recovery_s)
 GET(g_crash_lost, st->crash.lost_commits)
 GET(g_crash_unlogged, st->crash.unlogged_bytes)
@@ -72,6 +74,27 @@ static double g_bulk_time(const ws_run_stats *st)
     }
     return st->n_bulk ? last - first : 0;
 }
+
+/* The N-th [bulk] section (file order): rows per second of its load, WAL
+ * of its load and index build, its load and build time. */
+static double bulk_rate(const ws_run_stats *st, int i)
+{
+    return i < st->n_bulk ? st->bulk[i].rows_per_s : 0;
+}
+static double bulk_wal(const ws_run_stats *st, int i)
+{
+    return i < st->n_bulk ? (double)(st->bulk[i].wal_load_bytes + st->bulk[i].wal_build_bytes) : 0;
+}
+static double bulk_secs(const ws_run_stats *st, int i)
+{
+    return i < st->n_bulk ? st->bulk[i].load_s + st->bulk[i].build_s : 0;
+}
+static double g_bulk1_rate(const ws_run_stats *st) { return bulk_rate(st, 0); }
+static double g_bulk2_rate(const ws_run_stats *st) { return bulk_rate(st, 1); }
+static double g_bulk1_wal(const ws_run_stats *st) { return bulk_wal(st, 0); }
+static double g_bulk2_wal(const ws_run_stats *st) { return bulk_wal(st, 1); }
+static double g_bulk1_time(const ws_run_stats *st) { return bulk_secs(st, 0); }
+static double g_bulk2_time(const ws_run_stats *st) { return bulk_secs(st, 1); }
 
 static double g_bulk_rate(const ws_run_stats *st)
 {
@@ -135,6 +158,14 @@ static const ws_metric metrics[] = {
     BYTES("crash_unlogged_reset", g_crash_unlogged, "UNLOGGED table data the crash event emptied"),
     SEC("bulk_time", g_bulk_time, "first [bulk] start to the end of the last load and index build"),
     {"bulk_rows_per_s", WS_MK_RATE, "bulk_rows_per_s", 1, "rows the [bulk] loads wrote per second of loading", g_bulk_rate},
+    RATIO("cpu_utilization", g_cpu_util, "share of the cores' time transactions and compression used"),
+    SEC("compression_cpu", g_compression_cpu, "CPU time spent compressing full-page images"),
+    {"bulk1_rows_per_s", WS_MK_RATE, "bulk1_rows_per_s", 1, "rows per second of the first [bulk] load", g_bulk1_rate},
+    {"bulk2_rows_per_s", WS_MK_RATE, "bulk2_rows_per_s", 1, "rows per second of the second [bulk] load", g_bulk2_rate},
+    BYTES("bulk1_wal", g_bulk1_wal, "WAL of the first [bulk] section (load and index build)"),
+    BYTES("bulk2_wal", g_bulk2_wal, "WAL of the second [bulk] section"),
+    SEC("bulk1_time", g_bulk1_time, "load and index build time of the first [bulk] section"),
+    SEC("bulk2_time", g_bulk2_time, "load and index build time of the second [bulk] section"),
 };
 
 #define N_METRICS (sizeof metrics / sizeof metrics[0])

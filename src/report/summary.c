@@ -221,6 +221,10 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
                    "\n      \"device_utilization\": ",
                 (unsigned long long)r->pg_wal_peak_bytes, (unsigned long long)r->os_dirty_peak_bytes);
         json_number(f, r->device_utilization);
+        fputs(",\n      \"cpu_utilization\": ", f);
+        json_number(f, r->cpu_utilization);
+        fputs(",\n      \"compression_cpu_s\": ", f);
+        json_number(f, r->compression_cpu_s);
         fprintf(f, ",\n      \"limits\": {\"shared_buffers_bytes\": %llu, \"max_wal_size_bytes\": %llu, "
                    "\"min_wal_size_bytes\": %llu, \"os_dirty_background_bytes\": %llu, "
                    "\"os_dirty_limit_bytes\": %llu}",

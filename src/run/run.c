@@ -44,6 +44,7 @@ typedef struct runner {
     sample_prev prev;
     ws_time warmup;
     uint64_t transactions;
+    ws_time compression_cpu;  /* CPU for full-page image compression */
     ws_time shutdown_at;    /* when a shutdown was requested (0: none) */
     ws_time crash_at;       /* when the server crashed (0: none) */
     ws_crash_stats crash;
@@ -127,6 +128,7 @@ static void exec_tx(void *ctx, ws_tx *tx, uint32_t handle)
     r->db->wal.active++;
     ws_time cpu = 0;
     ws_time wait = ws_db_execute(r->db, tx->type, tx->seq, &tx->lsn, &cpu);
+    r->compression_cpu += cpu;
     if (cpu > 0) { /* compressing images needs a core too: queue for one */
         ws_time now = ws_sim_now(r->sim);
         wait += ws_workload_cpu(r->wl, now, cpu) - now;
@@ -232,6 +234,8 @@ static void on_crash_event(ws_sim *sim, void *ctx, uint64_t arg)
     runner *r = ctx;
     ws_db *db = r->db;
     ws_time now = ws_sim_now(sim);
+    if (r->crash_at)
+        return; /* already down */
     r->crash_at = now > 0 ? now : 1;
     ws_workload_stop(r->wl);
     ws_sim_stop(sim);
@@ -351,6 +355,10 @@ static void collect(const runner *r, ws_run_stats *out, const ws_hist *lat)
     out->os_dirty_peak_bytes = db->pc.dirty_peak;
     ws_time now = ws_sim_now(r->sim);
     out->device_utilization = now > 0 ? fmin(1, (double)db->dev.busy_ns / (double)now) : 0;
+    out->cpu_utilization = now > 0 ? fmin(1, (double)ws_workload_cpu_busy(r->wl) /
+                                                 ((double)now * ws_workload_cores(r->wl)))
+                                   : 0;
+    out->compression_cpu_s = (double)r->compression_cpu / 1e9;
     for (int i = 0; i < 5; i++)
         out->dev_written[i] = db->dev.written[i];
     out->dev_read = db->dev.read_bytes;
@@ -482,6 +490,9 @@ int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FI
             else if (e->kind == WS_EV_CRASH && e->at_ns < duration)
                 ws_sim_at(r.sim, e->at_ns, on_crash_event, &r, 0);
         }
+        ws_time crash_at = (ws_time)llround(ws_cfg_num(cfg, WS_S_crash_at));
+        if (crash_at > 0 && crash_at < duration)
+            ws_sim_at(r.sim, crash_at, on_crash_event, &r, 0);
     }
     ws_workload_start(r.wl);
     if (r.timeline)
