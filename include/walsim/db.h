@@ -268,6 +268,10 @@ void ws_bgwriter_init(ws_db *db);
  * previous one). */
 void ws_ckpt_replay_now(const ws_db *db, uint64_t *wal_bytes, uint64_t *pages);
 
+/* Seconds since the Unix epoch of [scenario] start_time ("2026-01-01
+ * 00:00:00", UTC): the wall clock of simulated time 0. */
+int64_t ws_start_epoch(const char *start_time);
+
 /* Formats simulated time t with log_line_prefix into buf. */
 void ws_db_log_prefix(const ws_db *db, ws_time t, int pid, char *buf, size_t len);
 

@@ -42,6 +42,14 @@ void ws_report_checkpoints_csv(FILE *f, const ws_run_stats *stats, const ws_run_
 void ws_report_latency_cdf_csv(FILE *f, const ws_run_stats *stats, const ws_run_detail *details,
                                size_t n);
 
+/* pg_stat-NAME.csv: one variant's statistics views at the end of every
+ * interval, in the columns psql --csv prints for the version's
+ * pg_stat_bgwriter (or pg_stat_checkpointer) and pg_stat_wal, with epoch
+ * (simulated time 0 = start_epoch) and lsn first: what the guide's
+ * monitoring queries would have shown, readable by walsim's own importer. */
+void ws_report_pg_stat_csv(FILE *f, const ws_run_stats *stats, const ws_run_detail *detail,
+                           double start_epoch);
+
 /* Prints the comparison table of variants to f (stdout after a run). */
 void ws_report_table(FILE *f, const ws_run_stats *stats, size_t n);
 

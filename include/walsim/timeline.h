@@ -27,6 +27,15 @@ typedef struct ws_interval {
     uint64_t dev_read_bytes;
     uint64_t dev_written[5];           /* by ws_io_class: wal, checkpoint, bgwriter, backend, writeback */
     double dev_util, throttle_ms;
+    /* the statistics views at the end of the interval (cumulative, as
+     * pg_stat_bgwriter / pg_stat_checkpointer / pg_stat_wal show them) */
+    struct {
+        uint64_t checkpoints_timed, checkpoints_req;
+        double checkpoint_write_ms, checkpoint_sync_ms;
+        uint64_t buffers_checkpoint, buffers_clean, maxwritten_clean, buffers_backend, buffers_alloc;
+        uint64_t wal_records, wal_fpi, wal_bytes, wal_buffers_full, wal_write, wal_sync;
+        double wal_sync_ms;
+    } stat;
 } ws_interval;
 
 /* One checkpoint, as its log lines report it (checkpoints.csv). */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "walsim/db.h"
 #include "walsim/plot.h"
 #include "walsim/report.h"
 #include "walsim/run.h"
@@ -250,6 +251,14 @@ int cmd_run(int argc, char **argv)
             }
             if (logs[i])
                 fwrite(logs[i], 1, log_lens[i], one);
+            snprintf(name, sizeof name, "pg_stat-%s.csv", stats[i].variant);
+            FILE *ps = ws_outset_open(o, name, &err);
+            if (!ps) {
+                all = NULL;
+                break;
+            }
+            ws_report_pg_stat_csv(ps, &stats[i], &details[i],
+                                  (double)ws_start_epoch(ws_cfg_str(cfgs[i], WS_S_start_time)));
         }
         if (f && all) {
             if (ws_outset_commit(o, &err) != WS_OK)

@@ -755,11 +755,17 @@ static void civil_from_days(int64_t z, int *y, int *m, int *d)
     *y = (int)((int64_t)yoe + era * 400 + (*m <= 2));
 }
 
-void ws_db_log_prefix(const ws_db *db, ws_time t, int pid, char *buf, size_t len)
+int64_t ws_start_epoch(const char *start_time)
 {
     int Y = 2026, M = 1, D = 1, h = 0, mi = 0, s = 0;
-    sscanf(db->log_start, "%d-%d-%d %d:%d:%d", &Y, &M, &D, &h, &mi, &s);
-    int64_t base = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + mi * 60 + s;
+    sscanf(start_time, "%d-%d-%d %d:%d:%d", &Y, &M, &D, &h, &mi, &s);
+    return days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + mi * 60 + s;
+}
+
+void ws_db_log_prefix(const ws_db *db, ws_time t, int pid, char *buf, size_t len)
+{
+    int Y, M, D;
+    int64_t base = ws_start_epoch(db->log_start);
     int64_t secs = base + t / WS_SEC;
     int ms = (int)(t % WS_SEC / WS_MSEC);
     int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;

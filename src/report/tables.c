@@ -112,3 +112,52 @@ void ws_report_latency_cdf_csv(FILE *f, const ws_run_stats *stats, const ws_run_
     free(up);
     free(cdf);
 }
+
+void ws_report_pg_stat_csv(FILE *f, const ws_run_stats *st, const ws_run_detail *d,
+                           double start_epoch)
+{
+    /* The columns of psql --csv for
+     *   SELECT extract(epoch from now()) AS epoch, pg_current_wal_lsn() AS lsn,
+     *          b.*, w.* FROM pg_stat_bgwriter b, pg_stat_wal w
+     * (13-16; 13 has no pg_stat_wal) or, for 17, pg_stat_checkpointer and
+     * the smaller pg_stat_bgwriter. */
+    int v = st->pg_version;
+    fputs("epoch,lsn,", f);
+    if (v <= 16)
+        fputs("checkpoints_timed,checkpoints_req,checkpoint_write_time,checkpoint_sync_time,"
+              "buffers_checkpoint,buffers_clean,maxwritten_clean,buffers_backend,"
+              "buffers_backend_fsync,buffers_alloc",
+              f);
+    else
+        fputs("num_timed,num_requested,restartpoints_timed,restartpoints_req,restartpoints_done,"
+              "write_time,sync_time,buffers_written,buffers_clean,maxwritten_clean,buffers_alloc",
+              f);
+    if (v >= 14)
+        fputs(",wal_records,wal_fpi,wal_bytes,wal_buffers_full,wal_write,wal_sync,wal_write_time,"
+              "wal_sync_time",
+              f);
+    fputc('\n', f);
+    for (size_t i = 0; i < d->timeline.n; i++) {
+        const ws_interval *r = &d->timeline.rows[i];
+        fprintf(f, "%.3f,%s", start_epoch + r->t_s + r->len_s, r->wal_lsn);
+        if (v <= 16)
+            fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%.0f,%.0f,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+                       ",%" PRIu64 ",0,%" PRIu64,
+                    r->stat.checkpoints_timed, r->stat.checkpoints_req, r->stat.checkpoint_write_ms,
+                    r->stat.checkpoint_sync_ms, r->stat.buffers_checkpoint, r->stat.buffers_clean,
+                    r->stat.maxwritten_clean, r->stat.buffers_backend, r->stat.buffers_alloc);
+        else
+            fprintf(f, ",%" PRIu64 ",%" PRIu64 ",0,0,0,%.0f,%.0f,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+                       ",%" PRIu64,
+                    r->stat.checkpoints_timed, r->stat.checkpoints_req, r->stat.checkpoint_write_ms,
+                    r->stat.checkpoint_sync_ms, r->stat.buffers_checkpoint, r->stat.buffers_clean,
+                    r->stat.maxwritten_clean, r->stat.buffers_alloc);
+        if (v >= 14)
+            fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+                       ",0,%.3f",
+                    r->stat.wal_records, r->stat.wal_fpi, r->stat.wal_bytes,
+                    r->stat.wal_buffers_full, r->stat.wal_write, r->stat.wal_sync,
+                    r->stat.wal_sync_ms);
+        fputc('\n', f);
+    }
+}

@@ -146,13 +146,40 @@ static ws_time dev_busy_done(const ws_device *d, ws_time now)
     return d->busy_ns - (d->busy_until > now ? d->busy_until - now : 0);
 }
 
+/* The statistics views' counters, cumulative, into row. */
+static void fill_stat(ws_interval *row, const ws_db *db)
+{
+    const ws_wal_stats *w = &db->wal.st;
+    row->stat.checkpoints_timed = db->st.checkpoints_timed;
+    row->stat.checkpoints_req = db->st.checkpoints_req;
+    row->stat.checkpoint_write_ms = db->st.checkpoint_write_time_ms;
+    row->stat.checkpoint_sync_ms = db->st.checkpoint_sync_time_ms;
+    row->stat.buffers_checkpoint = db->st.buffers_checkpoint;
+    row->stat.buffers_clean = db->st.buffers_clean;
+    row->stat.maxwritten_clean = db->st.maxwritten_clean;
+    row->stat.buffers_backend = db->st.buffers_backend;
+    row->stat.buffers_alloc = db->st.buffers_alloc;
+    row->stat.wal_records = w->records;
+    row->stat.wal_fpi = w->fpi;
+    row->stat.wal_bytes = w->bytes;
+    row->stat.wal_buffers_full = w->buffers_full;
+    row->stat.wal_write = w->write;
+    row->stat.wal_sync = w->sync;
+    row->stat.wal_sync_ms = (double)w->sync_time / 1e6;
+}
+
 /* One timeline row for the interval that ends now. */
 static void sample(runner *r)
 {
     ws_time now = ws_sim_now(r->sim);
     sample_prev *p = &r->prev;
-    if (now <= p->t)
+    if (now <= p->t) {
+        /* events after the last sample at this same instant (the end):
+         * the cumulative counters must include them */
+        if (r->db && r->timeline->n)
+            fill_stat(&r->timeline->rows[r->timeline->n - 1], r->db);
         return;
+    }
     ws_interval *row = ws_timeline_add(r->timeline);
     row->t_s = (double)p->t / 1e9;
     row->len_s = (double)(now - p->t) / 1e9;
@@ -189,6 +216,7 @@ static void sample(runner *r)
         ws_time busy = dev_busy_done(&db->dev, now);
         row->dev_util = fmin(1, (double)(busy - p->dev_busy) / (double)(now - p->t));
         row->throttle_ms = (double)(db->pc.throttle_ns - p->throttle) / 1e6;
+        fill_stat(row, db);
         *p = (sample_prev){now,
                            w->bytes,
                            w->fpi_bytes,
