@@ -1,7 +1,8 @@
 # Thin wrapper around CMake.  The two commands a new user needs:
 #   make run    install what is missing, build, run the default scenario into out/
 #   make test   install what is missing, build, run every test (ctest)
-# Others: make asan (tests under ASan+UBSan), make bench, make fuzz, make clean.
+# Others: make asan (tests under ASan+UBSan), make bench, make plots,
+# make fuzz, make clean.
 
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
@@ -12,7 +13,7 @@ RUN_ARGS   ?=
 
 DEB_PACKAGES = cmake make gcc pkg-config libgsl-dev libcairo2-dev libcmocka-dev fonts-dejavu-core zlib1g-dev
 
-.PHONY: all deps build run test asan bench fuzz clean
+.PHONY: all deps build run test asan bench fuzz plots clean
 
 all: build
 
@@ -50,6 +51,18 @@ asan: deps
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DWALSIM_SANITIZE=ON -DWALSIM_WERROR=$(WERROR) $(CMAKE_ARGS)
 	cmake --build $(BUILD_ASAN) -j $(JOBS)
 	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+
+# The charts of every scenario in scenarios/, into plots/NAME/ (committed,
+# shown in the README and docs/guide-claims.md).  Same input, same bytes:
+# running it twice changes no file.
+plots: build
+	@for f in scenarios/*.conf; do \
+	  n=$$(basename $$f .conf); \
+	  echo "plots/$$n"; \
+	  ./$(BUILD)/walsim run $$f --quiet --out $(BUILD)/plots/$$n || exit 1; \
+	  rm -rf plots/$$n; mkdir -p plots/$$n; \
+	  cp $(BUILD)/plots/$$n/*.png $(BUILD)/plots/$$n/summary.json plots/$$n/ || exit 1; \
+	done
 
 bench: build
 	./$(BUILD)/bench_engine

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "walsim/metrics.h"
+#include "walsim/plot.h"
 #include "walsim/report.h"
 #include "walsim/sweep.h"
 
@@ -36,6 +38,10 @@ const char cli_usage_sweep[] =
     "  --seed N           same as --set seed=N\n"
     "  --out DIR          output folder (default out/<scenario>-sweep, and\n"
     "                     out/<scenario>-sweep/shard-K-of-N for a shard)\n"
+    "  --metric NAME      a metric to chart (repeatable; default p99_latency, tps,\n"
+    "                     wal_bytes_per_tx, pg_wal_peak, checkpoints_req,\n"
+    "                     worst_recovery; walsim help metrics lists them)\n"
+    "  --format LIST      chart formats: png,svg,pdf (default png)\n"
     "  --quiet            print nothing but errors\n"
     "\n"
     "Exit codes: 0 ok, 2 bad usage or input (checked before anything runs),\n"
@@ -94,12 +100,15 @@ int cmd_sweep(int argc, char **argv)
     size_t n_sets = 0, n_variants = 0, n_owned = 0, n_params = 0;
     unsigned seeds = 0, jobs = ws_cpu_count(), shard_k = 1, shard_n = 1;
     bool quiet = false;
+    const char *formats = "png";
+    const char **charted = calloc((size_t)argc + 1, sizeof *charted);
+    int n_charted = 0;
     int rc = CLI_USAGE;
     ws_sweep *sw = NULL;
     ws_diag err;
     ws_diag_clear(&err);
 
-    if (!sets || !variants || !owned || !params) {
+    if (!sets || !variants || !owned || !params || !charted) {
         cli_error("out of memory");
         rc = CLI_INTERNAL;
         goto done;
@@ -108,7 +117,8 @@ int cmd_sweep(int argc, char **argv)
         const char *a = argv[i];
         bool takes = !strcmp(a, "--param") || !strcmp(a, "--seeds") || !strcmp(a, "--jobs") ||
                      !strcmp(a, "--shard") || !strcmp(a, "--out") || !strcmp(a, "--variant") ||
-                     !strcmp(a, "--set") || !strcmp(a, "--seed");
+                     !strcmp(a, "--set") || !strcmp(a, "--seed") || !strcmp(a, "--metric") ||
+                     !strcmp(a, "--format");
         if (takes && i + 1 >= argc) {
             cli_error("sweep: %s needs a value; see walsim help sweep", a);
             goto done;
@@ -147,6 +157,22 @@ int cmd_sweep(int argc, char **argv)
             snprintf(x, n, "seed=%s", argv[++i]);
             owned[n_owned++] = x;
             sets[n_sets++] = x;
+        } else if (!strcmp(a, "--metric")) {
+            const char *m = argv[++i];
+            if (!ws_metric_find(m, strlen(m))) {
+                const char *hint = ws_metric_suggest(m, strlen(m));
+                cli_error("sweep: --metric %s: no such metric%s%s%s (walsim help metrics)", m,
+                          hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+                goto done;
+            }
+            charted[n_charted++] = m;
+        } else if (!strcmp(a, "--format")) {
+            unsigned mask;
+            formats = argv[++i];
+            if (ws_plot_parse_formats(formats, &mask, &err) != WS_OK) {
+                cli_error("sweep: --format: %s", err.msg);
+                goto done;
+            }
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
             quiet = true;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -224,12 +250,28 @@ int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "walsim: %s\n", err.msg);
         goto done;
     }
-    /* CHARTS: once the plot module's ws_plot_sweep() exists (outputs issue),
-     * draw the sweep charts from DIR/sweep.csv here, for a whole grid
-     * (shard_n == 1) only, with the formats of a --format option.  Nothing
-     * is drawn yet. */
+    /* The charts, for a whole grid only (a shard's are drawn after walsim
+     * merge, or with walsim plot DIR), of at most two parameters. */
+    bool charts = shard_n == 1 && n_params <= 2;
+    if (charts) {
+        static const char *const usual[] = {"p99_latency",   "tps",
+                                            "wal_bytes_per_tx", "pg_wal_peak",
+                                            "checkpoints_req", "worst_recovery"};
+        const char *const *list = n_charted ? charted : usual;
+        int n = n_charted ? n_charted : (int)(sizeof usual / sizeof usual[0]);
+        int prc = ws_plot_sweep(dir, formats, NULL, 0, list, n, &err);
+        ws_plot_shutdown();
+        if (prc != WS_OK) {
+            fprintf(stderr, "walsim: sweep charts: %s\n", err.msg);
+            rc = prc == WS_EINPUT ? CLI_USAGE : CLI_INTERNAL;
+            goto done;
+        }
+    }
     if (!quiet)
-        printf("wrote %s/sweep.csv (%zu rows)\n", dir, pts * ns * nvar);
+        printf("wrote %s/sweep.csv (%zu rows)%s\n", dir, pts * ns * nvar,
+               charts ? n_params == 1 ? " and a chart per metric against the parameter"
+                                      : " and a heatmap per metric"
+                      : "");
     rc = CLI_OK;
 
 done:
@@ -242,5 +284,6 @@ done:
     free(owned);
     free(sets);
     free(variants);
+    free(charted);
     return rc;
 }
