@@ -224,6 +224,7 @@ typedef struct ws_validate_measured {
     ws_validate_figures fig;
     double window_start, window_end;  /* epoch s */
     const char *window_source;
+    bool have_transactions;           /* a pgbench log gave the transactions */
     int64_t window_transactions;      /* completed in the window */
     int64_t stats_transactions;       /* between the snapshots; -1 unknown */
     const char *stats_tx_source;

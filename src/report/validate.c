@@ -981,6 +981,7 @@ int ws_validate_measure(const ws_validate_input *in, double interval, ws_validat
                     in->agg && in->agg->n_rows ? "pgbench aggregate log: intervals in the window"
                                                : "pgbench progress reports in the window");
     }
+    m->have_transactions = have_tx;
     if (have_tx)
         put(&m->fig, WS_VF_TPS, (double)m->window_transactions / span,
             in->txlog && in->txlog->n_ok ? "pgbench per-transaction log: transactions completed "
@@ -1214,9 +1215,12 @@ void ws_validate_print(FILE *f, const ws_validate_meta *meta, const ws_validate_
             meta->duration_s - meta->warmup_s);
     if (meta->warmup_s > 0)
         fprintf(f, " after %.0f s of warm-up", meta->warmup_s);
-    fprintf(f, "\nmeasured window: %.3f .. %.3f (%.1f s, %" PRId64 " transactions; %s)\n",
-            m->window_start, m->window_end, m->window_end - m->window_start,
-            m->window_transactions, m->window_source);
+    fprintf(f, "\nmeasured window: %.3f .. %.3f (%.1f s, ", m->window_start, m->window_end,
+            m->window_end - m->window_start);
+    if (m->have_transactions)
+        fprintf(f, "%" PRId64 " transactions; %s)\n", m->window_transactions, m->window_source);
+    else
+        fprintf(f, "no pgbench log; %s)\n", m->window_source);
     fprintf(f, "%-26s %14s %14s %9s %6s  %s\n", "figure", "measured", "simulated", "error",
             "goal", "result");
     for (int i = 0; i < WS_VF__COUNT; i++) {
@@ -1320,7 +1324,11 @@ void ws_validate_json(FILE *f, const ws_validate_meta *meta, const ws_validate_m
     json_num(f, m->window_end - m->window_start);
     fputs(", \"source\": ", f);
     json_string(f, m->window_source);
-    fprintf(f, "},\n    \"transactions_in_window\": %" PRId64 ",\n", m->window_transactions);
+    fputs("},\n    \"transactions_in_window\": ", f);
+    if (m->have_transactions)
+        fprintf(f, "%" PRId64 ",\n", m->window_transactions);
+    else
+        fputs("null,\n", f);
     fputs("    \"transactions_between_snapshots\": ", f);
     if (m->stats_transactions >= 0)
         fprintf(f, "%" PRId64, m->stats_transactions);
@@ -1419,7 +1427,7 @@ void ws_validate_timeline_csv(FILE *f, const ws_validate_measured *m, const ws_r
         const ws_validate_point *p = i < m->n_series ? &m->series[i] : NULL;
         const ws_interval *r = i < n_sim ? &d->timeline.rows[j0 + i] : NULL;
         fprintf(f, "%.9g", (double)i * m->interval);
-        csv_num(f, p && p->len_s > 0 ? (double)p->count / p->len_s : NAN);
+        csv_num(f, p && p->len_s > 0 && m->have_transactions ? (double)p->count / p->len_s : NAN);
         csv_num(f, r && r->len_s > 0 ? (double)r->transactions / r->len_s : NAN);
         bool rt = r && r->transactions > 0;
         csv_num(f, p ? p->lat_mean_ms : NAN);
