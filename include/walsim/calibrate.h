@@ -128,7 +128,7 @@ typedef struct ws_calibrate_result {
     ws_pgstats_snap delta;      /* after - before, NaN where unknown */
     double span_s;              /* between the first and last snapshot */
     int64_t transactions;       /* between the snapshots; -1 unknown */
-    const char *tx_source;
+    char tx_source[112];        /* where `transactions` comes from */
     int clients;                /* distinct client ids of the pgbench log; -1 unknown */
     double wal_bytes_per_tx, fpi_per_tx, image_bytes, fpi_bytes_per_tx, record_bytes_per_tx;
     const char *fpi_bytes_source;

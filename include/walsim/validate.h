@@ -145,6 +145,10 @@ typedef struct ws_validate_txcount {
 int ws_validate_txcount_build(const ws_validate_input *in, ws_validate_txcount *out,
                               ws_diag *err);
 double ws_validate_txcount_at(const ws_validate_txcount *tc, double t);
+/* Which input ws_validate_txcount_build takes the transactions from:
+ * "pgbench per-transaction log", "pgbench aggregate log", "pgbench progress
+ * reports", or NULL when there is none. */
+const char *ws_validate_tx_source(const ws_validate_input *in);
 void ws_validate_txcount_free(ws_validate_txcount *tc);
 
 /* ---------------------------------------------------------------------
@@ -204,7 +208,9 @@ typedef struct ws_validate_figures {
 enum { WS_VCK_TIMED, WS_VCK_REQUESTED, WS_VCK_SHUTDOWN };
 typedef struct ws_validate_ckpt {
     const ws_pglog_ckpt *rec;
-    double start, sync_start, sync_end; /* epoch s: [start, start+write], [.., +sync]; NaN if incomplete */
+    /* epoch s; write phase [start, sync_start], sync [sync_start, sync_end]
+     * (start + write=, + sync=); NaN without a complete line */
+    double start, sync_start, sync_end;
     int kind;              /* WS_VCK_*: checkpointer.c's rule, below */
     bool in_window;        /* started in the window: counted */
     bool in_means;         /* and completed, not hurried by a shutdown: averaged */
@@ -227,7 +233,7 @@ typedef struct ws_validate_measured {
     bool have_transactions;           /* a pgbench log gave the transactions */
     int64_t window_transactions;      /* completed in the window */
     int64_t stats_transactions;       /* between the snapshots; -1 unknown */
-    const char *stats_tx_source;
+    char stats_tx_source[112];        /* where stats_transactions comes from ("" unknown) */
     ws_pgstats_snap stats_delta;      /* NaN where unknown */
     ws_validate_ckpt *ckpts;          /* every checkpoint of the log with a start line */
     size_t n_ckpts;

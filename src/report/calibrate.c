@@ -513,7 +513,8 @@ double ws_calibrate_fit_images(const ws_calibrate_fit *f, const double *seg_n, s
 /* ------------------------------------------------------------------ */
 /* From the measured files to data points and estimates                */
 
-static void note(ws_calibrate_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(ws_calibrate_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void note(ws_calibrate_result *r, const char *fmt, ...)
 {
     if (r->n_notes >= WS_CALIBRATE_MAX_NOTES)
@@ -678,14 +679,17 @@ int ws_calibrate_collect(const ws_calibrate_input *ci, ws_calibrate_result *r, w
     bool epochs = isfinite(E0) && isfinite(E1) && E1 > E0;
     if (in->transactions > 0) {
         r->transactions = in->transactions;
-        r->tx_source = "--transactions";
+        snprintf(r->tx_source, sizeof r->tx_source, "--transactions");
     } else if (have_tx && epochs) {
         r->transactions = (int64_t)llround(ws_validate_txcount_at(&tc, E1) -
                                            ws_validate_txcount_at(&tc, E0));
-        r->tx_source = "pgbench log: transactions completed between the first and last snapshot";
+        snprintf(r->tx_source, sizeof r->tx_source,
+                 "%s: transactions completed between the first and last snapshot",
+                 ws_validate_tx_source(in));
     } else if (have_tx) {
         r->transactions = (int64_t)llround(tc.c[tc.n - 1]);
-        r->tx_source = "pgbench log: every transaction (the snapshots have no epoch)";
+        snprintf(r->tx_source, sizeof r->tx_source,
+                 "%s: every transaction (the snapshots have no epoch)", ws_validate_tx_source(in));
     }
     r->clients = distinct_clients(in->txlog);
     if (!have_tx && in->transactions > 0 && epochs) {
@@ -772,7 +776,8 @@ int ws_calibrate_collect(const ws_calibrate_input *ci, ws_calibrate_result *r, w
         ws_calibrate_cycle *c = &r->cycles[r->n_cycles++];
         c->start = starts[k];
         c->end = k + 1 < ns && starts[k + 1] < E1 ? starts[k + 1] : E1;
-        c->transactions = ws_validate_txcount_at(&tc, c->end) - ws_validate_txcount_at(&tc, c->start);
+        c->transactions =
+            ws_validate_txcount_at(&tc, c->end) - ws_validate_txcount_at(&tc, c->start);
         double a, b;
         c->images = fseries_at(&fs, c->start, &a) && fseries_at(&fs, c->end, &b) ? b - a : NAN;
     }
@@ -919,7 +924,8 @@ static void print_fit(FILE *f, const ws_calibrate_input *in, const ws_calibrate_
                     "", a, ft->hot_pages * ft->pages[0], b);
         }
     }
-    fprintf(f, "    residuals: rms %.1f images (%.2f %% of the mean %.0f), largest %.1f; AIC %.1f\n",
+    fprintf(f,
+            "    residuals: rms %.1f images (%.2f %% of the mean %.0f), largest %.1f; AIC %.1f\n",
             ft->rms, ft->mean_images > 0 ? 100 * ft->rms / ft->mean_images : NAN, ft->mean_images,
             ft->max_abs, ft->aic);
 }
@@ -928,11 +934,8 @@ void ws_calibrate_print(FILE *f, const ws_calibrate_input *in, const ws_calibrat
 {
     const ws_pgstats_snap *d = &r->delta;
     fprintf(f, "walsim calibrate: %.1f s between the snapshots", r->span_s);
-    if (r->transactions > 0) {
+    if (r->transactions > 0)
         fprintf(f, ", %" PRId64 " transactions (%s)", r->transactions, r->tx_source);
-        if (r->span_s > 0)
-            fprintf(f, ", %.1f tps", (double)r->transactions / r->span_s);
-    }
     fputc('\n', f);
     if (r->transactions > 0) {
         fprintf(f, "\nper transaction:\n");
@@ -955,7 +958,8 @@ void ws_calibrate_print(FILE *f, const ws_calibrate_input *in, const ws_calibrat
                     d->v[WS_PGSTAT_BUFFERS_BACKEND] / (double)r->transactions);
     }
     if (r->data.n > 0) {
-        fprintf(f, "\nfirst-touch fit, images(n) = sum of P (1 - exp(-w n / P)) over the tables:\n");
+        fprintf(f, "\nfirst-touch fit, images(n) = sum of P (1 - exp(-w n / P)) over the "
+                   "tables:\n");
         fprintf(f, "  %zu data point%s, %zu checkpoint cycle%s: %s\n", r->data.n,
                 r->data.n == 1 ? "" : "s", r->n_cycles, r->n_cycles == 1 ? "" : "s",
                 r->data_source);

@@ -508,6 +508,17 @@ int ws_validate_txcount_build(const ws_validate_input *in, ws_validate_txcount *
     return rc;
 }
 
+const char *ws_validate_tx_source(const ws_validate_input *in)
+{
+    if (in->txlog && in->txlog->n_ok > 0)
+        return "pgbench per-transaction log";
+    if (in->agg && in->agg->n_rows > 0)
+        return "pgbench aggregate log";
+    if (in->progress && in->progress->n_rows > 0)
+        return "pgbench progress reports";
+    return NULL;
+}
+
 double ws_validate_txcount_at(const ws_validate_txcount *tc, double t)
 {
     if (tc->n == 0)
@@ -887,8 +898,9 @@ static int find_window(const ws_validate_input *in, const ws_pgbench_series *ser
     } else if (series) {
         m->window_start = series->pt[0].start;
         m->window_end = series->pt[series->n - 1].start + series->pt[series->n - 1].length;
-        m->window_source = in->agg && in->agg->n_rows ? "pgbench aggregate log: first to last interval"
-                                                      : "pgbench progress reports: first to last report";
+        m->window_source = in->agg && in->agg->n_rows
+                               ? "pgbench aggregate log: first to last interval"
+                               : "pgbench progress reports: first to last report";
     } else if (isfinite(m->stats_delta.v[WS_PGSTAT_EPOCH])) {
         return WS_OK; /* set by the caller from the snapshots */
     } else {
@@ -991,15 +1003,18 @@ int ws_validate_measure(const ws_validate_input *in, double interval, ws_validat
     /* transactions between the snapshots, for the per-transaction figures */
     if (in->transactions > 0) {
         m->stats_transactions = in->transactions;
-        m->stats_tx_source = "--transactions";
+        snprintf(m->stats_tx_source, sizeof m->stats_tx_source, "--transactions");
     } else if (have_tx && isfinite(before.v[WS_PGSTAT_EPOCH]) && in->n_stats > 0) {
-        m->stats_transactions = (int64_t)llround(ws_validate_txcount_at(&tc, after.v[WS_PGSTAT_EPOCH]) -
-                                                 ws_validate_txcount_at(&tc, before.v[WS_PGSTAT_EPOCH]));
-        m->stats_tx_source = "pgbench log: transactions completed between the first and the last "
-                             "snapshot";
+        double n = ws_validate_txcount_at(&tc, after.v[WS_PGSTAT_EPOCH]) -
+                   ws_validate_txcount_at(&tc, before.v[WS_PGSTAT_EPOCH]);
+        m->stats_transactions = (int64_t)llround(n);
+        snprintf(m->stats_tx_source, sizeof m->stats_tx_source,
+                 "%s: transactions completed between the first and the last snapshot",
+                 ws_validate_tx_source(in));
     } else if (have_tx) {
         m->stats_transactions = (int64_t)llround(tc.c[tc.n - 1]);
-        m->stats_tx_source = "pgbench log: every transaction (the snapshots have no epoch)";
+        snprintf(m->stats_tx_source, sizeof m->stats_tx_source,
+                 "%s: every transaction (the snapshots have no epoch)", ws_validate_tx_source(in));
     }
     stats_figures(in, m);
 
@@ -1335,7 +1350,7 @@ void ws_validate_json(FILE *f, const ws_validate_meta *meta, const ws_validate_m
     else
         fputs("null", f);
     fputs(",\n    \"transactions_source\": ", f);
-    json_string(f, m->stats_tx_source);
+    json_string(f, m->stats_tx_source[0] ? m->stats_tx_source : NULL);
     fputs(",\n    \"checkpoints\": [", f);
     for (size_t i = 0; i < m->n_ckpts; i++) {
         const ws_validate_ckpt *c = &m->ckpts[i];

@@ -63,7 +63,10 @@ static ws_calibrate_data gen(double (*f)(double, const double *), const double *
     return d;
 }
 
-static double uniform(double n, const double *p) { return ws_calibrate_first_touch(p[0] * n, p[1]); }
+static double uniform(double n, const double *p)
+{
+    return ws_calibrate_first_touch(p[0] * n, p[1]);
+}
 
 static double hotset(double n, const double *p)
 {

@@ -526,7 +526,8 @@ static void test_outputs(void **state)
                                "1767225630.000000, \"length_s\": 29"));
     assert_non_null(strstr(j1, "{\"name\": \"tps\", \"unit\": \"1/s\", \"measured\": "
                                "0.310344828, \"simulated\": 0.279310345, \"rel_error\": -0.1, "
-                               "\"goal\": \"relative\", \"tolerance\": 0.15, \"status\": \"PASS\""));
+                               "\"goal\": \"relative\", \"tolerance\": 0.15, "
+                               "\"status\": \"PASS\""));
     assert_non_null(strstr(j1, "\"kind\": \"timed\", \"in_window\": true, \"in_means\": false"));
     assert_non_null(strstr(j1, "\"result\": \"PASS\""));
     free(j1);
