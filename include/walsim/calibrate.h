@@ -94,7 +94,9 @@ typedef struct ws_calibrate_fit {
 /* Fits `model` to the points.  With n_tables == 0 one table of unknown
  * size is fitted (its pages too).  Never fails on data: a fit that cannot
  * be made (fewer points than parameters, no convergence, a degenerate hot
- * set) has ok false and why[] filled.  WS_ENOMEM only. */
+ * set) has ok false and why[] filled.  WS_ENOMEM only.  GSL's error
+ * handler, which is global, is turned off while it runs: not for two
+ * threads at once. */
 int ws_calibrate_fit_run(const ws_calibrate_data *d, ws_calibrate_model model,
                          const ws_calibrate_table *tables, size_t n_tables, ws_calibrate_fit *out,
                          ws_diag *err);

@@ -781,6 +781,8 @@ int ws_calibrate_collect(const ws_calibrate_input *ci, ws_calibrate_result *r, w
         double a, b;
         c->images = fseries_at(&fs, c->start, &a) && fseries_at(&fs, c->end, &b) ? b - a : NAN;
     }
+    if (tc.n == 0)
+        goto done; /* no transaction times to place the samples against */
     double tx_end = tc.t[tc.n - 1];
 
     /* within-cycle points from the time series */
@@ -809,19 +811,23 @@ int ws_calibrate_collect(const ws_calibrate_input *ci, ws_calibrate_result *r, w
                 "standard errors (+-) understate the uncertainty");
     } else if (r->n_cycles > 0 || ns > 0) {
         /* one total over the cycles between the snapshots */
-        double seg[4096];
+        double *seg = malloc((r->n_cycles + 1) * sizeof *seg);
+        if (!seg)
+            goto nomem;
         size_t n_seg = 0;
         double a = E0;
-        for (size_t k = 0; k <= r->n_cycles && n_seg < 4096; k++) {
+        for (size_t k = 0; k <= r->n_cycles; k++) {
             double b = k < r->n_cycles ? r->cycles[k].start : E1;
             double n = ws_validate_txcount_at(&tc, b) - ws_validate_txcount_at(&tc, a);
             if (n >= 1)
                 seg[n_seg++] = n;
             a = b;
         }
+        int added = n_seg > 0 ? ws_calibrate_data_add(&r->data, fpi, seg, n_seg, -1) : WS_OK;
+        free(seg);
+        if (added != WS_OK)
+            goto nomem;
         if (n_seg > 0) {
-            if (ws_calibrate_data_add(&r->data, fpi, seg, n_seg, -1) != WS_OK)
-                goto nomem;
             r->data_source = "one point: every image between the snapshots against the "
                              "transactions of each checkpoint cycle (no wal_fpi time series)";
             note(r, "one data point: the fit is exactly determined (one parameter, no residual "
