@@ -175,15 +175,9 @@ int cmd_calibrate(int argc, char **argv)
     }
     int r = ws_validate_load(&fs, &ld, &err);
     if (r == WS_OK) {
-        ci.in = (ws_validate_input){.log = ld.in.log,
-                                    .txlog = ld.in.txlog,
-                                    .agg = ld.in.agg,
-                                    .progress = ld.in.progress,
-                                    .stats = ld.in.stats,
-                                    .n_stats = ld.in.n_stats,
-                                    .waldump = ld.in.waldump,
-                                    .stats_names = ld.in.stats_names,
-                                    .transactions = ci.in.transactions};
+        int64_t n_tx = ci.in.transactions;
+        ci.in = ld.in;
+        ci.in.transactions = n_tx;
         ci.tables = tables;
         r = ws_calibrate_collect(&ci, &res, &err);
     }
