@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "walsim/scenario.h"
+#include "walsim/validate.h"
 
 /* Exit codes, documented in `walsim --help` and docs/cli.md. */
 enum {
@@ -30,6 +31,14 @@ int cmd_help(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
+
+/* The options naming measured files, shared by validate and calibrate
+ * (cmd_validate.c): 1 when argv[*i] was one (*i moved past its values),
+ * 0 when it is not, -1 after printing an error. */
+int cli_measured_option(int argc, char **argv, int *i, const char *cmd, ws_validate_files *fs);
+void cli_measured_files_free(ws_validate_files *fs);
 
 /* Help texts, also printed by `walsim help COMMAND`. */
 extern const char cli_usage_main[];
@@ -39,5 +48,7 @@ extern const char cli_usage_check[];
 extern const char cli_usage_sweep[];
 extern const char cli_usage_merge[];
 extern const char cli_usage_plot[];
+extern const char cli_usage_validate[];
+extern const char cli_usage_calibrate[];
 
 #endif

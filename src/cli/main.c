@@ -20,6 +20,11 @@ const char cli_usage_main[] =
     "  walsim sweep [FILE] --param KEY=VALUES...\n"
     "                                simulate a grid of settings into sweep.csv\n"
     "  walsim merge DIR...           join the shards of a sweep\n"
+    "  walsim plot DIR               draw the charts of an output folder again\n"
+    "  walsim validate FILE --pg-log LOG [measured files]\n"
+    "                                compare a real run with the scenario's simulation\n"
+    "  walsim calibrate --stats BEFORE.csv --stats AFTER.csv [measured files]\n"
+    "                                estimate workload parameters from a real run\n"
     "  walsim help [COMMAND|keys|metrics]\n"
     "                                help for a command; `keys` lists every scenario key,\n"
     "                                `metrics` every metric of [expect] and sweep.csv\n"
@@ -133,6 +138,10 @@ int cmd_help(int argc, char **argv)
         fputs(cli_usage_merge, stdout);
     else if (strcmp(argv[1], "plot") == 0)
         fputs(cli_usage_plot, stdout);
+    else if (strcmp(argv[1], "validate") == 0)
+        fputs(cli_usage_validate, stdout);
+    else if (strcmp(argv[1], "calibrate") == 0)
+        fputs(cli_usage_calibrate, stdout);
     else if (strcmp(argv[1], "keys") == 0)
         print_keys();
     else if (strcmp(argv[1], "metrics") == 0)
@@ -140,7 +149,7 @@ int cmd_help(int argc, char **argv)
     else if (strcmp(argv[1], "help") == 0)
         fputs(cli_usage_main, stdout);
     else {
-        cli_error("help: unknown command '%s' (commands: run, lint, check, sweep, merge, plot, help; or: help keys, help metrics)", argv[1]);
+        cli_error("help: unknown command '%s' (commands: run, lint, check, sweep, merge, plot, validate, calibrate, help; or: help keys, help metrics)", argv[1]);
         return CLI_USAGE;
     }
     return CLI_OK;
@@ -174,6 +183,10 @@ int main(int argc, char **argv)
         return cmd_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "plot") == 0)
         return cmd_plot(argc - 1, argv + 1);
+    if (strcmp(cmd, "validate") == 0)
+        return cmd_validate(argc - 1, argv + 1);
+    if (strcmp(cmd, "calibrate") == 0)
+        return cmd_calibrate(argc - 1, argv + 1);
     cli_error("unknown command '%s'; see walsim --help", cmd);
     return CLI_USAGE;
 }
