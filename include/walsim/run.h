@@ -50,6 +50,7 @@ typedef struct ws_run_stats {
     int pg_version;
     uint64_t seed;
     double duration_s;       /* measured span: duration (or the shutdown) - warmup */
+    double simulated_s;      /* whole run, warm-up included (counters cover it) */
     double shutdown_s;       /* a shutdown event: its checkpoint's duration (0: none) */
     uint64_t transactions;   /* completed in the measured span */
     double tps;
@@ -80,6 +81,10 @@ typedef struct ws_run_stats {
     /* the lines charts draw: shared_buffers, max/min_wal_size, the OS's
      * background and throttling thresholds (bytes) */
     uint64_t shared_buffers_bytes, max_wal_size_bytes, min_wal_size_bytes;
+    /* for the recommendations (advise.h) */
+    double checkpoint_timeout_s, checkpoint_completion_target, checkpoint_warning_s;
+    uint64_t wal_segment_bytes, disk_size_bytes, database_bytes;
+    double ckpt_distance_mean, ckpt_distance_max;  /* bytes between redo pointers */
     uint64_t os_dirty_background_bytes, os_dirty_limit_bytes;
     ws_bulk_stats bulk[8];
     int n_bulk;

@@ -25,6 +25,7 @@ ws_scenario *cli_load(const char *file);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_run(int argc, char **argv);
+int cmd_advise(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_help(int argc, char **argv);
@@ -43,6 +44,7 @@ void cli_measured_files_free(ws_validate_files *fs);
 /* Help texts, also printed by `walsim help COMMAND`. */
 extern const char cli_usage_main[];
 extern const char cli_usage_run[];
+extern const char cli_usage_advise[];
 extern const char cli_usage_lint[];
 extern const char cli_usage_check[];
 extern const char cli_usage_sweep[];

@@ -17,6 +17,7 @@ const char cli_usage_main[] =
     "                                scenarios/checkpoint-smoothing.conf)\n"
     "  walsim lint FILE              check a scenario and print every variant's settings\n"
     "  walsim check FILE             run a scenario and judge its [expect] sections\n"
+    "  walsim advise [FILE]          recommendations: max_wal_size, pg_wal, recovery time\n"
     "  walsim sweep [FILE] --param KEY=VALUES...\n"
     "                                simulate a grid of settings into sweep.csv\n"
     "  walsim merge DIR...           join the shards of a sweep\n"
@@ -136,6 +137,8 @@ int cmd_help(int argc, char **argv)
         fputs(cli_usage_sweep, stdout);
     else if (strcmp(argv[1], "merge") == 0)
         fputs(cli_usage_merge, stdout);
+    else if (strcmp(argv[1], "advise") == 0)
+        fputs(cli_usage_advise, stdout);
     else if (strcmp(argv[1], "plot") == 0)
         fputs(cli_usage_plot, stdout);
     else if (strcmp(argv[1], "validate") == 0)
@@ -149,7 +152,7 @@ int cmd_help(int argc, char **argv)
     else if (strcmp(argv[1], "help") == 0)
         fputs(cli_usage_main, stdout);
     else {
-        cli_error("help: unknown command '%s' (commands: run, lint, check, sweep, merge, plot, validate, calibrate, help; or: help keys, help metrics)", argv[1]);
+        cli_error("help: unknown command '%s' (commands: run, lint, check, sweep, advise, merge, plot, validate, calibrate, help; or: help keys, help metrics)", argv[1]);
         return CLI_USAGE;
     }
     return CLI_OK;
@@ -181,6 +184,8 @@ int main(int argc, char **argv)
         return cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "merge") == 0)
         return cmd_merge(argc - 1, argv + 1);
+    if (strcmp(cmd, "advise") == 0)
+        return cmd_advise(argc - 1, argv + 1);
     if (strcmp(cmd, "plot") == 0)
         return cmd_plot(argc - 1, argv + 1);
     if (strcmp(cmd, "validate") == 0)

@@ -375,6 +375,25 @@ static void collect(const runner *r, ws_run_stats *out, const ws_hist *lat)
     out->shared_buffers_bytes = (uint64_t)db->bp.n * WS_PAGE;
     out->max_wal_size_bytes = (uint64_t)ws_cfg_int(db->cfg, WS_S_max_wal_size);
     out->min_wal_size_bytes = (uint64_t)ws_cfg_int(db->cfg, WS_S_min_wal_size);
+    out->checkpoint_timeout_s = ws_cfg_num(db->cfg, WS_S_checkpoint_timeout) / 1e9;
+    out->checkpoint_completion_target = ws_cfg_num(db->cfg, WS_S_checkpoint_completion_target);
+    out->checkpoint_warning_s = ws_cfg_num(db->cfg, WS_S_checkpoint_warning) / 1e9;
+    out->wal_segment_bytes = (uint64_t)db->wal.seg;
+    out->disk_size_bytes = (uint64_t)ws_cfg_num(db->cfg, WS_S_disk_size);
+    for (int i = 0; i < db->n_rels; i++)
+        out->database_bytes += db->rels[i].pages * WS_PAGE;
+    uint32_t nd = 0;
+    for (uint32_t i = 0; i < db->ck.n_rec; i++) {
+        const ws_ckpt_record *c = &db->ck.rec[i];
+        if (!c->done)
+            continue;
+        out->ckpt_distance_mean += (double)c->distance;
+        if ((double)c->distance > out->ckpt_distance_max)
+            out->ckpt_distance_max = (double)c->distance;
+        nd++;
+    }
+    if (nd)
+        out->ckpt_distance_mean /= nd;
     out->os_dirty_background_bytes = db->pc.bg_thresh;
     out->os_dirty_limit_bytes = db->pc.thresh;
     out->segments_added = w->segments_added;
@@ -557,6 +576,7 @@ int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FI
         r.lat = NULL;
     }
     out->duration_s = (double)(end - warmup) / 1e9;
+    out->simulated_s = (double)end / 1e9;
     out->transactions = r.transactions;
     out->tps = (double)r.transactions / out->duration_s;
     collect(&r, out, detail ? detail->lat : r.lat);

@@ -1,0 +1,297 @@
+/*
+ * cmd_advise.c - `walsim advise`: the recommendations of advise.h for every
+ * variant, and for a variant whose checkpoints were requested by WAL, the
+ * max_wal_size that keeps them timed, found by simulating it.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "walsim/advise.h"
+#include "walsim/metrics.h"
+#include "walsim/run.h"
+#include "walsim/sweep.h"
+
+const char cli_usage_advise[] =
+    "Usage: walsim advise [FILE] [options]\n"
+    "\n"
+    "Simulates each variant of FILE (default: the built-in scenario) and prints\n"
+    "recommendations with the figures they come from: the WAL rate, the\n"
+    "max_wal_size that keeps checkpoints timed (and the checkpoint_timeout the\n"
+    "current one allows), pg_wal's peak and the time to a full disk if\n"
+    "checkpoints stalled, crash recovery at the worst moment, checkpoint_warning.\n"
+    "For a variant whose checkpoints were requested by WAL it then simulates the\n"
+    "recommended max_wal_size, refines it from the WAL rate measured there (timed\n"
+    "checkpoints write fewer full-page images) and checks the refined value.\n"
+    "\n"
+    "Options:\n"
+    "  --variant NAME     advise on this variant only (repeatable)\n"
+    "  --set KEY=VALUE    override a setting in every variant (repeatable)\n"
+    "  --seed N           same as --set seed=N\n"
+    "  --jobs N           simulations in parallel (default: the number of cores)\n"
+    "  --no-verify        do not simulate the recommended max_wal_size\n"
+    "\n"
+    "Exit codes: 0 ok, 2 bad usage or input, 3 internal error.\n";
+
+typedef struct job {
+    const char *file;          /* NULL: the built-in scenario */
+    const char *const *sets;
+    size_t n_sets;
+    const char *variant;
+    uint64_t max_wal_size;     /* 0: as the scenario says */
+    double min_duration_s;     /* run at least this long (0: the scenario's duration) */
+    ws_run_stats st;
+    int rc;
+    ws_diag err;
+} job;
+
+/* Loads the scenario afresh (the --set overrides, then max_wal_size),
+ * resolves the variant and runs it. */
+static void run_job(void *ctx, size_t i)
+{
+    job *j = &((job *)ctx)[i];
+    ws_diag_clear(&j->err);
+    ws_scenario *s = NULL;
+    int rc = j->file ? ws_scenario_load_file(j->file, &s, &j->err)
+                     : ws_scenario_load_string(ws_default_scenario_text, ws_default_scenario_len,
+                                               ws_default_scenario_name, &s, &j->err);
+    for (size_t k = 0; rc == WS_OK && k < j->n_sets; k++)
+        rc = ws_scenario_set(s, j->sets[k], &j->err);
+    char mws[64];
+    if (rc == WS_OK && j->max_wal_size) {
+        snprintf(mws, sizeof mws, "max_wal_size=%lluMB",
+                 (unsigned long long)(j->max_wal_size >> 20));
+        rc = ws_scenario_set(s, mws, &j->err);
+    }
+    if (rc == WS_OK && j->min_duration_s > 0) {
+        char d[64];
+        snprintf(d, sizeof d, "duration=%.0fs", ceil(j->min_duration_s));
+        rc = ws_scenario_set(s, d, &j->err);
+    }
+    ws_config *c = NULL;
+    if (rc == WS_OK) {
+        int v = ws_scenario_variant_index(s, j->variant);
+        rc = v < 0 ? WS_EINPUT : ws_config_resolve(s, (size_t)v, &c, &j->err);
+    }
+    if (rc == WS_OK)
+        rc = ws_run(c, NULL, NULL, NULL, &j->st, &j->err);
+    ws_config_free(c);
+    ws_scenario_free(s);
+    j->rc = rc;
+}
+
+static const char *size(double bytes, char *buf, size_t len)
+{
+    ws_metric_format(WS_MK_SIZE, bytes, 4, buf, len);
+    return buf;
+}
+
+int cmd_advise(int argc, char **argv)
+{
+    const char *file = NULL;
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    const char **only = calloc((size_t)argc + 1, sizeof *only);
+    char **owned = calloc((size_t)argc + 1, sizeof *owned);
+    size_t n_sets = 0, n_only = 0, n_owned = 0;
+    unsigned jobs = ws_cpu_count();
+    bool verify = true;
+    int rc = CLI_USAGE;
+    ws_scenario *s = NULL;
+    job *js = NULL;
+    if (!sets || !only || !owned) {
+        cli_error("out of memory");
+        rc = CLI_INTERNAL;
+        goto done;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool takes = !strcmp(a, "--variant") || !strcmp(a, "--set") || !strcmp(a, "--seed") ||
+                     !strcmp(a, "--jobs");
+        if (takes && i + 1 >= argc) {
+            cli_error("advise: %s needs a value; see walsim help advise", a);
+            goto done;
+        }
+        if (!strcmp(a, "--variant"))
+            only[n_only++] = argv[++i];
+        else if (!strcmp(a, "--set"))
+            sets[n_sets++] = argv[++i];
+        else if (!strcmp(a, "--seed")) {
+            size_t n = strlen(argv[i + 1]) + 6;
+            char *x = malloc(n);
+            if (!x) {
+                rc = CLI_INTERNAL;
+                goto done;
+            }
+            snprintf(x, n, "seed=%s", argv[++i]);
+            owned[n_owned++] = x;
+            sets[n_sets++] = x;
+        } else if (!strcmp(a, "--jobs")) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (end == argv[i] || *end || v < 1 || v > 4096) {
+                cli_error("advise: --jobs %s: expected a number of threads from 1 to 4096", argv[i]);
+                goto done;
+            }
+            jobs = (unsigned)v;
+        } else if (!strcmp(a, "--no-verify"))
+            verify = false;
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(cli_usage_advise, stdout);
+            rc = CLI_OK;
+            goto done;
+        } else if (a[0] == '-') {
+            cli_error("advise: unknown option '%s'; see walsim help advise", a);
+            goto done;
+        } else if (file) {
+            cli_error("advise: more than one scenario file ('%s' and '%s')", file, a);
+            goto done;
+        } else
+            file = a;
+    }
+    /* Check everything before simulating anything. */
+    if (!(s = cli_load(file)))
+        goto done;
+    for (size_t i = 0; i < n_sets; i++) {
+        ws_diag err;
+        ws_diag_clear(&err);
+        if (ws_scenario_set(s, sets[i], &err) != WS_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            goto done;
+        }
+    }
+    size_t nv = ws_scenario_variant_count(s);
+    for (size_t i = 0; i < n_only; i++)
+        if (ws_scenario_variant_index(s, only[i]) < 0) {
+            cli_error("advise: --variant %s: no such variant", only[i]);
+            goto done;
+        }
+    js = calloc(nv, sizeof *js);
+    size_t n = 0;
+    for (size_t v = 0; v < nv; v++) {
+        const char *name = ws_scenario_variant_name(s, v);
+        bool want = n_only == 0;
+        for (size_t i = 0; i < n_only; i++)
+            want |= strcmp(only[i], name) == 0;
+        if (!want)
+            continue;
+        ws_config *c = NULL;
+        ws_diag err;
+        ws_diag_clear(&err);
+        if (ws_config_resolve(s, v, &c, &err) != WS_OK || ws_run_validate(c, &err) != WS_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            ws_config_free(c);
+            goto done;
+        }
+        ws_config_free(c);
+        js[n++] = (job){.file = file, .sets = sets, .n_sets = n_sets, .variant = name};
+    }
+    ws_parallel_for(n, jobs, run_job, js);
+    for (size_t i = 0; i < n; i++)
+        if (js[i].rc != WS_OK) {
+            fprintf(stderr, "%s\n", js[i].err.msg);
+            rc = js[i].rc == WS_EINPUT ? CLI_USAGE : CLI_INTERNAL;
+            goto done;
+        }
+
+    /* Requested checkpoints: simulate the recommendation, then refine it
+     * from the WAL rate of that run and simulate the refined value. */
+    job *first = calloc(n ? n : 1, sizeof *first), *second = calloc(n ? n : 1, sizeof *second);
+    if (!first || !second) {
+        free(first);
+        free(second);
+        rc = CLI_INTERNAL;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ws_advice a;
+        ws_advice_compute(&js[i].st, &a);
+        first[i] = js[i];
+        first[i].max_wal_size = verify && !a.enough ? a.max_wal_size_timed : 0;
+        /* two whole timed cycles, so the check can see them */
+        double need = 2.2 * js[i].st.checkpoint_timeout_s + (js[i].st.simulated_s - js[i].st.duration_s);
+        first[i].min_duration_s = need > js[i].st.simulated_s ? need : 0;
+    }
+    job *todo = calloc(n ? n : 1, sizeof *todo);
+    size_t nt = 0;
+    for (size_t i = 0; i < n; i++)
+        if (first[i].max_wal_size)
+            todo[nt++] = first[i];
+    ws_parallel_for(nt, jobs, run_job, todo);
+    for (size_t i = 0, k = 0; i < n; i++) {
+        if (!first[i].max_wal_size)
+            continue;
+        first[i] = todo[k++];
+        ws_advice r;
+        ws_advice_compute(&first[i].st, &r);
+        second[i] = first[i];
+        /* the rate of the timed run gives a tighter value; only smaller ones are tried */
+        second[i].max_wal_size = first[i].rc == WS_OK && r.max_wal_size_timed < first[i].max_wal_size
+                                     ? r.max_wal_size_timed : 0;
+    }
+    nt = 0;
+    for (size_t i = 0; i < n; i++)
+        if (second[i].max_wal_size)
+            todo[nt++] = second[i];
+    ws_parallel_for(nt, jobs, run_job, todo);
+    for (size_t i = 0, k = 0; i < n; i++)
+        if (second[i].max_wal_size)
+            second[i] = todo[k++];
+
+    printf("scenario %s\n", ws_scenario_file(s));
+    rc = CLI_OK;
+    for (size_t i = 0; i < n; i++) {
+        ws_advice a;
+        ws_advice_compute(&js[i].st, &a);
+        printf("\nvariant %s:\n", js[i].variant);
+        ws_advice_print(stdout, &js[i].st, &a, "  ");
+        if (!first[i].max_wal_size)
+            continue;
+        char b1[32], b2[32], b3[32];
+        const ws_run_stats *f1 = &first[i].st;
+        if (first[i].rc != WS_OK) {
+            printf("  simulated max_wal_size = %s: %s\n", size((double)first[i].max_wal_size, b1, sizeof b1),
+                   first[i].err.msg);
+            continue;
+        }
+        printf("  simulated max_wal_size = %s: %llu timed, %llu requested; WAL rate %s/s "
+               "(%.0f B per transaction), pg_wal peak %s\n",
+               size((double)first[i].max_wal_size, b1, sizeof b1), (unsigned long long)f1->ckpt_timed,
+               (unsigned long long)f1->ckpt_req, size((double)f1->wal_bytes / f1->simulated_s, b2, sizeof b2),
+               f1->wal_bytes_per_tx, size((double)f1->pg_wal_peak_bytes, b3, sizeof b3));
+        /* verified: timed checkpoints happened and none was requested */
+        const job *best = f1->ckpt_req == 0 && f1->ckpt_timed > 0 ? &first[i] : NULL;
+        if (second[i].max_wal_size && second[i].rc == WS_OK) {
+            const ws_run_stats *f2 = &second[i].st;
+            printf("  simulated max_wal_size = %s (from that WAL rate): %llu timed, %llu requested; "
+                   "pg_wal peak %s\n",
+                   size((double)second[i].max_wal_size, b1, sizeof b1), (unsigned long long)f2->ckpt_timed,
+                   (unsigned long long)f2->ckpt_req, size((double)f2->pg_wal_peak_bytes, b2, sizeof b2));
+            if (f2->ckpt_req == 0 && f2->ckpt_timed > 0)
+                best = &second[i];
+        }
+        if (best)
+            printf("  => max_wal_size = %s keeps checkpoints timed for this load (verified by "
+                   "simulation, with %.0f %% headroom)\n",
+                   size((double)best->max_wal_size, b1, sizeof b1), (WS_ADVICE_HEADROOM - 1) * 100);
+        else if (f1->ckpt_timed == 0 && f1->ckpt_req == 0)
+            printf("  => not verified: no checkpoint came in the simulated time\n");
+        else
+            printf("  => even max_wal_size = %s was not enough: the load's WAL rate grows or "
+                   "bursts; look at its wal.png\n",
+                   size((double)first[i].max_wal_size, b1, sizeof b1));
+    }
+    free(first);
+    free(second);
+    free(todo);
+done:
+    free(js);
+    ws_scenario_free(s);
+    for (size_t i = 0; i < n_owned; i++)
+        free(owned[i]);
+    free(owned);
+    free(sets);
+    free(only);
+    return rc;
+}
