@@ -64,6 +64,7 @@ typedef struct ws_touch {
     uint16_t rel;
     bool modify;
     double count;             /* pages per transaction; a fraction is a probability */
+    uint8_t pins;             /* times each page is pinned (PinBuffer: usage_count + 1 each); 0 means 1 */
 } ws_touch;
 
 typedef struct ws_txtype {

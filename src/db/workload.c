@@ -1,11 +1,18 @@
 /*
- * workload.c - arrivals (open or closed loop) and FCFS CPU service.
+ * workload.c - arrivals (open or closed loop) and CPU service.
  *
- * CPU service is computed, not simulated event by event: with first come,
- * first served over c identical cores, a transaction arriving at t starts
- * at max(t, earliest core free time) and holds that core for its CPU time.
- * Arrivals are handled in time order, so this is exact FCFS M/G/c and
- * costs one completion event per transaction.
+ * Two disciplines ([os] cpu_scheduler):
+ *   ps    processor sharing (the default; Linux's CFS time-slices the
+ *         runnable backends): with n transactions on c cores each is served
+ *         at rate min(1, c / n).  Kept as a virtual clock (the GPS virtual
+ *         time of fair queueing): a job's finish tag is the virtual time at
+ *         its start plus its CPU time, the tags sit in a min-heap, and one
+ *         event is pending, for the next job to finish, moved when n changes.
+ *   fcfs  first come, first served, computed rather than simulated: a
+ *         transaction arriving at t starts at max(t, earliest core free) and
+ *         holds that core (exact FCFS M/G/c, one event per transaction).
+ * CPU times are the type's `cpu`, or gamma-distributed around it with
+ * [workload] cpu_cv, keyed by transaction number (the same in every variant).
  */
 #include "walsim/workload.h"
 
@@ -13,6 +20,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <gsl/gsl_randist.h>
 
 #include "walsim/rng.h"
 #include "walsim/units.h"
@@ -38,6 +47,12 @@ typedef struct tx_slot {
 
 #define NO_SLOT UINT32_MAX
 
+/* Processor sharing: a job with its finish tag in virtual time. */
+typedef struct ps_job {
+    double tag;
+    uint32_t handle;
+} ps_job;
+
 struct ws_workload {
     ws_sim *sim;
     ws_tx_done_fn done;
@@ -48,6 +63,8 @@ struct ws_workload {
     tx_slot *slab;     /* transactions in flight, indexed by handle */
     uint32_t slab_cap, free_head;
     ws_rng arrivals, mix, think;
+    ws_rng cpu_rng;    /* keyed by transaction number: its CPU time */
+    double cpu_cv;
     double rate;       /* per second; 0 = closed loop */
     int clients;
     double think_mean; /* seconds */
@@ -57,6 +74,16 @@ struct ws_workload {
     int cores;
     uint64_t started, completed;
     ws_time cpu_busy;   /* CPU time served on all cores */
+    /* processor sharing (cpu_scheduler = ps): with n jobs on c cores each
+     * is served at rate min(1, c / n); virtual time counts the service one
+     * job has received, so a job finishes when it reaches the job's tag =
+     * virtual time at its start + its CPU time (the GPS virtual clock) */
+    bool ps;
+    double vtime;
+    ws_time vt_at;
+    ps_job *ps_heap;
+    uint32_t n_ps, cap_ps;
+    ws_event_id ps_event;
     /* phases: load factor over time */
     phase_point *pts;
     int n_pts;
@@ -169,7 +196,10 @@ int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done
     w->n_types = n ? (int)n : 1;
     w->types = calloc((size_t)w->n_types, sizeof *w->types);
     w->core_free = calloc((size_t)w->cores, sizeof *w->core_free);
+    w->cpu_cv = ws_cfg_num(cfg, WS_S_cpu_cv);
+    w->ps = strcmp(ws_cfg_str(cfg, WS_S_os_cpu_scheduler), "ps") == 0;
     if (!w->types || !w->core_free || ws_rng_init(&w->arrivals, seed, "workload.arrivals") ||
+        ws_rng_init_keyed(&w->cpu_rng, seed, "workload.cpu") ||
         ws_rng_init(&w->mix, seed, "workload.mix") || ws_rng_init(&w->think, seed, "workload.think")) {
         ws_workload_free(w);
         ws_diag_set(err, NULL, 0, "out of memory");
@@ -217,10 +247,12 @@ void ws_workload_free(ws_workload *w)
     ws_rng_destroy(&w->arrivals);
     ws_rng_destroy(&w->mix);
     ws_rng_destroy(&w->think);
+    ws_rng_destroy(&w->cpu_rng);
     free(w->types);
     free(w->core_free);
     free(w->pts);
     free(w->slab);
+    free(w->ps_heap);
     free(w);
 }
 
@@ -279,17 +311,119 @@ static uint32_t slot_get(ws_workload *w)
     return i;
 }
 
-/* A transaction gets its core: it is numbered, and the completion of its
- * CPU time is scheduled with its slab handle as the event argument. */
+/* The CPU time of transaction `seq`: its type's, or with cpu_cv > 0 a
+ * gamma variate of that mean and coefficient of variation (shape
+ * 1 / cv^2), from the stream keyed by seq, so the same in every variant. */
+static ws_time cpu_of(ws_workload *w, int type, uint64_t seq)
+{
+    ws_time mean = w->types[type].cpu;
+    if (w->cpu_cv <= 0 || mean <= 0)
+        return mean;
+    ws_rng_rekey(&w->cpu_rng, seq);
+    double k = 1 / (w->cpu_cv * w->cpu_cv);
+    return (ws_time)llround(gsl_ran_gamma(w->cpu_rng.g, k, (double)mean / k));
+}
+
+/* ---- processor sharing ------------------------------------------------ */
+
+static double ps_rate(const ws_workload *w)
+{
+    return w->n_ps <= (uint32_t)w->cores ? 1.0 : (double)w->cores / (double)w->n_ps;
+}
+
+static void ps_advance(ws_workload *w, ws_time now)
+{
+    if (now > w->vt_at)
+        w->vtime += (double)(now - w->vt_at) * ps_rate(w);
+    w->vt_at = now;
+}
+
+static void ps_sift_down(ws_workload *w, uint32_t i)
+{
+    ps_job *h = w->ps_heap;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= w->n_ps)
+            return;
+        if (c + 1 < w->n_ps && h[c + 1].tag < h[c].tag)
+            c++;
+        if (h[i].tag <= h[c].tag)
+            return;
+        ps_job t = h[i];
+        h[i] = h[c];
+        h[c] = t;
+        i = c;
+    }
+}
+
+static void on_ps_done(ws_sim *sim, void *ctx, uint64_t arg);
+
+/* (Re)schedules the event of the next job to finish. */
+static void ps_schedule(ws_workload *w, ws_time now)
+{
+    ws_sim_cancel(w->sim, w->ps_event);
+    if (w->n_ps == 0)
+        return;
+    double left = (w->ps_heap[0].tag - w->vtime) / ps_rate(w);
+    ws_time at = now + (left > 0 ? (ws_time)ceil(left) : 0);
+    w->ps_event = ws_sim_at(w->sim, at, on_ps_done, w, 0);
+}
+
+static void ps_add(ws_workload *w, ws_time now, ws_time cpu, uint32_t handle)
+{
+    ps_advance(w, now);
+    if (w->n_ps == w->cap_ps) {
+        w->cap_ps = w->cap_ps ? 2 * w->cap_ps : 64;
+        w->ps_heap = realloc(w->ps_heap, w->cap_ps * sizeof *w->ps_heap);
+        if (!w->ps_heap)
+            abort();
+    }
+    uint32_t i = w->n_ps++;
+    ps_job j = {w->vtime + (double)cpu, handle};
+    while (i > 0 && w->ps_heap[(i - 1) / 2].tag > j.tag) {
+        w->ps_heap[i] = w->ps_heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    w->ps_heap[i] = j;
+    w->cpu_busy += cpu;
+    ps_schedule(w, now);
+}
+
+static void on_ps_done(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    ws_workload *w = ctx;
+    ws_time now = ws_sim_now(sim);
+    ps_advance(w, now);
+    /* the jobs whose service is complete (within the rounding of the
+     * event time to whole nanoseconds) */
+    uint32_t done[64];
+    uint32_t n = 0;
+    while (w->n_ps > 0 && n < 64 && w->ps_heap[0].tag <= w->vtime + 1.0) {
+        done[n++] = w->ps_heap[0].handle;
+        w->ps_heap[0] = w->ps_heap[--w->n_ps];
+        ps_sift_down(w, 0);
+    }
+    ps_schedule(w, now);
+    for (uint32_t i = 0; i < n; i++)
+        on_complete(sim, w, done[i]);
+}
+
+/* A transaction gets its core (FCFS) or its share of them (PS): it is
+ * numbered, and the end of its CPU time is scheduled with its slab handle
+ * as the event argument. */
 static void begin(ws_workload *w, ws_time now)
 {
     int type = pick_type(w);
-    ws_time end = serve(w, now, w->types[type].cpu);
+    ws_time cpu = cpu_of(w, type, w->started);
     uint32_t h = slot_get(w);
     w->slab[h].tx = (ws_tx){.arrival = now, .seq = w->started++, .lsn = 0, .type = type};
     if (w->start)
         w->start(w->exec_ctx, &w->slab[h].tx);
-    ws_sim_at(w->sim, end, on_complete, w, h);
+    if (w->ps)
+        ps_add(w, now, cpu, h);
+    else
+        ws_sim_at(w->sim, serve(w, now, cpu), on_complete, w, h);
 }
 
 /* Open loop: the next candidate arrival of a Poisson process at
@@ -436,7 +570,15 @@ void ws_workload_start(ws_workload *w)
     }
 }
 
-ws_time ws_workload_cpu(ws_workload *w, ws_time at, ws_time cpu) { return serve(w, at, cpu); }
+ws_time ws_workload_cpu(ws_workload *w, ws_time at, ws_time cpu)
+{
+    if (!w->ps)
+        return serve(w, at, cpu);
+    /* PS: served at the share the running jobs leave (an approximation:
+     * the share is taken as it is now, and the work is not one of them) */
+    w->cpu_busy += cpu;
+    return at + (ws_time)((double)cpu / ps_rate(w));
+}
 
 const ws_tx *ws_workload_tx(const ws_workload *w, uint32_t handle)
 {
