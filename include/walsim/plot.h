@@ -1,14 +1,14 @@
 /*
- * plot.h - charts of a run or a sweep, drawn with cairo.
+ * plot.h - charts of a run, a sweep or a validation, drawn with cairo.
  *
- * Two layers.  The charts (ws_plot_dir, ws_plot_sweep) read an output
- * folder (docs/outputs.md) and write PNG, SVG or PDF files next to the
- * data; docs/charts.md shows what each chart contains.  Below them, the
- * primitives every chart is built from: nice ticks and unit labels, a
- * canvas that renders the same drawing to any of the three formats with
- * byte-identical output for identical input, and panels (a rectangle
- * with an x and a y axis) that lines, bands, stacked areas, shaded spans,
- * reference lines, legends and text are drawn into.
+ * Two layers.  The charts (ws_plot_dir, ws_plot_sweep, ws_plot_validation)
+ * read an output folder (docs/outputs.md, docs/validate.md) and write PNG,
+ * SVG or PDF files next to the data; docs/charts.md shows what each chart
+ * contains.  Below them, the primitives every chart is built from: nice
+ * ticks and unit labels, a canvas that renders the same drawing to any of
+ * the three formats with byte-identical output for identical input, and
+ * panels (a rectangle with an x and a y axis) that lines, bands, stacked
+ * areas, shaded spans, reference lines, legends and text are drawn into.
  *
  * Conventions: device units are pixels of the PNG (1600 x 900 for every
  * chart); SVG and PDF use the same numbers as points, so the vector files
@@ -77,6 +77,25 @@ int ws_plot_dir(const char *dir, const char *formats, ws_diag *err);
  * when that file exists, else the folder's name. */
 int ws_plot_sweep(const char *dir, const char *formats, const char *const *params, int n_params,
                   const char *const *metrics, int n_metrics, ws_diag *err);
+
+/* Reads the folder `walsim validate` wrote (docs/validate.md):
+ * DIR/validation_timeline.csv (the measured and simulated intervals) and
+ * DIR/validation.json (scenario file and variant for the title, or
+ * scenario.name when present; the whole-window figures, their relative
+ * errors and the verdict), and writes DIR/validation_tps.EXT (tps per
+ * interval), DIR/validation_latency.EXT (p99 and p50 per interval; also
+ * the mean when the measured side has no percentiles) and the overview
+ * DIR/validation.EXT (tps, p99 and validation.json's table), all or
+ * nothing as ws_plot_dir.  Every chart has measured in one colour and
+ * simulated in another on a shared time axis (seconds since the start of
+ * the measured window), both sides' checkpoint phases as two strips, the
+ * whole-window figures dashed, and the relative errors of tps, p99,
+ * checkpoint write time and WAL per transaction under the title.  A side
+ * with no values in a column (no pgbench log: no measured tps) is drawn
+ * without that line, and the panel says so; a cell that does not parse, a
+ * negative rate or latency, an unknown phase, a time that does not
+ * increase or a missing field is WS_EINPUT naming FILE:LINE. */
+int ws_plot_validation(const char *dir, const char *formats, ws_diag *err);
 
 /* The plot areas of single-column charts run from x = WS_PLOT_MARGIN_LEFT
  * to WS_PLOT_WIDTH - WS_PLOT_MARGIN_RIGHT; the time axis spans the data

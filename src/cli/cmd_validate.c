@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "walsim/plot.h"
 #include "walsim/report.h"
 #include "walsim/run.h"
 #include "walsim/validate.h"
@@ -22,7 +23,8 @@ const char cli_usage_validate[] =
     "cause, their write, sync and total times, buffers and distance; WAL bytes and\n"
     "full-page images per transaction; tps; latency overall and by checkpoint\n"
     "phase; buffers written per transaction.  Prints the table and writes\n"
-    "DIR/validation.json and DIR/validation_timeline.csv (docs/validate.md).\n"
+    "DIR/validation.json, DIR/validation_timeline.csv and the overlay charts\n"
+    "validation_tps, validation_latency and validation (docs/validate.md).\n"
     "\n"
     "Measured files:\n"
     "  --pg-log LOG             server log with log_checkpoints = on (required)\n"
@@ -42,6 +44,8 @@ const char cli_usage_validate[] =
     "  --window START..END      the measured window in epoch seconds (default: the\n"
     "                           pgbench log's first to last transaction)\n"
     "  --out DIR                output folder (default out/<scenario>)\n"
+    "  --format LIST            chart formats, a comma list of png, svg, pdf\n"
+    "                           (default png)\n"
     "  --quiet                  print only the verdict line\n"
     "\n"
     "FILE... options take every following argument up to the next option, so the\n"
@@ -160,6 +164,7 @@ static int parse_count(const char *cmd, const char *text, int64_t *n)
 int cmd_validate(int argc, char **argv)
 {
     const char *file = NULL, *variant = NULL, *out_dir = NULL, *window = NULL, *txs = NULL;
+    const char *formats = "png";
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t n_sets = 0;
     bool quiet = false;
@@ -187,7 +192,8 @@ int cmd_validate(int argc, char **argv)
         if (m > 0)
             continue;
         if ((!strcmp(a, "--variant") || !strcmp(a, "--out") || !strcmp(a, "--seed") ||
-             !strcmp(a, "--set") || !strcmp(a, "--window") || !strcmp(a, "--transactions")) &&
+             !strcmp(a, "--set") || !strcmp(a, "--window") || !strcmp(a, "--transactions") ||
+             !strcmp(a, "--format")) &&
             i + 1 >= argc) {
             cli_error("validate: %s needs a value; see walsim help validate", a);
             goto done;
@@ -205,6 +211,8 @@ int cmd_validate(int argc, char **argv)
             window = argv[++i];
         else if (!strcmp(a, "--transactions"))
             txs = argv[++i];
+        else if (!strcmp(a, "--format"))
+            formats = argv[++i];
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
             quiet = true;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -235,6 +243,13 @@ int cmd_validate(int argc, char **argv)
     if ((window && parse_window(window, &w0, &w1) != 0) ||
         (txs && parse_count("validate", txs, &n_tx) != 0))
         goto done;
+    {
+        unsigned mask;
+        if (ws_plot_parse_formats(formats, &mask, &err) != WS_OK) {
+            cli_error("validate: %s", err.msg);
+            goto done;
+        }
+    }
 
     /* The scenario first: its errors come before reading big logs. */
     if (!(s = cli_load(file)))
@@ -313,12 +328,24 @@ int cmd_validate(int argc, char **argv)
         rc = CLI_USAGE;
         goto done;
     }
+    /* The overlay charts, drawn from the two files just committed (all or
+     * nothing too).  Those files are ours, so a chart that fails is an
+     * internal error, not the user's input. */
+    int prc = ws_plot_validation(dir, formats, &err);
+    ws_plot_shutdown();
+    if (prc != WS_OK) {
+        fprintf(stderr, "walsim: charts: %s\n", err.msg);
+        rc = CLI_INTERNAL;
+        goto done;
+    }
     if (quiet)
         printf("%d of %d figures with a goal pass: %s\n", val.passed, val.goals,
                val.failed ? "FAIL" : "PASS");
     else {
         ws_validate_print(stdout, &meta, &ms, &sim, &val);
-        printf("wrote %s/: validation.json, validation_timeline.csv\n", dir);
+        printf("wrote %s/: validation.json, validation_timeline.csv; charts (%s): "
+               "validation_tps, validation_latency, validation\n",
+               dir, formats);
     }
     rc = val.failed ? CLI_EXPECT_FAILED : CLI_OK;
 

@@ -3,7 +3,10 @@
  * value formatting, format lists, rendering the fixture folder into
  * every file with the right signature and size, byte-identical repeated
  * renders, a sync phase shaded where the fixture puts it, and a broken
- * folder refused without leaving a chart behind; sweep charts.
+ * folder refused without leaving a chart behind; sweep charts; the
+ * overlay charts of a validation folder (every file, measured and
+ * simulated lines in their colours on the right side of each other, both
+ * sides' checkpoint phases, a side without data, broken folders).
  */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 /* mkdtemp, dirent */
@@ -577,6 +580,301 @@ static void test_sweep_charts(void **state)
     remove_dir(dir);
 }
 
+/* ------------------------------------------------------------------ */
+/* Validation charts (tests/unit/data/plot/validation, make_fixture.py) */
+
+static const char *const val_files[] = {"validation.json", "validation_timeline.csv", NULL};
+static const char *const val_charts[] = {"validation_tps", "validation_latency", "validation"};
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* The fixture's file with every line for which `keep` is false replaced
+ * by `edit(line)`: a way to break one thing in a copy. */
+static void rewrite(const char *dir, const char *name, void (*edit)(int line, char *buf, size_t n))
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    size_t n;
+    unsigned char *text = slurp(path, &n);
+    text[n] = '\0';
+    char *out = malloc(n * 2 + 4096), *o = out;
+    assert_non_null(out);
+    int line = 1;
+    for (char *p = (char *)text; *p; line++) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char buf[4096];
+        assert_true(len < sizeof buf / 2);
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        edit(line, buf, sizeof buf);
+        o += sprintf(o, "%s\n", buf);
+        p += len + (nl ? 1 : 0);
+    }
+    *o = '\0';
+    write_text(dir, name, out);
+    free(out);
+    free(text);
+}
+
+static void test_validation_every_chart(void **state)
+{
+    (void)state;
+    char *dir = fixture_copy("validation", val_files);
+    ws_diag err;
+    int rc = ws_plot_validation(dir, "png,svg,pdf", &err);
+    if (rc != WS_OK)
+        print_error("%s\n", err.msg);
+    assert_int_equal(rc, WS_OK);
+    static const char *const exts[] = {"png", "svg", "pdf"};
+    for (size_t i = 0; i < 3; i++)
+        for (int e = 0; e < 3; e++)
+            check_signature(dir, val_charts[i], exts[e]);
+    int hidden;
+    assert_int_equal(count_entries(dir, &hidden), 2 + 3 * 3);
+    assert_int_equal(hidden, 0);
+
+    /* A second render (into a second copy, formats in another order)
+     * gives the same bytes. */
+    char *again = fixture_copy("validation", val_files);
+    assert_int_equal(ws_plot_validation(again, "pdf,png,svg", &err), WS_OK);
+    for (size_t i = 0; i < 3; i++)
+        for (int e = 0; e < 3; e++) {
+            char pa[512], pb[512];
+            snprintf(pa, sizeof pa, "%s/%s.%s", dir, val_charts[i], exts[e]);
+            snprintf(pb, sizeof pb, "%s/%s.%s", again, val_charts[i], exts[e]);
+            size_t na, nb;
+            unsigned char *da = slurp(pa, &na), *db = slurp(pb, &nb);
+            if (na != nb || memcmp(da, db, na) != 0) {
+                print_error("%s.%s differs between two renders\n", val_charts[i], exts[e]);
+                fail();
+            }
+            free(da);
+            free(db);
+        }
+    remove_dir(again);
+    remove_dir(dir);
+}
+
+/* The validation charts' time axis spans the fixture's 120 one-second
+ * intervals over the single-column plot area. */
+static int vx_of(double t)
+{
+    double left = WS_PLOT_MARGIN_LEFT, right = WS_PLOT_WIDTH - WS_PLOT_MARGIN_RIGHT;
+    return (int)floor(left + t / 120.0 * (right - left));
+}
+
+/* The smallest and largest y of the pixels of colour c in column x; -1
+ * when there is none. */
+static void y_range(cairo_surface_t *img, int x, ws_plot_rgb c, int *top, int *bottom)
+{
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img);
+    *top = *bottom = -1;
+    for (int y = 0; y < cairo_image_surface_get_height(img); y++)
+        if (pixel_is(data, stride, x, y, c)) {
+            if (*top < 0)
+                *top = y;
+            *bottom = y;
+        }
+}
+
+static cairo_surface_t *load_png(const char *dir, const char *chart)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.png", dir, chart);
+    cairo_surface_t *img = cairo_image_surface_create_from_png(path);
+    assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+    cairo_surface_flush(img);
+    return img;
+}
+
+static void test_validation_colours(void **state)
+{
+    (void)state;
+    char *dir = fixture_copy("validation", val_files);
+    ws_diag err;
+    assert_int_equal(ws_plot_validation(dir, "png", &err), WS_OK);
+    /* Measured in Okabe-Ito blue, simulated in vermillion (plot.h,
+     * docs/charts.md).  Chosen columns are away from the legend's
+     * swatches (at its left end), the grid lines (every 15 s) and the
+     * caption values (right-aligned). */
+    const ws_plot_rgb meas = WS_OI_BLUE, sim = WS_OI_VERMILLION;
+    int mt, mb, st, sb;
+
+    /* tps.  In [20, 30) measured is 1000 and simulated 1500, below
+     * both sides' whole-window lines (1100, 1450) or level with them:
+     * the lowest measured pixel is below every simulated one. */
+    cairo_surface_t *img = load_png(dir, "validation_tps");
+    y_range(img, vx_of(25.5), meas, &mt, &mb);
+    y_range(img, vx_of(25.5), sim, &st, &sb);
+    if (mt < 0 || st < 0 || !(mb > sb)) {
+        print_error("tps at 25.5 s: measured y %d..%d, simulated y %d..%d\n", mt, mb, st, sb);
+        fail();
+    }
+    /* In [60, 70) measured 1800 is above everything simulated (1200 and
+     * the 1450 line). */
+    y_range(img, vx_of(65.5), meas, &mt, &mb);
+    y_range(img, vx_of(65.5), sim, &st, &sb);
+    if (mt < 0 || st < 0 || !(mt < st)) {
+        print_error("tps at 65.5 s: measured y %d..%d, simulated y %d..%d\n", mt, mb, st, sb);
+        fail();
+    }
+    cairo_surface_destroy(img);
+
+    /* latency: p99 above, p50 below.  In [20, 30) measured p99 15 ms is
+     * the highest value of either side in the p99 panel (whole window 8
+     * and 6), and simulated p50 3 ms the lowest in the p50 panel (whole
+     * window 4.2 and 3.1); in [60, 70) the other way round (p99 4 and 9,
+     * p50 2 and 3.5). */
+    img = load_png(dir, "validation_latency");
+    y_range(img, vx_of(25.5), meas, &mt, &mb);
+    y_range(img, vx_of(25.5), sim, &st, &sb);
+    if (mt < 0 || st < 0 || !(mt < st) || !(sb > mb)) {
+        print_error("latency at 25.5 s: measured y %d..%d, simulated y %d..%d\n", mt, mb, st, sb);
+        fail();
+    }
+    y_range(img, vx_of(65.5), meas, &mt, &mb);
+    y_range(img, vx_of(65.5), sim, &st, &sb);
+    if (mt < 0 || st < 0 || !(st < mt) || !(mb > sb)) {
+        print_error("latency at 65.5 s: measured y %d..%d, simulated y %d..%d\n", mt, mb, st, sb);
+        fail();
+    }
+
+    /* Phases, in two strips with the measured one above.  At 41.5 s
+     * measured syncs and simulated writes; at 46.5 s simulated syncs and
+     * measured is idle; at 5.5 s neither checkpoints.  A strip is 20 px
+     * high less its frame. */
+    int sy41t, sy41b, wy41t, wy41b, sy46t, sy46b;
+    y_range(img, vx_of(41.5), WS_PLOT_SYNC_SHADE, &sy41t, &sy41b);
+    y_range(img, vx_of(41.5), WS_PLOT_WRITE_SHADE, &wy41t, &wy41b);
+    y_range(img, vx_of(46.5), WS_PLOT_SYNC_SHADE, &sy46t, &sy46b);
+    assert_true(count_in_column(img, vx_of(41.5), WS_PLOT_SYNC_SHADE) >= 15);
+    assert_true(count_in_column(img, vx_of(41.5), WS_PLOT_WRITE_SHADE) >= 15);
+    assert_true(sy41b < wy41t); /* measured's sync strip above simulated's write */
+    assert_true(count_in_column(img, vx_of(46.5), WS_PLOT_SYNC_SHADE) >= 15);
+    assert_true(count_in_column(img, vx_of(46.5), WS_PLOT_WRITE_SHADE) < 3);
+    assert_true(sy46t > sy41b); /* simulated's strip is the lower one */
+    assert_true(count_in_column(img, vx_of(5.5), WS_PLOT_SYNC_SHADE) < 3);
+    assert_true(count_in_column(img, vx_of(5.5), WS_PLOT_WRITE_SHADE) < 3);
+    cairo_surface_destroy(img);
+    remove_dir(dir);
+}
+
+/* A validation without a pgbench log has no measured tps or latency
+ * (tests/cli/test_validate.sh's self-validation): charts, not an error. */
+static void blank_measured(int line, char *buf, size_t n)
+{
+    if (line == 1)
+        return;
+    /* t_s,meas_tps,sim_tps,meas_mean,sim_mean,meas_p50,sim_p50,meas_p99,sim_p99,mph,sph */
+    char *f[16];
+    int k = 0;
+    char copy[4096];
+    snprintf(copy, sizeof copy, "%s", buf);
+    /* Split on every comma (empty fields kept, unlike strtok). */
+    for (char *p = copy; k < 16;) {
+        f[k++] = p;
+        char *c = strchr(p, ',');
+        if (!c)
+            break;
+        *c = '\0';
+        p = c + 1;
+    }
+    assert_int_equal(k, 11);
+    snprintf(buf, n, "%s,,%s,,%s,,%s,,%s,%s,%s", f[0], f[2], f[4], f[6], f[8], f[9], f[10]);
+}
+
+static void bad_phase(int line, char *buf, size_t n)
+{
+    if (line == 5)
+        snprintf(buf, n, "3,1000,1500,4,3,4,3,15,5,flush,idle");
+}
+
+static void negative_tps(int line, char *buf, size_t n)
+{
+    if (line == 7)
+        snprintf(buf, n, "5,-3,1500,4,3,4,3,15,5,idle,idle");
+}
+
+static void no_interval(int line, char *buf, size_t n)
+{
+    char *p = strstr(buf, ", \"interval_s\": 1");
+    if (line == 4 && p)
+        snprintf(p, n - (size_t)(p - buf), "},"); /* the line ended "interval_s": 1}, */
+}
+
+static void test_validation_missing_side(void **state)
+{
+    (void)state;
+    char *dir = fixture_copy("validation", val_files);
+    rewrite(dir, "validation_timeline.csv", blank_measured);
+    ws_diag err;
+    int rc = ws_plot_validation(dir, "png", &err);
+    if (rc != WS_OK)
+        print_error("%s\n", err.msg);
+    assert_int_equal(rc, WS_OK);
+    cairo_surface_t *img = load_png(dir, "validation_tps");
+    /* No measured line: the column holds no measured-blue pixel (the
+     * strip labels and the caption text are elsewhere); simulated is
+     * drawn. */
+    assert_int_equal(count_in_column(img, vx_of(25.5), WS_OI_BLUE), 0);
+    assert_true(count_in_column(img, vx_of(25.5), WS_OI_VERMILLION) > 0);
+    cairo_surface_destroy(img);
+    remove_dir(dir);
+}
+
+static void expect_broken(void (*edit)(int, char *, size_t), const char *file, int code,
+                          const char *needle)
+{
+    char *dir = fixture_copy("validation", val_files);
+    if (edit)
+        rewrite(dir, file, edit);
+    else {
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", dir, file);
+        assert_int_equal(unlink(p), 0);
+    }
+    ws_diag err;
+    assert_int_equal(ws_plot_validation(dir, "png,svg", &err), code);
+    if (!strstr(err.msg, needle)) {
+        print_error("message '%s' lacks '%s'\n", err.msg, needle);
+        fail();
+    }
+    int hidden;
+    assert_int_equal(count_entries(dir, &hidden), edit ? 2 : 1); /* no chart, no temporary */
+    assert_int_equal(hidden, 0);
+    remove_dir(dir);
+}
+
+static void test_validation_broken(void **state)
+{
+    (void)state;
+    expect_broken(bad_phase, "validation_timeline.csv", WS_EINPUT,
+                  "validation_timeline.csv:5: column 'meas_ckpt_phase': 'flush' is not a "
+                  "checkpoint phase");
+    expect_broken(negative_tps, "validation_timeline.csv", WS_EINPUT,
+                  "validation_timeline.csv:7: column 'meas_tps': -3 is negative");
+    expect_broken(no_interval, "validation.json", WS_EINPUT,
+                  "validation.json:4: scenario.interval_s: missing");
+    expect_broken(NULL, "validation_timeline.csv", WS_EIO, "validation_timeline.csv: cannot open");
+    /* A bad format is refused before anything is read. */
+    char *dir = fixture_copy("validation", val_files);
+    ws_diag err;
+    assert_int_equal(ws_plot_validation(dir, "png,bmp", &err), WS_EINPUT);
+    int hidden;
+    assert_int_equal(count_entries(dir, &hidden), 2);
+    remove_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -592,6 +890,10 @@ int main(void)
         cmocka_unit_test(test_sync_phase_shaded),
         cmocka_unit_test(test_broken_folder),
         cmocka_unit_test(test_sweep_charts),
+        cmocka_unit_test(test_validation_every_chart),
+        cmocka_unit_test(test_validation_colours),
+        cmocka_unit_test(test_validation_missing_side),
+        cmocka_unit_test(test_validation_broken),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     ws_plot_shutdown();
