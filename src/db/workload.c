@@ -84,6 +84,7 @@ struct ws_workload {
     ps_job *ps_heap;
     uint32_t n_ps, cap_ps;
     ws_event_id ps_event;
+    ws_time ps_event_at;   /* when ps_event fires (-1: none pending) */
     /* phases: load factor over time */
     phase_point *pts;
     int n_pts;
@@ -198,6 +199,7 @@ int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done
     w->core_free = calloc((size_t)w->cores, sizeof *w->core_free);
     w->cpu_cv = ws_cfg_num(cfg, WS_S_cpu_cv);
     w->ps = strcmp(ws_cfg_str(cfg, WS_S_os_cpu_scheduler), "ps") == 0;
+    w->ps_event_at = -1;
     if (!w->types || !w->core_free || ws_rng_init(&w->arrivals, seed, "workload.arrivals") ||
         ws_rng_init_keyed(&w->cpu_rng, seed, "workload.cpu") ||
         ws_rng_init(&w->mix, seed, "workload.mix") || ws_rng_init(&w->think, seed, "workload.think")) {
@@ -361,12 +363,18 @@ static void on_ps_done(ws_sim *sim, void *ctx, uint64_t arg);
 /* (Re)schedules the event of the next job to finish. */
 static void ps_schedule(ws_workload *w, ws_time now)
 {
-    ws_sim_cancel(w->sim, w->ps_event);
-    if (w->n_ps == 0)
+    if (w->n_ps == 0) {
+        ws_sim_cancel(w->sim, w->ps_event);
+        w->ps_event_at = -1;
         return;
+    }
     double left = (w->ps_heap[0].tag - w->vtime) / ps_rate(w);
     ws_time at = now + (left > 0 ? (ws_time)ceil(left) : 0);
+    if (at == w->ps_event_at)
+        return; /* the pending event is already the right one */
+    ws_sim_cancel(w->sim, w->ps_event);
     w->ps_event = ws_sim_at(w->sim, at, on_ps_done, w, 0);
+    w->ps_event_at = at;
 }
 
 static void ps_add(ws_workload *w, ws_time now, ws_time cpu, uint32_t handle)
@@ -395,6 +403,7 @@ static void on_ps_done(ws_sim *sim, void *ctx, uint64_t arg)
     ws_workload *w = ctx;
     ws_time now = ws_sim_now(sim);
     ps_advance(w, now);
+    w->ps_event_at = -1; /* this one has fired */
     /* the jobs whose service is complete (within the rounding of the
      * event time to whole nanoseconds) */
     uint32_t done[64];
