@@ -15,7 +15,9 @@ const char cli_usage_plot[] =
     "from its files (summary.json, timeline.csv, checkpoints.csv,\n"
     "latency_cdf.csv), without simulating: latency, throughput, wal, dirty,\n"
     "device, latency_cdf and overview (overview also as PDF).  A folder with a\n"
-    "sweep.csv gets the sweep charts instead (sweep-METRIC or heatmap-METRIC).\n"
+    "sweep.csv gets the sweep charts instead (sweep-METRIC or heatmap-METRIC),\n"
+    "and a folder with a validation_timeline.csv (written by `walsim validate`)\n"
+    "gets the measured-versus-simulated overlay charts.\n"
     "Nothing is written unless every chart could be drawn.\n"
     "\n"
     "Options:\n"
@@ -71,9 +73,15 @@ int cmd_plot(int argc, char **argv)
     snprintf(sweep, sizeof sweep, "%s/sweep.csv", dir);
     FILE *probe = fopen(sweep, "rb");
     int rc;
+    char val[4096];
+    snprintf(val, sizeof val, "%s/validation_timeline.csv", dir);
+    FILE *vprobe = probe ? NULL : fopen(val, "rb");
     if (probe) {
         fclose(probe);
         rc = ws_plot_sweep(dir, formats, NULL, 0, NULL, 0, &err);
+    } else if (vprobe) {
+        fclose(vprobe);
+        rc = ws_plot_validation(dir, formats, &err); /* a walsim validate folder */
     } else
         rc = ws_plot_dir_with(dir, formats, &opts, &err);
     ws_plot_shutdown();

@@ -289,8 +289,8 @@ int cmd_run(int argc, char **argv)
         for (size_t i = 0; i < ws_scenario_note_count(s); i++)
             printf("note: %s\n", ws_scenario_note(s, i));
         printf("wrote %s/: summary.json, timeline.csv, checkpoints.csv, latency_cdf.csv, "
-               "checkpoints.log; charts (%s): latency, throughput, wal, dirty, device, "
-               "latency_cdf, overview (+ overview.pdf)\n",
+               "checkpoints.log, pg_stat-VARIANT.csv; charts (%s): latency, throughput, wal, "
+               "dirty, device, latency_cdf, overview (+ overview.pdf)\n",
                dir, formats);
     }
     for (size_t i = 0; i < n_run; i++) {
