@@ -134,6 +134,7 @@ typedef struct ws_checkpointer {
     /* the running checkpoint */
     ws_time t_start, t_sync, t_end;
     uint32_t *todo;            /* tagged buffers, sorted */
+    uint64_t *todo_page;       /* the page each held when tagged */
     uint32_t n_todo, next, written;
     double cached_elapsed;
     ws_writeback wb;
@@ -223,6 +224,11 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
  * `who` at its time `at`; returns the writer's pause.  Clears the
  * buffer's dirty state. */
 ws_time ws_db_write_buffer(ws_db *db, uint32_t b, ws_pc_writer who, ws_time at, uint32_t *file_out);
+
+/* The same, for a caller that knows the page id buffer b holds (the
+ * checkpointer's sorted list): spares a read of its descriptor. */
+ws_time ws_db_write_page(ws_db *db, uint32_t b, uint64_t page, ws_pc_writer who, ws_time at,
+                         uint32_t *file_out);
 
 /* The relation named name (len bytes), or -1. */
 int ws_db_rel_by_name(const ws_db *db, const char *name, size_t len);

@@ -35,7 +35,7 @@
 #define WRITE_COST (10 * WS_USEC)      /* one 8 kB write() into the page cache */
 #define NAP (100 * WS_MSEC)            /* CheckpointWriteDelay's sleep */
 #define SLICE (10 * WS_MSEC)           /* longest stretch handled in one event */
-#define PREFETCH 8                     /* buffers ahead whose descriptors are prefetched */
+#define PREFETCH 16                    /* buffers ahead whose descriptors are prefetched */
 #define CKPT_RECORD_BYTES 120          /* the checkpoint record (and running-xacts) */
 #define CHECKPOINTER_PID 4242
 
@@ -136,8 +136,10 @@ void ws_ckpt_destroy(ws_db *db)
     free(db->ck.rec);
     db->ck.rec = NULL;
     free(db->ck.todo);
+    free(db->ck.todo_page);
     free(db->ck.sync_files);
     db->ck.todo = NULL;
+    db->ck.todo_page = NULL;
     db->ck.sync_files = NULL;
 }
 
@@ -169,9 +171,11 @@ static uint32_t tag_and_sort(ws_db *db, uint8_t mask)
     ws_bufpool *bp = &db->bp;
     uint32_t cap = bp->dirty ? bp->dirty : 1;
     free(ck->todo);
+    free(ck->todo_page);
     ck->todo = malloc((size_t)cap * sizeof *ck->todo);
+    ck->todo_page = malloc((size_t)cap * sizeof *ck->todo_page);
     uint64_t *a = malloc((size_t)cap * 2 * sizeof *a);
-    if (!ck->todo || !a)
+    if (!ck->todo || !ck->todo_page || !a)
         abort();
     uint32_t n = 0;
     uint64_t max_block = 0;
@@ -194,8 +198,10 @@ static uint32_t tag_and_sort(ws_db *db, uint8_t mask)
     if (buf_bits + key_bits > 64) {
         /* Too large to pack: sort the page ids, find each buffer again. */
         qsort(a, n, sizeof *a, by_key);
-        for (uint32_t i = 0; i < n; i++)
+        for (uint32_t i = 0; i < n; i++) {
             ck->todo[i] = (uint32_t)ws_bufpool_lookup(bp, a[i]);
+            ck->todo_page[i] = a[i];
+        }
         free(a);
         return n;
     }
@@ -222,9 +228,12 @@ static uint32_t tag_and_sort(ws_db *db, uint8_t mask)
         from = to;
         to = t;
     }
-    uint64_t low = (UINT64_C(1) << buf_bits) - 1;
-    for (uint32_t i = 0; i < n; i++)
+    uint64_t low = (UINT64_C(1) << buf_bits) - 1, block_mask = (UINT64_C(1) << block_bits) - 1;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t key = from[i] >> buf_bits;
         ck->todo[i] = (uint32_t)(from[i] & low);
+        ck->todo_page[i] = ws_page_id((int)(key >> block_bits), key & block_mask);
+    }
     free(a);
     return n;
 }
@@ -308,13 +317,16 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
     while (ck->next < ck->n_todo) {
         if (ck->next + PREFETCH < ck->n_todo) {
             uint32_t ahead = ck->todo[ck->next + PREFETCH];
-            __builtin_prefetch(&db->bp.page[ahead]);
+            __builtin_prefetch(&db->bp.state[ahead]);
             __builtin_prefetch(&db->bp.lsn[ahead]);
         }
-        uint32_t b = ck->todo[ck->next++];
+        uint32_t b = ck->todo[ck->next];
+        uint64_t page = ck->todo_page[ck->next++];
+        /* Still tagged means still the page it held when tagged: eviction
+         * and reloading clear the tag. */
         if (db->bp.state[b] & WS_BUF_CKPT_NEEDED) {
             uint32_t file;
-            local += WRITE_COST + ws_db_write_buffer(db, b, WS_PC_CHECKPOINTER, local, &file);
+            local += WRITE_COST + ws_db_write_page(db, b, page, WS_PC_CHECKPOINTER, local, &file);
             ck->written++;
             db->st.buffers_checkpoint++;
             ws_writeback_add(db, &ck->wb, file);

@@ -433,9 +433,14 @@ static void mark_for_sync(ws_db *db, uint32_t file)
 
 ws_time ws_db_write_buffer(ws_db *db, uint32_t b, ws_pc_writer who, ws_time at, uint32_t *file_out)
 {
+    return ws_db_write_page(db, b, db->bp.page[b], who, at, file_out);
+}
+
+ws_time ws_db_write_page(ws_db *db, uint32_t b, uint64_t page, ws_pc_writer who, ws_time at,
+                         uint32_t *file_out)
+{
     uint8_t flags = ws_bufpool_flags(&db->bp, b);
     assert(flags & WS_BUF_DIRTY);
-    uint64_t page = db->bp.page[b];
     ws_rel *r = &db->rels[ws_page_rel(page)];
     /* WAL before data: a permanent page's WAL must be flushed first
      * (FlushBuffer -> XLogFlush).  The flush is started here; only
