@@ -665,15 +665,20 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
     int n_mod = 0;
     uint32_t fpi = 0;
     uint64_t fpi_stored = 0, fpi_raw = 0;
-    bool logged = false, evicted = false;
+    bool logged = false;
+    uint32_t loaded[MAX_ACCESSES]; /* buffers this transaction loaded pages into */
+    int n_loaded = 0;
     for (int i = 0; i < n_acc; i++) {
         access *a = &acc[i];
         ws_rel *r = &db->rels[a->rel];
         uint64_t id = ws_page_id(a->rel, a->page);
         uint32_t b;
-        /* Once an earlier access of this transaction has evicted a page,
-         * a buffer found in step 2 may hold another page now. */
-        if (a->buf >= 0 && (!evicted || db->bp.page[a->buf] == id)) {
+        /* A buffer found in step 2 holds another page now if an earlier
+         * access of this transaction took it as its victim. */
+        bool reused = false;
+        for (int k = 0; k < n_loaded && a->buf >= 0; k++)
+            reused |= loaded[k] == (uint32_t)a->buf;
+        if (a->buf >= 0 && !reused) {
             b = (uint32_t)a->buf;
             ws_bufpool_hit(&db->bp, b);
         } else {
@@ -683,7 +688,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
                 ws_bufpool_hit(&db->bp, b);
             } else {
                 b = load_page(db, a->rel, a->page, a->extend, &wait);
-                evicted = true;
+                loaded[n_loaded++] = b;
             }
         }
         for (int k = 0; k < a->pins; k++)
