@@ -267,6 +267,14 @@ unsigned ws_ckpt_phases(ws_db *db);
 /* "wal", "time", "immediate+force", ...: the start line's flags. */
 void ws_ckpt_flags_text(int flags, char sep, char *buf, size_t len);
 
+/* The checkpoint timer's event (checkpointer.c), for warm.c's rescheduling. */
+void ws_ckpt_timer_event(ws_sim *sim, void *ctx, uint64_t arg);
+
+/* Warm start (warm.c): shared buffers, page images, the checkpoint cycle
+ * and pg_wal as on a server up for weeks.  Call after ws_db_init and
+ * before the run; *phase_s gets the age of the checkpoint cycle at t = 0. */
+int ws_warm_start(ws_db *db, double *phase_s, ws_diag *err);
+
 /* Background writer (bgwriter.c). */
 void ws_bgwriter_init(ws_db *db);
 

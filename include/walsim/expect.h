@@ -62,15 +62,39 @@ ws_expect_op ws_expect_operator(const ws_expect *e);
  * refers to)? */
 bool ws_expect_uses(const ws_expect *e, size_t v);
 
+typedef enum ws_expect_verdict {
+    WS_EXPECT_PASS,
+    WS_EXPECT_FAIL,
+    WS_EXPECT_NOT_EXERCISED /* about checkpoints, and no checkpoint exercised it */
+} ws_expect_verdict;
+
+#define WS_EXPECT_WHY 256
+
 typedef struct ws_expect_result {
-    bool pass;
+    bool pass;       /* the comparison holds and was exercised (verdict PASS) */
     double measured; /* the left metric */
     double bound;    /* EXPR's value */
+    ws_expect_verdict verdict;
+    char why[WS_EXPECT_WHY]; /* NOT_EXERCISED: which variant and why, for people */
 } ws_expect_result;
 
 /* Evaluates e.  by_variant[v] holds variant v's figures, for every v that
- * ws_expect_uses (others may be NULL). */
+ * ws_expect_uses (others may be NULL).  An expectation whose metric (or a
+ * referenced one) needs a checkpoint the variant's window did not have
+ * (ws_metric_exercised) is NOT_EXERCISED, whatever the comparison says:
+ * "checkpoints_req = 0" holds trivially when no checkpoint ran, and
+ * proves nothing.  `walsim check` counts it as a failure. */
 ws_expect_result ws_expect_eval(const ws_expect *e, const ws_run_stats *const *by_variant);
+
+/* "PASS", "FAIL", "NOT EXERCISED". */
+const char *ws_expect_verdict_name(ws_expect_verdict v);
+
+/* A note on the figures e was judged on, for people, or "" when there is
+ * none: e.g. for a latency metric of an overloaded variant (its own or a
+ * referenced one) "note: fast is overloaded: its latencies are those of a
+ * queue that grows for as long as the run lasts, not of a stable system". */
+void ws_expect_note(const ws_expect *e, const ws_run_stats *const *by_variant, char *buf,
+                    size_t len);
 
 /* The result for people, e.g.
  *   "p99_latency = 2.457ms, expected < 1.228ms (default.p99_latency = 2.457ms)"

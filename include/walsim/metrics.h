@@ -20,6 +20,7 @@
 #ifndef WALSIM_METRICS_H
 #define WALSIM_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "walsim/run.h"
@@ -32,6 +33,13 @@ typedef enum ws_metric_kind {
     WS_MK_RATIO
 } ws_metric_kind;
 
+/* What a metric needs before its value says anything (ws_metric.flags). */
+#define WS_MF_CHECKPOINT 1u   /* a checkpoint completed in the window (checkpoint
+                                 counts and timings, pg_wal peak, worst recovery) */
+#define WS_MF_WRITE_PHASE 2u  /* transactions completed during a checkpoint's write phase */
+#define WS_MF_SYNC_PHASE 4u   /* transactions completed during a checkpoint's sync phase */
+#define WS_MF_LATENCY 8u      /* a latency: not that of a stable system when overloaded */
+
 typedef struct ws_metric {
     const char *name;     /* "p99_latency" */
     ws_metric_kind kind;
@@ -39,6 +47,7 @@ typedef struct ws_metric {
     double csv_scale;     /* CSV value = value * csv_scale (1e3 for a _ms column) */
     const char *help;     /* one line for `walsim help metrics` */
     double (*get)(const ws_run_stats *st); /* the value in the kind's base unit */
+    unsigned flags;       /* WS_MF_* */
 } ws_metric;
 
 /* Every metric, in the documented (and CSV column) order. */
@@ -63,5 +72,13 @@ void ws_metric_format(ws_metric_kind kind, double value, int digits, char *buf, 
 
 /* The metric's value in its CSV column's unit (value * csv_scale). */
 double ws_metric_csv_value(const ws_metric *m, const ws_run_stats *st);
+
+/* Did the window of st exercise what metric m measures (WS_MF_CHECKPOINT,
+ * _WRITE_PHASE, _SYNC_PHASE)?  A checkpoint count of 0 or a mean
+ * checkpoint time of 0 from a window in which no checkpoint completed says
+ * nothing about checkpoints.  When not, writes why to why[] (e.g. "no
+ * checkpoint completed in the 5min window; lengthen duration or use
+ * duration = auto"); metrics without such a need are always exercised. */
+bool ws_metric_exercised(const ws_metric *m, const ws_run_stats *st, char *why, size_t len);
 
 #endif

@@ -58,7 +58,10 @@ typedef struct ws_plot_options {
  * temporary file and all are renamed into place only when all were
  * written, so an error (bad input: WS_EINPUT with FILE:LINE; a file that
  * cannot be written: WS_EIO) leaves no chart file behind.  `opts` may be
- * NULL for the defaults. */
+ * NULL for the defaults.  From summary.json schema_version 2, each
+ * variant's time outside its measurement window ("window") is shaded and
+ * its warnings ("window", "warnings") are tags beside its name, the
+ * overload in red (docs/charts.md); an older folder is drawn without. */
 int ws_plot_dir_with(const char *dir, const char *formats, const ws_plot_options *opts,
                      ws_diag *err);
 int ws_plot_dir(const char *dir, const char *formats, ws_diag *err);
@@ -73,8 +76,13 @@ int ws_plot_dir(const char *dir, const char *formats, ws_diag *err);
  * `params` are the --param keys (n_params 0: every parameter column of
  * the file; more than two is WS_EINPUT); `metrics` are metric names
  * (p99_latency) or column names (p99_latency_ms), n_metrics 0 for every
- * metric column.  The chart title is DIR/summary.json's scenario name
- * when that file exists, else the folder's name. */
+ * metric column (but the _lo/_hi bounds of another metric's interval).
+ * The chart title is DIR/summary.json's scenario name when that file
+ * exists, else the folder's name.  With the window columns of sweep.csv,
+ * a metric's METRIC_lo/_hi interval is drawn as error bars (printed in
+ * heatmap cells), `overloaded` points are hollow (heatmap cells framed in
+ * red, out of the colour scale) and `checkpoint_cycles` < 2 is marked
+ * (docs/charts.md). */
 int ws_plot_sweep(const char *dir, const char *formats, const char *const *params, int n_params,
                   const char *const *metrics, int n_metrics, ws_diag *err);
 
@@ -229,6 +237,17 @@ ws_plot_rgb ws_plot_series_color(int i);
 ws_plot_rgb ws_plot_viridis(double f);
 /* Checkpoint phase shades, light enough for lines drawn over them. */
 extern const ws_plot_rgb WS_PLOT_WRITE_SHADE, WS_PLOT_SYNC_SHADE;
+/* Time outside the measurement window (the warm-up): a white veil of
+ * WS_PLOT_WARMUP_VEIL, then WS_PLOT_WARMUP_INK at WS_PLOT_WARMUP_ALPHA,
+ * laid over the checkpoint shades and the grid, so a phase in the warm-up
+ * stays visible, paler; over white it gives WS_PLOT_WARMUP_SHADE (within
+ * a level or two of rounding). */
+extern const ws_plot_rgb WS_PLOT_WARMUP_INK, WS_PLOT_WARMUP_SHADE;
+#define WS_PLOT_WARMUP_VEIL 0.45
+#define WS_PLOT_WARMUP_ALPHA 0.22
+/* Tags on a variant's figures (ws_plot_tag): alarm red, caution fill and
+ * ink. */
+extern const ws_plot_rgb WS_PLOT_ALARM, WS_PLOT_CAUTION_FILL, WS_PLOT_CAUTION_INK;
 /* Grey levels used for frames, grid and secondary text. */
 extern const ws_plot_rgb WS_PLOT_GRID, WS_PLOT_AXIS, WS_PLOT_TEXT, WS_PLOT_TEXT2;
 
@@ -324,6 +343,35 @@ void ws_plot_hline(cairo_t *cr, const ws_plot_panel *p, double y, ws_plot_rgb c,
 
 /* A marker: 0 circle, 1 diamond, 2 square, 3 triangle. */
 void ws_plot_marker(cairo_t *cr, double x, double y, int shape, double size, ws_plot_rgb c);
+/* The same shape as an outline in c (2 px) on a white fill: a point that
+ * is not a steady-state figure. */
+void ws_plot_marker_hollow(cairo_t *cr, double x, double y, int shape, double size, ws_plot_rgb c);
+/* A ring of diameter `size` around (x, y), 2 px in c: a point with a
+ * caveat (too few checkpoint cycles). */
+void ws_plot_ring(cairo_t *cr, double x, double y, double size, ws_plot_rgb c);
+
+/* A vertical error bar from y lo to hi at data x shifted by dx device
+ * units, with caps `cap` wide; NAN ends draw nothing. */
+void ws_plot_errbar(cairo_t *cr, const ws_plot_panel *p, double x, double dx, double lo, double hi,
+                    ws_plot_rgb c, double width, double cap);
+
+/* ================================================================== */
+/* Tags: short warnings on a variant's figures */
+
+typedef enum ws_plot_tag_level {
+    WS_TAG_CAUTION, /* "too few checkpoint cycles (1)", "cold start": pale yellow, dark ink */
+    WS_TAG_ALARM    /* "OVERLOADED (offered 2000/s, completed 636/s)": white on red */
+} ws_plot_tag_level;
+
+typedef struct ws_plot_tag {
+    const char *text;
+    ws_plot_tag_level level;
+} ws_plot_tag;
+
+/* Draws the tag (a box with its text, `size` px bold) with its left edge
+ * at x, vertically centred on y_mid, when `draw`; returns its width. */
+double ws_plot_tag_draw(cairo_t *cr, double x, double y_mid, const ws_plot_tag *t, double size,
+                        bool draw);
 
 /* ================================================================== */
 /* Legends */
@@ -332,7 +380,10 @@ typedef enum ws_plot_swatch {
     WS_SW_LINE,
     WS_SW_DASH,
     WS_SW_AREA,
-    WS_SW_MARKER_LINE /* a line with a marker (shape in `marker`) */
+    WS_SW_MARKER_LINE,  /* a line with a marker (shape in `marker`) */
+    WS_SW_MARKER_HOLLOW, /* a hollow marker alone (ws_plot_marker_hollow) */
+    WS_SW_ERRBAR,       /* a vertical error bar with caps */
+    WS_SW_RING          /* a ring around a point (ws_plot_ring) */
 } ws_plot_swatch;
 
 typedef struct ws_plot_legend_item {
@@ -347,5 +398,17 @@ typedef struct ws_plot_legend_item {
  * plot areas, so they never cover data. */
 double ws_plot_legend(cairo_t *cr, double x, double y, double max_w, const ws_plot_legend_item *items,
                       int n, ws_plot_font f, bool draw);
+
+/* The tags of one legend item. */
+typedef struct ws_plot_tags {
+    const ws_plot_tag *t;
+    int n;
+} ws_plot_tags;
+
+/* As ws_plot_legend, with tags[i] (tags may be NULL) drawn after item i's
+ * label, on its row: a variant's warnings next to its name. */
+double ws_plot_legend_tagged(cairo_t *cr, double x, double y, double max_w,
+                             const ws_plot_legend_item *items, const ws_plot_tags *tags, int n,
+                             ws_plot_font f, bool draw);
 
 #endif

@@ -17,7 +17,7 @@
 #include "walsim/run.h"
 #include "walsim/scenario.h"
 
-#define WS_SUMMARY_SCHEMA_VERSION 1
+#define WS_SUMMARY_SCHEMA_VERSION 2
 
 typedef struct ws_outset ws_outset;
 

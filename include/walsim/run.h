@@ -17,6 +17,7 @@
 #include "walsim/scenario.h"
 #include "walsim/hist.h"
 #include "walsim/sim.h"
+#include "walsim/steady.h"
 #include "walsim/timeline.h"
 
 typedef struct ws_lat {
@@ -44,6 +45,62 @@ typedef struct ws_crash_stats {
     uint64_t aborted;              /* transactions in flight */
     uint64_t unlogged_bytes;       /* UNLOGGED tables reset to empty */
 } ws_crash_stats;
+
+/* The headline figures that carry a 95 % interval (ws_window.ci). */
+typedef enum ws_headline {
+    WS_H_TPS,          /* completed transactions per second */
+    WS_H_LAT_MEAN,     /* latency, seconds */
+    WS_H_P50,
+    WS_H_P99,
+    WS_H_P999,
+    WS_H_WAL_PER_TX,   /* WAL bytes per transaction */
+    WS_H__COUNT
+} ws_headline;
+
+#define WS_MAX_REPLICATIONS 64
+#define WS_MAX_WARNINGS 6
+#define WS_WARNING_LEN 240
+
+/* Warning kinds (ws_window.warnings, a bit mask). */
+#define WS_WARN_OVERLOADED 1u      /* cannot carry its offered load */
+#define WS_WARN_FEW_CYCLES 2u      /* fewer than 2 complete checkpoint cycles in the window */
+#define WS_WARN_COLD 4u            /* started with empty shared buffers (start = cold) */
+#define WS_WARN_TRANSIENT 8u       /* the initial transient did not end within the run */
+#define WS_WARN_SATURATED 16u      /* closed loop: a resource at its limit (not an overload) */
+#define WS_WARN_NO_INTERVAL 32u    /* too few batches for a confidence interval */
+
+/* The measurement window of a variant and the conditions of its figures:
+ * every figure of ws_run_stats (latency, tps, checkpoints, WAL, device,
+ * CPU, pg_wal) covers [start_s, end_s] of simulated time (docs/experiments.md). */
+typedef struct ws_window {
+    double start_s, end_s;      /* the window; start_s is the end of the warm-up */
+    bool warmup_auto;           /* start_s found by MSER-5 (warmup = auto) */
+    bool transient_ended;       /* MSER-5 found the transient's end in the run's first half */
+    bool warm_start;            /* the run started from a warm state (start = warm) */
+    double warm_phase_s;        /* warm start: age of the checkpoint cycle at t = 0 */
+    bool duration_auto;         /* ran until the window held min_cycles cycles (duration = auto) */
+    uint32_t cycles;            /* complete checkpoint cycles (start to next start) in the window */
+    double cycle_s_mean;        /* their mean length (0: none) */
+    /* load and overload */
+    bool open_loop;
+    bool overloaded;
+    double offered_tps;         /* arrivals per second in the window (open loop) */
+    double backlog_start, backlog_end; /* transactions arrived and not completed */
+    double backlog_slope;       /* transactions per second, least squares over the window */
+    double dev_util, dev_read_iops, dev_iops_limit, dev_bw_util; /* device, in the window */
+    double cpu_util, wal_flush_util;   /* CPU; share of time a WAL flush was running */
+    char bottleneck[128];       /* the resource at its limit, with numbers ("": none) */
+    /* intervals: batch means over checkpoint cycles (or time batches), or replications */
+    char ci_method[24];         /* "cycles", "time", "replications", "" (none) */
+    int n_batches;              /* batches or replications behind the intervals */
+    ws_ci ci[WS_H__COUNT];
+    int n_reps;                 /* replications combined (0 or 1: a single run) */
+    double rep[WS_H__COUNT][WS_MAX_REPLICATIONS]; /* per replication, for paired ratios */
+    /* warnings, each a complete sentence for every output */
+    unsigned warnings;          /* WS_WARN_* */
+    int n_warn;
+    char warn[WS_MAX_WARNINGS][WS_WARNING_LEN];
+} ws_window;
 
 typedef struct ws_run_stats {
     char variant[64];
@@ -88,9 +145,21 @@ typedef struct ws_run_stats {
     uint64_t os_dirty_background_bytes, os_dirty_limit_bytes;
     ws_bulk_stats bulk[8];
     int n_bulk;
+    ws_window win;           /* the window every figure above covers, and its warnings */
     uint64_t events;         /* engine events handled */
     double wall_s;           /* wall-clock time of the run */
 } ws_run_stats;
+
+/* The point estimate of headline h (tps, seconds, bytes). */
+double ws_run_headline(const ws_run_stats *st, ws_headline h);
+/* "tps", "mean", "p50", "p99", "p99.9", "wal_per_tx". */
+const char *ws_run_headline_name(ws_headline h);
+/* The ratio of variant v's headline h to ref's, with its 95 % interval:
+ * paired over replications when both have the same n_reps >= 2 (common
+ * random numbers), else from the two batch-means intervals (conservative). */
+ws_ci ws_run_ratio(const ws_run_stats *ref, const ws_run_stats *v, ws_headline h);
+/* May ratios against v be printed?  Not when it is overloaded. */
+bool ws_run_comparable(const ws_run_stats *v);
 
 /* Progress callback: fraction of simulated time done, in [0, 1]. */
 typedef void (*ws_progress_fn)(void *ctx, double fraction);

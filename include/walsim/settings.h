@@ -74,6 +74,7 @@ static inline int ws_section_named(ws_section sec)
 #define WS_SF_USER 0x10          /* user/superuser: settable per session */
 #define WS_SF_INITDB 0x20        /* fixed at initdb (wal_segment_size, data_checksums) */
 #define WS_SF_MINUS1_SPECIAL 0x40 /* -1 means "auto"/"unlimited", shown as -1 */
+#define WS_SF_AUTO 0x80           /* the word "auto" is allowed: stored as -1, shown as auto */
 
 typedef enum ws_setting_id {
 #define WS_PG(name, type, bare, min, max, d13, d14, d15, d16, d17, flags, enums, help) WS_S_##name,

@@ -23,14 +23,23 @@ const char cli_usage_check[] =
     "  p99_latency < 0.5 * default.p99_latency\n"
     "(walsim help metrics lists the metrics; docs/capacity.md has the grammar).\n"
     "\n"
+    "An expectation about checkpoints (checkpoints_req = 0, checkpoint_total < 5min,\n"
+    "pg_wal_peak <= 60GB, p99_latency_sync ...) whose variant completed no\n"
+    "checkpoint in its measurement window proves nothing: it is NOT EXERCISED and\n"
+    "fails the check (lengthen duration, or use duration = auto).  A variant's\n"
+    "warnings (overloaded, too few checkpoint cycles, cold start ...) are printed\n"
+    "above its first verdict; latency expectations of an overloaded variant get a\n"
+    "note.\n"
+    "\n"
     "Options:\n"
     "  --set KEY=VALUE    override a setting in every variant (repeatable)\n"
     "  --seed N           random seed (same as --set seed=N)\n"
     "  --jobs N           variants simulated in parallel (default: the number of cores)\n"
-    "  --quiet            print only failed expectations\n"
+    "  --quiet            print only expectations that failed or were not exercised\n"
     "\n"
-    "Exit codes: 0 every expectation holds, 1 one or more failed, 2 bad usage or\n"
-    "input (also: FILE has no expectation), 3 internal error.\n";
+    "Exit codes: 0 every expectation holds, 1 one or more failed or were not\n"
+    "exercised, 2 bad usage or input (also: FILE has no expectation), 3 internal\n"
+    "error.\n";
 
 typedef struct check_run {
     ws_config **cfgs;     /* by variant index; NULL: not needed */
@@ -195,21 +204,51 @@ int cmd_check(int argc, char **argv)
     }
     for (size_t v = 0; v < nv; v++)
         by[v] = cr.cfgs[v] ? &cr.stats[v] : NULL;
-    size_t failed = 0;
+    bool *warned = calloc(nv, sizeof *warned);
+    if (!warned) {
+        free(by);
+        cli_error("out of memory");
+        rc = CLI_INTERNAL;
+        goto done;
+    }
+    size_t failed = 0, unexercised = 0;
     for (size_t i = 0; i < n_ex; i++) {
         ws_expect_result r = ws_expect_eval(ex[i], by);
         const ws_raw_line *raw = ws_expect_raw(ex[i]);
-        char desc[1024];
+        char desc[1024], note[1024];
         ws_expect_describe(ex[i], by, &r, desc, sizeof desc);
+        ws_expect_note(ex[i], by, note, sizeof note);
         failed += !r.pass;
-        if (!quiet || !r.pass)
-            printf("%s  %s:%d  [expect %s] %s\n      %s\n", r.pass ? "PASS" : "FAIL", raw->file,
-                   raw->line, raw->variant, raw->text, desc);
+        unexercised += r.verdict == WS_EXPECT_NOT_EXERCISED;
+        if (quiet && r.pass)
+            continue;
+        /* The warnings of the variants it reads, above its first verdict. */
+        for (size_t v = 0; v < nv; v++) {
+            if (warned[v] || !ws_expect_uses(ex[i], v))
+                continue;
+            warned[v] = true;
+            for (int k = 0; k < cr.stats[v].win.n_warn; k++)
+                printf("WARNING %s: %s\n", ws_scenario_variant_name(s, v), cr.stats[v].win.warn[k]);
+        }
+        printf("%s  %s:%d  [expect %s] %s\n      %s\n", ws_expect_verdict_name(r.verdict),
+               raw->file, raw->line, raw->variant, raw->text, desc);
+        if (r.verdict == WS_EXPECT_NOT_EXERCISED)
+            printf("      not exercised: %s\n", r.why);
+        for (char *line = note; *line;) {
+            char *nl = strchr(line, '\n');
+            printf("      %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+            line = nl ? nl + 1 : line + strlen(line);
+        }
     }
+    free(warned);
     free(by);
-    if (!quiet || failed)
-        printf("%zu of %zu expectations hold%s\n", n_ex - failed, n_ex,
+    if (!quiet || failed) {
+        char extra[64] = "";
+        if (unexercised)
+            snprintf(extra, sizeof extra, ", %zu not exercised", unexercised);
+        printf("%zu of %zu expectations hold%s%s\n", n_ex - failed, n_ex, extra,
                failed ? "; check failed" : "");
+    }
     rc = failed ? CLI_EXPECT_FAILED : CLI_OK;
 
 done:

@@ -511,6 +511,8 @@ static void on_timer(ws_sim *sim, void *ctx, uint64_t arg)
     ws_ckpt_request(ctx, WS_CKPT_F_TIME);
 }
 
+void ws_ckpt_timer_event(ws_sim *sim, void *ctx, uint64_t arg) { on_timer(sim, ctx, arg); }
+
 void ws_ckpt_on_segment(void *ctx, int64_t filled_segno)
 {
     ws_db *db = ctx;

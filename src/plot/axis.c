@@ -338,10 +338,9 @@ void ws_plot_hline(cairo_t *cr, const ws_plot_panel *p, double y, ws_plot_rgb c,
     }
 }
 
-void ws_plot_marker(cairo_t *cr, double x, double y, int shape, double size, ws_plot_rgb c)
+/* The path of a marker shape around (x, y). */
+static void marker_path(cairo_t *cr, double x, double y, int shape, double r)
 {
-    double r = size / 2;
-    cairo_save(cr);
     cairo_new_path(cr);
     switch (shape) {
     case 1:
@@ -364,12 +363,88 @@ void ws_plot_marker(cairo_t *cr, double x, double y, int shape, double size, ws_
         cairo_arc(cr, x, y, r, 0, 2 * M_PI);
         break;
     }
+}
+
+void ws_plot_marker(cairo_t *cr, double x, double y, int shape, double size, ws_plot_rgb c)
+{
+    cairo_save(cr);
+    marker_path(cr, x, y, shape, size / 2);
     ws_plot_set_color(cr, c, 1);
     cairo_fill_preserve(cr);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_set_line_width(cr, 1.5);
     cairo_stroke(cr);
     cairo_restore(cr);
+}
+
+void ws_plot_marker_hollow(cairo_t *cr, double x, double y, int shape, double size, ws_plot_rgb c)
+{
+    cairo_save(cr);
+    marker_path(cr, x, y, shape, size / 2 - 1);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    ws_plot_set_color(cr, c, 1);
+    cairo_set_line_width(cr, 2);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+void ws_plot_ring(cairo_t *cr, double x, double y, double size, ws_plot_rgb c)
+{
+    cairo_save(cr);
+    cairo_new_path(cr);
+    cairo_arc(cr, x, y, size / 2, 0, 2 * M_PI);
+    ws_plot_set_color(cr, c, 1);
+    cairo_set_line_width(cr, 2);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+void ws_plot_errbar(cairo_t *cr, const ws_plot_panel *p, double x, double dx, double lo, double hi,
+                    ws_plot_rgb c, double width, double cap)
+{
+    if (!isfinite(lo) || !isfinite(hi) || !isfinite(x) || (p->y.t.log && (lo <= 0 || hi <= 0)))
+        return;
+    /* On whole pixels, so a 2 px bar is two crisp columns in the PNG. */
+    double px = round(ws_plot_px(p, x) + dx), y0 = round(ws_plot_py(p, lo)),
+           y1 = round(ws_plot_py(p, hi));
+    cairo_save(cr);
+    clip_to(cr, p);
+    ws_plot_set_color(cr, c, 1);
+    cairo_set_line_width(cr, width);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+    cairo_move_to(cr, px, y0);
+    cairo_line_to(cr, px, y1);
+    cairo_move_to(cr, px - cap / 2, y0);
+    cairo_line_to(cr, px + cap / 2, y0);
+    cairo_move_to(cr, px - cap / 2, y1);
+    cairo_line_to(cr, px + cap / 2, y1);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+double ws_plot_tag_draw(cairo_t *cr, double x, double y_mid, const ws_plot_tag *t, double size,
+                        bool draw)
+{
+    bool alarm = t->level == WS_TAG_ALARM;
+    ws_plot_font f = {size, true, alarm ? (ws_plot_rgb){1, 1, 1} : WS_PLOT_CAUTION_INK};
+    const double pad = size * 0.45;
+    double w = ws_plot_text_width(cr, f, t->text) + 2 * pad, h = size * 1.5;
+    if (!draw)
+        return w;
+    /* Whole pixels, so the box has crisp edges in the PNG. */
+    double bx = floor(x) + 0.5, by = floor(y_mid - h / 2) + 0.5, bw = ceil(w), bh = ceil(h);
+    cairo_save(cr);
+    cairo_new_path(cr);
+    cairo_rectangle(cr, bx, by, bw, bh);
+    ws_plot_set_color(cr, alarm ? WS_PLOT_ALARM : WS_PLOT_CAUTION_FILL, 1);
+    cairo_fill_preserve(cr);
+    ws_plot_set_color(cr, alarm ? WS_PLOT_ALARM : WS_PLOT_CAUTION_INK, 1);
+    cairo_set_line_width(cr, 1);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    ws_plot_text(cr, f, bx + pad, by + bh / 2, WS_TA_LEFT | WS_TA_MIDDLE, 0, t->text);
+    return bw;
 }
 
 static void swatch(cairo_t *cr, const ws_plot_legend_item *it, double x, double y, double w,
@@ -401,6 +476,24 @@ static void swatch(cairo_t *cr, const ws_plot_legend_item *it, double x, double 
         if (it->kind == WS_SW_MARKER_LINE)
             ws_plot_marker(cr, x + w / 2, mid, it->marker, 11, it->color);
         break;
+    case WS_SW_MARKER_HOLLOW:
+        ws_plot_marker_hollow(cr, x + w / 2, mid, it->marker, 12, it->color);
+        break;
+    case WS_SW_RING:
+        ws_plot_marker(cr, x + w / 2, mid, it->marker, 9, WS_PLOT_TEXT2);
+        ws_plot_ring(cr, x + w / 2, mid, 18, it->color);
+        break;
+    case WS_SW_ERRBAR:
+        ws_plot_set_color(cr, it->color, 1);
+        cairo_set_line_width(cr, 2);
+        cairo_move_to(cr, x + w / 2, y);
+        cairo_line_to(cr, x + w / 2, y + h);
+        cairo_move_to(cr, x + w / 2 - 5, y);
+        cairo_line_to(cr, x + w / 2 + 5, y);
+        cairo_move_to(cr, x + w / 2 - 5, y + h);
+        cairo_line_to(cr, x + w / 2 + 5, y + h);
+        cairo_stroke(cr);
+        break;
     }
     cairo_restore(cr);
 }
@@ -408,18 +501,34 @@ static void swatch(cairo_t *cr, const ws_plot_legend_item *it, double x, double 
 double ws_plot_legend(cairo_t *cr, double x, double y, double max_w, const ws_plot_legend_item *items,
                       int n, ws_plot_font f, bool draw)
 {
-    const double sw = 30, gap = 8, sep = 30, row_h = f.size * 1.6;
+    return ws_plot_legend_tagged(cr, x, y, max_w, items, NULL, n, f, draw);
+}
+
+double ws_plot_legend_tagged(cairo_t *cr, double x, double y, double max_w,
+                             const ws_plot_legend_item *items, const ws_plot_tags *tags, int n,
+                             ws_plot_font f, bool draw)
+{
+    const double sw = 30, gap = 8, sep = 30, row_h = f.size * 1.6, tag_gap = 8;
+    const double tag_size = f.size - 3;
     double cx = x, cy = y;
     for (int i = 0; i < n; i++) {
         double w = sw + gap + ws_plot_text_width(cr, f, items[i].label);
+        int nt = tags ? tags[i].n : 0;
+        for (int k = 0; k < nt; k++)
+            w += tag_gap + ws_plot_tag_draw(cr, 0, 0, &tags[i].t[k], tag_size, false);
         if (cx > x && cx + w > x + max_w) {
             cx = x;
             cy += row_h;
         }
         if (draw) {
             swatch(cr, &items[i], cx, cy + (row_h - f.size) / 2 - 1, sw, f.size + 2);
-            ws_plot_text(cr, f, cx + sw + gap, cy + row_h / 2, WS_TA_LEFT | WS_TA_MIDDLE, 0,
-                         items[i].label);
+            double tx = cx + sw + gap;
+            tx += ws_plot_text(cr, f, tx, cy + row_h / 2, WS_TA_LEFT | WS_TA_MIDDLE, 0,
+                               items[i].label);
+            for (int k = 0; k < nt; k++)
+                tx += tag_gap +
+                      ws_plot_tag_draw(cr, tx + tag_gap, cy + row_h / 2, &tags[i].t[k], tag_size,
+                                       true);
         }
         cx += w + sep;
     }

@@ -34,6 +34,19 @@ const ws_plot_rgb WS_OI_PURPLE = {0xCC / 255.0, 0x79 / 255.0, 0xA7 / 255.0};
 const ws_plot_rgb WS_PLOT_WRITE_SHADE = {0xDD / 255.0, 0xEB / 255.0, 0xF7 / 255.0};
 const ws_plot_rgb WS_PLOT_SYNC_SHADE = {0xF9 / 255.0, 0xD2 / 255.0, 0x8C / 255.0};
 
+/* The warm-up: a white veil and a neutral grey laid over whatever is
+ * behind it (phases, grid), so it reads as "faded, not measured" and not
+ * as a third phase; 0x70 at 22 % over white is 0xDF. */
+const ws_plot_rgb WS_PLOT_WARMUP_INK = {0x70 / 255.0, 0x70 / 255.0, 0x70 / 255.0};
+const ws_plot_rgb WS_PLOT_WARMUP_SHADE = {0xDF / 255.0, 0xDF / 255.0, 0xDF / 255.0};
+
+/* Warning tags: an alarm in a red that is none of the series colours
+ * (vermillion draws p99), a caution in pale yellow with dark ink (not the
+ * sync phase's amber). */
+const ws_plot_rgb WS_PLOT_ALARM = {0xC8 / 255.0, 0x10 / 255.0, 0x2E / 255.0};
+const ws_plot_rgb WS_PLOT_CAUTION_FILL = {0xFF / 255.0, 0xF3 / 255.0, 0xC4 / 255.0};
+const ws_plot_rgb WS_PLOT_CAUTION_INK = {0x6B / 255.0, 0x4A / 255.0, 0x00 / 255.0};
+
 const ws_plot_rgb WS_PLOT_GRID = {0xE4 / 255.0, 0xE4 / 255.0, 0xE4 / 255.0};
 const ws_plot_rgb WS_PLOT_AXIS = {0x55 / 255.0, 0x55 / 255.0, 0x55 / 255.0};
 const ws_plot_rgb WS_PLOT_TEXT = {0x1A / 255.0, 0x1A / 255.0, 0x1A / 255.0};

@@ -48,6 +48,7 @@ static ws_plot_font font2(double size)
 #define F_LEGEND font(17, false)
 #define F_NAME font(18, true)
 #define F_REF font(15, false)
+#define F_TAG 15.0
 
 /* ------------------------------------------------------------------ */
 /* Frame */
@@ -85,15 +86,38 @@ static void stack_rects(double top, double bottom, double left, double right, si
                                 ph};
 }
 
-/* The variant's name above its panel, its distinguishing settings after
- * it, cut with "..." where they would reach `max_right`. */
+/* The variant's name above its panel, its warnings as tags after it (the
+ * overload in red), then its distinguishing settings, cut with "..."
+ * where they would reach `max_right`.  Tags come before settings: when
+ * the full tags do not fit, their short forms ("OVERLOADED") are used,
+ * and tags that still do not fit are dropped from the end, with "+N"
+ * saying how many. */
 static void draw_caption(cairo_t *cr, const plot_variant *v, const ws_plot_rect *r, double max_right)
 {
     double w = ws_plot_text(cr, F_NAME, r->x, r->y - 10, WS_TA_LEFT | WS_TA_BOTTOM, 0, v->name);
+    double x = r->x + w + 12;
+    /* The caption's text runs from y - 10 - ~18 to y - 10: tags centred on it. */
+    double mid = r->y - 10 - 9;
+    double full = 0;
+    for (int i = 0; i < v->n_tags; i++)
+        full += ws_plot_tag_draw(cr, x, mid, &v->tags[i], F_TAG, false) + 8;
+    const ws_plot_tag *tags = x + full - 8 <= max_right ? v->tags : v->short_tags;
+    for (int i = 0; i < v->n_tags; i++) {
+        double tw = ws_plot_tag_draw(cr, x, mid, &tags[i], F_TAG, false);
+        if (x + tw > max_right) {
+            char more[16];
+            snprintf(more, sizeof more, "+%d", v->n_tags - i);
+            ws_plot_text(cr, font(16, true), x, r->y - 10, WS_TA_LEFT | WS_TA_BOTTOM, 0, more);
+            return;
+        }
+        x += ws_plot_tag_draw(cr, x, mid, &tags[i], F_TAG, true) + 8;
+    }
+    if (v->n_tags)
+        x += 6;
     if (!v->settings || !*v->settings)
         return;
     ws_plot_font f = font2(16);
-    double x = r->x + w + 14;
+    x += 2;
     char buf[512];
     snprintf(buf, sizeof buf, "%s", v->settings);
     size_t n = strlen(buf);
@@ -151,6 +175,179 @@ static void draw_phases(cairo_t *cr, const ws_plot_panel *p, const plot_variant 
     for (size_t i = 0; i < v->n_spans; i++)
         ws_plot_vspan(cr, p, v->spans[i].t0, v->spans[i].t1,
                       v->spans[i].sync ? WS_PLOT_SYNC_SHADE : WS_PLOT_WRITE_SHADE, 2);
+}
+
+/* The part of the time axis outside the variant's measurement window:
+ * the warm-up before it and, when rows follow its end, the time after
+ * it.  Drawn over the phases and the grid, under the data: a white veil
+ * (phases stay visible, paler), a grey, and a thin line at the window's
+ * edge. */
+static void shade_outside(cairo_t *cr, const ws_plot_panel *p, double t0, double t1, bool at_left)
+{
+    double a = fmax(ws_plot_px(p, t0), p->r.x), b = fmin(ws_plot_px(p, t1), p->r.x + p->r.w);
+    if (!(b > a))
+        return;
+    cairo_save(cr);
+    cairo_rectangle(cr, p->r.x, p->r.y, p->r.w, p->r.h);
+    cairo_clip(cr);
+    cairo_set_source_rgba(cr, 1, 1, 1, WS_PLOT_WARMUP_VEIL);
+    cairo_rectangle(cr, a, p->r.y, b - a, p->r.h);
+    cairo_fill(cr);
+    ws_plot_set_color(cr, WS_PLOT_WARMUP_INK, WS_PLOT_WARMUP_ALPHA);
+    cairo_rectangle(cr, a, p->r.y, b - a, p->r.h);
+    cairo_fill(cr);
+    double edge = floor(at_left ? b : a) + 0.5;
+    ws_plot_set_color(cr, WS_PLOT_TEXT2, 1);
+    cairo_set_line_width(cr, 1);
+    cairo_move_to(cr, edge, p->r.y);
+    cairo_line_to(cr, edge, p->r.y + p->r.h);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+/* The spans outside a variant's window: [x.lo, start) and, when rows
+ * follow the window's end (timeline.csv in_window 0), [end, x.hi); NAN
+ * when there is none.  A last, partial interval ending at the window's
+ * end is in the window. */
+static void outside_spans(const plot_variant *v, const ws_plot_panel *p, double *warm_to,
+                          double *after_from)
+{
+    *warm_to = *after_from = NAN;
+    if (!v->has_window)
+        return;
+    if (v->win_start > p->x.lo)
+        *warm_to = v->win_start;
+    if (v->n && v->t[v->n - 1] >= v->win_end - 1e-9 && v->win_end < p->x.hi)
+        *after_from = v->win_end;
+}
+
+static void draw_warmup(cairo_t *cr, const ws_plot_panel *p, const plot_variant *v)
+{
+    double w, a;
+    outside_spans(v, p, &w, &a);
+    if (isfinite(w))
+        shade_outside(cr, p, p->x.lo, w, true);
+    if (isfinite(a))
+        shade_outside(cr, p, a, p->x.hi, false);
+}
+
+/* The words "warm-up" (and "after the window") in their band, where no
+ * data is drawn: the band's top left corner, else its bottom left, else
+ * nowhere (the legend names the shade anyway).  The candidate boxes are
+ * set up before the data is drawn, every series drawn in the panel marks
+ * the boxes it crosses (wl_mark), and the labels go into the boxes left
+ * free (wl_draw), so a label never covers data. */
+enum { WL_MAX = 4 };
+
+typedef struct wlabels {
+    int n;
+    struct {
+        double x0, y0, x1, y1;
+        bool free;
+        int band;
+    } c[WL_MAX];
+    const char *text[2];
+} wlabels;
+
+#define F_WARMUP font(14, false)
+
+static void wl_init(cairo_t *cr, wlabels *wl, const ws_plot_panel *p, double warm_to,
+                    const char *warm_text, double after_from)
+{
+    memset(wl, 0, sizeof *wl);
+    wl->text[0] = warm_text;
+    wl->text[1] = "after the window";
+    double spans[2][2] = {{p->x.lo, warm_to}, {after_from, p->x.hi}};
+    for (int band = 0; band < 2; band++) {
+        if (!isfinite(spans[band][0]) || !isfinite(spans[band][1]))
+            continue;
+        double a = fmax(ws_plot_px(p, spans[band][0]), p->r.x);
+        double b = fmin(ws_plot_px(p, spans[band][1]), p->r.x + p->r.w);
+        double w = ws_plot_text_width(cr, F_WARMUP, wl->text[band]) + 8, h = 14 + 6;
+        if (w + 6 > b - a)
+            continue; /* too narrow for the word */
+        for (int top = 1; top >= 0; top--) {
+            double y0 = top ? p->r.y + 3 : p->r.y + p->r.h - 3 - h;
+            wl->c[wl->n].x0 = a + 3;
+            wl->c[wl->n].x1 = a + 3 + w;
+            wl->c[wl->n].y0 = y0;
+            wl->c[wl->n].y1 = y0 + h;
+            wl->c[wl->n].free = true;
+            wl->c[wl->n].band = band;
+            wl->n++;
+        }
+    }
+}
+
+/* A series drawn in the panel: points (x[i], y[i]) joined by lines (NAN
+ * breaks them); `area` when it is filled down to the axis (a stack's
+ * top). */
+static void wl_mark(wlabels *wl, const ws_plot_panel *p, const double *x, const double *y, size_t n,
+                    bool area)
+{
+    const double pad = 2;
+    bool have = false;
+    double px0 = 0, py0 = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(y[i]) || (p->y.t.log && y[i] <= 0)) {
+            have = false;
+            continue;
+        }
+        double px = ws_plot_px(p, x[i]), py = ws_plot_py(p, y[i]);
+        double xa = have ? fmin(px0, px) : px, xb = have ? fmax(px0, px) : px;
+        double ya = have ? fmin(py0, py) : py, yb = have ? fmax(py0, py) : py;
+        if (area)
+            yb = p->r.y + p->r.h;
+        for (int k = 0; k < wl->n; k++)
+            if (xb >= wl->c[k].x0 - pad && xa <= wl->c[k].x1 + pad && yb >= wl->c[k].y0 - pad &&
+                ya <= wl->c[k].y1 + pad)
+                wl->c[k].free = false;
+        px0 = px;
+        py0 = py;
+        have = true;
+    }
+}
+
+/* A horizontal line across x0..x1 (a reference line). */
+static void wl_mark_hline(wlabels *wl, const ws_plot_panel *p, double y, double x0, double x1)
+{
+    if (!isfinite(y) || y > p->y.hi || y < p->y.lo)
+        return;
+    double xs2[2] = {x0, x1}, ys2[2] = {y, y};
+    wl_mark(wl, p, xs2, ys2, 2, false);
+}
+
+static void wl_draw(cairo_t *cr, const wlabels *wl)
+{
+    bool done[2] = {false, false};
+    for (int k = 0; k < wl->n; k++) {
+        int band = wl->c[k].band;
+        if (!wl->c[k].free || done[band])
+            continue;
+        done[band] = true;
+        ws_plot_text(cr, F_WARMUP, wl->c[k].x0 + 4, (wl->c[k].y0 + wl->c[k].y1) / 2,
+                     WS_TA_LEFT | WS_TA_MIDDLE, 0, wl->text[band]);
+    }
+}
+
+/* The shading and the label boxes of one variant's panel. */
+static void warmup_begin(cairo_t *cr, wlabels *wl, const ws_plot_panel *p, const plot_variant *v)
+{
+    double w, a;
+    outside_spans(v, p, &w, &a);
+    draw_warmup(cr, p, v);
+    wl_init(cr, wl, p, w, "warm-up", a);
+}
+
+static const ws_plot_legend_item LEG_WARMUP = {"warm-up (outside the measurement window)",
+                                               {0xDF / 255.0, 0xDF / 255.0, 0xDF / 255.0},
+                                               WS_SW_AREA, 0};
+
+/* Appends the warm-up's legend item when a chart shades one. */
+static void add_warmup_item(const plot_run *r, ws_plot_legend_item *items, int *n)
+{
+    if (plot_run_has_warmup(r))
+        items[(*n)++] = LEG_WARMUP;
 }
 
 static const ws_plot_legend_item LEG_WRITE = {"checkpoint write phase", {0xDD / 255.0, 0xEB / 255.0, 0xF7 / 255.0}, WS_SW_AREA, 0};
@@ -285,14 +482,17 @@ static bool latency_log(const plot_run *r, ws_plot_scale scale, double *lo, doub
 static int chart_latency(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 {
     const plot_run *r = cx->r;
-    ws_plot_legend_item items[] = {
+    ws_plot_legend_item items[6] = {
         {"p50 (median)", WS_OI_BLUE, WS_SW_LINE, 0},
         {"p99", WS_OI_VERMILLION, WS_SW_LINE, 0},
         {"max", {0.45, 0.45, 0.45}, WS_SW_LINE, 0},
         LEG_WRITE,
         LEG_SYNC,
     };
-    double top = draw_head(cr, r, "Transaction latency per second: p50, p99 and max", items, 5);
+    int n_items = 5;
+    add_warmup_item(r, items, &n_items);
+    double top =
+        draw_head(cr, r, "Transaction latency per second: p50, p99 and max", items, n_items);
     ws_plot_rect *rects = calloc(r->nv, sizeof *rects);
     if (!rects) {
         ws_diag_set(err, NULL, 0, "out of memory");
@@ -321,6 +521,8 @@ static int chart_latency(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         }
         draw_phases(cr, &p, v);
         ws_plot_panel_grid(cr, &p);
+        wlabels wl;
+        warmup_begin(cr, &wl, &p, v);
         const struct {
             plot_tcol c;
             ws_plot_rgb color;
@@ -332,7 +534,9 @@ static int chart_latency(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
             for (size_t i = 0; i < v->n; i++)
                 y[i] = lat_at(v, lines[s].c, i);
             ws_plot_line(cr, &p, x.mid, y, v->n, lines[s].color, lines[s].width, 0);
+            wl_mark(&wl, &p, x.mid, y, v->n, false);
         }
+        wl_draw(cr, &wl);
         ws_plot_panel_frame(cr, &p);
         ws_plot_panel_ylabels(cr, &p, F_TICK);
         if (k + 1 == r->nv)
@@ -355,13 +559,20 @@ static int chart_latency(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 static int chart_throughput(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 {
     const plot_run *r = cx->r;
-    ws_plot_legend_item items[] = {
+    /* With a window (schema 2), summary.json's tps is the window's
+     * average: the line spans the window only. */
+    bool windowed = false;
+    for (size_t k = 0; k < r->nv; k++)
+        windowed = windowed || r->v[k].has_window;
+    ws_plot_legend_item items[5] = {
         {"transactions per second", WS_OI_BLUE, WS_SW_LINE, 0},
-        {"run average", WS_OI_BLACK, WS_SW_DASH, 0},
+        {windowed ? "window average" : "run average", WS_OI_BLACK, WS_SW_DASH, 0},
         LEG_WRITE,
         LEG_SYNC,
     };
-    double top = draw_head(cr, r, "Throughput: transactions completed per second", items, 4);
+    int n_items = 4;
+    add_warmup_item(r, items, &n_items);
+    double top = draw_head(cr, r, "Throughput: transactions completed per second", items, n_items);
     ws_plot_rect *rects = calloc(r->nv, sizeof *rects);
     if (!rects) {
         ws_diag_set(err, NULL, 0, "out of memory");
@@ -380,10 +591,25 @@ static int chart_throughput(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
             break;
         draw_phases(cr, &p, v);
         ws_plot_panel_grid(cr, &p);
+        wlabels wl;
+        warmup_begin(cr, &wl, &p, v);
         ws_plot_line(cr, &p, x.mid, v->col[PLOT_TPS], v->n, WS_OI_BLUE, 1.6, 0);
+        wl_mark(&wl, &p, x.mid, v->col[PLOT_TPS], v->n, false);
         note notes[MAX_NOTES];
         int nn = 0;
-        ref_line(cr, &p, v->tps, WS_OI_BLACK, "run average", WS_PU_PLAIN, " tps", notes, &nn);
+        if (v->has_window) {
+            ws_plot_panel wp = p;
+            wp.x.lo = fmax(p.x.lo, v->win_start);
+            wp.x.hi = fmin(p.x.hi, v->win_end);
+            wp.r.x = ws_plot_px(&p, wp.x.lo);
+            wp.r.w = ws_plot_px(&p, wp.x.hi) - wp.r.x;
+            if (wp.r.w > 0)
+                ref_line(cr, &wp, v->tps, WS_OI_BLACK, "window average", WS_PU_PLAIN, " tps", notes,
+                         &nn);
+            wl_mark_hline(&wl, &p, v->tps, wp.x.lo, wp.x.hi);
+        } else
+            ref_line(cr, &p, v->tps, WS_OI_BLACK, "run average", WS_PU_PLAIN, " tps", notes, &nn);
+        wl_draw(cr, &wl);
         ws_plot_panel_frame(cr, &p);
         ws_plot_panel_ylabels(cr, &p, F_TICK);
         if (k + 1 == r->nv)
@@ -415,6 +641,14 @@ static void two_columns(double top, size_t n, ws_plot_rect *left, ws_plot_rect *
     stack_rects(top + 32, BOTTOM, mid + COL_GAP / 2 + 10, RIGHT, n, right);
 }
 
+/* Where a caption of the left column must end: before the notes of the
+ * right column's caption row, and short of the right column's tick
+ * labels (which start about 70 px left of its panel). */
+static double caption_right(const ws_plot_rect *left, double notes_left)
+{
+    return fmin(notes_left - 20, left->x + left->w + COL_GAP - 90);
+}
+
 static void column_titles(cairo_t *cr, const ws_plot_rect *lr, const ws_plot_rect *rr,
                           const ws_plot_axis *ly, const ws_plot_axis *ry, const char *lwhat,
                           const char *rwhat, const ws_plot_axis *xa)
@@ -434,7 +668,7 @@ static void column_titles(cairo_t *cr, const ws_plot_rect *lr, const ws_plot_rec
 static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 {
     const plot_run *r = cx->r;
-    ws_plot_legend_item items[] = {
+    ws_plot_legend_item items[7] = {
         {"full-page images", WS_OI_ORANGE, WS_SW_AREA, 0},
         {"WAL records", WS_OI_BLUE, WS_SW_AREA, 0},
         {"pg_wal size", WS_OI_BLACK, WS_SW_LINE, 0},
@@ -443,6 +677,7 @@ static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         LEG_SYNC,
     };
     int n_items = 6;
+    add_warmup_item(r, items, &n_items);
     keep_item(items, &n_items, "max_wal_size", any_limit(r, offsetof(plot_variant, max_wal_size)));
     double top = draw_head(cr, r, "WAL: written per second by kind, and the size of pg_wal", items,
                            n_items);
@@ -473,16 +708,18 @@ static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
         const plot_variant *v = &r->v[k];
         xs x;
-        double *fpi = scratch(v->n, err), *rec = scratch(v->n, err);
-        if (!fpi || !rec || (rc = make_xs(v, &x, err)) != WS_OK) {
+        double *fpi = scratch(v->n, err), *rec = scratch(v->n, err), *tot = scratch(v->n, err);
+        if (!fpi || !rec || !tot || (rc = make_xs(v, &x, err)) != WS_OK) {
             free(fpi);
             free(rec);
+            free(tot);
             rc = rc != WS_OK ? rc : WS_ENOMEM;
             break;
         }
         for (size_t i = 0; i < v->n; i++) {
             fpi[i] = v->col[PLOT_WAL_FPI][i] / v->dt;
             rec[i] = v->col[PLOT_WAL_REC][i] / v->dt;
+            tot[i] = fmax(fpi[i], 0) + fmax(rec[i], 0);
         }
         /* pg_wal on its own scale per variant: what matters is how it
          * runs against this variant's max_wal_size (a 1 GB and a 50 GB
@@ -500,14 +737,22 @@ static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         draw_phases(cr, &pr, v);
         ws_plot_panel_grid(cr, &pl);
         ws_plot_panel_grid(cr, &pr);
+        wlabels wll, wlr;
+        warmup_begin(cr, &wll, &pl, v);
+        warmup_begin(cr, &wlr, &pr, v);
         const double *layers[2] = {fpi, rec};
         const ws_plot_rgb colors[2] = {WS_OI_ORANGE, WS_OI_BLUE};
         ws_plot_stack(cr, &pl, x.mid, layers, colors, 2, v->n);
+        wl_mark(&wll, &pl, x.mid, tot, v->n, true);
         note notes[MAX_NOTES];
         int nn = 0;
         ref_line(cr, &pr, v->max_wal_size, WS_OI_VERMILLION, "max_wal_size", WS_PU_BYTES, "",
                  notes, &nn);
+        wl_mark_hline(&wlr, &pr, v->max_wal_size, pr.x.lo, pr.x.hi);
         ws_plot_line(cr, &pr, x.end, v->col[PLOT_PG_WAL], v->n, WS_OI_BLACK, 2, 0);
+        wl_mark(&wlr, &pr, x.end, v->col[PLOT_PG_WAL], v->n, false);
+        wl_draw(cr, &wll);
+        wl_draw(cr, &wlr);
         double free_right = draw_notes(cr, &rr[k], notes, nn);
         for (int side = 0; side < 2; side++) {
             const ws_plot_panel *p = side ? &pr : &pl;
@@ -516,9 +761,10 @@ static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
             if (k + 1 == r->nv)
                 ws_plot_panel_xlabels(cr, p, F_TICK);
         }
-        draw_caption(cr, v, &lr[k], free_right - 20);
+        draw_caption(cr, v, &lr[k], caption_right(&lr[k], free_right));
         free(fpi);
         free(rec);
+        free(tot);
         free_xs(&x);
     }
     if (rc == WS_OK) {
@@ -539,7 +785,7 @@ static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 static int chart_dirty(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 {
     const plot_run *r = cx->r;
-    ws_plot_legend_item items[] = {
+    ws_plot_legend_item items[8] = {
         {"dirty shared buffers", WS_OI_BLUE, WS_SW_LINE, 0},
         {"OS dirty", WS_OI_VERMILLION, WS_SW_LINE, 0},
         {"OS under writeback", WS_OI_SKY, WS_SW_LINE, 0},
@@ -553,6 +799,8 @@ static int chart_dirty(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
               any_limit(r, offsetof(plot_variant, dirty_background)));
     keep_item(items, &n_items, "throttling threshold",
               any_limit(r, offsetof(plot_variant, dirty_limit)));
+    if (plot_run_has_warmup(r))
+        items[n_items++] = LEG_WARMUP;
     double top = draw_head(cr, r, "Dirty data: in shared buffers, and in the OS page cache", items,
                            n_items);
     ws_plot_rect *lr = calloc(r->nv, sizeof *lr), *rr = calloc(r->nv, sizeof *rr);
@@ -605,9 +853,15 @@ static int chart_dirty(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         draw_phases(cr, &pr, v);
         ws_plot_panel_grid(cr, &pl);
         ws_plot_panel_grid(cr, &pr);
+        wlabels wll, wlr;
+        warmup_begin(cr, &wll, &pl, v);
+        warmup_begin(cr, &wlr, &pr, v);
         ws_plot_line(cr, &pl, x.end, bytes, v->n, WS_OI_BLUE, 2, 0);
         ws_plot_line(cr, &pr, x.end, v->col[PLOT_OS_WRITEBACK], v->n, WS_OI_SKY, 1.6, 0);
         ws_plot_line(cr, &pr, x.end, v->col[PLOT_OS_DIRTY], v->n, WS_OI_VERMILLION, 2, 0);
+        wl_mark(&wll, &pl, x.end, bytes, v->n, false);
+        wl_mark(&wlr, &pr, x.end, v->col[PLOT_OS_WRITEBACK], v->n, false);
+        wl_mark(&wlr, &pr, x.end, v->col[PLOT_OS_DIRTY], v->n, false);
         note nl[MAX_NOTES], nr[MAX_NOTES];
         int nnl = 0, nnr = 0;
         ref_line(cr, &pl, v->shared_buffers, WS_PLOT_AXIS, "shared_buffers", WS_PU_BYTES, "", nl,
@@ -615,6 +869,11 @@ static int chart_dirty(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         ref_line(cr, &pr, v->dirty_background, WS_OI_GREEN, "background writeback", WS_PU_BYTES,
                  "", nr, &nnr);
         ref_line(cr, &pr, v->dirty_limit, WS_OI_BLACK, "throttling", WS_PU_BYTES, "", nr, &nnr);
+        wl_mark_hline(&wll, &pl, v->shared_buffers, pl.x.lo, pl.x.hi);
+        wl_mark_hline(&wlr, &pr, v->dirty_background, pr.x.lo, pr.x.hi);
+        wl_mark_hline(&wlr, &pr, v->dirty_limit, pr.x.lo, pr.x.hi);
+        wl_draw(cr, &wll);
+        wl_draw(cr, &wlr);
         double free_right = draw_notes(cr, &rr[k], nr, nnr);
         /* shared_buffers is noted in the column header when every variant
          * has the same; otherwise after the caption, in the left column. */
@@ -627,7 +886,7 @@ static int chart_dirty(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
             if (k + 1 == r->nv)
                 ws_plot_panel_xlabels(cr, p, F_TICK);
         }
-        draw_caption(cr, v, &lr[k], free_right - 20);
+        draw_caption(cr, v, &lr[k], caption_right(&lr[k], free_right));
         free(bytes);
         free_xs(&x);
     }
@@ -664,13 +923,15 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
                                         WS_OI_GREEN, WS_OI_VERMILLION, WS_OI_PURPLE};
     static const char *const names[NCLASS] = {"reads",   "WAL writes",      "checkpointer",
                                               "bgwriter", "backends", "OS writeback"};
-    ws_plot_legend_item items[NCLASS + 3];
+    ws_plot_legend_item items[NCLASS + 4];
     for (int i = 0; i < NCLASS; i++)
         items[i] = (ws_plot_legend_item){names[i], colors[i], WS_SW_AREA, 0};
     items[NCLASS] = (ws_plot_legend_item){"busy", WS_OI_BLACK, WS_SW_LINE, 0};
     items[NCLASS + 1] = LEG_WRITE;
     items[NCLASS + 2] = LEG_SYNC;
-    double top = draw_head(cr, r, "Disk: throughput by source, and utilisation", items, NCLASS + 3);
+    int n_items = NCLASS + 3;
+    add_warmup_item(r, items, &n_items);
+    double top = draw_head(cr, r, "Disk: throughput by source, and utilisation", items, n_items);
     ws_plot_rect *lr = calloc(r->nv, sizeof *lr), *rr = calloc(r->nv, sizeof *rr);
     if (!lr || !rr) {
         free(lr);
@@ -699,27 +960,38 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
         const plot_variant *v = &r->v[k];
         xs x;
-        double *rates[NCLASS] = {0};
-        for (int c = 0; c < NCLASS && rc == WS_OK; c++)
+        double *rates[NCLASS + 1] = {0}; /* the last: the stack's top */
+        for (int c = 0; c <= NCLASS && rc == WS_OK; c++)
             if (!(rates[c] = scratch(v->n, err)))
                 rc = WS_ENOMEM;
         if (rc == WS_OK)
             rc = make_xs(v, &x, err);
         if (rc != WS_OK) {
-            for (int c = 0; c < NCLASS; c++)
+            for (int c = 0; c <= NCLASS; c++)
                 free(rates[c]);
             break;
         }
+        for (size_t i = 0; i < v->n; i++)
+            rates[NCLASS][i] = 0;
         for (int c = 0; c < NCLASS; c++)
-            for (size_t i = 0; i < v->n; i++)
+            for (size_t i = 0; i < v->n; i++) {
                 rates[c][i] = v->col[cls[c]][i] / v->dt;
+                rates[NCLASS][i] += fmax(rates[c][i], 0);
+            }
         ws_plot_panel pl = {lr[k], xl, ly}, pr = {rr[k], xr, ry};
         draw_phases(cr, &pl, v);
         draw_phases(cr, &pr, v);
         ws_plot_panel_grid(cr, &pl);
         ws_plot_panel_grid(cr, &pr);
+        wlabels wll, wlr;
+        warmup_begin(cr, &wll, &pl, v);
+        warmup_begin(cr, &wlr, &pr, v);
         ws_plot_stack(cr, &pl, x.mid, (const double *const *)rates, colors, NCLASS, v->n);
         ws_plot_line(cr, &pr, x.mid, v->col[PLOT_DEV_UTIL], v->n, WS_OI_BLACK, 1.6, 0);
+        wl_mark(&wll, &pl, x.mid, rates[NCLASS], v->n, true);
+        wl_mark(&wlr, &pr, x.mid, v->col[PLOT_DEV_UTIL], v->n, false);
+        wl_draw(cr, &wll);
+        wl_draw(cr, &wlr);
         for (int side = 0; side < 2; side++) {
             const ws_plot_panel *p = side ? &pr : &pl;
             ws_plot_panel_frame(cr, p);
@@ -727,8 +999,8 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
             if (k + 1 == r->nv)
                 ws_plot_panel_xlabels(cr, p, F_TICK);
         }
-        draw_caption(cr, v, &lr[k], RIGHT);
-        for (int c = 0; c < NCLASS; c++)
+        draw_caption(cr, v, &lr[k], caption_right(&lr[k], RIGHT));
+        for (int c = 0; c <= NCLASS; c++)
             free(rates[c]);
         free_xs(&x);
     }
@@ -742,20 +1014,69 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 /* ------------------------------------------------------------------ */
 /* 6. latency_cdf */
 
+/* latency_cdf.csv holds the latencies of the measurement window only
+ * (docs/outputs.md): say which span of each variant that is, in the
+ * panel's bottom right corner, where a CDF has no data (at high
+ * latencies every curve is near 100 %).  Nothing for a folder without
+ * windows. */
+static void cdf_window_note(cairo_t *cr, const plot_run *r, const ws_plot_panel *p)
+{
+    bool same = true, any = false;
+    const plot_variant *v0 = &r->v[0];
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        any = any || v->has_window;
+        same = same && v->has_window && v0->has_window && v->win_start == v0->win_start &&
+               v->win_end == v0->win_end;
+    }
+    if (!any)
+        return;
+    /* Times labelled as on the other charts' time axis. */
+    ws_plot_axis ta;
+    ws_plot_axis_time(&ta, r->t0, r->t1, RIGHT - LEFT, 120);
+    const char *unit = ta.t.time_style == WS_PT_SECONDS   ? " s"
+                       : ta.t.time_style == WS_PT_MINUTES ? " min"
+                                                          : "";
+    char buf[512], a[32], b[32];
+    size_t o = (size_t)snprintf(buf, sizeof buf, "Measurement window%s only (warm-up excluded): ",
+                                same ? "" : "s");
+    bool first = true;
+    for (size_t k = 0; k < r->nv && o < sizeof buf - 96; k++) {
+        const plot_variant *v = &r->v[k];
+        if (!v->has_window)
+            continue;
+        ws_plot_tick_label(&ta.t, v->win_start, a, sizeof a);
+        ws_plot_tick_label(&ta.t, v->win_end, b, sizeof b);
+        if (same) {
+            snprintf(buf + o, sizeof buf - o, "%s to %s%s of simulated time", a, b, unit);
+            break;
+        }
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s %s to %s%s", first ? "" : ", ",
+                              v->name, a, b, unit);
+        first = false;
+    }
+    ws_plot_text(cr, font2(16), p->r.x + p->r.w - 12, p->r.y + p->r.h - 12,
+                 WS_TA_RIGHT | WS_TA_BOTTOM, 0, buf);
+}
+
 static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 {
     const plot_run *r = cx->r;
     enum { MAXLEG = 16 };
     ws_plot_legend_item items[MAXLEG] = {{0}};
+    ws_plot_tags tags[MAXLEG] = {{0}};
     char labels[MAXLEG][160];
     int n_items = 0;
-    for (size_t k = 0; k < r->nv && n_items < MAXLEG; k++) {
+    for (size_t k = 0; k < r->nv && n_items < MAXLEG - 2; k++) {
         char a[32], b[32];
         ws_plot_format_value(r->v[k].p50_ms, WS_PU_MS, a, sizeof a);
         ws_plot_format_value(r->v[k].p99_ms, WS_PU_MS, b, sizeof b);
         snprintf(labels[n_items], sizeof labels[n_items], "%s: p50 %s, p99 %s", r->v[k].name, a, b);
+        /* An overloaded variant's latencies are those of a growing queue,
+         * not a distribution the system settles in: its curve is dashed. */
         items[n_items] = (ws_plot_legend_item){labels[n_items], ws_plot_series_color((int)k),
-                                               WS_SW_LINE, 0};
+                                               r->v[k].overloaded ? WS_SW_DASH : WS_SW_LINE, 0};
+        tags[n_items] = (ws_plot_tags){r->v[k].tags, r->v[k].n_tags};
         n_items++;
     }
     if (n_items + 2 <= MAXLEG) {
@@ -763,8 +1084,9 @@ static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         items[n_items - 1].color = WS_PLOT_TEXT2;
         items[n_items++] = (ws_plot_legend_item){"p99", WS_PLOT_TEXT2, WS_SW_MARKER_LINE, 1};
     }
-    double top = draw_head(cr, r, "Latency distribution: share of transactions at or below a latency",
-                           items, n_items);
+    double top = plot_draw_head_tagged(
+        cr, "Latency distribution: share of transactions at or below a latency", r->title, items,
+        tags, n_items);
     /* x from where the first variant reaches 0.1 % to the largest bucket. */
     double lo = INFINITY, hi = 0;
     for (size_t k = 0; k < r->nv; k++) {
@@ -798,7 +1120,8 @@ static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         y[0] = 0;
         memcpy(x + 1, v->cdf_ms, v->n_cdf * sizeof *x);
         memcpy(y + 1, v->cdf, v->n_cdf * sizeof *y);
-        ws_plot_line(cr, &p, x, y, v->n_cdf + 1, ws_plot_series_color((int)k), 2.5, 0);
+        ws_plot_line(cr, &p, x, y, v->n_cdf + 1, ws_plot_series_color((int)k), 2.5,
+                     v->overloaded ? 10 : 0);
         free(x);
         free(y);
     }
@@ -813,6 +1136,7 @@ static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     ws_plot_panel_frame(cr, &p);
     ws_plot_panel_ylabels(cr, &p, F_TICK);
     ws_plot_panel_xlabels(cr, &p, F_TICK);
+    cdf_window_note(cr, r, &p);
     draw_y_title(cr, &p.y, "transactions at or below", 22, p.r.y, p.r.y + p.r.h);
     char buf[96];
     ws_plot_axis_title(&p.x.t, "transaction latency", buf, sizeof buf);
@@ -824,6 +1148,58 @@ static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 /* 7. overview */
 
 typedef enum { OV_P99, OV_TPS, OV_WAL, OV_PGWAL } ov_kind;
+
+/* The overview overlays the variants: the shade covers the longest
+ * warm-up (and the time after the earliest window end), and where the
+ * variants' windows start at different times, a dashed line in each
+ * variant's colour marks where its window starts. */
+/* Do the variants' windows start at different times? */
+static bool windows_differ(const plot_run *r)
+{
+    const plot_variant *first = NULL;
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        if (!v->has_window)
+            continue;
+        if (first && v->win_start != first->win_start)
+            return true;
+        if (!first)
+            first = v;
+    }
+    return false;
+}
+
+static void overview_warmup(cairo_t *cr, const plot_run *r, const ws_plot_panel *p, wlabels *wl)
+{
+    wl_init(cr, wl, p, NAN, NULL, NAN);
+    double start = -INFINITY, end = INFINITY;
+    bool differ = windows_differ(r);
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        if (!v->has_window)
+            continue;
+        start = fmax(start, v->win_start);
+        if (v->n && v->t[v->n - 1] >= v->win_end - 1e-9)
+            end = fmin(end, v->win_end);
+    }
+    if (!isfinite(start))
+        return;
+    if (start > p->x.lo)
+        shade_outside(cr, p, p->x.lo, start, true);
+    if (isfinite(end))
+        shade_outside(cr, p, end, p->x.hi, false);
+    wl_init(cr, wl, p, start > p->x.lo ? start : NAN, "warm-up", end);
+    if (!differ)
+        return;
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        if (!v->has_window || !(v->win_start > p->x.lo) || !(v->win_start < start))
+            continue;
+        double lx[2] = {v->win_start, v->win_start}, ly[2] = {p->y.lo, p->y.hi};
+        ws_plot_line(cr, p, lx, ly, 2, ws_plot_series_color((int)k), 2, 6);
+        wl_mark(wl, p, lx, ly, 2, false);
+    }
+}
 
 static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot_rect rect,
                            const ws_plot_options *opts, double *scratch_y, double *scratch_x)
@@ -882,6 +1258,8 @@ static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot
     }
     }
     ws_plot_panel_grid(cr, &p);
+    wlabels wl;
+    overview_warmup(cr, r, &p, &wl);
     note notes[MAX_NOTES];
     int nn = 0;
     for (size_t k = 0; k < r->nv; k++) {
@@ -896,6 +1274,7 @@ static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot
                                             : v->col[PLOT_PG_WAL][i];
         }
         ws_plot_line(cr, &p, scratch_x, scratch_y, v->n, c, 1.4, 0);
+        wl_mark(&wl, &p, scratch_x, scratch_y, v->n, false);
         /* max_wal_size dashed in the variant's colour; noted only when
          * off the axis (in it, the colour says whose line it is). */
         if (kind == OV_PGWAL && isfinite(v->max_wal_size)) {
@@ -905,10 +1284,13 @@ static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot
                 snprintf(notes[nn].text, sizeof notes[nn].text, "%s: %s (\xE2\x86\x91 above)",
                          v->name, num);
                 notes[nn++].color = c;
-            } else
+            } else {
                 ws_plot_hline(cr, &p, v->max_wal_size, c, 8, NULL, F_REF, NULL);
+                wl_mark_hline(&wl, &p, v->max_wal_size, p.x.lo, p.x.hi);
+            }
         }
     }
+    wl_draw(cr, &wl);
     ws_plot_panel_frame(cr, &p);
     ws_plot_panel_ylabels(cr, &p, F_TICK);
     ws_plot_panel_xlabels(cr, &p, F_TICK);
@@ -927,16 +1309,24 @@ static int chart_overview(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     const plot_run *r = cx->r;
     enum { MAXLEG = 16 };
     ws_plot_legend_item items[MAXLEG] = {{0}};
+    ws_plot_tags tags[MAXLEG] = {{0}};
     int n_items = 0;
     size_t nmax = 0;
-    for (size_t k = 0; k < r->nv && n_items < MAXLEG; k++) {
-        items[n_items++] = (ws_plot_legend_item){r->v[k].name, ws_plot_series_color((int)k),
-                                                 WS_SW_LINE, 0};
+    for (size_t k = 0; k < r->nv; k++) {
+        if (n_items < MAXLEG - 1) {
+            tags[n_items] = (ws_plot_tags){r->v[k].tags, r->v[k].n_tags};
+            items[n_items++] = (ws_plot_legend_item){r->v[k].name, ws_plot_series_color((int)k),
+                                                     WS_SW_LINE, 0};
+        }
         if (r->v[k].n > nmax)
             nmax = r->v[k].n;
     }
-    double top = draw_head(cr, r, "Overview: latency, throughput and WAL of each variant", items,
-                           n_items);
+    add_warmup_item(r, items, &n_items);
+    if (windows_differ(r) && n_items < MAXLEG)
+        items[n_items++] = (ws_plot_legend_item){"where each variant's window starts",
+                                                 WS_PLOT_TEXT2, WS_SW_DASH, 0};
+    double top = plot_draw_head_tagged(cr, "Overview: latency, throughput and WAL of each variant",
+                                       r->title, items, tags, n_items);
     double *sy = scratch(nmax, err), *sx = scratch(nmax, err);
     if (!sx || !sy) {
         free(sx);
@@ -970,28 +1360,51 @@ static int chart_overview(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
                  WS_TA_CENTER | WS_TA_TOP, 0, tt);
 
     /* The headline figures, as in `walsim run`'s table.  Columns are as
-     * wide as their widest text, spread over the page width. */
-    enum { NCOL = 9 };
-    static const char *const heads[NCOL] = {"variant",     "tps",          "p50 latency",
-                                            "p99 latency", "max latency",  "checkpoints timed/req.",
-                                            "WAL per tx",  "FPI share",    "pg_wal peak"};
+     * wide as their widest text, spread over the page width.  With
+     * windows (summary.json schema 2) a column says which span each row
+     * covers, and an overloaded variant's latencies (a growing queue's,
+     * not a steady state's) are in the alarm red; its tags are in the
+     * legend above. */
+    enum { NCOL = 10 };
+    static const char *const heads[NCOL] = {
+        "variant",     "window",      "tps",        "p50 latency", "p99 latency",
+        "max latency", "checkpoints timed/req.",    "WAL per tx",  "FPI share",
+        "pg_wal peak"};
+    bool windowed = false;
+    for (size_t k = 0; k < r->nv; k++)
+        windowed = windowed || r->v[k].has_window;
+    bool present[NCOL];
+    int ncol = 0;
+    for (int c = 0; c < NCOL; c++) {
+        present[c] = c != 1 || windowed;
+        ncol += present[c];
+    }
     ws_plot_font fh = font(16, true), fc = font(16, false);
     char cell[8][NCOL][64];
     double width[NCOL];
     for (int c = 0; c < NCOL; c++)
-        width[c] = ws_plot_text_width(cr, fh, heads[c]);
+        width[c] = present[c] ? ws_plot_text_width(cr, fh, heads[c]) : 0;
     for (size_t k = 0; k < rows; k++) {
         const plot_variant *v = &r->v[k];
         snprintf(cell[k][0], sizeof cell[k][0], "%s", v->name);
-        ws_plot_format_value(v->tps, WS_PU_PLAIN, cell[k][1], sizeof cell[k][1]);
-        ws_plot_format_value(v->p50_ms, WS_PU_MS, cell[k][2], sizeof cell[k][2]);
-        ws_plot_format_value(v->p99_ms, WS_PU_MS, cell[k][3], sizeof cell[k][3]);
-        ws_plot_format_value(v->max_ms, WS_PU_MS, cell[k][4], sizeof cell[k][4]);
-        snprintf(cell[k][5], sizeof cell[k][5], "%.0f / %.0f", v->ckpt_timed, v->ckpt_req);
-        ws_plot_format_value(v->wal_per_tx, WS_PU_BYTES, cell[k][6], sizeof cell[k][6]);
-        ws_plot_format_value(v->fpi_share, WS_PU_PERCENT, cell[k][7], sizeof cell[k][7]);
-        ws_plot_format_value(v->pg_wal_peak, WS_PU_BYTES, cell[k][8], sizeof cell[k][8]);
+        cell[k][1][0] = '\0';
+        if (v->has_window) {
+            char a[32], b[32];
+            ws_plot_tick_label(&xa.t, v->win_start, a, sizeof a);
+            ws_plot_tick_label(&xa.t, v->win_end, b, sizeof b);
+            snprintf(cell[k][1], sizeof cell[k][1], "%s\xE2\x80\x93%s", a, b);
+        }
+        ws_plot_format_value(v->tps, WS_PU_PLAIN, cell[k][2], sizeof cell[k][2]);
+        ws_plot_format_value(v->p50_ms, WS_PU_MS, cell[k][3], sizeof cell[k][3]);
+        ws_plot_format_value(v->p99_ms, WS_PU_MS, cell[k][4], sizeof cell[k][4]);
+        ws_plot_format_value(v->max_ms, WS_PU_MS, cell[k][5], sizeof cell[k][5]);
+        snprintf(cell[k][6], sizeof cell[k][6], "%.0f / %.0f", v->ckpt_timed, v->ckpt_req);
+        ws_plot_format_value(v->wal_per_tx, WS_PU_BYTES, cell[k][7], sizeof cell[k][7]);
+        ws_plot_format_value(v->fpi_share, WS_PU_PERCENT, cell[k][8], sizeof cell[k][8]);
+        ws_plot_format_value(v->pg_wal_peak, WS_PU_BYTES, cell[k][9], sizeof cell[k][9]);
         for (int c = 0; c < NCOL; c++) {
+            if (!present[c])
+                continue;
             double w = ws_plot_text_width(cr, c ? fc : fh, cell[k][c]) + (c ? 0 : 34);
             if (w > width[c])
                 width[c] = w;
@@ -1000,14 +1413,15 @@ static int chart_overview(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     double total = 0;
     for (int c = 0; c < NCOL; c++)
         total += width[c];
-    double gap = (RIGHT - LEFT - total) / (NCOL - 1);
+    double gap = (RIGHT - LEFT - total) / (ncol - 1);
     if (gap < 12)
         gap = 12;
     /* x of each column's right edge (the first is left-aligned). */
     double colx[NCOL], x = LEFT;
     for (int c = 0; c < NCOL; c++) {
         colx[c] = c ? x + width[c] : LEFT;
-        x += width[c] + gap;
+        if (present[c])
+            x += width[c] + gap;
     }
     double y = table_top;
     cairo_save(cr);
@@ -1018,9 +1432,11 @@ static int chart_overview(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     cairo_stroke(cr);
     cairo_restore(cr);
     for (int c = 0; c < NCOL; c++)
-        ws_plot_text(cr, fh, colx[c], y + row_h / 2, (c ? WS_TA_RIGHT : WS_TA_LEFT) | WS_TA_MIDDLE,
-                     0, heads[c]);
+        if (present[c])
+            ws_plot_text(cr, fh, colx[c], y + row_h / 2,
+                         (c ? WS_TA_RIGHT : WS_TA_LEFT) | WS_TA_MIDDLE, 0, heads[c]);
     for (size_t k = 0; k < rows; k++) {
+        const plot_variant *v = &r->v[k];
         double ry = y + row_h * (double)(k + 1) + 4;
         if (k % 2 == 1) {
             cairo_save(cr);
@@ -1036,9 +1452,15 @@ static int chart_overview(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         cairo_line_to(cr, LEFT + 24, ry + row_h / 2);
         cairo_stroke(cr);
         cairo_restore(cr);
-        for (int c = 0; c < NCOL; c++)
-            ws_plot_text(cr, c ? fc : fh, c ? colx[c] : LEFT + 34, ry + row_h / 2,
+        for (int c = 0; c < NCOL; c++) {
+            if (!present[c])
+                continue;
+            ws_plot_font f = c ? fc : fh;
+            if (v->overloaded && c >= 3 && c <= 5)
+                f.color = WS_PLOT_ALARM;
+            ws_plot_text(cr, f, c ? colx[c] : LEFT + 34, ry + row_h / 2,
                          (c ? WS_TA_RIGHT : WS_TA_LEFT) | WS_TA_MIDDLE, 0, cell[k][c]);
+        }
     }
     if (r->nv > rows) {
         char more[64];

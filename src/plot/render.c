@@ -80,6 +80,13 @@ int plot_render_all(const char *dir, unsigned mask, const plot_job *jobs, size_t
 double plot_draw_head(cairo_t *cr, const char *what, const char *scenario,
                       const ws_plot_legend_item *items, int n_items)
 {
+    return plot_draw_head_tagged(cr, what, scenario, items, NULL, n_items);
+}
+
+double plot_draw_head_tagged(cairo_t *cr, const char *what, const char *scenario,
+                             const ws_plot_legend_item *items, const ws_plot_tags *tags,
+                             int n_items)
+{
     const double left = 40, right = WS_PLOT_WIDTH - 40;
     ws_plot_font ft = {28, true, WS_PLOT_TEXT};
     /* A long title shrinks rather than running off the slide. */
@@ -93,9 +100,9 @@ double plot_draw_head(cairo_t *cr, const char *what, const char *scenario,
     double y = 88;
     ws_plot_font fl = {17, false, WS_PLOT_TEXT};
     if (n_items > 0)
-        y += ws_plot_legend(cr, WS_PLOT_MARGIN_LEFT, y,
-                            WS_PLOT_WIDTH - WS_PLOT_MARGIN_LEFT - WS_PLOT_MARGIN_RIGHT, items,
-                            n_items, fl, true) +
+        y += ws_plot_legend_tagged(cr, WS_PLOT_MARGIN_LEFT, y,
+                                   WS_PLOT_WIDTH - WS_PLOT_MARGIN_LEFT - WS_PLOT_MARGIN_RIGHT,
+                                   items, tags, n_items, fl, true) +
              10;
     return y + 6;
 }

@@ -29,5 +29,9 @@ int plot_render_all(const char *dir, unsigned mask, const plot_job *jobs, size_t
  * legend row; returns the y where the panels may start. */
 double plot_draw_head(cairo_t *cr, const char *what, const char *scenario,
                       const ws_plot_legend_item *items, int n_items);
+/* The same with tags after legend items (tags may be NULL). */
+double plot_draw_head_tagged(cairo_t *cr, const char *what, const char *scenario,
+                             const ws_plot_legend_item *items, const ws_plot_tags *tags,
+                             int n_items);
 
 #endif

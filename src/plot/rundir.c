@@ -43,6 +43,9 @@ void plot_run_free(plot_run *r)
         free(v->spans);
         free(v->cdf_ms);
         free(v->cdf);
+        for (size_t k = 0; k < v->n_warn; k++)
+            free(v->warn[k]);
+        free(v->warn);
     }
     free(r->v);
     free(r->title);
@@ -89,6 +92,223 @@ static char *settings_text(const ws_json *set)
                                   val);
     }
     return out;
+}
+
+/* Optional members of other kinds: absent keeps *out (opt_str: NULL,
+ * also for null); a value of another kind is an error naming its line. */
+static int opt_bool(const ws_json *o, const char *path, bool *out, ws_diag *err)
+{
+    const ws_json *v = ws_json_path(o, path);
+    if (!v)
+        return WS_OK;
+    if (ws_json_type_of(v) != WS_JSON_BOOL) {
+        ws_diag_set(err, ws_json_file(v), ws_json_line(v), "%s: expected true or false, found %s",
+                    path, ws_json_type_name(ws_json_type_of(v)));
+        return WS_EINPUT;
+    }
+    *out = ws_json_bool(v);
+    return WS_OK;
+}
+
+static int opt_str(const ws_json *o, const char *path, const char **out, ws_diag *err)
+{
+    const ws_json *v = ws_json_path(o, path);
+    *out = NULL;
+    if (!v || ws_json_type_of(v) == WS_JSON_NULL)
+        return WS_OK;
+    if (ws_json_type_of(v) != WS_JSON_STRING) {
+        ws_diag_set(err, ws_json_file(v), ws_json_line(v), "%s: expected a string, found %s", path,
+                    ws_json_type_name(ws_json_type_of(v)));
+        return WS_EINPUT;
+    }
+    *out = ws_json_str(v);
+    return WS_OK;
+}
+
+/* A number or null (NAN). */
+static int opt_num_null(const ws_json *o, const char *path, double *out, ws_diag *err)
+{
+    const ws_json *v = ws_json_path(o, path);
+    *out = NAN;
+    if (!v || ws_json_type_of(v) == WS_JSON_NULL)
+        return WS_OK;
+    return ws_json_get_num(o, path, out, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Warnings as tags */
+
+/* What a warning sentence is about, from its words (the sentences are
+ * written for people, run.h ws_window.warn; the kinds below have tags
+ * built from the window's numbers instead). */
+enum { W_OTHER, W_OVERLOAD, W_CYCLES, W_COLD, W_TRANSIENT };
+
+static bool has_word(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+    for (; *s; s++) {
+        size_t i = 0;
+        while (i < n && s[i] && (s[i] | 0x20) == (w[i] | 0x20))
+            i++;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+
+static int warning_kind(const char *s)
+{
+    if (has_word(s, "overloaded"))
+        return W_OVERLOAD;
+    if (has_word(s, "checkpoint cycle"))
+        return W_CYCLES;
+    if (has_word(s, "cold start"))
+        return W_COLD;
+    if (has_word(s, "transient"))
+        return W_TRANSIENT;
+    return W_OTHER;
+}
+
+static void add_tag(plot_variant *v, ws_plot_tag_level level, const char *text, const char *brief)
+{
+    int k = v->n_tags;
+    if (k >= PLOT_MAX_TAGS)
+        return;
+    snprintf(v->tag_text[k], PLOT_TAG_LEN, "%s", text);
+    snprintf(v->short_text[k], PLOT_TAG_LEN, "%s", brief ? brief : text);
+    v->tags[k] = (ws_plot_tag){v->tag_text[k], level};
+    v->short_tags[k] = (ws_plot_tag){v->short_text[k], level};
+    v->n_tags++;
+}
+
+/* The head of a sentence of another kind, as a tag: up to its first ':',
+ * ';' or '(' and at most 40 bytes, cut at a space. */
+static void short_text(const char *s, char *out, size_t len)
+{
+    size_t n = strcspn(s, ":;(");
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    bool cut = false;
+    if (n > 40) {
+        n = 40;
+        while (n > 20 && s[n] != ' ')
+            n--;
+        cut = true;
+    }
+    snprintf(out, len, "%.*s%s", (int)n, s, cut ? "..." : "");
+}
+
+/* Tags from the window's numbers and the sentences: the overload first
+ * (an alarm), then the cautions, each kind once. */
+static void make_tags(plot_variant *v)
+{
+    bool kind[5] = {false};
+    for (size_t i = 0; i < v->n_warn; i++)
+        kind[warning_kind(v->warn[i])] = true;
+    char buf[PLOT_TAG_LEN];
+    if (v->overloaded || kind[W_OVERLOAD]) {
+        char a[32], b[32];
+        ws_plot_format_value(v->offered_tps, WS_PU_PLAIN, a, sizeof a);
+        ws_plot_format_value(v->tps, WS_PU_PLAIN, b, sizeof b);
+        if (isfinite(v->offered_tps))
+            snprintf(buf, sizeof buf, "OVERLOADED (offered %s/s, completed %s/s)", a, b);
+        else
+            snprintf(buf, sizeof buf, "OVERLOADED (completed %s/s)", b);
+        add_tag(v, WS_TAG_ALARM, buf, "OVERLOADED");
+    }
+    if ((isfinite(v->cycles) && v->cycles < 2) || kind[W_CYCLES]) {
+        if (isfinite(v->cycles))
+            snprintf(buf, sizeof buf, "too few checkpoint cycles (%.0f)", v->cycles);
+        else
+            snprintf(buf, sizeof buf, "too few checkpoint cycles");
+        add_tag(v, WS_TAG_CAUTION, buf, "< 2 checkpoint cycles");
+    }
+    if (v->cold || kind[W_COLD])
+        add_tag(v, WS_TAG_CAUTION, "cold start", NULL);
+    if (v->transient_open || kind[W_TRANSIENT])
+        add_tag(v, WS_TAG_CAUTION, "warm-up may not have ended", "transient?");
+    for (size_t i = 0; i < v->n_warn; i++)
+        if (warning_kind(v->warn[i]) == W_OTHER) {
+            short_text(v->warn[i], buf, sizeof buf);
+            if (*buf)
+                add_tag(v, WS_TAG_CAUTION, buf, NULL);
+        }
+}
+
+/* The variant's "window" and "warnings" (schema_version 2), both
+ * optional: an older summary.json has neither. */
+static int load_window(const ws_json *o, plot_variant *v, ws_diag *err)
+{
+    v->offered_tps = NAN;
+    v->cycles = NAN;
+    const ws_json *w = ws_json_get(o, "window");
+    int rc = WS_OK;
+    if (w) {
+        if (ws_json_type_of(w) != WS_JSON_OBJECT) {
+            ws_diag_set(err, ws_json_file(w), ws_json_line(w), "window: %s, expected an object",
+                        ws_json_type_name(ws_json_type_of(w)));
+            return WS_EINPUT;
+        }
+        v->has_window = true;
+        const char *start = NULL, *warmup = NULL;
+        bool transient_ended = true;
+        rc = ws_json_get_num(w, "start_s", &v->win_start, err);
+        if (rc == WS_OK)
+            rc = ws_json_get_num(w, "end_s", &v->win_end, err);
+        if (rc == WS_OK && !(v->win_end >= v->win_start)) {
+            ws_diag_set(err, ws_json_file(w), ws_json_line(w),
+                        "window: start_s %g is after end_s %g", v->win_start, v->win_end);
+            rc = WS_EINPUT;
+        }
+        if (rc == WS_OK)
+            rc = opt_bool(w, "overloaded", &v->overloaded, err);
+        if (rc == WS_OK)
+            rc = opt_num_null(w, "offered_tps", &v->offered_tps, err);
+        if (rc == WS_OK)
+            rc = opt_num_null(w, "checkpoint_cycles", &v->cycles, err);
+        if (rc == WS_OK)
+            rc = opt_str(w, "start", &start, err);
+        if (rc == WS_OK)
+            rc = opt_str(w, "warmup", &warmup, err);
+        if (rc == WS_OK)
+            rc = opt_bool(w, "transient_ended", &transient_ended, err);
+        v->cold = start && strcmp(start, "cold") == 0;
+        v->transient_open = warmup && strcmp(warmup, "auto") == 0 && !transient_ended;
+        if (rc == WS_OK && !(v->win_end > v->win_start)) {
+            /* An empty window says nothing (a run that wrote the fields
+             * without measuring): drawn as without one; the warning
+             * sentences still give tags. */
+            v->has_window = v->overloaded = v->cold = v->transient_open = false;
+            v->offered_tps = v->cycles = NAN;
+        }
+    }
+    const ws_json *wa = ws_json_get(o, "warnings");
+    if (rc == WS_OK && wa) {
+        if (ws_json_type_of(wa) != WS_JSON_ARRAY) {
+            ws_diag_set(err, ws_json_file(wa), ws_json_line(wa), "warnings: %s, expected an array",
+                        ws_json_type_name(ws_json_type_of(wa)));
+            return WS_EINPUT;
+        }
+        size_t n = ws_json_count(wa);
+        if (n && !(v->warn = calloc(n, sizeof *v->warn)))
+            return nomem(err);
+        for (size_t i = 0; i < n; i++) {
+            const char *t = ws_json_str(ws_json_at(wa, i));
+            if (!t) {
+                const ws_json *e = ws_json_at(wa, i);
+                ws_diag_set(err, ws_json_file(e), ws_json_line(e),
+                            "warnings[%zu]: %s, expected a string", i,
+                            ws_json_type_name(ws_json_type_of(e)));
+                return WS_EINPUT;
+            }
+            if (!(v->warn[i] = strdup(t)))
+                return nomem(err);
+            v->n_warn = i + 1;
+        }
+    }
+    if (rc == WS_OK)
+        make_tags(v);
+    return rc;
 }
 
 static int load_summary(const char *dir, plot_run *r, ws_diag *err)
@@ -167,6 +387,14 @@ static int load_summary(const char *dir, plot_run *r, ws_diag *err)
         };
         for (size_t k = 0; k < sizeof opt / sizeof opt[0] && rc == WS_OK; k++)
             rc = opt_num(o, opt[k].path, opt[k].out, err);
+        if (rc == WS_OK) {
+            rc = load_window(o, v, err);
+            if (rc == WS_EINPUT) {
+                char inner[WS_DIAG_MAX];
+                snprintf(inner, sizeof inner, "%s", err->msg);
+                ws_diag_set(err, NULL, 0, "%s (variant %s)", inner, v->name);
+            }
+        }
         if (rc == WS_OK && !(v->settings = settings_text(ws_json_get(o, "settings"))))
             rc = nomem(err);
     }
@@ -402,4 +630,18 @@ int plot_run_load(const char *dir, plot_run *r, ws_diag *err)
     if (rc != WS_OK)
         plot_run_free(r);
     return rc;
+}
+
+bool plot_run_has_warmup(const plot_run *r)
+{
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        /* As charts.c outside_spans: a warm-up, or rows after the end. */
+        if (!v->has_window)
+            continue;
+        if (v->win_start > r->t0 ||
+            (v->n && v->t[v->n - 1] >= v->win_end - 1e-9 && v->win_end < r->t1))
+            return true;
+    }
+    return false;
 }

@@ -3,7 +3,8 @@
  * charts (internal to src/plot).
  *
  * plot_run_load reads summary.json (scenario name, variants in scenario
- * order, headline figures, limits), timeline.csv (the columns the charts
+ * order, headline figures, limits, and from schema_version 2 the
+ * measurement window and warnings), timeline.csv (the columns the charts
  * draw, per variant), checkpoints.csv (write and sync phase spans) and
  * latency_cdf.csv, and checks them against docs/outputs.md: a missing
  * file, column or field, a row of an unknown variant, a time that does
@@ -13,9 +14,11 @@
 #ifndef WALSIM_PLOT_RUNDIR_H
 #define WALSIM_PLOT_RUNDIR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "walsim/diag.h"
+#include "walsim/plot.h"
 
 /* The timeline.csv columns the charts use. */
 typedef enum plot_tcol {
@@ -46,6 +49,8 @@ typedef struct plot_span {
     int sync; /* 0 write phase, 1 sync phase */
 } plot_span;
 
+enum { PLOT_MAX_TAGS = 6, PLOT_TAG_LEN = 96 };
+
 typedef struct plot_variant {
     char *name;
     char *settings;                 /* "max_wal_size 1GB, ..." from summary.json settings */
@@ -62,6 +67,27 @@ typedef struct plot_variant {
     double ckpt_timed, ckpt_req, wal_per_tx, fpi_share, pg_wal_peak;
     /* summary.json limits; NAN when the file has none */
     double shared_buffers, max_wal_size, min_wal_size, dirty_background, dirty_limit;
+    /* summary.json "window" and "warnings" (schema_version 2): the span
+     * every figure above covers, and what is wrong with them.  has_window
+     * is false for an older file, which is drawn as before. */
+    bool has_window;
+    double win_start, win_end;      /* s */
+    bool overloaded;
+    double offered_tps;             /* NAN: not given (closed loop) */
+    double cycles;                  /* complete checkpoint cycles in the window; NAN: not given */
+    bool cold;                      /* "start": "cold" */
+    bool transient_open;            /* warmup auto, and the transient did not end */
+    char **warn;                    /* the sentences of "warnings" */
+    size_t n_warn;
+    /* Short tags for the charts, the alarm (overloaded) first; text points
+     * into tag_text. */
+    ws_plot_tag tags[PLOT_MAX_TAGS];
+    char tag_text[PLOT_MAX_TAGS][PLOT_TAG_LEN];
+    int n_tags;
+    /* The same tags without their numbers ("OVERLOADED"), for captions
+     * too narrow for the full ones. */
+    ws_plot_tag short_tags[PLOT_MAX_TAGS];
+    char short_text[PLOT_MAX_TAGS][PLOT_TAG_LEN];
 } plot_variant;
 
 typedef struct plot_run {
@@ -75,5 +101,9 @@ typedef struct plot_run {
  * message names the file and line. */
 int plot_run_load(const char *dir, plot_run *r, ws_diag *err);
 void plot_run_free(plot_run *r);
+
+/* Any variant with a window that leaves part of the time axis outside it
+ * (a warm-up to shade)? */
+bool plot_run_has_warmup(const plot_run *r);
 
 #endif

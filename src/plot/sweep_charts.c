@@ -9,6 +9,17 @@
  * Grid values are labelled as the user wrote them ("4GB", "15min") and
  * placed by their value in base units; a numeric parameter spanning 8x
  * or more gets a log axis (sweeps double sizes, they do not add to them).
+ *
+ * A sweep.csv from a walsim with measurement windows (docs/outputs.md)
+ * also says how far each figure can be trusted: METRIC_lo and METRIC_hi
+ * (tps_lo, p99_latency_lo_ms, ...) bound its 95 % interval, drawn as an
+ * error bar per run; `overloaded` 1 marks a variant that could not carry
+ * its load (its latencies are those of a growing queue: a hollow marker,
+ * a dashed line to it, and the axis is not stretched for it), and
+ * `checkpoint_cycles` below 2 a window too short for checkpoint figures
+ * (a ring around the marker).  Heatmaps print the interval under the
+ * value and mark such cells.  Without those columns the charts are as
+ * before.
  */
 #include "walsim/plot.h"
 
@@ -42,6 +53,7 @@ typedef struct sweep {
     ws_csv *csv;
     char *title;
     int c_variant;
+    int c_overloaded, c_cycles; /* -1 when the file has no such column */
     param p[2];
     int np;
     const char *variants[MAX_VALUES];
@@ -52,6 +64,7 @@ typedef struct sweep {
 typedef struct metric_job {
     const sweep *sw;
     int col;
+    int lo_col, hi_col; /* its 95 % interval's bounds; -1 when absent */
     char name[96];   /* metric name without unit suffix */
     ws_plot_unit unit;
     double factor;   /* column to plotted unit (s -> ms: 1000) */
@@ -222,6 +235,8 @@ static int sweep_load(const char *dir, const char *const *params, int n_params, 
             for (size_t k = 0; k < p->n; k++)
                 p->pos[k] = (double)k;
     }
+    sw->c_overloaded = ws_csv_col(c, "overloaded");
+    sw->c_cycles = ws_csv_col(c, "checkpoint_cycles");
     return sweep_title(dir, sw, err);
 }
 
@@ -248,11 +263,45 @@ static int metric_column(const sweep *sw, const char *m, ws_diag *err)
     return col;
 }
 
+/* The column of the interval bound `which` ("lo", "hi") of metric column
+ * `name`: the bound's suffix goes before the unit (p99_latency_ms ->
+ * p99_latency_lo_ms, tps -> tps_lo); -1 when absent. */
+static int bound_column(const ws_csv *c, const char *name, const char *which)
+{
+    static const char *const units[] = {"_ms", "_s", "_bytes", ""};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (!ends_with(name, units[i]))
+            continue;
+        char buf[256];
+        size_t n = strlen(name) - strlen(units[i]);
+        snprintf(buf, sizeof buf, "%.*s_%s%s", (int)n, name, which, units[i]);
+        int k = ws_csv_col(c, buf);
+        if (k >= 0)
+            return k;
+    }
+    return -1;
+}
+
+/* Is column `col` the bound of another metric column of the file (so it
+ * is drawn as that metric's error bars, not as a chart of its own)? */
+static bool is_bound_column(const ws_csv *c, int col)
+{
+    for (size_t k = 0; k < ws_csv_cols(c); k++)
+        if ((int)k != col && (bound_column(c, ws_csv_col_name(c, k), "lo") == col ||
+                              bound_column(c, ws_csv_col_name(c, k), "hi") == col))
+            return true;
+    return false;
+}
+
 static void metric_init(metric_job *j, const sweep *sw, int col)
 {
     const char *name = ws_csv_col_name(sw->csv, (size_t)col);
     j->sw = sw;
     j->col = col;
+    j->lo_col = bound_column(sw->csv, name, "lo");
+    j->hi_col = bound_column(sw->csv, name, "hi");
+    if (j->lo_col < 0 || j->hi_col < 0)
+        j->lo_col = j->hi_col = -1;
     j->unit = WS_PU_PLAIN;
     j->factor = 1;
     snprintf(j->name, sizeof j->name, "%s", name);
@@ -277,19 +326,38 @@ static void metric_init(metric_job *j, const sweep *sw, int col)
 typedef struct cell {
     double lo, hi, sum;
     int n;
+    int n_over, n_few;   /* runs overloaded; runs with < 2 checkpoint cycles */
+    double ci_lo, ci_hi; /* the widest 95 % interval of its runs (NAN: none) */
 } cell;
 
+/* A row's optional number (empty, absent column: NAN). */
+static int row_num(const ws_csv *c, size_t row, int col, double *out, ws_diag *err)
+{
+    *out = NAN;
+    return col < 0 ? WS_OK : ws_csv_num_or(c, row, (size_t)col, NAN, out, err);
+}
+
 /* Per variant and grid point: the metric's lowest, highest and mean
- * value over seeds.  cells has nv * n0 * n1 entries. */
+ * value over seeds, how many of its runs are overloaded or too short for
+ * two checkpoint cycles, and the extent of their intervals.  cells has
+ * nv * n0 * n1 entries. */
 static int aggregate(const metric_job *j, cell *cells, ws_diag *err)
 {
     const sweep *sw = j->sw;
     size_t n0 = sw->p[0].n, n1 = sw->np > 1 ? sw->p[1].n : 1;
     for (size_t i = 0; i < sw->nv * n0 * n1; i++)
-        cells[i] = (cell){INFINITY, -INFINITY, 0, 0};
+        cells[i] = (cell){INFINITY, -INFINITY, 0, 0, 0, 0, NAN, NAN};
     for (size_t r = 0; r < ws_csv_rows(sw->csv); r++) {
-        double x;
+        double x, over, cyc, lo, hi;
         int rc = ws_csv_num_or(sw->csv, r, (size_t)j->col, NAN, &x, err);
+        if (rc == WS_OK)
+            rc = row_num(sw->csv, r, sw->c_overloaded, &over, err);
+        if (rc == WS_OK)
+            rc = row_num(sw->csv, r, sw->c_cycles, &cyc, err);
+        if (rc == WS_OK)
+            rc = row_num(sw->csv, r, j->lo_col, &lo, err);
+        if (rc == WS_OK)
+            rc = row_num(sw->csv, r, j->hi_col, &hi, err);
         if (rc != WS_OK)
             return rc;
         if (!isfinite(x))
@@ -301,6 +369,12 @@ static int aggregate(const metric_job *j, cell *cells, ws_diag *err)
         c->hi = fmax(c->hi, x);
         c->sum += x;
         c->n++;
+        c->n_over += over == 1;
+        c->n_few += isfinite(cyc) && cyc < 2;
+        if (isfinite(lo) && isfinite(hi)) {
+            c->ci_lo = isfinite(c->ci_lo) ? fmin(c->ci_lo, lo * j->factor) : lo * j->factor;
+            c->ci_hi = isfinite(c->ci_hi) ? fmax(c->ci_hi, hi * j->factor) : hi * j->factor;
+        }
     }
     return WS_OK;
 }
@@ -343,24 +417,81 @@ static void grid_axis(const param *p, ws_plot_axis *a, const char **labels)
     }
 }
 
+/* Sorts the grid indices of parameter p by value. */
+static void by_value(const param *p, size_t *order)
+{
+    for (size_t k = 0; k < p->n; k++)
+        order[k] = k;
+    for (size_t a = 1; a < p->n; a++)
+        for (size_t b = a; b > 0 && p->pos[order[b - 1]] > p->pos[order[b]]; b--) {
+            size_t t = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = t;
+        }
+}
+
+/* The caution ring around a point whose window held fewer than two
+ * checkpoint cycles. */
+#define RING_COLOR WS_PLOT_CAUTION_INK
+
 static int chart_lines(cairo_t *cr, const void *ctx, ws_diag *err)
 {
     const metric_job *j = ctx;
     const sweep *sw = j->sw;
     const param *p = &sw->p[0];
-    cell *cells = calloc(sw->nv * p->n, sizeof *cells);
-    double *x = calloc(p->n, sizeof *x), *lo = calloc(p->n, sizeof *lo),
-           *hi = calloc(p->n, sizeof *hi), *mean = calloc(p->n, sizeof *mean);
-    int rc = cells && x && lo && hi && mean ? aggregate(j, cells, err) : WS_ENOMEM;
+    size_t np = p->n;
+    cell *cells = calloc(sw->nv * np, sizeof *cells);
+    size_t *order = calloc(np, sizeof *order), *seen = calloc(np, sizeof *seen);
+    double *x = calloc(np, sizeof *x), *lo = calloc(np, sizeof *lo), *hi = calloc(np, sizeof *hi),
+           *mean = calloc(np, sizeof *mean), *solid = calloc(np, sizeof *solid);
+    int rc = cells && order && seen && x && lo && hi && mean && solid ? aggregate(j, cells, err)
+                                                                        : WS_ENOMEM;
     if (rc == WS_ENOMEM)
         ws_diag_set(err, NULL, 0, "out of memory");
     if (rc != WS_OK)
         goto done;
-    /* Legend: variants, then what the band means. */
-    ws_plot_legend_item items[MAX_VALUES + 1];
+    by_value(p, order);
     int seeds = 0;
-    for (size_t i = 0; i < sw->nv * p->n; i++)
+    bool any_ci = false, any_over = false, any_few = false;
+    for (size_t i = 0; i < sw->nv * np; i++) {
         seeds = cells[i].n > seeds ? cells[i].n : seeds;
+        any_ci = any_ci || isfinite(cells[i].ci_lo);
+        any_over = any_over || cells[i].n_over > 0;
+        any_few = any_few || cells[i].n_few > 0;
+    }
+
+    /* y range.  An overloaded point's latency is that of a queue that
+     * grows for as long as the run lasts: it does not stretch the axis
+     * (more than 1.5x the others); such a point is drawn on the top edge
+     * as a hollow triangle. */
+    double okmin = INFINITY, okmax = -INFINITY;
+    for (size_t i = 0; i < sw->nv * np; i++) {
+        const cell *c = &cells[i];
+        if (!c->n || c->n_over)
+            continue;
+        okmin = fmin(okmin, fmin(c->lo, isfinite(c->ci_lo) ? c->ci_lo : c->lo));
+        okmax = fmax(okmax, fmax(c->hi, isfinite(c->ci_hi) ? c->ci_hi : c->hi));
+    }
+    double ymin = okmin, ymax = okmax;
+    bool above = false;
+    for (size_t i = 0; i < sw->nv * np; i++) {
+        const cell *c = &cells[i];
+        if (!c->n || !c->n_over)
+            continue;
+        if (isfinite(okmax) && c->hi > 1.5 * fmax(okmax, 0) && c->hi > okmax) {
+            above = true;
+            continue;
+        }
+        ymin = fmin(ymin, c->lo);
+        ymax = fmax(ymax, c->hi);
+    }
+    if (!isfinite(ymin)) {
+        ymin = 0;
+        ymax = 1;
+    }
+
+    /* Legend: variants, then what the marks mean. */
+    ws_plot_legend_item items[MAX_VALUES + 4];
     char band[96];
     snprintf(band, sizeof band, "lowest to highest of %d seeds (line: mean)", seeds);
     int ni = 0;
@@ -368,6 +499,17 @@ static int chart_lines(cairo_t *cr, const void *ctx, ws_diag *err)
         items[ni++] = (ws_plot_legend_item){sw->variants[v], ws_plot_series_color((int)v),
                                             WS_SW_MARKER_LINE, 0};
     items[ni++] = (ws_plot_legend_item){band, {0.8, 0.8, 0.8}, WS_SW_AREA, 0};
+    if (any_ci)
+        items[ni++] = (ws_plot_legend_item){seeds > 1 ? "95 % interval of each run"
+                                                      : "95 % interval",
+                                            WS_PLOT_TEXT2, WS_SW_ERRBAR, 0};
+    if (any_over)
+        items[ni++] = (ws_plot_legend_item){above ? "overloaded: not a steady state "
+                                                    "(\xE2\x96\xB3 on the top edge: above the axis)"
+                                                  : "overloaded: not a steady state",
+                                            WS_PLOT_TEXT2, WS_SW_MARKER_HOLLOW, 0};
+    if (any_few)
+        items[ni++] = (ws_plot_legend_item){"< 2 checkpoint cycles", RING_COLOR, WS_SW_RING, 0};
     char what[256];
     snprintf(what, sizeof what, "%s against %s", j->name, p->name);
     double top = plot_draw_head(cr, what, sw->title, items, ni);
@@ -376,44 +518,86 @@ static int chart_lines(cairo_t *cr, const void *ctx, ws_diag *err)
     pan.r = (ws_plot_rect){LEFT, top + 10, RIGHT - LEFT, BOTTOM - top - 10};
     const char *labels[WS_PLOT_MAX_TICKS];
     grid_axis(p, &pan.x, labels);
-    double ymin = INFINITY, ymax = -INFINITY;
-    for (size_t i = 0; i < sw->nv * p->n; i++)
-        if (cells[i].n) {
-            ymin = fmin(ymin, cells[i].lo);
-            ymax = fmax(ymax, cells[i].hi);
-        }
-    if (!isfinite(ymin)) {
-        ymin = 0;
-        ymax = 1;
-    }
     /* From 0 for quantities that are never negative: a sweep chart whose
      * axis starts at 37 ms would exaggerate every difference. */
     ws_plot_axis_fit(&pan.y, ymin >= 0 ? 0 : ymin, ymax, pan.r.h, 60, j->unit);
     ws_plot_panel_grid(cr, &pan);
+
+    /* With error bars, the variants are set apart by a few pixels (and
+     * the runs of a point within a variant by a few more), so bars at the
+     * same grid value do not hide each other. */
+    double gap_px = INFINITY;
+    for (size_t k = 1; k < np; k++)
+        gap_px = fmin(gap_px, ws_plot_px(&pan, p->pos[order[k]]) -
+                                  ws_plot_px(&pan, p->pos[order[k - 1]]));
+    double vstep = 0, sstep = 0;
+    if (any_ci) {
+        double room = isfinite(gap_px) ? 0.5 * gap_px : 120;
+        sstep = seeds > 1 ? fmin(6, room / (double)(sw->nv * (size_t)seeds)) : 0;
+        vstep = sw->nv > 1 ? fmin(16, room / (double)sw->nv) : 0;
+        vstep = fmax(vstep, sstep * (double)seeds);
+    }
     for (size_t v = 0; v < sw->nv; v++) {
         ws_plot_rgb c = ws_plot_series_color((int)v);
-        for (size_t k = 0; k < p->n; k++) {
-            const cell *ce = &cells[v * p->n + k];
-            x[k] = p->pos[k];
-            lo[k] = ce->n ? ce->lo : NAN;
-            hi[k] = ce->n ? ce->hi : NAN;
-            mean[k] = ce->n ? ce->sum / ce->n : NAN;
+        ws_plot_panel pv = pan;
+        pv.r.x += ((double)v - (double)(sw->nv - 1) / 2) * vstep;
+        bool v_over = false;
+        for (size_t a = 0; a < np; a++) {
+            size_t k = order[a];
+            const cell *ce = &cells[v * np + k];
+            x[a] = p->pos[k];
+            mean[a] = ce->n ? ce->sum / ce->n : NAN;
+            lo[a] = ce->n && !ce->n_over ? ce->lo : NAN;
+            hi[a] = ce->n && !ce->n_over ? ce->hi : NAN;
+            solid[a] = ce->n_over ? NAN : mean[a];
+            v_over = v_over || ce->n_over;
         }
-        /* Points in x order for the line and band. */
-        for (size_t a = 1; a < p->n; a++)
-            for (size_t b = a; b > 0 && x[b - 1] > x[b]; b--) {
-                double *arr[4] = {x, lo, hi, mean};
-                for (int q = 0; q < 4; q++) {
-                    double t = arr[q][b];
-                    arr[q][b] = arr[q][b - 1];
-                    arr[q][b - 1] = t;
+        ws_plot_band(cr, &pv, x, lo, hi, np, c, 0.18);
+        /* To an overloaded point the line is dashed: not a trend; to one
+         * above the axis there is none (it would be a vertical stroke). */
+        if (v_over) {
+            for (size_t a = 0; a < np; a++)
+                lo[a] = mean[a] > pv.y.hi ? NAN : mean[a];
+            ws_plot_line(cr, &pv, x, lo, np, c, 1.6, 7);
+        }
+        ws_plot_line(cr, &pv, x, solid, np, c, 2.5, 0);
+        /* An error bar per run, in file order within its point. */
+        if (any_ci) {
+            memset(seen, 0, np * sizeof *seen);
+            for (size_t r = 0; r < ws_csv_rows(sw->csv); r++) {
+                if ((size_t)sw->row_v[r] != v)
+                    continue;
+                size_t k = (size_t)sw->row_p0[r];
+                const cell *ce = &cells[v * np + k];
+                double blo, bhi, over;
+                if (row_num(sw->csv, r, j->lo_col, &blo, err) != WS_OK ||
+                    row_num(sw->csv, r, j->hi_col, &bhi, err) != WS_OK ||
+                    row_num(sw->csv, r, sw->c_overloaded, &over, err) != WS_OK) {
+                    rc = WS_EINPUT;
+                    goto done;
                 }
+                double dx = ((double)seen[k]++ - (double)(ce->n - 1) / 2) * sstep;
+                if (over != 1)
+                    ws_plot_errbar(cr, &pv, p->pos[k], dx, blo * j->factor, bhi * j->factor, c,
+                                   2, 8);
             }
-        ws_plot_band(cr, &pan, x, lo, hi, p->n, c, 0.18);
-        ws_plot_line(cr, &pan, x, mean, p->n, c, 2.5, 0);
-        for (size_t k = 0; k < p->n; k++)
-            if (isfinite(mean[k]))
-                ws_plot_marker(cr, ws_plot_px(&pan, x[k]), ws_plot_py(&pan, mean[k]), 0, 11, c);
+        }
+        for (size_t a = 0; a < np; a++) {
+            size_t k = order[a];
+            const cell *ce = &cells[v * np + k];
+            if (!isfinite(mean[a]))
+                continue;
+            double px = ws_plot_px(&pv, x[a]);
+            double py = ws_plot_py(&pv, fmin(mean[a], pv.y.hi));
+            if (ce->n_over && mean[a] > pv.y.hi)
+                ws_plot_marker_hollow(cr, px, py + 8, 3, 14, c);
+            else if (ce->n_over)
+                ws_plot_marker_hollow(cr, px, py, 0, 13, c);
+            else
+                ws_plot_marker(cr, px, py, 0, 11, c);
+            if (ce->n_few)
+                ws_plot_ring(cr, px, ce->n_over && mean[a] > pv.y.hi ? py + 8 : py, 24, RING_COLOR);
+        }
     }
     ws_plot_panel_frame(cr, &pan);
     ws_plot_panel_ylabels(cr, &pan, font(16, false));
@@ -427,10 +611,13 @@ static int chart_lines(cairo_t *cr, const void *ctx, ws_diag *err)
                  buf);
 done:
     free(cells);
+    free(order);
+    free(seen);
     free(x);
     free(lo);
     free(hi);
     free(mean);
+    free(solid);
     return rc;
 }
 
@@ -445,6 +632,69 @@ static void cell_text(cairo_t *cr, double v, ws_plot_unit unit, double w, ws_plo
         char *sp = strchr(buf, ' ');
         if (sp)
             *sp = '\0'; /* the colour bar carries the unit */
+    }
+}
+
+/* A heatmap cell's text: the value, under it its 95 % interval ("95 %:
+ * 30.1 to 34.5 ms", the widest over the cell's runs) and its tags
+ * (OVERLOADED, < 2 checkpoint cycles), as many lines as the cell has
+ * room for; an overloaded cell also gets a red frame. */
+static void heat_cell_marks(cairo_t *cr, const metric_job *j, const cell *ce, bool over, double cx,
+                            double cy, double cw, double ch, ws_plot_font f, const char *value)
+{
+    char ci[96] = "";
+    if (isfinite(ce->ci_lo) && isfinite(ce->ci_hi) && !ce->n_over) {
+        char a[32], b[32];
+        ws_plot_format_value(ce->ci_lo, j->unit, a, sizeof a);
+        ws_plot_format_value(ce->ci_hi, j->unit, b, sizeof b);
+        snprintf(ci, sizeof ci, "95 %%: %s to %s", a, b);
+    }
+    ws_plot_tag tags[2];
+    int nt = 0;
+    if (ce->n_over)
+        tags[nt++] = (ws_plot_tag){"OVERLOADED", WS_TAG_ALARM};
+    if (ce->n_few)
+        tags[nt++] = (ws_plot_tag){"< 2 checkpoint cycles", WS_TAG_CAUTION};
+    ws_plot_font fs = f;
+    fs.size = 13;
+    const double line_v = f.size + 6, line_ci = fs.size + 6, line_tag = 13 * 1.5 + 5;
+    bool show_ci = *ci && ws_plot_text_width(cr, fs, ci) <= cw - 8;
+    int show_tags = 0;
+    for (int t = 0; t < nt; t++)
+        if (ws_plot_tag_draw(cr, 0, 0, &tags[t], 13, false) <= cw - 8)
+            show_tags = t + 1;
+        else
+            break;
+    /* Drop lines, the interval first, until they fit the cell. */
+    while (line_v + (show_ci ? line_ci : 0) + show_tags * line_tag > ch - 8) {
+        if (show_ci)
+            show_ci = false;
+        else if (show_tags)
+            show_tags--;
+        else
+            break;
+    }
+    double total = line_v + (show_ci ? line_ci : 0) + show_tags * line_tag;
+    double y = cy + (ch - total) / 2;
+    if (over) {
+        cairo_save(cr);
+        ws_plot_set_color(cr, WS_PLOT_ALARM, 1);
+        cairo_set_line_width(cr, 3);
+        cairo_rectangle(cr, cx + 4.5, cy + 4.5, cw - 9, ch - 9);
+        cairo_stroke(cr);
+        cairo_restore(cr);
+        f.color = WS_PLOT_TEXT2;
+    }
+    ws_plot_text(cr, f, cx + cw / 2, y + line_v / 2, WS_TA_CENTER | WS_TA_MIDDLE, 0, value);
+    y += line_v;
+    if (show_ci) {
+        ws_plot_text(cr, fs, cx + cw / 2, y + line_ci / 2, WS_TA_CENTER | WS_TA_MIDDLE, 0, ci);
+        y += line_ci;
+    }
+    for (int t = 0; t < show_tags; t++) {
+        double tw = ws_plot_tag_draw(cr, 0, 0, &tags[t], 13, false);
+        ws_plot_tag_draw(cr, cx + (cw - tw) / 2, y + line_tag / 2, &tags[t], 13, true);
+        y += line_tag;
     }
 }
 
@@ -464,14 +714,25 @@ static int chart_heatmap(cairo_t *cr, const void *ctx, ws_diag *err)
         free(cells);
         return rc;
     }
+    /* The colour scale spans the cells that are not overloaded (when
+     * there are any): an overloaded cell's latency, a growing queue's,
+     * would leave every other cell the same colour.  Overloaded cells are
+     * not coloured. */
     int seeds = 0;
-    double lo = INFINITY, hi = -INFINITY;
+    bool any_over = false, any_few = false, all_over = true;
     for (size_t i = 0; i < sw->nv * n0 * n1; i++)
         if (cells[i].n) {
+            seeds = cells[i].n > seeds ? cells[i].n : seeds;
+            any_over = any_over || cells[i].n_over;
+            any_few = any_few || cells[i].n_few;
+            all_over = all_over && cells[i].n_over;
+        }
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < sw->nv * n0 * n1; i++)
+        if (cells[i].n && (!cells[i].n_over || all_over)) {
             double m = cells[i].sum / cells[i].n;
             lo = fmin(lo, m);
             hi = fmax(hi, m);
-            seeds = cells[i].n > seeds ? cells[i].n : seeds;
         }
     if (!isfinite(lo)) {
         lo = 0;
@@ -480,7 +741,16 @@ static int chart_heatmap(cairo_t *cr, const void *ctx, ws_diag *err)
     char what[256];
     snprintf(what, sizeof what, "%s by %s and %s (mean of %d seed%s)", j->name, px->name, py->name,
              seeds, seeds == 1 ? "" : "s");
-    double top = plot_draw_head(cr, what, sw->title, NULL, 0);
+    ws_plot_legend_item items[2];
+    int ni = 0;
+    if (any_over && !all_over)
+        items[ni++] = (ws_plot_legend_item){
+            "overloaded: not a steady state, left out of the colour scale", WS_PLOT_ALARM,
+            WS_SW_AREA, 0};
+    if (any_few)
+        items[ni++] = (ws_plot_legend_item){"< 2 checkpoint cycles in the window",
+                                            WS_PLOT_CAUTION_FILL, WS_SW_AREA, 0};
+    double top = plot_draw_head(cr, what, sw->title, items, ni);
 
     /* Grid positions in file order, sorted by value. */
     size_t ox[MAX_VALUES], oy[MAX_VALUES];
@@ -526,7 +796,9 @@ static int chart_heatmap(cairo_t *cr, const void *ctx, ws_diag *err)
                     continue;
                 }
                 double m = ce->sum / ce->n;
-                ws_plot_rgb col = ws_plot_viridis(hi > lo ? (m - lo) / (hi - lo) : 0.5);
+                bool over = ce->n_over && !all_over;
+                ws_plot_rgb col = over ? (ws_plot_rgb){0.97, 0.97, 0.97}
+                                       : ws_plot_viridis(hi > lo ? (m - lo) / (hi - lo) : 0.5);
                 ws_plot_set_color(cr, col, 1);
                 cairo_rectangle(cr, cx, cy, cw, ch);
                 cairo_fill(cr);
@@ -535,7 +807,7 @@ static int chart_heatmap(cairo_t *cr, const void *ctx, ws_diag *err)
                 ws_plot_font f = {16, false, lum > 0.45 ? WS_OI_BLACK : (ws_plot_rgb){1, 1, 1}};
                 char buf[48];
                 cell_text(cr, m * 1.0, j->unit, cw, &f, buf, sizeof buf);
-                ws_plot_text(cr, f, cx + cw / 2, cy + ch / 2, WS_TA_CENTER | WS_TA_MIDDLE, 0, buf);
+                heat_cell_marks(cr, j, ce, over, cx, cy, cw, ch, f, buf);
             }
         /* White cell borders. */
         cairo_save(cr);
@@ -653,7 +925,8 @@ int ws_plot_sweep(const char *dir, const char *formats, const char *const *param
         }
     } else if (rc == WS_OK) {
         for (size_t col = (size_t)sw.c_variant + 1; col < n_cols; col++)
-            metric_init(&jobs[n++], &sw, (int)col);
+            if (!is_bound_column(sw.csv, (int)col))
+                metric_init(&jobs[n++], &sw, (int)col);
     }
     if (rc == WS_OK && n == 0) {
         ws_diag_set(err, ws_csv_name(sw.csv), 1, "no metric columns after 'variant'");

@@ -1,6 +1,8 @@
 /*
  * expect.c - `[expect VARIANT]` lines: a small recursive-descent parser
- * over the raw text, and their evaluation on ws_run_stats (see expect.h).
+ * over the raw text, and their evaluation on ws_run_stats (see expect.h):
+ * PASS, FAIL, or NOT EXERCISED when a figure about checkpoints comes from
+ * a window without one.
  *
  * EXPR is kept as a linear form, constant + sum(coef * REF), which is all
  * the grammar can express; evaluation is then one loop.
@@ -492,22 +494,59 @@ static double bound(const ws_expect *e, const ws_run_stats *const *by_variant)
     return x;
 }
 
+/* The variant name of term i of e (0: the left metric, k: refs[k - 1]) as
+ * written in the scenario, into buf. */
+static void term_variant(const ws_expect *e, size_t i, char *buf, size_t len)
+{
+    const char *t = i ? e->refs[i - 1].text : NULL;
+    const char *dot = t ? strrchr(t, '.') : NULL;
+    if (dot)
+        snprintf(buf, len, "%.*s", (int)(dot - t), t);
+    else
+        snprintf(buf, len, "%s", e->raw->variant);
+}
+
+/* Was every figure e reads exercised?  When not, the first that was not,
+ * with its variant, into r->why. */
+static bool exercised(const ws_expect *e, const ws_run_stats *const *by_variant,
+                      ws_expect_result *r)
+{
+    char why[WS_EXPECT_WHY - 96], name[80];
+    for (size_t i = 0; i <= e->n_refs; i++) {
+        const ws_metric *m = i ? e->refs[i - 1].metric : e->metric;
+        const ws_run_stats *st = by_variant[i ? e->refs[i - 1].variant : e->variant];
+        assert(st);
+        if (ws_metric_exercised(m, st, why, sizeof why))
+            continue;
+        term_variant(e, i, name, sizeof name);
+        snprintf(r->why, sizeof r->why, "%s.%s: %s", name, m->name, why);
+        return false;
+    }
+    return true;
+}
+
 ws_expect_result ws_expect_eval(const ws_expect *e, const ws_run_stats *const *by_variant)
 {
     const ws_run_stats *own = by_variant[e->variant];
     assert(own);
-    ws_expect_result r = {false, e->metric->get(own), bound(e, by_variant)};
+    ws_expect_result r = {.measured = e->metric->get(own), .bound = bound(e, by_variant)};
     double a = r.measured, b = r.bound;
+    bool holds = false;
     if (isfinite(a) && isfinite(b)) {
         switch (e->op) {
-        case WS_OP_LT: r.pass = a < b; break;
-        case WS_OP_LE: r.pass = a <= b; break;
-        case WS_OP_GT: r.pass = a > b; break;
-        case WS_OP_GE: r.pass = a >= b; break;
-        case WS_OP_EQ: r.pass = a == b; break;
-        case WS_OP_NE: r.pass = a != b; break;
+        case WS_OP_LT: holds = a < b; break;
+        case WS_OP_LE: holds = a <= b; break;
+        case WS_OP_GT: holds = a > b; break;
+        case WS_OP_GE: holds = a >= b; break;
+        case WS_OP_EQ: holds = a == b; break;
+        case WS_OP_NE: holds = a != b; break;
         }
     }
+    if (!exercised(e, by_variant, &r))
+        r.verdict = WS_EXPECT_NOT_EXERCISED;
+    else
+        r.verdict = holds ? WS_EXPECT_PASS : WS_EXPECT_FAIL;
+    r.pass = r.verdict == WS_EXPECT_PASS;
     return r;
 }
 
@@ -530,5 +569,46 @@ void ws_expect_describe(const ws_expect *e, const ws_run_stats *const *by_varian
                          sizeof v);
         used += snprintf(buf + used, len - (size_t)used, "%s%s = %s%s", i ? ", " : " (",
                          e->refs[i].text, v, i + 1 == e->n_refs ? ")" : "");
+    }
+}
+
+const char *ws_expect_verdict_name(ws_expect_verdict v)
+{
+    switch (v) {
+    case WS_EXPECT_PASS: return "PASS";
+    case WS_EXPECT_FAIL: return "FAIL";
+    case WS_EXPECT_NOT_EXERCISED: return "NOT EXERCISED";
+    }
+    return "?";
+}
+
+void ws_expect_note(const ws_expect *e, const ws_run_stats *const *by_variant, char *buf,
+                    size_t len)
+{
+    assert(buf && len > 0);
+    buf[0] = '\0';
+    /* The overloaded variants whose latency e reads, own first, each once. */
+    size_t seen[MAX_TERMS + 1];
+    size_t n_seen = 0;
+    int used = 0;
+    for (size_t i = 0; i <= e->n_refs; i++) {
+        const ws_metric *m = i ? e->refs[i - 1].metric : e->metric;
+        size_t v = i ? e->refs[i - 1].variant : e->variant;
+        const ws_run_stats *st = by_variant[v];
+        if (!(m->flags & WS_MF_LATENCY) || !st || !st->win.overloaded)
+            continue;
+        bool dup = false;
+        for (size_t k = 0; k < n_seen; k++)
+            dup = dup || seen[k] == v;
+        if (dup)
+            continue;
+        seen[n_seen++] = v;
+        char name[80];
+        term_variant(e, i, name, sizeof name);
+        if (used >= 0 && (size_t)used < len)
+            used += snprintf(buf + used, len - (size_t)used,
+                             "%snote: %s is overloaded: its latencies are those of a queue that "
+                             "grows for as long as the run lasts, not of a stable system",
+                             n_seen > 1 ? "\n" : "", name);
     }
 }

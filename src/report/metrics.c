@@ -60,6 +60,32 @@ GET(g_crash_recovery, st->crash.recovery_s)
 GET(g_crash_lost, st->crash.lost_commits)
 GET(g_crash_unlogged, st->crash.unlogged_bytes)
 
+/* The measurement window (run.h, ws_window) and the 95 % intervals of the
+ * headline figures: NAN where there is none (df == 0), which sweep.csv
+ * writes as an empty field and every [expect] comparison fails. */
+GET(g_window, st->win.end_s - st->win.start_s)
+GET(g_warmup, st->win.start_s)
+GET(g_cycles, st->win.cycles)
+GET(g_overloaded, st->win.overloaded ? 1 : 0)
+GET(g_warnings, st->win.n_warn)
+
+static double g_offered(const ws_run_stats *st)
+{
+    return st->win.open_loop ? st->win.offered_tps : NAN;
+}
+
+static double ci_bound(const ws_run_stats *st, ws_headline h, bool hi)
+{
+    const ws_ci *c = &st->win.ci[h];
+    return c->df > 0 ? (hi ? c->hi : c->lo) : NAN;
+}
+static double g_tps_lo(const ws_run_stats *st) { return ci_bound(st, WS_H_TPS, false); }
+static double g_tps_hi(const ws_run_stats *st) { return ci_bound(st, WS_H_TPS, true); }
+static double g_p50_lo(const ws_run_stats *st) { return ci_bound(st, WS_H_P50, false); }
+static double g_p50_hi(const ws_run_stats *st) { return ci_bound(st, WS_H_P50, true); }
+static double g_p99_lo(const ws_run_stats *st) { return ci_bound(st, WS_H_P99, false); }
+static double g_p99_hi(const ws_run_stats *st) { return ci_bound(st, WS_H_P99, true); }
+
 /* The bulk loads: first start to last end; rows per second of loading. */
 static double g_bulk_time(const ws_run_stats *st)
 {
@@ -106,19 +132,27 @@ static double g_bulk_rate(const ws_run_stats *st)
     return secs > 0 ? rows / secs : 0;
 }
 
-#define COUNT(name, get, help) {name, WS_MK_COUNT, name, 1, help, get}
-#define RATIO(name, get, help) {name, WS_MK_RATIO, name, 1, help, get}
-#define MS(name, get, help) {name, WS_MK_TIME, name "_ms", 1e3, help, get}
-#define SEC(name, get, help) {name, WS_MK_TIME, name "_s", 1, help, get}
-#define BYTES(name, get, help) {name, WS_MK_SIZE, name "_bytes", 1, help, get}
+#define COUNT(name, get, help) {name, WS_MK_COUNT, name, 1, help, get, 0}
+#define RATIO(name, get, help) {name, WS_MK_RATIO, name, 1, help, get, 0}
+#define RATE(name, get, help) {name, WS_MK_RATE, name, 1, help, get, 0}
+#define MS(name, get, help) {name, WS_MK_TIME, name "_ms", 1e3, help, get, WS_MF_LATENCY}
+#define SEC(name, get, help) {name, WS_MK_TIME, name "_s", 1, help, get, 0}
+#define BYTES(name, get, help) {name, WS_MK_SIZE, name "_bytes", 1, help, get, 0}
+/* Figures that need a checkpoint in the window (ws_metric_exercised). */
+#define COUNT_CK(name, get, help) {name, WS_MK_COUNT, name, 1, help, get, WS_MF_CHECKPOINT}
+#define SEC_CK(name, get, help) {name, WS_MK_TIME, name "_s", 1, help, get, WS_MF_CHECKPOINT}
+#define BYTES_CK(name, get, help) {name, WS_MK_SIZE, name "_bytes", 1, help, get, WS_MF_CHECKPOINT}
+/* Latency during a checkpoint phase: needs transactions in that phase. */
+#define MS_PH(name, get, phase, help)                                                            \
+    {name, WS_MK_TIME, name "_ms", 1e3, help, get, WS_MF_LATENCY | (phase)}
 
 /* docs/outputs.md, "Metrics", in its order.  wal_bytes keeps its name as
  * its column (it already ends in its unit, as in timeline.csv); every
  * other size gets the _bytes suffix, wal_bytes_per_tx_bytes included, as
  * the document spells it. */
 static const ws_metric metrics[] = {
-    {"tps", WS_MK_RATE, "tps", 1, "transactions per second, after the warm-up", g_tps},
-    COUNT("transactions", g_transactions, "transactions completed after the warm-up"),
+    RATE("tps", g_tps, "transactions per second in the window"),
+    COUNT("transactions", g_transactions, "transactions completed in the window"),
     MS("p50_latency", g_p50, "median transaction latency"),
     MS("p95_latency", g_p95, "95th percentile latency"),
     MS("p99_latency", g_p99, "99th percentile latency"),
@@ -126,46 +160,58 @@ static const ws_metric metrics[] = {
     MS("max_latency", g_max, "largest latency"),
     MS("mean_latency", g_mean, "mean latency"),
     MS("p50_latency_idle", g_p50_idle, "median latency, no checkpoint running"),
-    MS("p50_latency_write", g_p50_write, "median latency during checkpoint writes"),
-    MS("p50_latency_sync", g_p50_sync, "median latency during a checkpoint's sync phase"),
+    MS_PH("p50_latency_write", g_p50_write, WS_MF_WRITE_PHASE, "median latency during checkpoint writes"),
+    MS_PH("p50_latency_sync", g_p50_sync, WS_MF_SYNC_PHASE, "median latency during a checkpoint's sync phase"),
     MS("p99_latency_idle", g_p99_idle, "p99 latency, no checkpoint running"),
-    MS("p99_latency_write", g_p99_write, "p99 latency during checkpoint writes"),
-    MS("p99_latency_sync", g_p99_sync, "p99 latency during a checkpoint's sync phase"),
+    MS_PH("p99_latency_write", g_p99_write, WS_MF_WRITE_PHASE, "p99 latency during checkpoint writes"),
+    MS_PH("p99_latency_sync", g_p99_sync, WS_MF_SYNC_PHASE, "p99 latency during a checkpoint's sync phase"),
     MS("max_latency_idle", g_max_idle, "largest latency, no checkpoint running"),
-    MS("max_latency_write", g_max_write, "largest latency during checkpoint writes"),
-    MS("max_latency_sync", g_max_sync, "largest latency during a checkpoint's sync phase"),
-    COUNT("checkpoints_timed", g_ckpt_timed, "checkpoints started by checkpoint_timeout"),
-    COUNT("checkpoints_req", g_ckpt_req, "checkpoints requested (WAL volume, CHECKPOINT, shutdown)"),
-    COUNT("checkpoint_warnings", g_ckpt_warnings, "checkpoint_warning messages (too frequent)"),
-    SEC("checkpoint_write", g_ckpt_write, "mean write phase of a checkpoint"),
-    SEC("checkpoint_sync", g_ckpt_sync, "mean sync phase of a checkpoint"),
-    SEC("checkpoint_total", g_ckpt_total, "mean duration of a checkpoint"),
-    COUNT("buffers_checkpoint", g_buf_ckpt, "buffers written by the checkpointer"),
+    MS_PH("max_latency_write", g_max_write, WS_MF_WRITE_PHASE, "largest latency during checkpoint writes"),
+    MS_PH("max_latency_sync", g_max_sync, WS_MF_SYNC_PHASE, "largest latency during a checkpoint's sync phase"),
+    COUNT_CK("checkpoints_timed", g_ckpt_timed, "checkpoints started by checkpoint_timeout"),
+    COUNT_CK("checkpoints_req", g_ckpt_req, "checkpoints requested (WAL volume, CHECKPOINT, shutdown)"),
+    COUNT_CK("checkpoint_warnings", g_ckpt_warnings, "checkpoint_warning messages (too frequent)"),
+    SEC_CK("checkpoint_write", g_ckpt_write, "mean write phase of a checkpoint"),
+    SEC_CK("checkpoint_sync", g_ckpt_sync, "mean sync phase of a checkpoint"),
+    SEC_CK("checkpoint_total", g_ckpt_total, "mean duration of a checkpoint"),
+    COUNT_CK("buffers_checkpoint", g_buf_ckpt, "buffers written by the checkpointer"),
     COUNT("buffers_clean", g_buf_clean, "buffers written by the background writer"),
     COUNT("buffers_backend", g_buf_backend, "buffers written by backends"),
-    COUNT("buffers_per_checkpoint", g_buf_per_ckpt, "mean buffers written per checkpoint"),
-    {"wal_bytes", WS_MK_SIZE, "wal_bytes", 1, "WAL generated (records and images)", g_wal_bytes},
+    COUNT_CK("buffers_per_checkpoint", g_buf_per_ckpt, "mean buffers written per checkpoint"),
+    {"wal_bytes", WS_MK_SIZE, "wal_bytes", 1, "WAL generated (records and images)", g_wal_bytes, 0},
     BYTES("wal_bytes_per_tx", g_wal_per_tx, "WAL per transaction"),
     COUNT("fpi_count", g_fpi_count, "full-page images written to WAL"),
     RATIO("fpi_share", g_fpi_share, "share of WAL bytes that are full-page images"),
     RATIO("compression_saving", g_compression, "share of image bytes saved by wal_compression"),
-    RATIO("device_utilization", g_dev_util, "share of the run the device was busy"),
-    BYTES("pg_wal_peak", g_pg_wal_peak, "largest size of pg_wal"),
+    RATIO("device_utilization", g_dev_util, "share of the window the device was busy"),
+    BYTES_CK("pg_wal_peak", g_pg_wal_peak, "largest size of pg_wal"),
     BYTES("os_dirty_peak", g_os_dirty_peak, "largest amount of dirty data in the page cache"),
-    SEC("worst_recovery", g_worst_recovery, "crash recovery if the server crashed at the worst moment"),
+    SEC_CK("worst_recovery", g_worst_recovery, "crash recovery if the server crashed at the worst moment"),
     SEC("crash_recovery", g_crash_recovery, "crash recovery after the scenario's crash event"),
     COUNT("crash_lost_commits", g_crash_lost, "asynchronous commits the crash event lost"),
     BYTES("crash_unlogged_reset", g_crash_unlogged, "UNLOGGED table data the crash event emptied"),
     SEC("bulk_time", g_bulk_time, "first [bulk] start to the end of the last load and index build"),
-    {"bulk_rows_per_s", WS_MK_RATE, "bulk_rows_per_s", 1, "rows the [bulk] loads wrote per second of loading", g_bulk_rate},
+    RATE("bulk_rows_per_s", g_bulk_rate, "rows the [bulk] loads wrote per second of loading"),
     RATIO("cpu_utilization", g_cpu_util, "share of the cores' time transactions and compression used"),
     SEC("compression_cpu", g_compression_cpu, "CPU time spent compressing full-page images"),
-    {"bulk1_rows_per_s", WS_MK_RATE, "bulk1_rows_per_s", 1, "rows per second of the first [bulk] load", g_bulk1_rate},
-    {"bulk2_rows_per_s", WS_MK_RATE, "bulk2_rows_per_s", 1, "rows per second of the second [bulk] load", g_bulk2_rate},
+    RATE("bulk1_rows_per_s", g_bulk1_rate, "rows per second of the first [bulk] load"),
+    RATE("bulk2_rows_per_s", g_bulk2_rate, "rows per second of the second [bulk] load"),
     BYTES("bulk1_wal", g_bulk1_wal, "WAL of the first [bulk] section (load and index build)"),
     BYTES("bulk2_wal", g_bulk2_wal, "WAL of the second [bulk] section"),
     SEC("bulk1_time", g_bulk1_time, "load and index build time of the first [bulk] section"),
     SEC("bulk2_time", g_bulk2_time, "load and index build time of the second [bulk] section"),
+    SEC("window", g_window, "length of the measurement window every figure covers"),
+    SEC("warmup", g_warmup, "start of the window: the warm-up (MSER-5 or set) before it"),
+    COUNT("checkpoint_cycles", g_cycles, "complete checkpoint cycles in the window (fewer than 2: a warning)"),
+    COUNT("overloaded", g_overloaded, "1 when the variant cannot carry its offered load, else 0"),
+    RATE("offered_tps", g_offered, "arrivals per second in the window (open loop; none: closed loop)"),
+    RATE("tps_lo", g_tps_lo, "95% interval of tps: low end (empty: no interval)"),
+    RATE("tps_hi", g_tps_hi, "95% interval of tps: high end"),
+    MS("p50_latency_lo", g_p50_lo, "95% interval of p50_latency: low end"),
+    MS("p50_latency_hi", g_p50_hi, "95% interval of p50_latency: high end"),
+    MS("p99_latency_lo", g_p99_lo, "95% interval of p99_latency: low end"),
+    MS("p99_latency_hi", g_p99_hi, "95% interval of p99_latency: high end"),
+    COUNT("warnings", g_warnings, "warnings on the figures (overloaded, few cycles, cold start...)"),
 };
 
 #define N_METRICS (sizeof metrics / sizeof metrics[0])
@@ -271,4 +317,35 @@ void ws_metric_format(ws_metric_kind kind, double v, int digits, char *buf, size
 double ws_metric_csv_value(const ws_metric *m, const ws_run_stats *st)
 {
     return m->get(st) * m->csv_scale;
+}
+
+/* "the 5min window" (or "the run" before the window is known). */
+static void window_text(const ws_run_stats *st, char *buf, size_t len)
+{
+    double w = st->win.end_s - st->win.start_s;
+    if (!(w > 0))
+        w = st->duration_s;
+    char t[32];
+    ws_metric_format(WS_MK_TIME, w, 3, t, sizeof t);
+    snprintf(buf, len, "the %s window", t);
+}
+
+bool ws_metric_exercised(const ws_metric *m, const ws_run_stats *st, char *why, size_t len)
+{
+    assert(m && st);
+    char win[48];
+    const char *what = NULL;
+    if ((m->flags & WS_MF_CHECKPOINT) && st->ckpt_done == 0)
+        what = "no checkpoint completed in";
+    else if ((m->flags & WS_MF_WRITE_PHASE) && st->lat_phase[1].n == 0)
+        what = "no transaction completed during a checkpoint's write phase in";
+    else if ((m->flags & WS_MF_SYNC_PHASE) && st->lat_phase[2].n == 0)
+        what = "no transaction completed during a checkpoint's sync phase in";
+    if (!what)
+        return true;
+    if (why && len) {
+        window_text(st, win, sizeof win);
+        snprintf(why, len, "%s %s; lengthen duration or use duration = auto", what, win);
+    }
+    return false;
 }

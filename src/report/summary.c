@@ -1,6 +1,11 @@
 /*
  * summary.c - summary.json and the terminal comparison table.
  *
+ * Both say what every figure covers and how far to trust it: the
+ * measurement window, the 95 % intervals, the warnings (overloaded, too few
+ * checkpoint cycles, cold start, ...), and ratios against the first
+ * variant only where both sides carry their load (docs/outputs.md).
+ *
  * Numbers are printed with %.9g, so a run of the same scenario and seed
  * gives a byte-identical file.  Nothing time-of-day or wall-clock related
  * goes into the file.
@@ -8,6 +13,7 @@
 #include "walsim/report.h"
 
 #include "walsim/advise.h"
+#include "walsim/metrics.h"
 
 #include <math.h>
 #include <string.h>
@@ -40,6 +46,149 @@ static void json_number(FILE *f, double x)
         fputs("null", f);
 }
 
+static void json_field_u(FILE *f, const char *name, uint64_t v, int first)
+{
+    fprintf(f, "%s\"%s\": %llu", first ? "" : ", ", name, (unsigned long long)v);
+}
+
+static void json_field_d(FILE *f, const char *name, double v)
+{
+    fprintf(f, ", \"%s\": ", name);
+    json_number(f, v);
+}
+
+static void json_bool(FILE *f, bool b) { fputs(b ? "true" : "false", f); }
+
+/* A number, or null when it does not apply. */
+static void json_number_if(FILE *f, bool have, double x)
+{
+    if (have)
+        json_number(f, x);
+    else
+        fputs("null", f);
+}
+
+/* {"est": N, "lo": N|null, "hi": N|null}, times `scale` (1e3: s to ms). */
+static void json_ci(FILE *f, const char *est_name, double est, ws_ci c, double scale)
+{
+    fprintf(f, "{\"%s\": ", est_name);
+    json_number(f, est * scale);
+    fputs(", \"lo\": ", f);
+    json_number_if(f, c.df > 0, c.lo * scale);
+    fputs(", \"hi\": ", f);
+    json_number_if(f, c.df > 0, c.hi * scale);
+    fputc('}', f);
+}
+
+/* The point estimate of headline h: the interval's, when there is one. */
+static double headline(const ws_run_stats *r, ws_headline h)
+{
+    const ws_ci *c = &r->win.ci[h];
+    return r->win.ci_method[0] && isfinite(c->est) ? c->est : ws_run_headline(r, h);
+}
+
+/* "window": the span every figure of the variant covers, and the
+ * conditions of its figures (run.h, ws_window). */
+static void json_window(FILE *f, const ws_run_stats *r)
+{
+    const ws_window *w = &r->win;
+    fputs("{\"start_s\": ", f);
+    json_number(f, w->start_s);
+    json_field_d(f, "end_s", w->end_s);
+    json_field_d(f, "length_s", w->end_s - w->start_s);
+    fprintf(f, ", \"warmup\": \"%s\", \"transient_ended\": ", w->warmup_auto ? "auto" : "set");
+    json_bool(f, w->transient_ended);
+    fprintf(f, ", \"start\": \"%s\", \"warm_phase_s\": ", w->warm_start ? "warm" : "cold");
+    json_number_if(f, w->warm_start, w->warm_phase_s);
+    fprintf(f, ",\n        \"duration\": \"%s\", \"checkpoint_cycles\": %u, \"cycle_s_mean\": ",
+            w->duration_auto ? "auto" : "set", (unsigned)w->cycles);
+    json_number_if(f, w->cycles > 0, w->cycle_s_mean);
+    fputs(",\n        \"open_loop\": ", f);
+    json_bool(f, w->open_loop);
+    fputs(", \"overloaded\": ", f);
+    json_bool(f, w->overloaded);
+    fputs(", \"offered_tps\": ", f);
+    json_number_if(f, w->open_loop, w->offered_tps);
+    json_field_d(f, "backlog_slope_per_s", w->backlog_slope);
+    fputs(", \"bottleneck\": ", f);
+    if (w->bottleneck[0])
+        json_string(f, w->bottleneck);
+    else
+        fputs("null", f);
+    fputs(",\n        \"device_utilization\": ", f);
+    json_number(f, w->dev_util);
+    json_field_d(f, "cpu_utilization", w->cpu_util);
+    json_field_d(f, "wal_flush_utilization", w->wal_flush_util);
+    fputc('}', f);
+}
+
+/* "intervals": the 95 % intervals of the headline figures. */
+static void json_intervals(FILE *f, const ws_run_stats *r)
+{
+    static const struct {
+        const char *name;
+        ws_headline h;
+        double scale;
+    } hs[] = {{"tps", WS_H_TPS, 1},        {"latency_mean_ms", WS_H_LAT_MEAN, 1e3},
+              {"p50_ms", WS_H_P50, 1e3},   {"p99_ms", WS_H_P99, 1e3},
+              {"p999_ms", WS_H_P999, 1e3}, {"wal_bytes_per_tx", WS_H_WAL_PER_TX, 1}};
+    const ws_window *w = &r->win;
+    fputs("{\"method\": ", f);
+    if (w->ci_method[0])
+        json_string(f, w->ci_method);
+    else
+        fputs("null", f);
+    fprintf(f, ", \"batches\": %d", w->n_batches);
+    for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++) {
+        fprintf(f, ",\n        \"%s\": ", hs[i].name);
+        json_ci(f, "est", headline(r, hs[i].h), w->ci[hs[i].h], hs[i].scale);
+    }
+    fputc('}', f);
+}
+
+static void json_warnings(FILE *f, const ws_run_stats *r)
+{
+    if (r->win.n_warn == 0) {
+        fputs("[]", f);
+        return;
+    }
+    fputc('[', f);
+    for (int i = 0; i < r->win.n_warn && i < WS_MAX_WARNINGS; i++) {
+        fputs(i ? ",\n        " : "\n        ", f);
+        json_string(f, r->win.warn[i]);
+    }
+    fputs("\n      ]", f);
+}
+
+/* Can variant v be compared with the reference (the first variant)? */
+static bool comparable(const ws_run_stats *ref, const ws_run_stats *v)
+{
+    return ref != v && ws_run_comparable(ref) && ws_run_comparable(v);
+}
+
+/* "relative": v against the reference, or null (the reference itself, or
+ * either side overloaded). */
+static void json_relative(FILE *f, const ws_run_stats *ref, const ws_run_stats *v)
+{
+    static const struct {
+        const char *name;
+        ws_headline h;
+    } hs[] = {{"tps", WS_H_TPS}, {"p50", WS_H_P50}, {"p99", WS_H_P99},
+              {"wal_per_tx", WS_H_WAL_PER_TX}};
+    if (!comparable(ref, v)) {
+        fputs("null", f);
+        return;
+    }
+    fputs("{\"reference\": ", f);
+    json_string(f, ref->variant);
+    for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++) {
+        ws_ci c = ws_run_ratio(ref, v, hs[i].h);
+        fprintf(f, ",\n        \"%s\": ", hs[i].name);
+        json_ci(f, "ratio", c.est, c, 1);
+    }
+    fputc('}', f);
+}
+
 static void json_lat(FILE *f, const ws_lat *l)
 {
     const char *names[] = {"p50", "p95", "p99", "p999", "max", "mean"};
@@ -50,17 +199,6 @@ static void json_lat(FILE *f, const ws_lat *l)
         json_number(f, vals[i] * 1e3);
     }
     fputc('}', f);
-}
-
-static void json_field_u(FILE *f, const char *name, uint64_t v, int first)
-{
-    fprintf(f, "%s\"%s\": %llu", first ? "" : ", ", name, (unsigned long long)v);
-}
-
-static void json_field_d(FILE *f, const char *name, double v)
-{
-    fprintf(f, ", \"%s\": ", name);
-    json_number(f, v);
 }
 
 /* The statistics views as the variant's PostgreSQL version names them
@@ -173,13 +311,21 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
         json_string(f, r->variant);
         fprintf(f, ": {\n      \"pg_version\": %d,\n      \"seed\": %llu,\n", r->pg_version,
                 (unsigned long long)r->seed);
-        fputs("      \"duration_s\": ", f);
+        fputs("      \"warnings\": ", f);
+        json_warnings(f, r);
+        fputs(",\n      \"window\": ", f);
+        json_window(f, r);
+        fputs(",\n      \"duration_s\": ", f);
         json_number(f, r->duration_s);
         fputs(",\n      \"shutdown_s\": ", f);
         json_number(f, r->shutdown_s);
         fprintf(f, ",\n      \"transactions\": %llu,\n      \"tps\": ",
                 (unsigned long long)r->transactions);
         json_number(f, r->tps);
+        fputs(",\n      \"intervals\": ", f);
+        json_intervals(f, r);
+        fputs(",\n      \"relative\": ", f);
+        json_relative(f, &stats[0], r);
         fputs(",\n      \"latency_ms\": ", f);
         json_lat(f, &r->lat);
         fputs(",\n      \"latency_ms_by_phase\": {", f);
@@ -294,25 +440,215 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
     fputs(ws_scenario_note_count(s) ? "\n  ]\n}\n" : "]\n}\n", f);
 }
 
+/* The flags at the end of a table row: every kind of warning, in capitals
+ * so that none is missed ("" when there is none). */
+static void row_flags(const ws_window *w, char *buf, size_t len)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } flags[] = {{WS_WARN_OVERLOADED, "OVERLOADED"}, {WS_WARN_FEW_CYCLES, "FEW CYCLES"},
+                 {WS_WARN_TRANSIENT, "TRANSIENT"},   {WS_WARN_COLD, "COLD START"},
+                 {WS_WARN_SATURATED, "SATURATED"},   {WS_WARN_NO_INTERVAL, "NO INTERVAL"}};
+    unsigned bits = w->warnings | (w->overloaded ? WS_WARN_OVERLOADED : 0);
+    int used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        if ((bits & flags[i].bit) && used >= 0 && (size_t)used < len)
+            used += snprintf(buf + used, len - (size_t)used, "%s%s", used ? ", " : "  ! ",
+                             flags[i].name);
+}
+
+/* A latency in ms in a column `w` wide: two decimals while they fit, so
+ * that the seconds or minutes of an overloaded variant keep the columns
+ * aligned. */
+static void ms_cell(double s, int w, int dec, char *buf, size_t len)
+{
+    double ms = s * 1e3;
+    int n = snprintf(buf, len, "%*.*f", w, dec, ms);
+    if (n > w)
+        snprintf(buf, len, "%*.0f", w, ms);
+    if ((int)strlen(buf) > w)
+        snprintf(buf, len, "%*.2e", w, ms);
+}
+
+/* Seconds as a clock, "0:42", "30:00", "2:00:00". */
+static void clock_text(double s, char *buf, size_t len)
+{
+    long t = isfinite(s) && s > 0 ? lround(s) : 0;
+    if (t >= 3600)
+        snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else
+        snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* An interval "[lo, hi]" with `dec` decimals, or "no interval". */
+static void ci_text(ws_ci c, double scale, int dec, char *buf, size_t len)
+{
+    if (c.df > 0 && isfinite(c.lo) && isfinite(c.hi))
+        snprintf(buf, len, "[%.*f, %.*f]", dec, c.lo * scale, dec, c.hi * scale);
+    else
+        snprintf(buf, len, "no interval");
+}
+
+/* Decimals that show a ratio with two significant digits at least. */
+static int ratio_decimals(double r)
+{
+    double a = fabs(r);
+    if (!isfinite(a) || a >= 0.1)
+        return 2;
+    if (a == 0)
+        return 2;
+    int d = (int)ceil(-log10(a)) + 1;
+    return d > 8 ? 8 : d;
+}
+
+/* "x2.04 [2.01, 2.07]", "x2.04 (no interval)" or "n/a". */
+static void ratio_text(ws_ci c, char *buf, size_t len)
+{
+    if (!isfinite(c.est)) {
+        snprintf(buf, len, "n/a");
+        return;
+    }
+    int d = ratio_decimals(c.est);
+    if (c.df > 0 && isfinite(c.lo) && isfinite(c.hi))
+        snprintf(buf, len, "x%.*f [%.*f, %.*f]", d, c.est, d, c.lo, d, c.hi);
+    else
+        snprintf(buf, len, "x%.*f (no interval)", d, c.est);
+}
+
+/* How the intervals of a variant were made: "batch means, 12 checkpoint cycles". */
+static void method_text(const ws_window *w, char *buf, size_t len)
+{
+    if (strcmp(w->ci_method, "cycles") == 0) {
+        if ((uint32_t)w->n_batches == w->cycles)
+            snprintf(buf, len, "batch means, %d checkpoint cycles", w->n_batches);
+        else
+            snprintf(buf, len, "batch means, %d batches of whole checkpoint cycles",
+                     w->n_batches);
+    } else if (strcmp(w->ci_method, "time") == 0) {
+        snprintf(buf, len, "batch means, %d time batches", w->n_batches);
+    } else if (strcmp(w->ci_method, "replications") == 0) {
+        snprintf(buf, len, "%d replications", w->n_batches);
+    } else {
+        snprintf(buf, len, "%d batch%s", w->n_batches, w->n_batches == 1 ? "" : "es");
+    }
+}
+
+static void table_intervals(FILE *f, const ws_run_stats *stats, size_t n)
+{
+    fputs("95% intervals:\n", f);
+    for (size_t v = 0; v < n; v++) {
+        const ws_window *w = &stats[v].win;
+        char how[96];
+        method_text(w, how, sizeof how);
+        bool any = false;
+        for (int h = 0; h < WS_H__COUNT; h++)
+            any = any || w->ci[h].df > 0;
+        if (!any) {
+            fprintf(f, "  %-14s no interval (%s; at least 2 needed)\n", stats[v].variant, how);
+            continue;
+        }
+        char tps[64], p50[64], p99[64];
+        ci_text(w->ci[WS_H_TPS], 1, 1, tps, sizeof tps);
+        if (w->overloaded) { /* the latencies grow with the run: no interval holds them */
+            fprintf(f, "  %-14s tps %s  latency: no steady state, overloaded  (%s)\n",
+                    stats[v].variant, tps, how);
+            continue;
+        }
+        ci_text(w->ci[WS_H_P50], 1e3, 2, p50, sizeof p50);
+        ci_text(w->ci[WS_H_P99], 1e3, 2, p99, sizeof p99);
+        fprintf(f, "  %-14s tps %s  p50 %s ms  p99 %s ms  (%s)\n", stats[v].variant, tps, p50,
+                p99, how);
+    }
+}
+
+static void table_windows(FILE *f, const ws_run_stats *stats, size_t n)
+{
+    bool known = false;
+    for (size_t v = 0; v < n; v++)
+        known = known || stats[v].win.end_s > 0;
+    if (!known)
+        return;
+    fputs("window (every figure above covers it):\n", f);
+    for (size_t v = 0; v < n; v++) {
+        const ws_window *w = &stats[v].win;
+        char a[32], b[32], warm[32], cyc[32], phase[32];
+        clock_text(w->start_s, a, sizeof a);
+        clock_text(w->end_s, b, sizeof b);
+        ws_metric_format(WS_MK_TIME, w->start_s, 3, warm, sizeof warm);
+        fprintf(f, "  %-14s %s-%s, warm-up %s %s", stats[v].variant, a, b, warm,
+                !w->warmup_auto ? "(set)"
+                : w->transient_ended ? "(MSER-5)"
+                                     : "(MSER-5; the transient may not have ended)");
+        if (w->warm_start) {
+            ws_metric_format(WS_MK_TIME, w->warm_phase_s, 3, phase, sizeof phase);
+            fprintf(f, ", warm start (checkpoint cycle %s old at 0:00)", phase);
+        } else {
+            fputs(", cold start", f);
+        }
+        if (w->duration_auto)
+            fputs(", duration auto", f);
+        if (w->cycles > 0) {
+            ws_metric_format(WS_MK_TIME, w->cycle_s_mean, 3, cyc, sizeof cyc);
+            fprintf(f, ", %u checkpoint cycle%s of %s\n", (unsigned)w->cycles,
+                    w->cycles == 1 ? "" : "s", cyc);
+        } else {
+            fputs(", no complete checkpoint cycle\n", f);
+        }
+    }
+}
+
+static void table_relative(FILE *f, const ws_run_stats *stats, size_t n)
+{
+    const ws_run_stats *ref = &stats[0];
+    if (n < 2)
+        return;
+    if (!ws_run_comparable(ref)) {
+        fprintf(f, "relative to %s: not compared: %s is overloaded (see warning); no ratios are "
+                   "printed against it\n",
+                ref->variant, ref->variant);
+        return;
+    }
+    fprintf(f, "relative to %s (95%% intervals):\n", ref->variant);
+    for (size_t v = 1; v < n; v++) {
+        const ws_run_stats *r = &stats[v];
+        if (!ws_run_comparable(r)) {
+            fprintf(f, "  %-14s not compared: %s is overloaded (see warning)\n", r->variant,
+                    r->variant);
+            continue;
+        }
+        char tps[80], p99[80], wal[80];
+        ratio_text(ws_run_ratio(ref, r, WS_H_TPS), tps, sizeof tps);
+        ratio_text(ws_run_ratio(ref, r, WS_H_P99), p99, sizeof p99);
+        ratio_text(ws_run_ratio(ref, r, WS_H_WAL_PER_TX), wal, sizeof wal);
+        fprintf(f, "  %-14s tps %s, p99 %s, WAL/tx %s\n", r->variant, tps, p99, wal);
+    }
+}
+
 void ws_report_table(FILE *f, const ws_run_stats *stats, size_t n)
 {
-    fprintf(f, "%-14s %9s %8s %8s %8s %9s %11s %9s %10s %9s\n", "variant", "tps", "p50 ms",
-            "p99 ms", "max ms", "p99 sync", "ckpt t/req", "WAL B/tx", "FPI share", "pg_wal");
+    fprintf(f, "%-14s %9s %8s %8s %8s %9s %11s %9s %10s %9s %7s\n", "variant", "tps", "p50 ms",
+            "p99 ms", "max ms", "p99 sync", "ckpt t/req", "WAL B/tx", "FPI share", "pg_wal",
+            "cycles");
     for (size_t v = 0; v < n; v++) {
         const ws_run_stats *r = &stats[v];
-        char ck[32];
+        char ck[32], flags[128], p50[32], p99[32], max[32], sync[32];
         snprintf(ck, sizeof ck, "%llu/%llu", (unsigned long long)r->ckpt_timed,
                  (unsigned long long)r->ckpt_req);
-        fprintf(f, "%-14s %9.1f %8.2f %8.2f %8.1f %9.2f %11s %9.0f %9.1f%% %7.0fMB\n",
-                r->variant, r->tps, r->lat.p50_s * 1e3, r->lat.p99_s * 1e3, r->lat.max_s * 1e3,
-                r->lat_phase[2].p99_s * 1e3, ck, r->wal_bytes_per_tx, r->fpi_share * 100,
-                (double)r->pg_wal_peak_bytes / 1048576);
+        row_flags(&r->win, flags, sizeof flags);
+        ms_cell(r->lat.p50_s, 8, 2, p50, sizeof p50);
+        ms_cell(r->lat.p99_s, 8, 2, p99, sizeof p99);
+        ms_cell(r->lat.max_s, 8, 1, max, sizeof max);
+        ms_cell(r->lat_phase[2].p99_s, 9, 2, sync, sizeof sync);
+        fprintf(f, "%-14s %9.1f %s %s %s %s %11s %9.0f %9.1f%% %7.0fMB %7u%s\n", r->variant,
+                r->tps, p50, p99, max, sync, ck, r->wal_bytes_per_tx, r->fpi_share * 100,
+                (double)r->pg_wal_peak_bytes / 1048576, (unsigned)r->win.cycles, flags);
     }
-    if (n > 1 && stats[0].lat.p99_s > 0 && stats[0].tps > 0) {
-        fprintf(f, "relative to %s:\n", stats[0].variant);
-        for (size_t v = 1; v < n; v++)
-            fprintf(f, "  %-14s tps x%.2f, p99 x%.2f, WAL/tx x%.2f\n", stats[v].variant,
-                    stats[v].tps / stats[0].tps, stats[v].lat.p99_s / stats[0].lat.p99_s,
-                    stats[0].wal_bytes_per_tx > 0 ? stats[v].wal_bytes_per_tx / stats[0].wal_bytes_per_tx : 0);
-    }
+    table_intervals(f, stats, n);
+    table_windows(f, stats, n);
+    table_relative(f, stats, n);
+    for (size_t v = 0; v < n; v++)
+        for (int k = 0; k < stats[v].win.n_warn && k < WS_MAX_WARNINGS; k++)
+            fprintf(f, "WARNING %s: %s\n", stats[v].variant, stats[v].win.warn[k]);
 }

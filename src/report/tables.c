@@ -13,6 +13,13 @@
 static void num(FILE *f, double x) { fprintf(f, ",%.9g", x); }
 static void u64(FILE *f, uint64_t x) { fprintf(f, ",%" PRIu64, x); }
 
+/* Is the row starting at t_s in the measurement window: does it start at
+ * or after the window's start (to a nanosecond) and before its end? */
+static int in_window(const ws_window *w, double t_s)
+{
+    return t_s >= w->start_s - 1e-9 && t_s < w->end_s;
+}
+
 void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_detail *d, size_t n)
 {
     static const char *const phase[] = {"idle", "write", "sync"};
@@ -20,7 +27,7 @@ void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_det
           "ckpt_phase,ckpt_started,wal_bytes,wal_fpi_bytes,wal_rec_bytes,wal_fpi,pg_wal_bytes,"
           "dirty_buffers,os_dirty_bytes,os_writeback_bytes,buffers_checkpoint,buffers_clean,"
           "buffers_backend,dev_read_bytes,dev_wal_bytes,dev_checkpoint_bytes,dev_bgwriter_bytes,"
-          "dev_backend_bytes,dev_writeback_bytes,dev_util,throttle_ms,wal_lsn,wal_file\n",
+          "dev_backend_bytes,dev_writeback_bytes,dev_util,throttle_ms,wal_lsn,wal_file,in_window\n",
           f);
     for (size_t v = 0; v < n; v++) {
         for (size_t i = 0; i < d[v].timeline.n; i++) {
@@ -50,7 +57,8 @@ void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_det
                 u64(f, r->dev_written[c]);
             num(f, r->dev_util);
             num(f, r->throttle_ms);
-            fprintf(f, ",%s,%s\n", r->wal_lsn[0] ? r->wal_lsn : "", r->wal_file);
+            fprintf(f, ",%s,%s,%d\n", r->wal_lsn[0] ? r->wal_lsn : "", r->wal_file,
+                    in_window(&stats[v].win, r->t_s));
         }
     }
 }

@@ -12,7 +12,9 @@
  */
 #include "walsim/run.h"
 
+#include <assert.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,8 @@
 #include "walsim/db.h"
 #include "walsim/hist.h"
 #include "walsim/recovery.h"
+#include "walsim/steady.h"
+#include "walsim/window.h"
 #include "walsim/workload.h"
 
 /* Counters at the previous sample, for per-interval differences. */
@@ -37,7 +41,8 @@ typedef struct runner {
     ws_sim *sim;
     ws_db *db;              /* NULL: no database model (CPU only) */
     ws_workload *wl;
-    ws_hist *lat, *lat_phase[3];
+    ws_hist *lat, *lat_phase[3];  /* the window's, merged from its chunks at the end */
+    ws_win win;               /* per-second series and chunks (window.h) */
     ws_hist *lat_interval;  /* transactions completed in the current interval */
     ws_timeline *timeline;  /* NULL: not collected */
     ws_time interval;
@@ -59,14 +64,10 @@ static void on_tx_done(void *ctx, int type, ws_time arrival, ws_time end)
     runner *r = ctx;
     (void)type;
     double lat = (double)(end - arrival) / 1e9;
+    (void)end;
     if (r->lat_interval)
         ws_hist_add(r->lat_interval, lat);
-    if (end < r->warmup)
-        return;
-    r->transactions++;
-    ws_hist_add(r->lat, lat);
-    int phase = r->db ? (int)r->db->ck.phase : 0;
-    ws_hist_add(r->lat_phase[phase], lat);
+    ws_win_tx(&r->win, lat, r->db ? (int)r->db->ck.phase : 0);
 }
 
 static void committed(void *ctx, uint64_t handle)
@@ -315,53 +316,129 @@ static void fill_lat(ws_lat *l, const ws_hist *h)
     l->max_s = ws_hist_max(h);
 }
 
-static void collect(const runner *r, ws_run_stats *out, const ws_hist *lat)
+/* Cumulative counters of the run now. */
+static void snap(const runner *r, ws_counters *c)
 {
-    fill_lat(&out->lat, lat);
-    for (int i = 0; i < 3; i++)
-        fill_lat(&out->lat_phase[i], r->lat_phase[i]);
+    memset(c, 0, sizeof *c);
+    c->t = ws_sim_now(r->sim);
+    c->tx_started = ws_workload_started(r->wl);
+    c->tx_done = ws_workload_completed(r->wl);
+    c->cpu_busy = ws_workload_cpu_busy(r->wl);
+    c->compression_cpu = r->compression_cpu;
     const ws_db *db = r->db;
     if (!db)
         return;
     const ws_db_stats *st = &db->st;
-    out->ckpt_timed = st->checkpoints_timed;
-    out->ckpt_req = st->checkpoints_req;
-    out->ckpt_done = st->ckpt_count;
-    out->ckpt_warnings = st->checkpoint_warnings;
-    out->ckpt_skipped = st->checkpoints_skipped;
-    if (st->ckpt_count) {
-        double n = (double)st->ckpt_count;
-        out->ckpt_write_s_mean = st->ckpt_write_s_sum / n;
-        out->ckpt_sync_s_mean = st->ckpt_sync_s_sum / n;
-        out->ckpt_total_s_mean = st->ckpt_total_s_sum / n;
-        out->ckpt_buffers_mean = (double)st->ckpt_buffers_sum / n;
-    }
-    out->checkpoint_write_time_ms = st->checkpoint_write_time_ms;
-    out->checkpoint_sync_time_ms = st->checkpoint_sync_time_ms;
-    out->buffers_checkpoint = st->buffers_checkpoint;
-    out->buffers_clean = st->buffers_clean;
-    out->maxwritten_clean = st->maxwritten_clean;
-    out->buffers_backend = st->buffers_backend;
-    out->buffers_alloc = st->buffers_alloc;
+    c->ckpt_timed = st->checkpoints_timed;
+    c->ckpt_req = st->checkpoints_req;
+    c->ckpt_done = st->ckpt_count;
+    c->ckpt_warnings = st->checkpoint_warnings;
+    c->ckpt_skipped = st->checkpoints_skipped;
+    c->ckpt_buffers = st->ckpt_buffers_sum;
+    c->ckpt_write_s = st->ckpt_write_s_sum;
+    c->ckpt_sync_s = st->ckpt_sync_s_sum;
+    c->ckpt_total_s = st->ckpt_total_s_sum;
+    c->ckpt_write_ms = st->checkpoint_write_time_ms;
+    c->ckpt_sync_ms = st->checkpoint_sync_time_ms;
+    c->buffers_checkpoint = st->buffers_checkpoint;
+    c->buffers_clean = st->buffers_clean;
+    c->maxwritten_clean = st->maxwritten_clean;
+    c->buffers_backend = st->buffers_backend;
+    c->buffers_alloc = st->buffers_alloc;
     const ws_wal_stats *w = &db->wal.st;
-    out->wal_records = w->records;
-    out->wal_fpi = w->fpi;
-    out->wal_bytes = w->bytes;
-    out->wal_fpi_bytes = w->fpi_bytes;
-    out->wal_fpi_raw_bytes = w->fpi_raw_bytes;
-    out->wal_write = w->write;
-    out->wal_buffers_full = w->buffers_full;
-    out->wal_sync = w->sync;
-    out->wal_sync_time_ms = (double)w->sync_time / 1e6;
-    uint64_t all_tx = ws_workload_completed(r->wl);
-    out->wal_bytes_per_tx = all_tx ? (double)w->bytes / (double)all_tx : 0;
-    out->fpi_share = w->bytes ? (double)w->fpi_bytes / (double)w->bytes : 0;
-    out->compression_saving = w->fpi_raw_bytes ? 1 - (double)w->fpi_bytes / (double)w->fpi_raw_bytes : 0;
+    c->wal_records = w->records;
+    c->wal_fpi = w->fpi;
+    c->wal_bytes = w->bytes;
+    c->wal_fpi_bytes = w->fpi_bytes;
+    c->wal_fpi_raw_bytes = w->fpi_raw_bytes;
+    c->wal_write = w->write;
+    c->wal_sync = w->sync;
+    c->wal_buffers_full = w->buffers_full;
+    c->wal_sync_ms = (double)w->sync_time / 1e6;
+    c->seg_added = w->segments_added;
+    c->seg_removed = w->segments_removed;
+    c->seg_recycled = w->segments_recycled;
+    c->dev_busy = dev_busy_done(&db->dev, c->t);
+    c->dev_ios = db->dev.ios;
+    c->dev_read = db->dev.read_bytes;
+    for (int i = 0; i < 5; i++)
+        c->dev_written[i] = db->dev.written[i];
+}
+
+/* The peaks since the last call, restarted at the present values. */
+static void take_peaks(runner *r, ws_peaks *p)
+{
+    *p = (ws_peaks){0};
+    ws_db *db = r->db;
+    if (!db)
+        return;
+    p->pg_wal = db->wal.pg_wal_peak;
+    db->wal.pg_wal_peak = ws_wal_pg_wal_bytes(&db->wal);
+    p->os_dirty = db->pc.dirty_peak;
+    db->pc.dirty_peak = ws_pc_dirty_bytes(&db->pc);
+    p->worst_replay = db->ck.worst_replay_bytes;
+    p->worst_replay_pages = db->ck.worst_replay_pages;
+    db->ck.worst_replay_bytes = db->ck.worst_replay_pages = 0;
+}
+
+/* The figures of the window [a->t, b->t]: counter differences, the merged
+ * histograms and the peaks inside it. */
+static void collect(const runner *r, ws_run_stats *out, const ws_counters *a,
+                    const ws_counters *b, const ws_peaks *pk)
+{
+    double len = (double)(b->t - a->t) / 1e9;
+    out->duration_s = len;
+    out->transactions = b->tx_done - a->tx_done;
+    out->tps = len > 0 ? (double)out->transactions / len : 0;
+    fill_lat(&out->lat, r->lat);
+    for (int i = 0; i < 3; i++)
+        fill_lat(&out->lat_phase[i], r->lat_phase[i]);
+    out->cpu_utilization = len > 0 ? fmin(1, (double)(b->cpu_busy - a->cpu_busy) /
+                                                 (len * 1e9 * ws_workload_cores(r->wl)))
+                                   : 0;
+    out->compression_cpu_s = (double)(b->compression_cpu - a->compression_cpu) / 1e9;
+    const ws_db *db = r->db;
+    if (!db)
+        return;
+    out->ckpt_timed = b->ckpt_timed - a->ckpt_timed;
+    out->ckpt_req = b->ckpt_req - a->ckpt_req;
+    out->ckpt_done = b->ckpt_done - a->ckpt_done;
+    out->ckpt_warnings = b->ckpt_warnings - a->ckpt_warnings;
+    out->ckpt_skipped = b->ckpt_skipped - a->ckpt_skipped;
+    if (out->ckpt_done) {
+        double n = (double)out->ckpt_done;
+        out->ckpt_write_s_mean = (b->ckpt_write_s - a->ckpt_write_s) / n;
+        out->ckpt_sync_s_mean = (b->ckpt_sync_s - a->ckpt_sync_s) / n;
+        out->ckpt_total_s_mean = (b->ckpt_total_s - a->ckpt_total_s) / n;
+        out->ckpt_buffers_mean = (double)(b->ckpt_buffers - a->ckpt_buffers) / n;
+    }
+    out->checkpoint_write_time_ms = b->ckpt_write_ms - a->ckpt_write_ms;
+    out->checkpoint_sync_time_ms = b->ckpt_sync_ms - a->ckpt_sync_ms;
+    out->buffers_checkpoint = b->buffers_checkpoint - a->buffers_checkpoint;
+    out->buffers_clean = b->buffers_clean - a->buffers_clean;
+    out->maxwritten_clean = b->maxwritten_clean - a->maxwritten_clean;
+    out->buffers_backend = b->buffers_backend - a->buffers_backend;
+    out->buffers_alloc = b->buffers_alloc - a->buffers_alloc;
+    out->wal_records = b->wal_records - a->wal_records;
+    out->wal_fpi = b->wal_fpi - a->wal_fpi;
+    out->wal_bytes = b->wal_bytes - a->wal_bytes;
+    out->wal_fpi_bytes = b->wal_fpi_bytes - a->wal_fpi_bytes;
+    out->wal_fpi_raw_bytes = b->wal_fpi_raw_bytes - a->wal_fpi_raw_bytes;
+    out->wal_write = b->wal_write - a->wal_write;
+    out->wal_buffers_full = b->wal_buffers_full - a->wal_buffers_full;
+    out->wal_sync = b->wal_sync - a->wal_sync;
+    out->wal_sync_time_ms = b->wal_sync_ms - a->wal_sync_ms;
+    uint64_t done = b->tx_done - a->tx_done;
+    out->wal_bytes_per_tx = done ? (double)out->wal_bytes / (double)done : 0;
+    out->fpi_share = out->wal_bytes ? (double)out->wal_fpi_bytes / (double)out->wal_bytes : 0;
+    out->compression_saving =
+        out->wal_fpi_raw_bytes ? 1 - (double)out->wal_fpi_bytes / (double)out->wal_fpi_raw_bytes : 0;
     if (out->compression_saving < 0)
         out->compression_saving = 0;
-    out->pg_wal_peak_bytes = db->wal.pg_wal_peak;
-    /* the worst moment: just before a checkpoint completed, or now */
-    uint64_t worst = db->ck.worst_replay_bytes, worst_pages = db->ck.worst_replay_pages;
+    out->pg_wal_peak_bytes = pk->pg_wal;
+    /* the worst moment in the window: just before a checkpoint completed,
+     * or at its end */
+    uint64_t worst = pk->worst_replay, worst_pages = pk->worst_replay_pages;
     if (db->wal.insert - db->ck.completed_redo > worst) {
         worst = db->wal.insert - db->ck.completed_redo;
         worst_pages = db->wal.st.fpi - db->ck.fpi_at_completed;
@@ -385,7 +462,7 @@ static void collect(const runner *r, ws_run_stats *out, const ws_hist *lat)
     uint32_t nd = 0;
     for (uint32_t i = 0; i < db->ck.n_rec; i++) {
         const ws_ckpt_record *c = &db->ck.rec[i];
-        if (!c->done)
+        if (!c->done || c->start < a->t || c->end > b->t)
             continue;
         out->ckpt_distance_mean += (double)c->distance;
         if ((double)c->distance > out->ckpt_distance_max)
@@ -396,35 +473,30 @@ static void collect(const runner *r, ws_run_stats *out, const ws_hist *lat)
         out->ckpt_distance_mean /= nd;
     out->os_dirty_background_bytes = db->pc.bg_thresh;
     out->os_dirty_limit_bytes = db->pc.thresh;
-    out->segments_added = w->segments_added;
-    out->segments_removed = w->segments_removed;
-    out->segments_recycled = w->segments_recycled;
-    out->os_dirty_peak_bytes = db->pc.dirty_peak;
-    ws_time now = ws_sim_now(r->sim);
-    out->device_utilization = now > 0 ? fmin(1, (double)db->dev.busy_ns / (double)now) : 0;
-    out->cpu_utilization = now > 0 ? fmin(1, (double)ws_workload_cpu_busy(r->wl) /
-                                                 ((double)now * ws_workload_cores(r->wl)))
-                                   : 0;
-    out->compression_cpu_s = (double)r->compression_cpu / 1e9;
+    out->segments_added = b->seg_added - a->seg_added;
+    out->segments_removed = b->seg_removed - a->seg_removed;
+    out->segments_recycled = b->seg_recycled - a->seg_recycled;
+    out->os_dirty_peak_bytes = pk->os_dirty;
+    out->device_utilization = len > 0 ? fmin(1, (double)(b->dev_busy - a->dev_busy) / (len * 1e9)) : 0;
     for (int i = 0; i < 5; i++)
-        out->dev_written[i] = db->dev.written[i];
-    out->dev_read = db->dev.read_bytes;
+        out->dev_written[i] = b->dev_written[i] - a->dev_written[i];
+    out->dev_read = b->dev_read - a->dev_read;
     out->n_bulk = db->n_bulk;
     for (int i = 0; i < db->n_bulk; i++) {
-        const ws_bulk *b = &db->bulk[i];
+        const ws_bulk *bk = &db->bulk[i];
         ws_bulk_stats *o = &out->bulk[i];
-        snprintf(o->name, sizeof o->name, "%s", b->name);
-        o->finished = b->state == 4;
-        o->rows = b->done;
-        o->start_s = (double)b->t_start / 1e9;
-        if (b->state >= 3) {
-            o->load_s = (double)(b->t_loaded - b->t_start) / 1e9;
-            o->rows_per_s = o->load_s > 0 ? (double)b->done / o->load_s : 0;
-            o->wal_load_bytes = b->wal_loaded - b->wal_start;
+        snprintf(o->name, sizeof o->name, "%s", bk->name);
+        o->finished = bk->state == 4;
+        o->rows = bk->done;
+        o->start_s = (double)bk->t_start / 1e9;
+        if (bk->state >= 3) {
+            o->load_s = (double)(bk->t_loaded - bk->t_start) / 1e9;
+            o->rows_per_s = o->load_s > 0 ? (double)bk->done / o->load_s : 0;
+            o->wal_load_bytes = bk->wal_loaded - bk->wal_start;
         }
-        if (b->state == 4) {
-            o->build_s = (double)(b->t_built - b->t_loaded) / 1e9;
-            o->wal_build_bytes = b->wal_built - b->wal_loaded;
+        if (bk->state == 4) {
+            o->build_s = (double)(bk->t_built - bk->t_loaded) / 1e9;
+            o->wal_build_bytes = bk->wal_built - bk->wal_loaded;
         }
     }
 }
@@ -463,6 +535,278 @@ void ws_run_detail_free(ws_run_detail *d)
     *d = (ws_run_detail){0};
 }
 
+/* ---- the measurement window (docs/experiments.md) ---- */
+
+/* MSER-5 over the per-second mean latency, WAL rate and throughput: the
+ * seconds to delete, the largest of the three; *ended when all three
+ * found the transient's end in the first half. */
+static size_t mser_cut(const ws_win *w, bool *ended)
+{
+    size_t n = w->n_sec;
+    *ended = false;
+    if (n < 20)
+        return 0;
+    double *x = malloc(n * sizeof *x);
+    if (!x)
+        abort();
+    bool e1, e2, e3;
+    ws_win_lat_series(w, x);
+    size_t d = ws_steady_mser5(x, n, &e1);
+    for (size_t i = 0; i < n; i++)
+        x[i] = w->wal[i] - (i ? w->wal[i - 1] : 0);
+    size_t d2 = ws_steady_mser5(x, n, &e2);
+    size_t d3 = ws_steady_mser5(w->tx, n, &e3);
+    free(x);
+    if (d2 > d)
+        d = d2;
+    if (d3 > d)
+        d = d3;
+    *ended = e1 && e2 && e3 && d <= n / 2;
+    return d;
+}
+
+/* Checkpoint starts in [w0, w1]: their number, and the mean spacing. */
+static uint32_t ckpt_starts(const ws_db *db, ws_time w0, ws_time w1, double *mean_s)
+{
+    uint32_t n = 0;
+    ws_time first = 0, last = 0;
+    for (uint32_t i = 0; db && i < db->ck.n_rec; i++) {
+        ws_time t = db->ck.rec[i].start;
+        if (t < w0 || t > w1)
+            continue;
+        if (!n)
+            first = t;
+        last = t;
+        n++;
+    }
+    if (mean_s)
+        *mean_s = n >= 2 ? (double)(last - first) / 1e9 / (n - 1) : 0;
+    return n;
+}
+
+/* Where the window starts: warmup as set, or MSER-5's cut rounded up to
+ * a chunk boundary. */
+static size_t window_chunk(const runner *r, ws_time warmup, bool *ended)
+{
+    if (warmup >= 0) {
+        *ended = true;
+        return ws_win_chunk_at(&r->win, warmup);
+    }
+    size_t cut = mser_cut(&r->win, ended);
+    return ws_win_chunk_at(&r->win, (ws_time)cut * WS_SEC);
+}
+
+/* One batch's figures, chunks [c0, c1). */
+static void batch_values(const runner *r, size_t c0, size_t c1, const ws_counters *end,
+                         ws_hist *h, double v[WS_H__COUNT])
+{
+    const ws_counters *a = &r->win.chunk[c0].at;
+    const ws_counters *b = c1 < r->win.n_chunk ? &r->win.chunk[c1].at : end;
+    ws_peaks pk;
+    ws_win_merge(&r->win, c0, c1, h, NULL, &pk);
+    double len = (double)(b->t - a->t) / 1e9;
+    uint64_t tx = b->tx_done - a->tx_done;
+    v[WS_H_TPS] = len > 0 ? (double)tx / len : 0;
+    v[WS_H_LAT_MEAN] = ws_hist_mean(h);
+    v[WS_H_P50] = ws_hist_quantile(h, 0.50);
+    v[WS_H_P99] = ws_hist_quantile(h, 0.99);
+    v[WS_H_P999] = ws_hist_quantile(h, 0.999);
+    v[WS_H_WAL_PER_TX] = tx ? (double)(b->wal_bytes - a->wal_bytes) / (double)tx : 0;
+}
+
+#define MAX_BATCHES 20
+#define TIME_BATCHES 10
+
+/* Batch means: batches of whole checkpoint cycles when the window holds
+ * at least two, else equal spans of time. */
+static void intervals(const runner *r, ws_run_stats *out, size_t c_win, const ws_counters *end)
+{
+    ws_window *W = &out->win;
+    size_t bound[MAX_BATCHES + 1];
+    size_t nb = 0;
+    uint32_t k = W->cycles;
+    if (k >= 2 && r->db) {
+        /* chunk of every checkpoint start in the window */
+        size_t starts[MAX_BATCHES + 1];
+        size_t g = k < MAX_BATCHES ? k : MAX_BATCHES, first[MAX_BATCHES];
+        ws_steady_groups(k, g, first);
+        ws_time w0 = r->win.chunk[c_win].t0;
+        uint32_t idx = 0, want = 0;
+        for (uint32_t i = 0; i < r->db->ck.n_rec && want <= g; i++) {
+            ws_time t = r->db->ck.rec[i].start;
+            if (t < w0 || t > end->t)
+                continue;
+            /* start number idx begins group want (or ends the last one) */
+            if ((want < g && idx == first[want]) || (want == g && idx == k)) {
+                starts[want++] = ws_win_chunk_at(&r->win, t);
+            }
+            idx++;
+        }
+        if (want == g + 1) {
+            for (size_t i = 0; i <= g; i++)
+                if (nb == 0 || starts[i] > bound[nb - 1])
+                    bound[nb++] = starts[i];
+            nb = nb ? nb - 1 : 0;
+        }
+        if (nb >= 2)
+            snprintf(W->ci_method, sizeof W->ci_method, "cycles");
+    }
+    if (nb < 2) {
+        size_t chunks = r->win.n_chunk - c_win;
+        size_t g = chunks < TIME_BATCHES ? chunks : TIME_BATCHES;
+        nb = 0;
+        if (g >= 2) {
+            size_t first[TIME_BATCHES];
+            ws_steady_groups(chunks, g, first);
+            for (size_t i = 0; i < g; i++)
+                bound[i] = c_win + first[i];
+            bound[g] = r->win.n_chunk;
+            nb = g;
+            snprintf(W->ci_method, sizeof W->ci_method, "time");
+        }
+    }
+    W->n_batches = (int)nb;
+    double v[MAX_BATCHES][WS_H__COUNT];
+    ws_hist *h = ws_hist_new();
+    if (!h)
+        abort();
+    for (size_t i = 0; i < nb; i++)
+        batch_values(r, bound[i], bound[i + 1], end, h, v[i]);
+    ws_hist_free(h);
+    for (int m = 0; m < WS_H__COUNT; m++) {
+        double x[MAX_BATCHES];
+        for (size_t i = 0; i < nb; i++)
+            x[i] = v[i][m];
+        W->ci[m] = ws_steady_batch_ci(ws_run_headline(out, (ws_headline)m), x, nb);
+    }
+    if (nb < 2) {
+        W->ci_method[0] = 0;
+    }
+}
+
+static void warn(ws_window *W, unsigned kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void warn(ws_window *W, unsigned kind, const char *fmt, ...)
+{
+    W->warnings |= kind;
+    if (W->n_warn >= WS_MAX_WARNINGS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(W->warn[W->n_warn++], WS_WARNING_LEN, fmt, ap);
+    va_end(ap);
+}
+
+static void span_text(double s, char *buf, size_t len)
+{
+    if (s >= 3600)
+        snprintf(buf, len, "%.1f h", s / 3600);
+    else if (s >= 120)
+        snprintf(buf, len, "%.0f min", s / 60);
+    else
+        snprintf(buf, len, "%.0f s", s);
+}
+
+/* Overload (open loop) or a saturated resource (closed loop), and the
+ * resource at its limit. */
+static void judge_load(const runner *r, const ws_config *cfg, ws_run_stats *out, size_t c_win,
+                       const ws_counters *b)
+{
+    ws_window *W = &out->win;
+    const ws_counters *a = &r->win.chunk[c_win].at;
+    double len = (double)(b->t - a->t) / 1e9;
+    if (len <= 0)
+        return;
+    W->open_loop = ws_cfg_num(cfg, WS_S_rate) > 0;
+    W->offered_tps = (double)(b->tx_started - a->tx_started) / len;
+    double done_tps = (double)(b->tx_done - a->tx_done) / len;
+    W->backlog_start = (double)(a->tx_started - a->tx_done);
+    W->backlog_end = (double)(b->tx_started - b->tx_done);
+    size_t s0 = (size_t)(a->t / WS_SEC), n = r->win.n_sec > s0 ? r->win.n_sec - s0 : 0;
+    ws_ci slope = {0};
+    if (n >= 3) {
+        double *t = malloc(n * sizeof *t);
+        if (!t)
+            abort();
+        for (size_t i = 0; i < n; i++)
+            t[i] = (double)(s0 + i);
+        slope = ws_steady_slope(t, r->win.backlog + s0, n);
+        free(t);
+        W->backlog_slope = slope.est;
+    }
+    W->cpu_util = out->cpu_utilization;
+    W->dev_util = out->device_utilization;
+    W->wal_flush_util = fmin(1, (b->wal_sync_ms - a->wal_sync_ms) / 1e3 / len);
+    char what[128] = "";
+    double worst = 0;
+    if (r->db) {
+        const ws_device *d = &r->db->dev;
+        double iops = (double)(b->dev_ios - a->dev_ios) / len;
+        double rd = (double)(b->dev_read - a->dev_read) / len;
+        double wr = 0;
+        for (int i = 0; i < 5; i++)
+            wr += (double)(b->dev_written[i] - a->dev_written[i]);
+        wr /= len;
+        double limit = d->read_iops > d->write_iops ? d->read_iops : d->write_iops;
+        W->dev_read_iops = rd / WS_PAGE;
+        W->dev_iops_limit = limit;
+        W->dev_bw_util = d->write_bw > 0 ? wr / d->write_bw : 0;
+        worst = W->dev_util;
+        if (limit > 0)
+            snprintf(what, sizeof what, "device: busy %.0f%% (%.0f I/O/s of %.0f IOPS; reads %.1f MB/s, writes %.1f MB/s)",
+                     100 * W->dev_util, iops, limit, rd / 1e6, wr / 1e6);
+        else
+            snprintf(what, sizeof what, "device: busy %.0f%% (reads %.1f MB/s, writes %.1f MB/s)",
+                     100 * W->dev_util, rd / 1e6, wr / 1e6);
+        /* a closed loop keeps a flush running all the time (group commit):
+         * the WAL flush is named only as an open loop's bottleneck */
+        if (W->open_loop && W->wal_flush_util > worst) {
+            worst = W->wal_flush_util;
+            snprintf(what, sizeof what, "WAL flush: a flush running %.0f%% of the time", 100 * worst);
+        }
+    }
+    if (W->cpu_util > worst) {
+        worst = W->cpu_util;
+        snprintf(what, sizeof what, "CPU: %.0f%% of %d cores", 100 * worst, ws_workload_cores(r->wl));
+    }
+    if (worst >= 0.95)
+        snprintf(W->bottleneck, sizeof W->bottleneck, "%s", what);
+    if (W->open_loop) {
+        bool growing = slope.df > 0 && slope.lo > 0;
+        if (W->offered_tps > 0 && done_tps < 0.98 * W->offered_tps && growing) {
+            W->overloaded = true;
+            warn(W, WS_WARN_OVERLOADED,
+                 "OVERLOADED: offered %.0f tx/s, completed %.0f tx/s, backlog %+.0f tx/s%s%s; "
+                 "these are not the latencies of a stable system",
+                 W->offered_tps, done_tps, W->backlog_slope, W->bottleneck[0] ? "; bottleneck " : "",
+                 W->bottleneck);
+        }
+    } else if (W->bottleneck[0]) {
+        warn(W, WS_WARN_SATURATED, "saturated (closed loop, not an overload): %s", W->bottleneck);
+    }
+}
+
+/* duration = auto: is the window long enough now?  Checked every 10
+ * simulated seconds: a window (MSER-5's, or after the set warm-up) that
+ * holds min_cycles complete checkpoint cycles, at least a minute long;
+ * without a database model, ten minutes. */
+static bool long_enough(const runner *r, ws_time warmup, int min_cycles)
+{
+    ws_time now = ws_sim_now(r->sim);
+    if (now < 2 * 60 * WS_SEC)
+        return false;
+    bool ended;
+    size_t c = window_chunk(r, warmup, &ended);
+    if (!ended || c >= r->win.n_chunk)
+        return false;
+    ws_time w0 = r->win.chunk[c].t0;
+    if (now - w0 < 60 * WS_SEC)
+        return false;
+    if (!r->db)
+        return now - w0 >= 600 * WS_SEC;
+    uint32_t starts = ckpt_starts(r->db, w0, now, NULL);
+    return starts >= 1 && starts - 1 >= (uint32_t)min_cycles;
+}
+
 int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
                     ws_run_detail *detail, ws_run_stats *out, ws_diag *err)
 {
@@ -473,13 +817,19 @@ int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FI
     out->pg_version = ws_config_pg_version(cfg);
     out->seed = (uint64_t)ws_cfg_int(cfg, WS_S_seed);
 
-    ws_time duration = (ws_time)llround(ws_cfg_num(cfg, WS_S_duration));
-    ws_time warmup = (ws_time)llround(ws_cfg_num(cfg, WS_S_warmup));
+    /* duration and warmup: -1 is auto */
+    bool auto_duration = ws_cfg_num(cfg, WS_S_duration) < 0;
+    ws_time duration = auto_duration ? (ws_time)llround(ws_cfg_num(cfg, WS_S_max_duration))
+                                     : (ws_time)llround(ws_cfg_num(cfg, WS_S_duration));
+    ws_time warmup = ws_cfg_num(cfg, WS_S_warmup) < 0 ? -1
+                                                       : (ws_time)llround(ws_cfg_num(cfg, WS_S_warmup));
     if (warmup >= duration) {
         ws_diag_set(err, NULL, 0, "[scenario] warmup (%gs) must be shorter than duration (%gs)",
                     (double)warmup / 1e9, (double)duration / 1e9);
         return WS_EINPUT;
     }
+    int min_cycles = (int)ws_cfg_int(cfg, WS_S_min_cycles);
+    bool warm = strcmp(ws_cfg_str(cfg, WS_S_start), "warm") == 0;
 
     double t0 = wall_now();
     runner r = {.warmup = warmup};
@@ -494,6 +844,7 @@ int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FI
     }
     ws_db db;
     int rc = WS_OK;
+    bool win_ok = false;
     if (!r.lat || !r.lat_phase[0] || !r.lat_phase[1] || !r.lat_phase[2] || !r.sim ||
         (detail && !r.lat_interval)) {
         ws_diag_set(err, NULL, 0, "out of memory");
@@ -525,8 +876,14 @@ int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FI
             ws_workload_set_types(r.wl, db.n_types, weights, cpu);
             ws_workload_set_exec(r.wl, start_tx, exec_tx, &r);
         }
-        /* [events]: checkpoint at T, immediate as the CHECKPOINT command.
-         * (crash at T is acted on by the scenario-library issue.) */
+        if (warm) {
+            rc = ws_warm_start(&db, &out->win.warm_phase_s, err);
+            if (rc != WS_OK) {
+                ws_db_destroy(&db);
+                goto done;
+            }
+        }
+        /* [events]: checkpoint at T, immediate as the CHECKPOINT command. */
         const ws_scenario *sc = ws_config_scenario(cfg);
         for (size_t i = 0; i < ws_scenario_event_count(sc); i++) {
             const ws_scenario_event *e = ws_scenario_event_at(sc, i);
@@ -541,27 +898,77 @@ int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FI
         if (crash_at > 0 && crash_at < duration)
             ws_sim_at(r.sim, crash_at, on_crash_event, &r, 0);
     }
+    {
+        ws_counters c0;
+        snap(&r, &c0);
+        if (ws_win_init(&r.win, &c0) != 0) {
+            ws_diag_set(err, NULL, 0, "out of memory");
+            rc = WS_ENOMEM;
+            goto stop;
+        }
+        win_ok = true;
+    }
     ws_workload_start(r.wl);
     if (r.timeline)
         ws_sim_at(r.sim, r.interval, on_sample, &r, 0);
 
     ws_time end = duration;
+    ws_time next_check = 0;
     for (ws_time t = 0; t < duration;) {
         t = t + WS_SEC < duration ? t + WS_SEC : duration;
         ws_sim_run(r.sim, t);
+        ws_counters c;
+        snap(&r, &c);
+        ws_peaks pk;
+        take_peaks(&r, &pk);
+        if (ws_win_second(&r.win, &c, r.db ? (double)ws_wal_pg_wal_bytes(&r.db->wal) : 0,
+                          (double)(c.tx_started - c.tx_done), &pk) != 0) {
+            ws_diag_set(err, NULL, 0, "out of memory");
+            rc = WS_ENOMEM;
+            goto stop;
+        }
         if (progress)
             progress(ctx, (double)t / (double)duration);
         if (r.db && r.db->ck.shutdown_done) { /* the server is down: the run ends */
-            end = r.shutdown_at > warmup ? r.shutdown_at : duration;
+            end = r.shutdown_at; /* the shutdown checkpoint's counters still count */
             out->shutdown_s = (double)(r.db->ck.shutdown_done - r.shutdown_at) / 1e9;
             break;
         }
         if (r.crash_at) {
-            end = r.crash_at > warmup ? r.crash_at : duration;
+            end = r.crash_at;
             break;
+        }
+        if (auto_duration && t >= next_check) {
+            next_check = t + 10 * WS_SEC;
+            if (long_enough(&r, warmup, min_cycles)) {
+                end = t;
+                break;
+            }
         }
     }
 
+    /* The window: from the end of the warm-up to the end. */
+    ws_window *W = &out->win;
+    bool ended;
+    size_t c_win = window_chunk(&r, warmup, &ended);
+    if (c_win >= r.win.n_chunk || r.win.chunk[c_win].t0 >= end)
+        c_win = r.win.n_chunk - 1; /* the run ended inside the warm-up: its last chunk */
+    ws_counters c_end;
+    snap(&r, &c_end);
+    c_end.t = end > ws_sim_now(r.sim) ? ws_sim_now(r.sim) : end;
+    ws_peaks pk;
+    ws_win_merge(&r.win, c_win, r.win.n_chunk, r.lat, r.lat_phase, &pk);
+    W->start_s = (double)r.win.chunk[c_win].t0 / 1e9;
+    W->end_s = (double)c_end.t / 1e9;
+    W->warmup_auto = warmup < 0;
+    W->transient_ended = ended;
+    W->warm_start = warm && r.db;
+    W->duration_auto = auto_duration;
+    W->cycles = 0;
+    if (r.db) {
+        uint32_t st = ckpt_starts(r.db, r.win.chunk[c_win].t0, c_end.t, &W->cycle_s_mean);
+        W->cycles = st ? st - 1 : 0;
+    }
     if (r.timeline) {
         sample(&r); /* a last, partial interval */
         if (r.db) {
@@ -572,18 +979,40 @@ int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FI
             if (detail->n_ckpts)
                 memcpy(detail->ckpts, r.db->ck.rec, detail->n_ckpts * sizeof *detail->ckpts);
         }
+    }
+    out->simulated_s = (double)c_end.t / 1e9;
+    collect(&r, out, &r.win.chunk[c_win].at, &c_end, &pk);
+    intervals(&r, out, c_win, &c_end);
+    judge_load(&r, cfg, out, c_win, &c_end);
+    char len_text[32];
+    span_text(out->duration_s, len_text, sizeof len_text);
+    if (r.db && W->cycles < 2 && !r.crash_at && !r.shutdown_at)
+        warn(W, WS_WARN_FEW_CYCLES,
+             "too few checkpoint cycles: %u complete in the %s window (at least 2 needed); "
+             "its checkpoint, WAL and pg_wal figures are not steady state%s",
+             W->cycles, len_text, auto_duration ? "" : " (duration = auto runs long enough)");
+    if (!ended && warmup < 0)
+        warn(W, WS_WARN_TRANSIENT,
+             "the initial transient did not end within the run (MSER-5): figures are not steady "
+             "state; run longer");
+    if (r.db && !warm)
+        warn(W, WS_WARN_COLD,
+             "cold start: empty shared buffers at t=0 (start = cold), as after a restart; "
+             "the window starts at %.0f s",
+             W->start_s);
+    if (W->n_batches < 2)
+        warn(W, WS_WARN_NO_INTERVAL, "no confidence interval: the window is too short for two batches");
+    if (detail) {
         detail->lat = r.lat;
         r.lat = NULL;
     }
-    out->duration_s = (double)(end - warmup) / 1e9;
-    out->simulated_s = (double)end / 1e9;
-    out->transactions = r.transactions;
-    out->tps = (double)r.transactions / out->duration_s;
-    collect(&r, out, detail ? detail->lat : r.lat);
     out->events = ws_sim_events_run(r.sim);
+stop:
     if (r.db)
         ws_db_destroy(r.db);
 done:
+    if (win_ok)
+        ws_win_free(&r.win);
     out->wall_s = wall_now() - t0;
     ws_workload_free(r.wl);
     ws_sim_free(r.sim);
@@ -594,3 +1023,41 @@ done:
         ws_hist_free(r.lat_phase[i]);
     return rc;
 }
+
+/* ---- headline figures and comparisons ---- */
+
+double ws_run_headline(const ws_run_stats *st, ws_headline h)
+{
+    switch (h) {
+    case WS_H_TPS: return st->tps;
+    case WS_H_LAT_MEAN: return st->lat.mean_s;
+    case WS_H_P50: return st->lat.p50_s;
+    case WS_H_P99: return st->lat.p99_s;
+    case WS_H_P999: return st->lat.p999_s;
+    case WS_H_WAL_PER_TX: return st->wal_bytes_per_tx;
+    default: break;
+    }
+    assert(0);
+    return 0;
+}
+
+const char *ws_run_headline_name(ws_headline h)
+{
+    static const char *const names[WS_H__COUNT] = {"tps", "mean", "p50", "p99", "p99.9", "wal_per_tx"};
+    assert(h >= 0 && h < WS_H__COUNT);
+    return names[h];
+}
+
+ws_ci ws_run_ratio(const ws_run_stats *ref, const ws_run_stats *v, ws_headline h)
+{
+    double a = ws_run_headline(ref, h), b = ws_run_headline(v, h);
+    double point = a != 0 ? b / a : NAN;
+    if (ref->win.n_reps >= 2 && ref->win.n_reps == v->win.n_reps)
+        return ws_steady_ratio_paired(point, ref->win.rep[h], v->win.rep[h], (size_t)ref->win.n_reps);
+    ws_ci ca = ref->win.ci[h], cb = v->win.ci[h];
+    ca.est = a;
+    cb.est = b;
+    return ws_steady_ratio_indep(ca, cb);
+}
+
+bool ws_run_comparable(const ws_run_stats *v) { return !v->win.overloaded; }

@@ -258,8 +258,9 @@ static void describe_expected(const ws_setting_desc *d, int pg_version, char *bu
     }
     default: {
         const char *bare = d->bare ? d->bare : "";
-        snprintf(buf, len, "a %s (%s; a bare number means %s)%s", ws_type_name(d->type),
-                 ws_unit_names(ws_type_unit_class(d->type)), bare, range);
+        snprintf(buf, len, "a %s (%s; a bare number means %s)%s%s", ws_type_name(d->type),
+                 ws_unit_names(ws_type_unit_class(d->type)), bare, range,
+                 (d->flags & WS_SF_AUTO) ? ", or auto" : "");
         break;
     }
     }
@@ -314,6 +315,11 @@ static int parse_value(const ws_setting_desc *d, int pg_version, const char *key
     }
     default:
         break;
+    }
+
+    if ((d->flags & WS_SF_AUTO) && strcasecmp(text, "auto") == 0) {
+        v->num = -1;
+        return 0;
     }
 
     /* Numbers, with or without units. */
@@ -993,6 +999,10 @@ void ws_value_format(const ws_value *v, ws_setting_id id, char *buf, size_t len)
     }
     if ((d->flags & WS_SF_MINUS1_SPECIAL) && v->num < 0) {
         snprintf(buf, len, "-1");
+        return;
+    }
+    if ((d->flags & WS_SF_AUTO) && v->num < 0) {
+        snprintf(buf, len, "auto");
         return;
     }
     ws_unit_format(v->num, ws_type_unit_class(d->type), buf, len);

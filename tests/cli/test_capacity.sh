@@ -45,8 +45,10 @@ printf '%s[expect spread]\np99_latency < 10s\npg_wal_peak <= 60GB\ntps > 0.5 * d
 printf '%s[expect spread]\np99_latency < 10s\np99_latency < 1us\n' "$base" > "$tmp/fail.conf"
 
 # --- check ---------------------------------------------------------------
-expect_exit 0 "4 of 4 expectations hold" -- check "$tmp/pass.conf"
-out=$("$walsim" check "$tmp/pass.conf" 2>&1)
+# pg_wal_peak needs a checkpoint completed in the window: 2 minutes hold
+# several 30s cycles (40s may end in the middle of the first checkpoint).
+expect_exit 0 "4 of 4 expectations hold" -- check --set duration=2min "$tmp/pass.conf"
+out=$("$walsim" check --set duration=2min "$tmp/pass.conf" 2>&1)
 case "$out" in *"PASS  $tmp/pass.conf:15  [expect spread] p99_latency < 10s"*) ok ;; *) bad "no PASS line: $out" ;; esac
 case "$out" in *"tps = "*"/s, expected > "*"(default.tps = "*) ok ;; *) bad "no measured values: $out" ;; esac
 
@@ -54,6 +56,20 @@ expect_exit 1 "FAIL  $tmp/fail.conf:16  [expect spread] p99_latency < 1us" -- ch
 expect_exit 1 "1 of 2 expectations hold; check failed" -- check "$tmp/fail.conf"
 out=$("$walsim" check --quiet "$tmp/fail.conf" 2>&1)
 case "$out" in *PASS*) bad "--quiet printed a PASS line: $out" ;; *FAIL*) ok ;; *) bad "--quiet: $out" ;; esac
+
+# An expectation about checkpoints that no checkpoint exercised is NOT
+# EXERCISED and fails the check, with the variant's warning above it: 20
+# seconds of a 1-hour checkpoint_timeout hold no complete checkpoint.
+printf '%s' "$base" | sed 's/^checkpoint_timeout = 30s$/checkpoint_timeout = 1h\nmax_wal_size = 10GB/' \
+  > "$tmp/idle.conf"
+printf '[expect spread]\ncheckpoints_req = 0\ntps > 0\n' >> "$tmp/idle.conf"
+expect_exit 1 "NOT EXERCISED  $tmp/idle.conf:16  [expect spread] checkpoints_req = 0" -- check --set duration=20s "$tmp/idle.conf"
+out=$("$walsim" check --set duration=20s "$tmp/idle.conf" 2>&1)
+case "$out" in *"not exercised: spread.checkpoints_req: no checkpoint completed in the "*" window; lengthen duration or use duration = auto"*) ok ;; *) bad "no reason: $out" ;; esac
+case "$out" in *"1 of 2 expectations hold, 1 not exercised; check failed"*) ok ;; *) bad "not-exercised total: $out" ;; esac
+case "$out" in *"WARNING spread: too few checkpoint cycles"*"NOT EXERCISED"*) ok ;; *) bad "no warning above the verdict: $out" ;; esac
+out=$("$walsim" check --quiet --set duration=20s "$tmp/idle.conf" 2>&1)
+case "$out" in *PASS*) bad "--quiet printed a PASS line: $out" ;; *"NOT EXERCISED"*) ok ;; *) bad "--quiet: $out" ;; esac
 
 expect_exit 2 "has no [expect VARIANT] section" -- check "$tmp/cap.conf"
 expect_exit 2 "which scenario?" -- check

@@ -76,7 +76,7 @@ fi
 expect_exit 0 "summary.json" -- run --set duration=20s --out "$tmp/r1"
 "$walsim" run --quiet --set duration=20s --out "$tmp/r2" >/dev/null 2>&1
 if cmp -s "$tmp/r1/summary.json" "$tmp/r2/summary.json"; then ok; else bad "two runs differ"; fi
-grep -q '"schema_version": 1' "$tmp/r1/summary.json" && ok || bad "no schema_version"
+grep -q '"schema_version": 2' "$tmp/r1/summary.json" && ok || bad "no schema_version"
 ls -A "$tmp/r1" | grep -q '^\.' && bad "temporary file left in output" || ok
 out=$("$walsim" run --quiet --set duration=20s --out "$tmp/r3" 2>&1)
 [ -z "$out" ] && ok || bad "--quiet printed: $out"

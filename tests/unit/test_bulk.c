@@ -25,7 +25,7 @@ static ws_run_stats run(const char *text, const char *variant)
 /* 1,000,000 rows of 172 B (200 B with tuple header and line pointer):
  * 40 rows a page (8168 / 200), 25,000 pages. */
 static const char load[] =
-    "[scenario]\nduration = 5min\npg_version = 15\n"
+    "[scenario]\nwarmup = 0\nstart = cold\nduration = 5min\npg_version = 15\n"
     "[workload]\nrate = 10/s\n"
     "[table t]\nrows = 0\nrow_width = 172B\naccess = append\n"
     "[table t_idx]\nsize = 400MB\n"
@@ -88,7 +88,7 @@ static void test_index_kept_versus_rebuilt(void **state)
 static void test_insert_select_truncate(void **state)
 {
     (void)state;
-    ws_run_stats st = run("[scenario]\nduration = 2min\npg_version = 15\n"
+    ws_run_stats st = run("[scenario]\nwarmup = 0\nstart = cold\nduration = 2min\npg_version = 15\n"
                           "[workload]\nrate = 10/s\n"
                           "[table staging]\nsize = 100MB\nlogged = off\naccess = append\nrow_width = 172B\n"
                           "[table prod]\nrows = 0\nrow_width = 172B\naccess = append\n"

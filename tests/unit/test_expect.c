@@ -1,7 +1,8 @@
 /*
  * test_expect.c - [expect] lines: values with units per metric kind,
  * references to other variants, the operators at their boundaries,
- * PASS/FAIL, messages for every kind of mistake, the description.
+ * PASS/FAIL/NOT EXERCISED, messages for every kind of mistake, the
+ * description, the note on an overloaded variant's latencies.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -51,6 +52,12 @@ static int setup(void **state)
     st[1].pg_wal_peak_bytes = (uint64_t)(512 * MB);
     st[1].fpi_share = 0.25;
     st[2].lat.p99_s = 0.090; /* pg-default */
+    /* Every variant completed checkpoints in its window, with transactions
+     * in both phases: expectations about checkpoints are exercised. */
+    for (int v = 0; v < 3; v++) {
+        st[v].ckpt_done = 3;
+        st[v].lat_phase[1].n = st[v].lat_phase[2].n = 100;
+    }
     return 0;
 }
 
@@ -247,6 +254,104 @@ static void test_describe(void **state)
     ws_expect_free(e);
 }
 
+/* The verdict and its reason for one [expect fast] line. */
+static void verdict(const char *text, ws_expect_verdict want, const char *why)
+{
+    ws_expect *e = parse(text);
+    ws_expect_result r = ws_expect_eval(e, by);
+    if (r.verdict != want || r.pass != (want == WS_EXPECT_PASS) ||
+        (why && strcmp(r.why, why) != 0)) {
+        print_error("'%s': %s (pass %d, why '%s'), want %s '%s'\n", text,
+                    ws_expect_verdict_name(r.verdict), r.pass, r.why,
+                    ws_expect_verdict_name(want), why ? why : "");
+        fail();
+    }
+    ws_expect_free(e);
+}
+
+/* An expectation about checkpoints that no checkpoint exercised is NOT
+ * EXERCISED (never PASS), whether or not the comparison holds. */
+static void test_not_exercised(void **state)
+{
+    (void)state;
+    ws_run_stats keep = st[1];
+    st[1].ckpt_done = 0; /* fast: no checkpoint completed in its window */
+    st[1].ckpt_timed = 1; /* one started, and still running at the end */
+    st[1].ckpt_total_s_mean = 0;
+    st[1].win.start_s = 60;
+    st[1].win.end_s = 360;
+    const char *none = "no checkpoint completed in the 5min window; lengthen duration or use "
+                       "duration = auto";
+    char why[256];
+    snprintf(why, sizeof why, "fast.checkpoints_req: %s", none);
+    verdict("checkpoints_req = 0", WS_EXPECT_NOT_EXERCISED, why); /* holds, proves nothing */
+    snprintf(why, sizeof why, "fast.checkpoints_timed: %s", none);
+    verdict("checkpoints_timed >= 2", WS_EXPECT_NOT_EXERCISED, why); /* fails, same */
+    snprintf(why, sizeof why, "fast.checkpoint_total: %s", none);
+    verdict("checkpoint_total < 5min", WS_EXPECT_NOT_EXERCISED, why);
+    snprintf(why, sizeof why, "fast.pg_wal_peak: %s", none);
+    verdict("pg_wal_peak <= 60GB", WS_EXPECT_NOT_EXERCISED, why);
+    verdict("buffers_per_checkpoint < 1000", WS_EXPECT_NOT_EXERCISED, NULL);
+    verdict("worst_recovery < 1min", WS_EXPECT_NOT_EXERCISED, NULL);
+    /* Figures that need no checkpoint are judged as before. */
+    verdict("tps >= 1500", WS_EXPECT_PASS, "");
+    verdict("p99_latency < 20ms", WS_EXPECT_FAIL, "");
+    verdict("checkpoint_cycles = 0", WS_EXPECT_PASS, ""); /* the guard itself is a figure */
+    /* The latency of a checkpoint phase needs transactions in that phase
+     * (a checkpoint that started but did not complete has a write phase). */
+    verdict("p99_latency_write < 1s", WS_EXPECT_PASS, "");
+    st[1].lat_phase[2].n = 0;
+    verdict("p99_latency_sync < 1s", WS_EXPECT_NOT_EXERCISED,
+            "fast.p99_latency_sync: no transaction completed during a checkpoint's sync phase "
+            "in the 5min window; lengthen duration or use duration = auto");
+    st[1] = keep;
+
+    /* A referenced variant that had no checkpoint: named as written. */
+    st[0].ckpt_done = 0;
+    st[0].duration_s = 20; /* no window known: the measured span */
+    verdict("checkpoint_total < default.checkpoint_total", WS_EXPECT_NOT_EXERCISED,
+            "default.checkpoint_total: no checkpoint completed in the 20s window; lengthen "
+            "duration or use duration = auto");
+    verdict("checkpoint_total < 10s", WS_EXPECT_PASS, ""); /* fast's own: exercised */
+    st[0].ckpt_done = 3;
+
+    assert_string_equal(ws_expect_verdict_name(WS_EXPECT_PASS), "PASS");
+    assert_string_equal(ws_expect_verdict_name(WS_EXPECT_FAIL), "FAIL");
+    assert_string_equal(ws_expect_verdict_name(WS_EXPECT_NOT_EXERCISED), "NOT EXERCISED");
+}
+
+/* A latency expectation of an overloaded variant (its own or a referenced
+ * one) gets a note; other figures do not. */
+static void test_overload_note(void **state)
+{
+    (void)state;
+    char buf[1024];
+    st[1].win.overloaded = true;
+    ws_expect *e = parse("p99_latency < 20ms");
+    ws_expect_note(e, by, buf, sizeof buf);
+    assert_string_equal(buf, "note: fast is overloaded: its latencies are those of a queue that "
+                             "grows for as long as the run lasts, not of a stable system");
+    ws_expect_free(e);
+    e = parse("tps > 100");
+    ws_expect_note(e, by, buf, sizeof buf);
+    assert_string_equal(buf, "");
+    ws_expect_free(e);
+    st[0].win.overloaded = true;
+    e = parse("p99_latency < 0.5 * default.p99_latency + 0.5 * p99_latency_idle");
+    ws_expect_note(e, by, buf, sizeof buf);
+    assert_non_null(strstr(buf, "note: fast is overloaded"));
+    assert_non_null(strstr(buf, "\nnote: default is overloaded"));
+    assert_null(strstr(strstr(buf, "\n") + 1, "fast")); /* each variant once */
+    ws_expect_free(e);
+    st[1].win.overloaded = false;
+    e = parse("p99_latency < default.p99_latency");
+    ws_expect_note(e, by, buf, sizeof buf);
+    assert_string_equal(buf, "note: default is overloaded: its latencies are those of a queue "
+                             "that grows for as long as the run lasts, not of a stable system");
+    ws_expect_free(e);
+    st[0].win.overloaded = false;
+}
+
 /* The scenario reader keeps the raw lines; each one parses. */
 static void test_lines_from_a_scenario(void **state)
 {
@@ -271,6 +376,8 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_describe),
         cmocka_unit_test(test_lines_from_a_scenario),
+        cmocka_unit_test(test_not_exercised),
+        cmocka_unit_test(test_overload_note),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

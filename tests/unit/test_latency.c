@@ -29,7 +29,7 @@
 #include "support.h"
 
 static const char scenario[] =
-    "[scenario]\nduration = 40min\nseed = 5\npg_version = 15\n"
+    "[scenario]\nwarmup = 0\nstart = cold\nduration = 40min\nseed = 5\npg_version = 15\n"
     "[workload]\nprofile = pgbench\nscale = 100\nclients = 8\n"
     "[postgres]\nshared_buffers = 128MB\n"
     "[os]\nram = 16GB\ncpus = 4\n"

@@ -1,7 +1,8 @@
 /*
  * test_metrics.c - the metric registry: every name of docs/outputs.md's
  * "Metrics" table (read from the document itself), kinds, CSV columns,
- * getters, lookup with suggestions, and formatting in human units.
+ * getters (the window and interval ones too), which figures need a
+ * checkpoint, lookup with suggestions, and formatting in human units.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -71,7 +72,8 @@ static void test_every_documented_metric(void **state)
     (void)state;
     char names[128][64];
     size_t n = doc_names(names, 128);
-    assert_int_equal(n, 49); /* 2 + 6 + 9 + 3 + 3 + 4 + 2 + 1 + 3 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 1 + 2 + 2 + 2 rows' names */
+    assert_int_equal(n, 61); /* 2 + 6 + 9 + 3 + 3 + 4 + 2 + 1 + 3 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 1 + 2 + 2 + 2
+                              * + 2 + 1 + 1 + 1 + 2 + 4 + 1 rows' names */
     for (size_t i = 0; i < n; i++)
         get(names[i]);
     /* The registry holds those and no others (more are added with the doc). */
@@ -172,6 +174,83 @@ static void test_getters(void **state)
     assert_true(get("os_dirty_peak")->get(&st) == 12345);
 }
 
+/* The window, the intervals and the warnings: an interval that is not
+ * there (df == 0) is NAN, which sweep.csv writes as an empty field. */
+static void test_window_metrics(void **state)
+{
+    (void)state;
+    ws_run_stats st;
+    memset(&st, 0, sizeof st);
+    st.win.start_s = 42;
+    st.win.end_s = 1842;
+    st.win.cycles = 6;
+    st.win.overloaded = true;
+    st.win.n_warn = 2;
+    st.win.ci[WS_H_TPS] = (ws_ci){1000, 990, 1010, 5, 5};
+    st.win.ci[WS_H_P50] = (ws_ci){0.002, 0.0019, 0.0021, 0.00005, 5};
+    st.win.ci[WS_H_P99] = (ws_ci){0.02, NAN, NAN, NAN, 0};
+    assert_true(get("window")->get(&st) == 1800);
+    assert_string_equal(get("window")->column, "window_s");
+    assert_true(get("warmup")->get(&st) == 42);
+    assert_string_equal(get("warmup")->column, "warmup_s");
+    assert_true(get("checkpoint_cycles")->get(&st) == 6);
+    assert_true(get("overloaded")->get(&st) == 1);
+    assert_true(get("warnings")->get(&st) == 2);
+    assert_true(isnan(get("offered_tps")->get(&st))); /* closed loop */
+    st.win.open_loop = true;
+    st.win.offered_tps = 2000;
+    assert_true(get("offered_tps")->get(&st) == 2000);
+    assert_true(get("tps_lo")->get(&st) == 990);
+    assert_true(get("tps_hi")->get(&st) == 1010);
+    assert_true(ws_metric_csv_value(get("p50_latency_lo"), &st) == 1.9);
+    assert_string_equal(get("p50_latency_hi")->column, "p50_latency_hi_ms");
+    assert_true(isnan(get("p99_latency_lo")->get(&st)));
+    assert_true(isnan(ws_metric_csv_value(get("p99_latency_hi"), &st)));
+    assert_true(get("p99_latency_hi")->flags & WS_MF_LATENCY);
+    assert_false(get("tps_hi")->flags & WS_MF_LATENCY);
+}
+
+/* Which figures need a checkpoint in the window, and the reason given. */
+static void test_exercised(void **state)
+{
+    (void)state;
+    ws_run_stats st;
+    memset(&st, 0, sizeof st);
+    st.duration_s = 300;
+    char why[256] = "";
+    const char *need[] = {"checkpoints_timed", "checkpoints_req", "checkpoint_warnings",
+                          "checkpoint_write", "checkpoint_sync", "checkpoint_total",
+                          "buffers_checkpoint", "buffers_per_checkpoint", "pg_wal_peak",
+                          "worst_recovery", "p50_latency_write", "p99_latency_sync",
+                          "max_latency_write"};
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+        assert_false(ws_metric_exercised(get(need[i]), &st, why, sizeof why));
+    /* Everything else is always exercised. */
+    size_t n_need = 0;
+    for (size_t i = 0; i < ws_metric_count(); i++)
+        n_need += !ws_metric_exercised(ws_metric_at(i), &st, NULL, 0);
+    assert_int_equal(n_need, sizeof need / sizeof need[0] + 3); /* + the other phase latencies */
+    assert_true(ws_metric_exercised(get("tps"), &st, why, sizeof why));
+    assert_true(ws_metric_exercised(get("checkpoint_cycles"), &st, why, sizeof why));
+    assert_true(ws_metric_exercised(get("p99_latency_idle"), &st, why, sizeof why));
+
+    assert_false(ws_metric_exercised(get("checkpoints_req"), &st, why, sizeof why));
+    assert_string_equal(why, "no checkpoint completed in the 5min window; lengthen duration or "
+                             "use duration = auto");
+    st.win.start_s = 100; /* the window, once known, wins over the measured span */
+    st.win.end_s = 1000;
+    assert_false(ws_metric_exercised(get("checkpoints_req"), &st, why, sizeof why));
+    assert_string_equal(why, "no checkpoint completed in the 15min window; lengthen duration or "
+                             "use duration = auto");
+    st.ckpt_done = 1;
+    assert_true(ws_metric_exercised(get("checkpoints_req"), &st, why, sizeof why));
+    assert_false(ws_metric_exercised(get("p99_latency_sync"), &st, why, sizeof why));
+    assert_non_null(strstr(why, "during a checkpoint's sync phase in the 15min window"));
+    st.lat_phase[2].n = 1;
+    assert_true(ws_metric_exercised(get("p99_latency_sync"), &st, why, sizeof why));
+    assert_false(ws_metric_exercised(get("p99_latency_write"), &st, why, sizeof why));
+}
+
 static void test_lookup_and_suggestions(void **state)
 {
     (void)state;
@@ -226,6 +305,8 @@ int main(void)
         cmocka_unit_test(test_every_documented_metric),
         cmocka_unit_test(test_kinds_and_columns),
         cmocka_unit_test(test_getters),
+        cmocka_unit_test(test_window_metrics),
+        cmocka_unit_test(test_exercised),
         cmocka_unit_test(test_lookup_and_suggestions),
         cmocka_unit_test(test_format),
     };

@@ -34,7 +34,7 @@ static ws_run_stats run(const char *text, const char *variant)
  * checkpoints every 60 s (timed): N = 30,000 changes per cycle, so
  * 10,000 (1 - e^-3) = 9,502 images per cycle, 0.3167 per transaction. */
 static const char uniform[] =
-    "[scenario]\nduration = 10min\nseed = 3\npg_version = 15\n"
+    "[scenario]\nwarmup = 0\nstart = cold\nduration = 10min\nseed = 3\npg_version = 15\n"
     "[workload]\nrate = 500/s\n"
     "[table t]\nsize = 80000kB\nfillfactor = 100\n"
     "[transaction u]\nwrites = 't:1'\nwal_bytes = 100B\ncpu = 100us\n"
@@ -74,7 +74,7 @@ static void test_wal_per_tx_falls_with_longer_intervals(void **state)
 static void test_write_phase_ends_near_cct(void **state)
 {
     (void)state;
-    ws_run_stats st = run("[scenario]\nduration = 9min\npg_version = 15\n"
+    ws_run_stats st = run("[scenario]\nwarmup = 0\nstart = cold\nduration = 9min\npg_version = 15\n"
                           "[workload]\nrate = 300/s\n"
                           "[table t]\nsize = 400MB\n"
                           "[transaction u]\nwrites = 't:2'\nwal_bytes = 100B\ncpu = 100us\n"
@@ -93,7 +93,7 @@ static void test_write_phase_ends_near_cct(void **state)
 static void test_small_max_wal_size_requests(void **state)
 {
     (void)state;
-    ws_run_stats st = run("[scenario]\nduration = 2min\npg_version = 15\n"
+    ws_run_stats st = run("[scenario]\nwarmup = 0\nstart = cold\nduration = 2min\npg_version = 15\n"
                           "[workload]\nprofile = pgbench\nscale = 5\nclients = 4\n"
                           "[postgres]\nshared_buffers = 256MB\nmax_wal_size = 64MB\n"
                           "checkpoint_timeout = 1h\n",
@@ -106,7 +106,7 @@ static void test_small_max_wal_size_requests(void **state)
 }
 
 static const char unlogged[] =
-    "[scenario]\nduration = 1min\npg_version = 15\n"
+    "[scenario]\nwarmup = 0\nstart = cold\nduration = 1min\npg_version = 15\n"
     "[workload]\nrate = 1000/s\n"
     "[table s]\nsize = 100MB\nlogged = off\n"
     "[transaction ins]\nwrites = 's:3'\nwal_bytes = 300B\ncpu = 100us\n"
@@ -130,7 +130,7 @@ static void test_unlogged_makes_no_wal(void **state)
 static void test_bgwriter_cap(void **state)
 {
     (void)state;
-    ws_run_stats st = run("[scenario]\nduration = 1min\npg_version = 15\n"
+    ws_run_stats st = run("[scenario]\nwarmup = 0\nstart = cold\nduration = 1min\npg_version = 15\n"
                           "[workload]\nrate = 2000/s\n"
                           "[table t]\nsize = 2GB\n"
                           "[transaction u]\nwrites = 't:1'\nwal_bytes = 100B\ncpu = 100us\n"
@@ -176,7 +176,7 @@ static char *run_log(int pg_version, ws_run_stats *st)
 {
     char text[512];
     snprintf(text, sizeof text,
-             "[scenario]\nduration = 2min\npg_version = %d\n"
+             "[scenario]\nwarmup = 0\nstart = cold\nduration = 2min\npg_version = %d\n"
              "[workload]\nprofile = pgbench\nscale = 5\nclients = 4\n"
              "[postgres]\nshared_buffers = 256MB\nmax_wal_size = 128MB\ncheckpoint_timeout = 30s\n"
              "log_line_prefix = '%%m [%%p] %%b '\nlog_checkpoints = on\n",
@@ -229,7 +229,7 @@ static void test_checkpoint_log_format(void **state)
 static void test_checkpoint_event_is_immediate(void **state)
 {
     (void)state;
-    ws_run_stats st = run("[scenario]\nduration = 100s\npg_version = 15\n"
+    ws_run_stats st = run("[scenario]\nwarmup = 0\nstart = cold\nduration = 100s\npg_version = 15\n"
                           "[workload]\nrate = 500/s\n"
                           "[table t]\nsize = 400MB\n"
                           "[transaction u]\nwrites = 't:2'\nwal_bytes = 100B\ncpu = 100us\n"
@@ -252,7 +252,7 @@ static void test_checkpoint_event_is_immediate(void **state)
 static void test_wal_buffers_full(void **state)
 {
     (void)state;
-    const char *text = "[scenario]\nduration = 1min\npg_version = 15\n"
+    const char *text = "[scenario]\nwarmup = 0\nstart = cold\nduration = 1min\npg_version = 15\n"
                        "[workload]\nrate = 2000/s\n"
                        "[table t]\nsize = 400MB\n"
                        "[transaction u]\nwrites = 't:4'\nwal_bytes = 100B\ncpu = 100us\n"
@@ -271,7 +271,7 @@ static void test_wal_buffers_full(void **state)
 static void test_shutdown(void **state)
 {
     (void)state;
-    ws_run_stats st = run("[scenario]\nduration = 10min\npg_version = 15\n"
+    ws_run_stats st = run("[scenario]\nwarmup = 0\nstart = cold\nduration = 10min\npg_version = 15\n"
                           "[workload]\nrate = 1000/s\n"
                           "[table l]\nsize = 200MB\n[table u]\nsize = 200MB\nlogged = off\n"
                           "[transaction t]\nwrites = 'l:1, u:1'\nwal_bytes = 100B\ncpu = 100us\n"

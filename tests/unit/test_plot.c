@@ -3,7 +3,11 @@
  * value formatting, format lists, rendering the fixture folder into
  * every file with the right signature and size, byte-identical repeated
  * renders, a sync phase shaded where the fixture puts it, and a broken
- * folder refused without leaving a chart behind; sweep charts; the
+ * folder refused without leaving a chart behind; measurement windows
+ * (summary.json schema 2): the warm-up shaded where each variant's is, the
+ * OVERLOADED and caution tags in the right caption, none of it for an
+ * older folder; sweep charts, with error bars, hollow overloaded points
+ * and marked heatmap cells when sweep.csv has the window columns; the
  * overlay charts of a validation folder (every file, measured and
  * simulated lines in their colours on the right side of each other, both
  * sides' checkpoint phases, a side without data, broken folders).
@@ -307,6 +311,19 @@ static char *fixture_copy(const char *name, const char *const *files)
 static const char *const run_files[] = {"summary.json", "timeline.csv", "checkpoints.csv",
                                         "latency_cdf.csv", NULL};
 
+/* The run fixture as a walsim before measurement windows wrote it:
+ * run/summary_v1.json (schema_version 1, no window, no warnings) as
+ * summary.json. */
+static char *fixture_copy_v1(void)
+{
+    char *dir = fixture_copy("run", run_files);
+    char from[512], to[512];
+    snprintf(from, sizeof from, "%s/run/summary_v1.json", PLOT_DATA);
+    snprintf(to, sizeof to, "%s/summary.json", dir);
+    copy_file(from, to);
+    return dir;
+}
+
 static void remove_dir(char *dir)
 {
     DIR *d = opendir(dir);
@@ -473,7 +490,8 @@ static int x_of(double t)
 static void test_sync_phase_shaded(void **state)
 {
     (void)state;
-    char *dir = fixture_copy("run", run_files);
+    /* The schema 1 folder: no warm-up shade dims the phases. */
+    char *dir = fixture_copy_v1();
     ws_diag err;
     assert_int_equal(ws_plot_dir(dir, "png", &err), WS_OK);
     char path[512];
@@ -875,6 +893,289 @@ static void test_validation_broken(void **state)
     remove_dir(dir);
 }
 
+/* ------------------------------------------------------------------ */
+/* Measurement windows (summary.json schema 2; make_fixture.py WINDOWS):
+ * default's window starts at 60 s, optimized's at 120 s (OVERLOADED,
+ * 0 checkpoint cycles), pg-default's at 150 s (cold start). */
+
+/* Within `tol` of colour c in every channel. */
+static bool pixel_near(const unsigned char *data, int stride, int x, int y, ws_plot_rgb c, int tol)
+{
+    uint32_t px = *(const uint32_t *)(data + (size_t)y * (size_t)stride + (size_t)x * 4);
+    int r = (px >> 16) & 255, g = (px >> 8) & 255, b = px & 255;
+    return abs(r - (int)lround(c.r * 255)) <= tol && abs(g - (int)lround(c.g * 255)) <= tol &&
+           abs(b - (int)lround(c.b * 255)) <= tol;
+}
+
+static int count_near_in_column(cairo_surface_t *img, int x, ws_plot_rgb c, int tol)
+{
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img), n = 0;
+    for (int y = 0; y < cairo_image_surface_get_height(img); y++)
+        n += pixel_near(data, stride, x, y, c, tol);
+    return n;
+}
+
+/* The bounding box of the pixels of colour c in rows y0..y1 (all rows:
+ * 0, -1); n 0 when there are none. */
+typedef struct box {
+    int n, x0, y0, x1, y1;
+} box;
+
+static box bbox_of(cairo_surface_t *img, ws_plot_rgb c, int y0, int y1)
+{
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img);
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    box b = {0, w, h, -1, -1};
+    if (y1 < 0)
+        y1 = h - 1;
+    for (int y = y0; y <= y1; y++)
+        for (int x = 0; x < w; x++)
+            if (pixel_is(data, stride, x, y, c)) {
+                b.n++;
+                b.x0 = x < b.x0 ? x : b.x0;
+                b.x1 = x > b.x1 ? x : b.x1;
+                b.y0 = y < b.y0 ? y : b.y0;
+                b.y1 = y > b.y1 ? y : b.y1;
+            }
+    return b;
+}
+
+/* The rows of the horizontal frame edges of the stacked panels: at a
+ * column just inside the plot areas, the pixels in the frame's colour
+ * (tick marks are outside the frame, grid lines lighter).  Returns how
+ * many edges were found (two per panel). */
+static int frame_rows(cairo_surface_t *img, int *rows, int max)
+{
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img), n = 0;
+    for (int y = 0; y < cairo_image_surface_get_height(img) && n < max; y++)
+        if (pixel_is(data, stride, WS_PLOT_MARGIN_LEFT + 3, y, WS_PLOT_AXIS))
+            rows[n++] = y;
+    return n;
+}
+
+static void test_warmup_and_tags(void **state)
+{
+    (void)state;
+    char *dir = fixture_copy("run", run_files);
+    ws_diag err;
+    int rc = ws_plot_dir(dir, "png", &err);
+    if (rc != WS_OK)
+        print_error("%s\n", err.msg);
+    assert_int_equal(rc, WS_OK);
+    cairo_surface_t *img = load_png(dir, "latency");
+    int edges[16];
+    assert_int_equal(frame_rows(img, edges, 16), 6); /* three panels, top and bottom */
+
+    /* The warm-up shade (over white: WS_PLOT_WARMUP_SHADE within
+     * rounding).  At 100 s optimized (from 120 s) and pg-default (from
+     * 150 s) are warming up, neither checkpointing: two panels' worth of
+     * the shade, less grid and data lines; default's window has begun
+     * (and it is idle): its panel is not shaded there.  At 310 s every
+     * window has begun: no shade (not on a grid line, the legend's swatch
+     * is elsewhere). */
+    int at100 = count_near_in_column(img, x_of(100), WS_PLOT_WARMUP_SHADE, 2);
+    if (at100 < 250) {
+        print_error("at 100 s: %d warm-up pixels\n", at100);
+        fail();
+    }
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img);
+    int in_default = 0;
+    for (int y = edges[0] + 2; y < edges[1] - 1; y++)
+        in_default += pixel_near(data, stride, x_of(100), y, WS_PLOT_WARMUP_SHADE, 2);
+    assert_true(in_default < 5);
+    int at310 = count_near_in_column(img, x_of(310), WS_PLOT_WARMUP_SHADE, 2);
+    if (at310 > 5) {
+        print_error("at 310 s: %d warm-up pixels\n", at310);
+        fail();
+    }
+    /* At 30 s default is in its warm-up too (idle). */
+    int d30 = 0;
+    for (int y = edges[0] + 2; y < edges[1] - 1; y++)
+        d30 += pixel_near(data, stride, x_of(30), y, WS_PLOT_WARMUP_SHADE, 2);
+    assert_true(d30 > 100);
+
+    /* The OVERLOADED tag: alarm red, in the caption row of optimized (the
+     * second panel), right of its name, one line high and wide enough for
+     * "OVERLOADED (offered 8000/s, completed ...)". */
+    box red = bbox_of(img, WS_PLOT_ALARM, 0, -1);
+    if (red.n < 1000 || red.y0 < edges[1] || red.y1 > edges[2] ||
+        red.x0 < WS_PLOT_MARGIN_LEFT + 60 || red.x1 - red.x0 < 300 || red.y1 - red.y0 > 30) {
+        print_error("alarm red: %d px in %d,%d..%d,%d; panels %d..%d, %d..%d\n", red.n, red.x0,
+                    red.y0, red.x1, red.y1, edges[0], edges[1], edges[2], edges[3]);
+        fail();
+    }
+    /* Caution tags (too few checkpoint cycles; cold start) in the second
+     * and third captions, none above the first panel. */
+    box c1 = bbox_of(img, WS_PLOT_CAUTION_FILL, 0, edges[0]);
+    box c2 = bbox_of(img, WS_PLOT_CAUTION_FILL, edges[1], edges[2]);
+    box c3 = bbox_of(img, WS_PLOT_CAUTION_FILL, edges[3], edges[4]);
+    assert_int_equal(c1.n, 0);
+    assert_true(c2.n > 500 && c2.x0 > red.x1);
+    assert_true(c3.n > 300);
+    cairo_surface_destroy(img);
+
+    /* The CDF's legend carries the tags too. */
+    img = load_png(dir, "latency_cdf");
+    assert_true(bbox_of(img, WS_PLOT_ALARM, 0, -1).n > 1000);
+    cairo_surface_destroy(img);
+    remove_dir(dir);
+
+    /* A schema 1 folder (no window, no warnings) is drawn as before: no
+     * shade, no tag. */
+    dir = fixture_copy_v1();
+    assert_int_equal(ws_plot_dir(dir, "png", &err), WS_OK);
+    static const char *const some[] = {"latency", "throughput", "overview", "latency_cdf"};
+    for (size_t i = 0; i < sizeof some / sizeof some[0]; i++) {
+        img = load_png(dir, some[i]);
+        assert_int_equal(bbox_of(img, WS_PLOT_ALARM, 0, -1).n, 0);
+        assert_int_equal(bbox_of(img, WS_PLOT_CAUTION_FILL, 0, -1).n, 0);
+        if (i < 2)
+            assert_true(count_near_in_column(img, x_of(100), WS_PLOT_WARMUP_SHADE, 2) < 5);
+        cairo_surface_destroy(img);
+    }
+    remove_dir(dir);
+}
+
+static void bad_warning(int line, char *buf, size_t n)
+{
+    (void)line;
+    char *p = strstr(buf, "\"warnings\": [\"cold start");
+    if (p) {
+        char rest[4096];
+        snprintf(rest, sizeof rest, "%s", p + strlen("\"warnings\": ["));
+        snprintf(p, n - (size_t)(p - buf), "\"warnings\": [42, %s", rest);
+    }
+}
+
+static void bad_window(int line, char *buf, size_t n)
+{
+    (void)line;
+    char *p = strstr(buf, "\"window\": {\"start_s\": 150,");
+    if (p) {
+        char rest[4096];
+        snprintf(rest, sizeof rest, "%s", p + strlen("\"window\": {\"start_s\": 150,"));
+        snprintf(p, n - (size_t)(p - buf), "\"window\": {\"start_s\": \"late\",%s", rest);
+    }
+}
+
+static void test_window_broken(void **state)
+{
+    (void)state;
+    struct {
+        void (*edit)(int, char *, size_t);
+        const char *needle;
+    } cases[] = {
+        {bad_warning, "warnings[0]: a number, expected a string (variant pg-default)"},
+        {bad_window, "start_s: expected a number, found a string (variant pg-default)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *dir = fixture_copy("run", run_files);
+        rewrite(dir, "summary.json", cases[i].edit);
+        ws_diag err;
+        assert_int_equal(ws_plot_dir(dir, "png", &err), WS_EINPUT);
+        if (!strstr(err.msg, cases[i].needle) || !strstr(err.msg, "summary.json:")) {
+            print_error("message '%s' lacks '%s'\n", err.msg, cases[i].needle);
+            fail();
+        }
+        int hidden;
+        assert_int_equal(count_entries(dir, &hidden), 4);
+        remove_dir(dir);
+    }
+}
+
+/* sweep3's x axis: max_wal_size 1GB..64GB on a log axis padded by
+ * 64^0.05 either side (sweep_charts.c grid_axis) over the plot area. */
+static double sx_of(double gib)
+{
+    double pad = pow(64, 0.05), lo = log(1 / pad), hi = log(64 * pad);
+    double left = WS_PLOT_MARGIN_LEFT, right = WS_PLOT_WIDTH - WS_PLOT_MARGIN_RIGHT;
+    return left + (log(gib) - lo) / (hi - lo) * (right - left);
+}
+
+static int max_count_in(cairo_surface_t *img, int x0, int x1, ws_plot_rgb c)
+{
+    int best = 0;
+    for (int x = x0; x <= x1; x++) {
+        int n = count_in_column(img, x, c);
+        best = n > best ? n : best;
+    }
+    return best;
+}
+
+static void test_sweep_intervals(void **state)
+{
+    (void)state;
+    static const char *const sweep_files[] = {"sweep.csv", NULL};
+    ws_diag err;
+    int hidden;
+    /* The interval columns are drawn as error bars, not charted alone. */
+    char *dir = fixture_copy("sweep3", sweep_files);
+    int rc = ws_plot_sweep(dir, "png", NULL, 0, NULL, 0, &err);
+    if (rc != WS_OK)
+        print_error("%s\n", err.msg);
+    assert_int_equal(rc, WS_OK);
+    char path[512];
+    snprintf(path, sizeof path, "%s/sweep-tps_lo.png", dir);
+    assert_int_equal(access(path, F_OK), -1);
+    /* tps, p50, p99, checkpoints_req and the 7 window columns less the 6
+     * bounds: 10 charts. */
+    assert_int_equal(count_entries(dir, &hidden), 1 + 10);
+
+    /* With error bars the variants are set 16 px apart: default's points
+     * at -8 px, its two runs' bars 3 px either side of that.  At 64GB its
+     * tps interval is about +-9 %: a bar some 90 px long in default's
+     * blue at -11 px. */
+    cairo_surface_t *img = load_png(dir, "sweep-tps");
+    double cx = sx_of(64);
+    int bar = max_count_in(img, (int)floor(cx) - 13, (int)floor(cx) - 9, WS_OI_BLUE);
+    if (bar < 60) {
+        print_error("64GB: %d blue pixels in the error bar's columns\n", bar);
+        fail();
+    }
+    /* open-2000 is overloaded at 1GB: a hollow marker (white inside its
+     * vermillion ring) at +8 px; no error bar there. */
+    int mx = (int)floor(sx_of(1) + 8), top, bottom;
+    y_range(img, mx, WS_OI_VERMILLION, &top, &bottom);
+    assert_true(top > 0 && bottom - top >= 9 && bottom - top <= 16);
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img);
+    assert_true(pixel_is(data, stride, mx, (top + bottom) / 2, (ws_plot_rgb){1, 1, 1}));
+    cairo_surface_destroy(img);
+    remove_dir(dir);
+
+    /* The same place in sweep1 (no interval columns): no bar, only the
+     * line crossing the column. */
+    dir = fixture_copy("sweep1", sweep_files);
+    const char *tps[] = {"tps"};
+    assert_int_equal(ws_plot_sweep(dir, "png", NULL, 0, tps, 1, &err), WS_OK);
+    img = load_png(dir, "sweep-tps");
+    assert_true(max_count_in(img, (int)floor(cx) - 13, (int)floor(cx) - 9, WS_OI_BLUE) < 10);
+    cairo_surface_destroy(img);
+    remove_dir(dir);
+
+    /* Heatmap: the overloaded cells (max_wal_size 1GB, the first column)
+     * are framed in red and tagged; the others not. */
+    dir = fixture_copy("sweep4", sweep_files);
+    const char *p99[] = {"p99_latency"};
+    assert_int_equal(ws_plot_sweep(dir, "png", NULL, 0, p99, 1, &err), WS_OK);
+    img = load_png(dir, "heatmap-p99_latency_ms");
+    /* One panel from the left margin to the colour bar (26 + 40 + 110
+     * px from the right margin), four columns. */
+    double cw = (WS_PLOT_WIDTH - WS_PLOT_MARGIN_RIGHT - 176.0 - WS_PLOT_MARGIN_LEFT) / 4;
+    int in_1gb = count_in_column(img, (int)(WS_PLOT_MARGIN_LEFT + cw / 2), WS_PLOT_ALARM);
+    int in_4gb = count_in_column(img, (int)(WS_PLOT_MARGIN_LEFT + 1.5 * cw), WS_PLOT_ALARM);
+    if (in_1gb < 30 || in_4gb != 0) {
+        print_error("alarm red: %d px in the 1GB column, %d in the 4GB one\n", in_1gb, in_4gb);
+        fail();
+    }
+    cairo_surface_destroy(img);
+    remove_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -894,6 +1195,9 @@ int main(void)
         cmocka_unit_test(test_validation_colours),
         cmocka_unit_test(test_validation_missing_side),
         cmocka_unit_test(test_validation_broken),
+        cmocka_unit_test(test_warmup_and_tags),
+        cmocka_unit_test(test_window_broken),
+        cmocka_unit_test(test_sweep_intervals),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     ws_plot_shutdown();

@@ -27,7 +27,7 @@ static void roundtrip(int pg_version)
 {
     char text[768];
     snprintf(text, sizeof text,
-             "[scenario]\nduration = 3min\npg_version = %d\n"
+             "[scenario]\nwarmup = 0\nstart = cold\nduration = 3min\npg_version = %d\n"
              "[workload]\nprofile = pgbench\nscale = 10\nclients = 4\n"
              "[postgres]\nshared_buffers = 64MB\nmax_wal_size = 64MB\ncheckpoint_timeout = 1min\n"
              "log_checkpoints = on\n",

@@ -221,8 +221,8 @@ static void run_variant(ws_scenario *s, const char *name, ws_run_stats *st)
 static void test_determinism_and_common_random_numbers(void **state)
 {
     (void)state;
-    ws_scenario *s = load("[scenario]\nduration = 20s\nseed = 7\n"
-                          "[workload]\nrate = 2000/s\n"
+    ws_scenario *s = load("[scenario]\nwarmup = 0\nstart = cold\nduration = 20s\nseed = 7\n"
+                          "[workload]\nrate = 2000/s\ncpu_cv = 0\n"
                           "[transaction t]\ncpu = 1ms\n"
                           "[variant one]\nos.cpus = 3\n[variant many]\nos.cpus = 16\n");
     ws_run_stats a1, a2, b;

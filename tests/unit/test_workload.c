@@ -32,7 +32,7 @@ static ws_run_stats run(const char *text)
 static void test_open_loop_step(void **state)
 {
     (void)state;
-    ws_run_stats st = run("[scenario]\nduration = 2min\n"
+    ws_run_stats st = run("[scenario]\nwarmup = 0\nstart = cold\nduration = 2min\n"
                           "[workload]\nrate = 1000/s\nphases = '1min=3'\n"
                           "[os]\ncpus = 64\n");
     print_message("transactions %llu (expected 240000)\n", (unsigned long long)st.transactions);
@@ -45,7 +45,7 @@ static void test_open_loop_step(void **state)
 static void test_closed_loop_ramp(void **state)
 {
     (void)state;
-    ws_run_stats st = run("[scenario]\nduration = 2min\n"
+    ws_run_stats st = run("[scenario]\nwarmup = 0\nstart = cold\nduration = 2min\n"
                           "[workload]\nclients = 10\nphases = '0=0, 1min~1'\n"
                           "[transaction t]\ncpu = 1ms\n"
                           "[os]\ncpus = 10\n");
@@ -57,7 +57,7 @@ static void test_closed_loop_ramp(void **state)
 static void test_closed_loop_burst_and_back(void **state)
 {
     (void)state;
-    ws_run_stats a = run("[scenario]\nduration = 90s\n"
+    ws_run_stats a = run("[scenario]\nwarmup = 0\nstart = cold\nduration = 90s\n"
                          "[workload]\nclients = 4\nphases = '30s=2, 60s=1'\n"
                          "[transaction t]\ncpu = 1ms\n[os]\ncpus = 8\n");
     /* 30 s at 4, 30 s at 8, 30 s at 4 clients: 480,000 transactions */
