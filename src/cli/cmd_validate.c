@@ -293,7 +293,7 @@ int cmd_validate(int argc, char **argv)
         rc = r == WS_EINPUT ? CLI_USAGE : CLI_INTERNAL;
         goto done;
     }
-    double warmup = ws_cfg_num(cfg, WS_S_warmup) / 1e9;
+    double warmup = st.win.start_s; /* the measurement window's start */
     double sim_span = st.duration_s, meas_span = ms.window_end - ms.window_start;
     if (fabs(sim_span - meas_span) > 0.05 * meas_span)
         ws_validate_add_note(&ms,

@@ -28,6 +28,8 @@ expect_exit() {
 # recorded timed-30s run).
 cat > "$tmp/t30.conf" <<'EOF'
 [scenario]
+start = cold
+warmup = 0
 duration = 2min
 seed = 1
 pg_version = 15
