@@ -208,10 +208,13 @@ int cmd_advise(int argc, char **argv)
         ws_advice a;
         ws_advice_compute(&js[i].st, &a);
         first[i] = js[i];
-        first[i].max_wal_size = verify && !a.enough ? a.max_wal_size_timed : 0;
-        /* two whole timed cycles, so the check can see them */
-        double need = 2.2 * js[i].st.checkpoint_timeout_s + (js[i].st.simulated_s - js[i].st.duration_s);
-        first[i].min_duration_s = need > js[i].st.simulated_s ? need : 0;
+        /* no capacity advice for a variant that cannot carry its load */
+        first[i].max_wal_size = verify && !a.enough && !js[i].st.win.overloaded ? a.max_wal_size_timed : 0;
+        /* two whole timed cycles, so the check can see them (duration =
+         * auto lengthens the run by itself: min_cycles cycles in the window) */
+        double need = 2.2 * js[i].st.checkpoint_timeout_s + js[i].st.win.start_s;
+        first[i].min_duration_s =
+            !js[i].st.win.duration_auto && need > js[i].st.simulated_s ? need : 0;
     }
     job *todo = calloc(n ? n : 1, sizeof *todo);
     size_t nt = 0;
@@ -245,6 +248,21 @@ int cmd_advise(int argc, char **argv)
         ws_advice a;
         ws_advice_compute(&js[i].st, &a);
         printf("\nvariant %s:\n", js[i].variant);
+        const ws_window *W = &js[i].st.win;
+        for (int k = 0; k < W->n_warn; k++)
+            printf("  WARNING: %s\n", W->warn[k]);
+        if (W->overloaded) {
+            printf("  no capacity advice: the variant cannot carry its offered load (%.0f tx/s "
+                   "offered, %.0f completed)%s%s.\n  First make it carry the load (more %s), then "
+                   "ask again.\n",
+                   W->offered_tps, js[i].st.tps, W->bottleneck[0] ? "; bottleneck " : "",
+                   W->bottleneck,
+                   strncmp(W->bottleneck, "CPU", 3) == 0 ? "cores, or less CPU per transaction"
+                   : strncmp(W->bottleneck, "device", 6) == 0
+                       ? "IOPS or bandwidth, or a larger cache: shared_buffers, RAM"
+                       : "capacity, or a lower rate");
+            continue;
+        }
         ws_advice_print(stdout, &js[i].st, &a, "  ");
         if (!first[i].max_wal_size)
             continue;

@@ -381,9 +381,13 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
                 (unsigned long long)r->os_dirty_background_bytes,
                 (unsigned long long)r->os_dirty_limit_bytes);
         fputs(",\n      \"advice\": ", f);
-        ws_advice adv;
-        ws_advice_compute(r, &adv);
-        ws_advice_json(f, &adv);
+        if (r->win.overloaded) {
+            fputs("null", f); /* no capacity advice for a variant that cannot carry its load */
+        } else {
+            ws_advice adv;
+            ws_advice_compute(r, &adv);
+            ws_advice_json(f, &adv);
+        }
         fputs(",\n      \"recovery\": {\"worst_case_s\": ", f);
         json_number(f, r->worst_recovery_s);
         fprintf(f, ", \"worst_case_replay_bytes\": %llu}", (unsigned long long)r->worst_replay_bytes);

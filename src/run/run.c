@@ -48,6 +48,7 @@ typedef struct runner {
     ws_time interval;
     sample_prev prev;
     ws_time warmup;
+    double open_rate;         /* [workload] rate (0: closed loop) */
     uint64_t transactions;
     ws_time compression_cpu;  /* CPU for full-page image compression */
     ws_time shutdown_at;    /* when a shutdown was requested (0: none) */
@@ -752,7 +753,7 @@ static void judge_load(const runner *r, const ws_config *cfg, ws_run_stats *out,
         W->dev_bw_util = d->write_bw > 0 ? wr / d->write_bw : 0;
         worst = W->dev_util;
         if (limit > 0)
-            snprintf(what, sizeof what, "device: busy %.0f%% (%.0f I/O/s of %.0f IOPS; reads %.1f MB/s, writes %.1f MB/s)",
+            snprintf(what, sizeof what, "device: busy %.0f%% (%.0f I/O/s, limit %.0f IOPS; reads %.1f MB/s, writes %.1f MB/s)",
                      100 * W->dev_util, iops, limit, rd / 1e6, wr / 1e6);
         else
             snprintf(what, sizeof what, "device: busy %.0f%% (reads %.1f MB/s, writes %.1f MB/s)",
@@ -794,6 +795,13 @@ static bool long_enough(const runner *r, ws_time warmup, int min_cycles)
     ws_time now = ws_sim_now(r->sim);
     if (now < 2 * 60 * WS_SEC)
         return false;
+    /* an open loop with a minute of offered work queued and growing is
+     * overloaded: running longer only lengthens the queue */
+    double rate = r->open_rate;
+    if (rate > 0 && now >= 10 * 60 * WS_SEC && r->win.n_sec >= 60 &&
+        r->win.backlog[r->win.n_sec - 1] > 60 * rate &&
+        r->win.backlog[r->win.n_sec - 1] > r->win.backlog[r->win.n_sec - 60])
+        return true;
     bool ended;
     size_t c = window_chunk(r, warmup, &ended);
     if (!ended || c >= r->win.n_chunk)
@@ -832,7 +840,7 @@ int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FI
     bool warm = strcmp(ws_cfg_str(cfg, WS_S_start), "warm") == 0;
 
     double t0 = wall_now();
-    runner r = {.warmup = warmup};
+    runner r = {.warmup = warmup, .open_rate = ws_cfg_num(cfg, WS_S_rate)};
     r.lat = ws_hist_new();
     for (int i = 0; i < 3; i++)
         r.lat_phase[i] = ws_hist_new();
