@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "walsim/csvread.h"
 #include "walsim/metrics.h"
 #include "walsim/plot.h"
 #include "walsim/report.h"
@@ -51,6 +52,40 @@ typedef struct progress {
     bool enabled, shown;
     double start, last;
 } progress;
+
+/* The runs of a sweep whose figures are not a steady state, from the
+ * sweep.csv just written: overloaded, or fewer than 2 checkpoint cycles
+ * in the window (docs/experiments.md). */
+static void warn_points(const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/sweep.csv", dir);
+    ws_csv *c = NULL;
+    ws_diag err;
+    if (ws_csv_read_file(path, &c, &err) != WS_OK)
+        return;
+    int cp = ws_csv_col(c, "point"), cv = ws_csv_col(c, "variant");
+    int co = ws_csv_col(c, "overloaded"), cc = ws_csv_col(c, "checkpoint_cycles");
+    size_t flagged = 0;
+    for (size_t r = 0; cp >= 0 && cv >= 0 && co >= 0 && cc >= 0 && r < ws_csv_rows(c); r++) {
+        double over = 0, cyc = 2;
+        ws_csv_num_or(c, r, (size_t)co, 0, &over, &err);
+        ws_csv_num_or(c, r, (size_t)cc, 2, &cyc, &err);
+        if (over != 0)
+            printf("WARNING point %s %s: OVERLOADED: its latencies are not those of a stable "
+                   "system\n",
+                   ws_csv_cell(c, r, (size_t)cp), ws_csv_cell(c, r, (size_t)cv));
+        else if (cyc < 2)
+            printf("WARNING point %s %s: too few checkpoint cycles (%.0f) in the window: its "
+                   "checkpoint, WAL and pg_wal figures are not steady state\n",
+                   ws_csv_cell(c, r, (size_t)cp), ws_csv_cell(c, r, (size_t)cv), cyc);
+        flagged += over != 0 || cyc < 2;
+    }
+    if (flagged)
+        printf("%zu of %zu runs flagged; sweep.csv has the overloaded and checkpoint_cycles "
+               "columns\n", flagged, ws_csv_rows(c));
+    ws_csv_free(c);
+}
 
 static double wall(void)
 {
@@ -267,6 +302,8 @@ int cmd_sweep(int argc, char **argv)
             goto done;
         }
     }
+    if (!quiet)
+        warn_points(dir);
     if (!quiet)
         printf("wrote %s/sweep.csv (%zu rows)%s\n", dir, pts * ns * nvar,
                charts ? n_params == 1 ? " and a chart per metric against the parameter"
