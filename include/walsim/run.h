@@ -2,9 +2,11 @@
  * run.h - simulate one variant of a scenario and collect its figures.
  *
  * ws_run builds the engine and the models for one resolved configuration,
- * runs `duration` of simulated time, and fills a ws_run_stats.  Latency
- * and throughput cover the time after `warmup`; counters cover the whole
- * run.  The result depends only on the configuration (seed included): same
+ * runs `duration` of simulated time (or, with duration = auto, until the
+ * window holds min_cycles checkpoint cycles), and fills a ws_run_stats.
+ * Every figure covers one measurement window, after the warm-up (set, or
+ * found by MSER-5): ws_run_stats.win says which, with its warnings and
+ * intervals (docs/experiments.md).  The result depends only on the configuration (seed included): same
  * input, same numbers.
  */
 #ifndef WALSIM_RUN_H
@@ -106,8 +108,8 @@ typedef struct ws_run_stats {
     char variant[64];
     int pg_version;
     uint64_t seed;
-    double duration_s;       /* measured span: duration (or the shutdown) - warmup */
-    double simulated_s;      /* whole run, warm-up included (counters cover it) */
+    double duration_s;       /* the window's length: every figure covers it */
+    double simulated_s;      /* whole run, warm-up included */
     double shutdown_s;       /* a shutdown event: its checkpoint's duration (0: none) */
     uint64_t transactions;   /* completed in the measured span */
     double tps;

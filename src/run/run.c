@@ -653,7 +653,9 @@ static void intervals(const runner *r, ws_run_stats *out, size_t c_win, const ws
             snprintf(W->ci_method, sizeof W->ci_method, "cycles");
     }
     if (nb < 2) {
-        size_t chunks = r->win.n_chunk - c_win;
+        /* chunks with time in the window (one may open at its very end) */
+        size_t n_live = ws_win_chunk_at(&r->win, end->t);
+        size_t chunks = n_live > c_win ? n_live - c_win : 0;
         size_t g = chunks < TIME_BATCHES ? chunks : TIME_BATCHES;
         nb = 0;
         if (g >= 2) {
@@ -661,7 +663,7 @@ static void intervals(const runner *r, ws_run_stats *out, size_t c_win, const ws
             ws_steady_groups(chunks, g, first);
             for (size_t i = 0; i < g; i++)
                 bound[i] = c_win + first[i];
-            bound[g] = r->win.n_chunk;
+            bound[g] = n_live;
             nb = g;
             snprintf(W->ci_method, sizeof W->ci_method, "time");
         }
@@ -959,8 +961,12 @@ int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FI
     ws_window *W = &out->win;
     bool ended;
     size_t c_win = window_chunk(&r, warmup, &ended);
-    if (c_win >= r.win.n_chunk || r.win.chunk[c_win].t0 >= end)
-        c_win = r.win.n_chunk - 1; /* the run ended inside the warm-up: its last chunk */
+    if (c_win >= r.win.n_chunk || r.win.chunk[c_win].t0 >= end) {
+        /* the warm-up reaches the end: the window is the last chunk with time in it */
+        c_win = r.win.n_chunk - 1;
+        while (c_win > 0 && r.win.chunk[c_win].t0 >= end)
+            c_win--;
+    }
     ws_counters c_end;
     snap(&r, &c_end);
     c_end.t = end > ws_sim_now(r.sim) ? ws_sim_now(r.sim) : end;
