@@ -2,6 +2,7 @@
  * cmd_run.c - `walsim run`: simulate every (or the chosen) variant and
  * write the output folder.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +211,51 @@ int cmd_run(int argc, char **argv)
             rc = r == WS_EINPUT ? CLI_USAGE : CLI_INTERNAL;
         }
         k++;
+    }
+    /* duration = auto gives each variant its own length; charts and
+     * comparisons read best over one span, so the shorter ones run again
+     * as long as the longest (its window stays theirs: MSER-5 and the
+     * cycles decide, not the length). */
+    double longest = 0;
+    for (size_t i = 0; i < k; i++)
+        if (stats[i].win.duration_auto && stats[i].simulated_s > longest)
+            longest = stats[i].simulated_s;
+    char set_dur[64];
+    snprintf(set_dur, sizeof set_dur, "duration=%.0fs", ceil(longest));
+    bool set_done = false;
+    for (size_t v = 0, i = 0; v < nv && rc == CLI_OK && n_run > 1; v++) {
+        if (!chosen[v])
+            continue;
+        size_t j = i++;
+        if (!stats[j].win.duration_auto || stats[j].simulated_s >= 0.9 * longest)
+            continue;
+        ws_diag err;
+        ws_diag_clear(&err);
+        int r = set_done ? WS_OK : ws_scenario_set(s, set_dur, &err);
+        set_done = true;
+        ws_config *c = NULL;
+        if (r == WS_OK)
+            r = ws_config_resolve(s, v, &c, &err);
+        if (r == WS_OK) {
+            prog.variant = ws_scenario_variant_name(s, v);
+            prog.index = j;
+            ws_run_detail_free(&details[j]);
+            free(logs[j]);
+            logs[j] = NULL;
+            FILE *log = open_memstream(&logs[j], &log_lens[j]);
+            r = ws_run_detailed(c, on_progress, &prog, log, &details[j], &stats[j], &err);
+            if (log)
+                fclose(log);
+            stats[j].win.duration_auto = true; /* auto, extended to the longest variant */
+            ws_config_free(cfgs[j]);
+            cfgs[j] = c;
+        } else {
+            ws_config_free(c);
+        }
+        if (r != WS_OK) {
+            fprintf(stderr, "%s%s\n", prog.shown ? "\n" : "", err.msg);
+            rc = r == WS_EINPUT ? CLI_USAGE : CLI_INTERNAL;
+        }
     }
     if (prog.shown)
         fputs("\r\033[K", stderr);
