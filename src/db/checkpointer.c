@@ -14,8 +14,9 @@
  * sorted by (relation, block) and processed in that order; buffers someone
  * else wrote meanwhile count as progress without a write.  After each
  * buffer the checkpoint is on schedule iff cct * progress is at least both
- * the elapsed share of checkpoint_timeout and of CheckPointSegments worth
- * of WAL; on schedule it sleeps 100 ms, behind it writes on.  Each write
+ * the elapsed share of checkpoint_timeout (counted from the whole second
+ * it started in, as PostgreSQL's time(NULL) clock does) and of
+ * CheckPointSegments worth of WAL; on schedule it sleeps 100 ms, behind it writes on.  Each write
  * costs the checkpointer WRITE_COST of CPU plus any dirty-throttling pause,
  * so a checkpoint that is behind writes as fast as the page cache lets it.
  * Every checkpoint_flush_after pages of a file a writeback hint is issued.
@@ -45,6 +46,18 @@ static void on_sync_step(ws_sim *sim, void *ctx, uint64_t arg);
 static void on_fsynced(void *ctx, uint64_t arg);
 
 static double cfg_s(const ws_db *db, ws_setting_id id) { return ws_cfg_num(db->cfg, id) / 1e9; }
+
+/* PostgreSQL's checkpointer keeps its clock in whole seconds (pg_time_t
+ * now = time(NULL)): ckpt_start_time drops the fraction of the second, so
+ * IsCheckpointOnSchedule's elapsed time is 0-1 s ahead from the start.
+ * Simulated time 0 is taken to be on a second boundary. */
+static ws_time whole_sec(ws_time t)
+{
+    ws_time s = t / WS_SEC;
+    if (t < 0 && s * WS_SEC != t)
+        s--;
+    return s * WS_SEC;
+}
 
 static void logf_(ws_db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void logf_(ws_db *db, const char *fmt, ...)
@@ -296,6 +309,10 @@ static void start(ws_db *db, int flags)
      * at shutdown, when UNLOGGED ones are written too. */
     uint8_t mask = (flags & WS_CKPT_F_SHUTDOWN) ? WS_BUF_DIRTY : (WS_BUF_DIRTY | WS_BUF_PERMANENT);
     ck->n_todo = tag_and_sort(db, mask);
+    /* The whole-second clock: a requested checkpoint starts at any moment;
+     * a timed one wakes with the fraction of the second the previous
+     * checkpoint ended in (CheckpointerMain sleeps whole seconds from then). */
+    ck->head = (flags & WS_CKPT_F_TIME) ? ck->next_head : now - whole_sec(now);
     ck->next = ck->written = 0;
     ck->cached_elapsed = 0;
     ws_writeback_init(&ck->wb, ws_cfg_num(db->cfg, WS_S_checkpoint_flush_after), WS_IO_CHECKPOINT);
@@ -332,9 +349,13 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
             ws_writeback_add(db, &ck->wb, file);
         }
         double progress = (double)ck->next / ck->n_todo;
+        /* IsCheckpointOnSchedule's elapsed time counts from the whole
+         * second the checkpoint started in: at the start it is already
+         * 0-1 s "late" and writes that share at once. */
         if (!(ck->flags & WS_CKPT_F_IMMEDIATE) &&
             ws_pg_on_schedule(progress, cct, (int64_t)db->wal.insert, (int64_t)start_lsn,
-                              db->wal.seg, ck->ckpt_segments, (double)(local - ck->t_start) / 1e9,
+                              db->wal.seg, ck->ckpt_segments,
+                              (double)(local - ck->t_start + ck->head) / 1e9,
                               timeout, &ck->cached_elapsed)) {
             ws_sim_at(sim, local + NAP, on_write_step, db, start_lsn);
             return;
@@ -387,6 +408,7 @@ static void on_sync_step(ws_sim *sim, void *ctx, uint64_t arg)
     }
     uint32_t file = ck->sync_files[ck->sync_next++];
     ck->sync_file_start = now;
+    db->st.ckpt_fsyncs++;
     ws_pc_fsync(&db->pc, file, WS_IO_CHECKPOINT, on_fsynced, db, 0);
 }
 
@@ -488,8 +510,16 @@ static void finish(ws_db *db)
         start(db, f);
         return;
     }
-    ws_time next = ck->last_start + (ws_time)ws_cfg_num(db->cfg, WS_S_checkpoint_timeout);
-    ck->timer = ws_sim_at(db->sim, next > now ? next : now, on_timer, db, 0);
+    /* Start-to-start spacing.  (PostgreSQL counts it in whole seconds and
+     * wakes with the fraction of the second the previous checkpoint ended
+     * in; walsim keeps exact spacing, so that a run's timed checkpoints fall
+     * where a harness that issued CHECKPOINT just before the run sees them.) */
+    ck->next_head = now - whole_sec(now);
+    ws_time timeout = (ws_time)ws_cfg_num(db->cfg, WS_S_checkpoint_timeout);
+    ws_time next = ck->last_start + timeout;
+    if (next < now)
+        next = now;
+    ck->timer = ws_sim_at(db->sim, next, on_timer, db, 0);
 }
 
 void ws_ckpt_request(ws_db *db, int flags)
