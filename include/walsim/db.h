@@ -85,7 +85,20 @@ typedef struct ws_db_stats {
     uint64_t buffers_alloc, reads, read_misses_os;
     double ckpt_write_s_sum, ckpt_sync_s_sum, ckpt_total_s_sum;
     uint64_t ckpt_count, ckpt_buffers_sum;
+    uint64_t ckpt_fsyncs;                /* files the checkpoints' sync phases fsynced */
+    ws_time cpu_compress, cpu_tx_io, cpu_bg; /* CPU: compression; transactions' I/O; background (cpucost.c) */
 } ws_db_stats;
+
+/* The CPU cost model (cpucost.c, [os] cpu_*): what I/O work costs the
+ * cores besides a transaction's own CPU time. */
+typedef struct ws_cpucost {
+    ws_time read, write, fpi, wal_kb, flush, writeback_kb;
+    void (*bg)(void *ctx, ws_time cpu); /* where background CPU goes (NULL: nowhere) */
+    void *bg_ctx;
+    /* what was charged up to the last tick */
+    uint64_t ckpt_written, bg_written, flushes;
+    uint64_t dev_written;
+} ws_cpucost;
 
 /* A writer's pending writeback hints (bufmgr.c WritebackContext): after
  * every `flush_after` pages written to one file, or when the writer moves
@@ -137,6 +150,9 @@ typedef struct ws_checkpointer {
     uint64_t *todo_page;       /* the page each held when tagged */
     uint32_t n_todo, next, written;
     double cached_elapsed;
+    ws_time head;              /* how late the whole-second clock already is at the start */
+    ws_time next_head;         /* ... for the next timed checkpoint: the fraction of a
+                                  second the last one ended in */
     ws_writeback wb;
     uint32_t *sync_files;      /* files to fsync */
     uint32_t n_sync, sync_next;
@@ -200,6 +216,7 @@ typedef struct ws_db {
     ws_bulk bulk[WS_MAX_BULK];
     int n_bulk;
     ws_db_stats st;
+    ws_cpucost cpu;
     FILE *log;                 /* log_checkpoints lines (may be NULL) */
     char log_start[32];        /* [scenario] start_time */
 } ws_db;
@@ -274,6 +291,17 @@ void ws_ckpt_timer_event(ws_sim *sim, void *ctx, uint64_t arg);
  * and pg_wal as on a server up for weeks.  Call after ws_db_init and
  * before the run; *phase_s gets the age of the checkpoint cycle at t = 0. */
 int ws_warm_start(ws_db *db, double *phase_s, ws_diag *err);
+
+/* CPU cost model (cpucost.c): reads the [os] cpu_* costs and starts a
+ * 100 ms tick that charges the background processes' work done since the
+ * last one (checkpointer and bgwriter writes, WAL and checkpoint fsyncs,
+ * kernel writeback of the bytes the device wrote) to db->cpu.bg. */
+void ws_cpucost_init(ws_db *db);
+
+/* CPU a transaction's own I/O work costs: `reads` shared_buffers misses,
+ * `writes` dirty victims it wrote, `fpi` full-page images and `wal_bytes`
+ * of WAL it inserted. */
+ws_time ws_cpucost_tx(ws_db *db, uint64_t reads, uint64_t writes, uint32_t fpi, uint64_t wal_bytes);
 
 /* Background writer (bgwriter.c). */
 void ws_bgwriter_init(ws_db *db);

@@ -131,6 +131,8 @@ typedef struct ws_run_stats {
     double device_utilization;
     double cpu_utilization;       /* CPU time served / (cores x simulated time) */
     double compression_cpu_s;     /* CPU time spent compressing full-page images */
+    double cpu_per_tx_ms;         /* all CPU on the cores (transactions, their I/O, background
+                                     processes, kernel writeback) per completed transaction */
     uint64_t dev_written[5], dev_read;
     /* recovery if the server crashed at the worst moment (just before a
      * checkpoint completed), and after a crash event */

@@ -71,9 +71,15 @@ void ws_workload_complete(ws_workload *w, uint32_t handle);
 void ws_workload_free(ws_workload *w);
 
 /* `cpu` more CPU time for a transaction at `at` (>= the time of the last
- * call): queued first come, first served with everything else for one of
- * the cores.  Returns when it is done. */
+ * call): FCFS, queued with everything else for one of the cores; PS, a job
+ * of its own on the shared cores.  Returns when it is done (PS: at the
+ * share it gets at `at`). */
 ws_time ws_workload_cpu(ws_workload *w, ws_time at, ws_time cpu);
+
+/* `cpu` of a background process's work at `at` (the checkpointer's or
+ * bgwriter's writes, fsync calls, kernel writeback): it takes its share of
+ * the cores like a transaction, and nothing waits for it. */
+void ws_workload_cpu_bg(ws_workload *w, ws_time at, ws_time cpu);
 
 /* The transaction `handle` (valid until it completes). */
 const ws_tx *ws_workload_tx(const ws_workload *w, uint32_t handle);

@@ -415,7 +415,8 @@ static void on_ps_done(ws_sim *sim, void *ctx, uint64_t arg)
     }
     ps_schedule(w, now);
     for (uint32_t i = 0; i < n; i++)
-        on_complete(sim, w, done[i]);
+        if (done[i] != NO_SLOT) /* a background process's work: nothing waits for it */
+            on_complete(sim, w, done[i]);
 }
 
 /* A transaction gets its core (FCFS) or its share of them (PS): it is
@@ -583,10 +584,26 @@ ws_time ws_workload_cpu(ws_workload *w, ws_time at, ws_time cpu)
 {
     if (!w->ps)
         return serve(w, at, cpu);
-    /* PS: served at the share the running jobs leave (an approximation:
-     * the share is taken as it is now, and the work is not one of them) */
-    w->cpu_busy += cpu;
-    return at + (ws_time)((double)cpu / ps_rate(w));
+    /* PS: the work joins the shared cores as a job of its own, so it slows
+     * every other job down; the transaction's delay is taken at the share
+     * it gets now (an approximation: it does not wait for that job). */
+    double rate = ps_rate(w);
+    ws_workload_cpu_bg(w, at, cpu);
+    return at + (ws_time)((double)cpu / rate);
+}
+
+void ws_workload_cpu_bg(ws_workload *w, ws_time at, ws_time cpu)
+{
+    if (cpu <= 0)
+        return;
+    ws_time now = ws_sim_now(w->sim);
+    if (!w->ps) {
+        serve(w, at > now ? at : now, cpu);
+        return;
+    }
+    /* processor sharing runs on the engine's clock: work a process does a
+     * little ahead of it (the checkpointer's stretch) joins now */
+    ps_add(w, now, cpu, NO_SLOT);
 }
 
 const ws_tx *ws_workload_tx(const ws_workload *w, uint32_t handle)

@@ -56,6 +56,7 @@ GET(g_os_dirty_peak, st->os_dirty_peak_bytes)
 GET(g_worst_recovery, st->worst_recovery_s)
 GET(g_cpu_util, st->cpu_utilization)
 GET(g_compression_cpu, st->compression_cpu_s)
+GET(g_cpu_per_tx, st->cpu_per_tx_ms / 1e3)
 GET(g_crash_recovery, st->crash.recovery_s)
 GET(g_crash_lost, st->crash.lost_commits)
 GET(g_crash_unlogged, st->crash.unlogged_bytes)
@@ -192,8 +193,9 @@ static const ws_metric metrics[] = {
     BYTES("crash_unlogged_reset", g_crash_unlogged, "UNLOGGED table data the crash event emptied"),
     SEC("bulk_time", g_bulk_time, "first [bulk] start to the end of the last load and index build"),
     RATE("bulk_rows_per_s", g_bulk_rate, "rows the [bulk] loads wrote per second of loading"),
-    RATIO("cpu_utilization", g_cpu_util, "share of the cores' time transactions and compression used"),
+    RATIO("cpu_utilization", g_cpu_util, "share of the cores' time used (transactions, compression, I/O work, background processes)"),
     SEC("compression_cpu", g_compression_cpu, "CPU time spent compressing full-page images"),
+    {"cpu_per_tx", WS_MK_TIME, "cpu_per_tx_ms", 1e3, "CPU time on the cores per transaction: its own, its I/O, the background processes' and the kernel's (compare with busy cores / tps measured)", g_cpu_per_tx, 0},
     RATE("bulk1_rows_per_s", g_bulk1_rate, "rows per second of the first [bulk] load"),
     RATE("bulk2_rows_per_s", g_bulk2_rate, "rows per second of the second [bulk] load"),
     BYTES("bulk1_wal", g_bulk1_wal, "WAL of the first [bulk] section (load and index build)"),

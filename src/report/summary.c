@@ -373,6 +373,8 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
         json_number(f, r->cpu_utilization);
         fputs(",\n      \"compression_cpu_s\": ", f);
         json_number(f, r->compression_cpu_s);
+        fputs(",\n      \"cpu_per_tx_ms\": ", f);
+        json_number(f, r->cpu_per_tx_ms);
         fprintf(f, ",\n      \"limits\": {\"shared_buffers_bytes\": %llu, \"max_wal_size_bytes\": %llu, "
                    "\"min_wal_size_bytes\": %llu, \"os_dirty_background_bytes\": %llu, "
                    "\"os_dirty_limit_bytes\": %llu}",

@@ -50,7 +50,6 @@ typedef struct runner {
     ws_time warmup;
     double open_rate;         /* [workload] rate (0: closed loop) */
     uint64_t transactions;
-    ws_time compression_cpu;  /* CPU for full-page image compression */
     ws_time shutdown_at;    /* when a shutdown was requested (0: none) */
     ws_time crash_at;       /* when the server crashed (0: none) */
     ws_crash_stats crash;
@@ -117,6 +116,9 @@ static void on_commit(ws_sim *sim, void *ctx, uint64_t handle)
     }
 }
 
+/* Background processes' CPU (cpucost.c) on the workload's cores. */
+static void charge_bg(void *ctx, ws_time cpu) { ws_workload_cpu_bg(ctx, 0, cpu); }
+
 /* The transaction got a core: start loading what it will touch. */
 static void start_tx(void *ctx, const ws_tx *tx)
 {
@@ -130,8 +132,7 @@ static void exec_tx(void *ctx, ws_tx *tx, uint32_t handle)
     r->db->wal.active++;
     ws_time cpu = 0;
     ws_time wait = ws_db_execute(r->db, tx->type, tx->seq, &tx->lsn, &cpu);
-    r->compression_cpu += cpu;
-    if (cpu > 0) { /* compressing images needs a core too: queue for one */
+    if (cpu > 0) { /* compression and I/O system calls need a core too */
         ws_time now = ws_sim_now(r->sim);
         wait += ws_workload_cpu(r->wl, now, cpu) - now;
     }
@@ -325,7 +326,7 @@ static void snap(const runner *r, ws_counters *c)
     c->tx_started = ws_workload_started(r->wl);
     c->tx_done = ws_workload_completed(r->wl);
     c->cpu_busy = ws_workload_cpu_busy(r->wl);
-    c->compression_cpu = r->compression_cpu;
+    c->compression_cpu = r->db ? r->db->st.cpu_compress : 0;
     const ws_db *db = r->db;
     if (!db)
         return;
@@ -398,6 +399,9 @@ static void collect(const runner *r, ws_run_stats *out, const ws_counters *a,
                                                  (len * 1e9 * ws_workload_cores(r->wl)))
                                    : 0;
     out->compression_cpu_s = (double)(b->compression_cpu - a->compression_cpu) / 1e9;
+    out->cpu_per_tx_ms = out->transactions > 0 ? (double)(b->cpu_busy - a->cpu_busy) / 1e6 /
+                                                     (double)out->transactions
+                                               : 0;
     const ws_db *db = r->db;
     if (!db)
         return;
@@ -885,6 +889,8 @@ int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FI
         if (db.n_types > 0) {
             ws_workload_set_types(r.wl, db.n_types, weights, cpu);
             ws_workload_set_exec(r.wl, start_tx, exec_tx, &r);
+            db.cpu.bg = charge_bg;
+            db.cpu.bg_ctx = r.wl;
         }
         if (warm) {
             rc = ws_warm_start(&db, &out->win.warm_phase_s, err);

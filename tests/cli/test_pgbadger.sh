@@ -19,6 +19,7 @@ trap 'rm -rf "$tmp"' EXIT
 cat > "$tmp/s.conf" <<'CONF'
 [scenario]
 duration = 3min
+warmup = 0
 pg_version = 15
 [workload]
 profile = pgbench

@@ -16,8 +16,8 @@ trap 'rm -rf "$tmp"' EXIT
 for run in A A_repeat C2 E; do
   r=$shared/$run
   case $run in
-    C2) sets=(--set wal_compression=lz4 --set pgbench_cpu=1480us) ;;
-    E) sets=(--set shared_buffers=2GB --set pgbench_cpu=1480us) ;;
+    C2) sets=(--set wal_compression=lz4 --set pgbench_cpu=1310us) ;;
+    E) sets=(--set shared_buffers=2GB --set pgbench_cpu=1310us) ;;
     *) sets=() ;;
   esac
   xz -dkc "$r/txlog_all.txt.xz" > "$tmp/txlog.txt" || exit 1
