@@ -5,6 +5,7 @@
 #   run-pgbench.sh --out DIR [--scale 20] [--clients 4] [--jobs 2] [--time 120]
 #                  [--set name=value]... [--aggregate-interval S] [--pgbench-arg ARG]...
 #                  [--pg-version 15] [--port 55499] [--user walsimpg] [--keep]
+#                  [--snapshot DIR] [--samplers] [--db-interval 0.1] [--waldump]
 #
 # Installs PostgreSQL and pgbench from Debian (postgresql, postgresql-contrib)
 # when they are missing and we are root; otherwise exits 77 (skip) with a
@@ -23,12 +24,26 @@
 # pgbench_progress.txt, txlog.txt.gz (every thread's log merged and sorted
 # by completion time) or aggregate.txt, bgwriter_before.csv,
 # bgwriter_after.csv, wal_before.csv, wal_after.csv, [checkpointer_*.csv],
-# timeline.txt.  The working directory and the server are removed on exit,
+# timeline.txt.
+# --snapshot DIR: the initialised cluster (after pgbench -i, vacuum and a
+#   checkpoint) is kept in DIR/data and every later run with the same DIR
+#   starts from a copy of it, as the shared harness does; the prep then
+#   truncates pgbench_history and vacuums branches and tellers.  DIR/scale
+#   must match --scale.
+# --samplers: sys_samples.csv (1 s: dirty and writeback memory, the data
+#   device's diskstats, /proc/stat, CPU ticks per kind of server process and
+#   pgbench) and db_samples.csv (every --db-interval seconds: LSN,
+#   pg_stat_wal, pg_stat_bgwriter, backends waiting on locks / LWLocks / I/O)
+#   by tests/validation/sampler.py, for the run and 15 s after.
+# --waldump: pg_waldump --stats=record follows the run's WAL
+#   (waldump_stats.txt), as in the shared harness.
+# The working directory and the server are removed on exit,
 # also on failure or ^C (trap), unless --keep.
 set -euo pipefail
 
 OUT="" SCALE=20 CLIENTS=4 JOBS=2 DURATION=120 PGVER=15 PORT=55499 RUNUSER=walsimpg
-KEEP=0 AGG=0
+KEEP=0 AGG=0 SNAP="" SAMPLERS=0 DBINT=0.1 WALDUMP=0
+HERE=$(cd "$(dirname "$0")" && pwd)
 SETS=() PGB_ARGS=()
 
 die() { echo "run-pgbench.sh: $*" >&2; exit 1; }
@@ -48,6 +63,10 @@ while [ $# -gt 0 ]; do
         --port) PORT=$2; shift 2 ;;
         --user) RUNUSER=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
+        --snapshot) SNAP=$2; shift 2 ;;
+        --samplers) SAMPLERS=1; shift ;;
+        --db-interval) DBINT=$2; shift 2 ;;
+        --waldump) WALDUMP=1; shift ;;
         -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) die "unknown option '$1' (see --help)" ;;
     esac
@@ -56,6 +75,7 @@ done
 for n in "$SCALE" "$CLIENTS" "$JOBS" "$DURATION" "$PORT" "$AGG"; do
     [[ "$n" =~ ^[0-9]+$ ]] || die "'$n' is not a whole number"
 done
+[[ "$DBINT" =~ ^[0-9]*\.?[0-9]+$ ]] || die "--db-interval '$DBINT' is not a number of seconds"
 for s in "${SETS[@]+"${SETS[@]}"}"; do
     [[ "$s" =~ ^[a-z_][a-z0-9_.]*=.+$ ]] || die "--set '$s': expected name=value"
 done
@@ -113,8 +133,17 @@ export PGHOST=$W PGPORT=$PORT PGUSER=postgres
 PSQL=(psql -X -v ON_ERROR_STOP=1 -d bench)
 
 echo "init_start $(ts)" > "$OUT/timeline.txt"
-"${AS[@]}" "$BIN/initdb" -D "$W/data" -U postgres --auth=trust -E UTF8 --locale=C >"$W/initdb.txt" ||
-    die "initdb failed: $(tail -3 "$W/initdb.txt")"
+if [ -n "$SNAP" ] && [ -d "$SNAP/data" ]; then
+    [ "$(cat "$SNAP/scale" 2>/dev/null)" = "$SCALE" ] || die "snapshot $SNAP is not of scale $SCALE"
+    cp -a "$SNAP/data" "$W/data"
+    cp "$SNAP/pgbench_init.txt" "$OUT/pgbench_init.txt"
+    sed -i '/^include /d' "$W/data/postgresql.conf"
+    FROMSNAP=1
+else
+    "${AS[@]}" "$BIN/initdb" -D "$W/data" -U postgres --auth=trust -E UTF8 --locale=C >"$W/initdb.txt" ||
+        die "initdb failed: $(tail -3 "$W/initdb.txt")"
+    FROMSNAP=0
+fi
 {
     echo "listen_addresses = '127.0.0.1'"
     echo "port = $PORT"
@@ -131,6 +160,7 @@ echo "init_start $(ts)" > "$OUT/timeline.txt"
         echo "${s%%=*} = '${s#*=}'"
     done
 } >"$W/run.conf"
+[ "$(id -u)" = 0 ] && chown "$RUNUSER" "$W/run.conf"
 cp "$W/run.conf" "$OUT/postgresql.auto.txt"
 echo "include '$W/run.conf'" >>"$W/data/postgresql.conf"
 
@@ -138,9 +168,26 @@ echo "include '$W/run.conf'" >>"$W/data/postgresql.conf"
     die "the server did not start: $(tail -5 "$W/server.log")"
 STARTED=1
 
-"$BIN/createdb" bench
-"$BIN/pgbench" -i -s "$SCALE" bench >"$OUT/pgbench_init.txt" 2>&1 ||
-    die "pgbench -i failed: $(tail -3 "$OUT/pgbench_init.txt")"
+if [ "$FROMSNAP" = 0 ]; then
+    "$BIN/createdb" bench
+    "$BIN/pgbench" -i -s "$SCALE" bench >"$OUT/pgbench_init.txt" 2>&1 ||
+        die "pgbench -i failed: $(tail -3 "$OUT/pgbench_init.txt")"
+    if [ -n "$SNAP" ]; then
+        psql -X -q -d bench -c "vacuum analyze" -c "checkpoint" >/dev/null
+        "${AS[@]}" "$BIN/pg_ctl" -D "$W/data" -m fast -w -t 120 stop >/dev/null
+        STARTED=0
+        mkdir -p "$SNAP"
+        rm -rf "$SNAP/data"
+        cp -a "$W/data" "$SNAP/data"
+        sed -i '/^include /d' "$SNAP/data/postgresql.conf"
+        cp "$OUT/pgbench_init.txt" "$SNAP/pgbench_init.txt"
+        echo "$SCALE" >"$SNAP/scale"
+        : >"$W/server.log"
+        "${AS[@]}" "$BIN/pg_ctl" -D "$W/data" -l "$W/server.log" -w -t 60 start >/dev/null ||
+            die "the server did not restart: $(tail -5 "$W/server.log")"
+        STARTED=1
+    fi
+fi
 
 VERNUM=$("${PSQL[@]}" -Atc "show server_version_num")
 snapshot() { # $1 = before|after
@@ -154,7 +201,12 @@ snapshot() { # $1 = before|after
 }
 
 echo "prep_start $(ts)" >>"$OUT/timeline.txt"
-"${PSQL[@]}" -q -c "vacuum analyze" -c "checkpoint" >/dev/null
+if [ -n "$SNAP" ]; then
+    "${PSQL[@]}" -q -c "vacuum pgbench_branches" -c "vacuum pgbench_tellers" \
+        -c "truncate pgbench_history" -c "checkpoint" >/dev/null
+else
+    "${PSQL[@]}" -q -c "vacuum analyze" -c "checkpoint" >/dev/null
+fi
 RESET="select pg_stat_reset_shared('bgwriter')"
 [ "$VERNUM" -ge 140000 ] && RESET="$RESET, pg_stat_reset_shared('wal')"
 [ "$VERNUM" -ge 170000 ] && RESET="$RESET, pg_stat_reset_shared('checkpointer')"
@@ -168,11 +220,29 @@ LOGARGS=(-l "--log-prefix=$W/txlog")
 CMD=("$BIN/pgbench" -n -c "$CLIENTS" -j "$JOBS" -T "$DURATION" -P 1 --progress-timestamp
      "${LOGARGS[@]}" "${PGB_ARGS[@]+"${PGB_ARGS[@]}"}" bench)
 echo "${CMD[*]}" | sed "s|$W|\$WORK|g" >"$OUT/pgbench_cmd.txt"
+SPIDS=()
+if [ "$SAMPLERS" = 1 ]; then
+    DEV=$(basename "$(df --output=source "$W" | tail -1)")
+    python3 "$HERE/sampler.py" sys "$OUT/sys_samples.csv" $((DURATION + 15)) "$DEV" \
+        "$(id -u "$RUNUSER")" & SPIDS+=($!)
+    python3 "$HERE/sampler.py" db "$OUT/db_samples.csv" $((DURATION + 15)) "$DBINT" \
+        "${PSQL[@]:1}" & SPIDS+=($!)
+    sleep 2
+fi
 echo "pgbench_start $(ts)" >>"$OUT/timeline.txt"
-(cd "$W" && "${CMD[@]}") >"$OUT/pgbench_stdout.txt" 2>"$OUT/pgbench_progress.txt" ||
-    die "pgbench failed: $(tail -3 "$OUT/pgbench_progress.txt")"
+(cd "$W" && "${CMD[@]}") >"$OUT/pgbench_stdout.txt" 2>"$OUT/pgbench_progress.txt" & PB=$!
+WD=""
+if [ "$WALDUMP" = 1 ]; then
+    sleep 2
+    LSN0=$(tail -1 "$OUT/wal_before.csv" | cut -d, -f2)
+    "$BIN/pg_waldump" -p "$W/data/pg_wal" -s "$LSN0" -f --stats=record >"$OUT/waldump_stats.txt" 2>&1 & WD=$!
+fi
+wait $PB || die "pgbench failed: $(tail -3 "$OUT/pgbench_progress.txt")"
 echo "pgbench_end $(ts)" >>"$OUT/timeline.txt"
 snapshot after
+if [ -n "$WD" ]; then sleep 3; kill -INT "$WD"; wait "$WD" || true; fi
+"${PSQL[@]}" --csv -c "select relname, n_tup_upd, n_tup_hot_upd, n_dead_tup, autovacuum_count, pg_relation_size(relid) from pg_stat_user_tables order by relname" >"$OUT/tables_after.csv"
+for p in "${SPIDS[@]+"${SPIDS[@]}"}"; do wait "$p" || true; done
 
 # One file for all threads, in completion order (epoch, then microseconds),
 # as in the shared dataset's txlog_all.
