@@ -46,16 +46,22 @@ const char *const ws_device_presets[] = {"nvme-enterprise", "nvme-consumer", "sa
 
 static void on_piece(ws_sim *sim, void *ctx, uint64_t arg);
 
+/* blk-wbt's default depth (RWB_DEF_DEPTH): with throttling on, even
+ * fsync writeback (which gets the full rq_depth.max_depth) never has more
+ * than min(16, queue depth) requests in flight at scale step 0
+ * (block/blk-wbt.c rq_depth_calc_max_depth). */
+#define WBT_DEF_DEPTH 16
+
 /* A stream's depth in requests at the current wbt step: the default
  * share halved `step` times, at least one request (blk-wbt scale_down). */
 static int stream_depth(const ws_device *d, ws_stream s)
 {
-    int max = d->queue_depth;
+    if (!d->wbt)
+        return d->queue_depth;
+    int max = d->queue_depth < WBT_DEF_DEPTH ? d->queue_depth : WBT_DEF_DEPTH;
     int depth = s == WS_STREAM_SYNC ? max
                 : s == WS_STREAM_NORMAL ? (max + 1) / 2 /* wb_normal */
                                         : (max + 3) / 4; /* wb_background */
-    if (!d->wbt)
-        return max;
     if (s != WS_STREAM_SYNC)
         depth >>= d->wbt_step;
     return depth < 1 ? 1 : depth;

@@ -63,8 +63,9 @@ static void test_sync_phase_spikes_and_the_optimized_settings(void **state)
     assert_int_equal(d.ckpt_timed, 0);
     /* ... whose sync phases last 1-3 s, from dirty data backends left */
     assert_true(d.ckpt_sync_s_mean > 1.0 && d.ckpt_sync_s_mean < 3.0);
-    /* p99 of transactions in sync phases: several times that outside */
-    assert_true(d_sync > 4 * d_idle);
+    /* p99 of transactions in sync phases: several times that outside
+     * (fsync writeback holds blk-wbt's 16 requests of the device queue) */
+    assert_true(d_sync > 3 * d_idle);
     assert_true(d_sync > 80 && d_sync < 300);
     /* optimized: one timed checkpoint, far fewer transactions meet a sync
      * phase, and the tail of the run falls */
