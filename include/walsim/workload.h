@@ -91,5 +91,7 @@ uint64_t ws_workload_started(const ws_workload *w);   /* transactions that arriv
 uint64_t ws_workload_completed(const ws_workload *w); /* transactions that completed */
 ws_time ws_workload_cpu_busy(const ws_workload *w);   /* CPU time served, all cores */
 int ws_workload_cores(const ws_workload *w);
+/* [os] cpu_usable: the share of the cores' time a saturated load gets. */
+double ws_workload_cpu_usable(const ws_workload *w);
 
 #endif

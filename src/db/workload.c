@@ -72,6 +72,8 @@ struct ws_workload {
     int n_types;
     ws_time *core_free; /* per core: when it is next free */
     int cores;
+    double usable;      /* [os] cpu_usable: share of the cores' time a full run queue gets */
+    double capacity;    /* cores x usable: the cores' work per second when saturated */
     uint64_t started, completed;
     ws_time cpu_busy;   /* CPU time served on all cores */
     /* processor sharing (cpu_scheduler = ps): with n jobs on c cores each
@@ -187,6 +189,8 @@ int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done
     w->clients = (int)ws_cfg_int(cfg, WS_S_clients);
     w->think_mean = ws_cfg_num(cfg, WS_S_think_time) / 1e9;
     w->cores = (int)ws_cfg_int(cfg, WS_S_os_cpus);
+    w->usable = ws_cfg_num(cfg, WS_S_os_cpu_usable);
+    w->capacity = w->cores * w->usable;
     int prc = parse_phases(w, ws_cfg_value(cfg, WS_S_phases), err);
     if (prc != WS_OK) {
         ws_workload_free(w);
@@ -277,6 +281,10 @@ static ws_time serve(ws_workload *w, ws_time now, ws_time cpu)
     ws_time *h = w->core_free;
     ws_time start = h[0] > now ? h[0] : now;
     w->cpu_busy += cpu;
+    /* cpu_usable < 1: a core serves its queue at that share of its speed
+     * (FCFS queues are full whenever a job waits: an approximation) */
+    if (w->usable < 1)
+        cpu = (ws_time)llround((double)cpu / w->usable);
     ws_time v = start + cpu;
     int i = 0, n = w->cores;
     for (;;) {
@@ -330,7 +338,9 @@ static ws_time cpu_of(ws_workload *w, int type, uint64_t seq)
 
 static double ps_rate(const ws_workload *w)
 {
-    return w->n_ps <= (uint32_t)w->cores ? 1.0 : (double)w->cores / (double)w->n_ps;
+    /* n jobs get min(1, capacity / n) each: a lone job runs at a core's
+     * full speed, a full run queue gets `usable` of every core */
+    return (double)w->n_ps <= w->capacity ? 1.0 : w->capacity / (double)w->n_ps;
 }
 
 static void ps_advance(ws_workload *w, ws_time now)
@@ -616,3 +626,5 @@ uint64_t ws_workload_started(const ws_workload *w) { return w->started; }
 uint64_t ws_workload_completed(const ws_workload *w) { return w->completed; }
 ws_time ws_workload_cpu_busy(const ws_workload *w) { return w->cpu_busy; }
 int ws_workload_cores(const ws_workload *w) { return w->cores; }
+
+double ws_workload_cpu_usable(const ws_workload *w) { return w->usable; }

@@ -771,9 +771,15 @@ static void judge_load(const runner *r, const ws_config *cfg, ws_run_stats *out,
             snprintf(what, sizeof what, "WAL flush: a flush running %.0f%% of the time", 100 * worst);
         }
     }
-    if (W->cpu_util > worst) {
-        worst = W->cpu_util;
-        snprintf(what, sizeof what, "CPU: %.0f%% of %d cores", 100 * worst, ws_workload_cores(r->wl));
+    /* saturation is judged against what the cores can give ([os] cpu_usable) */
+    double usable = ws_workload_cpu_usable(r->wl);
+    if (W->cpu_util / usable > worst) {
+        worst = W->cpu_util / usable;
+        if (usable < 1)
+            snprintf(what, sizeof what, "CPU: %.0f%% of %d cores (cpu_usable %.0f%%)",
+                     100 * W->cpu_util, ws_workload_cores(r->wl), 100 * usable);
+        else
+            snprintf(what, sizeof what, "CPU: %.0f%% of %d cores", 100 * worst, ws_workload_cores(r->wl));
     }
     if (worst >= 0.95)
         snprintf(W->bottleneck, sizeof W->bottleneck, "%s", what);

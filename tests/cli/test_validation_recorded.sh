@@ -23,10 +23,12 @@ python3 - "$tmp/v" <<'PY'
 import json, sys
 # present errors (relative) of the figures that miss their goal, plus margin
 known = {
-    "mws64": {"checkpoints_req": 0.30, "checkpoint_write_s": 0.25, "buffers_per_checkpoint": 0.20,
-              "tps": 0.32, "p99_latency_ms": 0.40},
-    "mws256": {"checkpoints_req": 0.22, "checkpoint_write_s": 0.18, "buffers_per_checkpoint": 0.25},
+    "mws64": {"checkpoints_req": 0.12, "buffers_per_checkpoint": 0.15, "mean_latency_sync_ms": 0.45},
+    "mws256": {"buffers_per_checkpoint": 0.22},
 }
+# goals of the validation issue that walsim validate's table leaves without
+# one: p50 within 10 %, mean latency in the sync phases within 25 %
+extra = {"p50_latency_ms": 0.10, "mean_latency_sync_ms": 0.25}
 fails = 0
 for run in ("mws64", "mws256"):
     try:
@@ -37,7 +39,11 @@ for run in ("mws64", "mws256"):
         if name not in rows:
             print(f"FAIL {run}: no row {name}"); fails += 1
     for name, r in rows.items():
-        if r["goal"] not in ("exact", "relative") or r["measured"] is None or r["simulated"] is None:
+        if r["measured"] is None or r["simulated"] is None:
+            continue
+        if name in extra:
+            r = dict(r, goal="relative", tolerance=extra[name])
+        if r["goal"] not in ("exact", "relative"):
             continue
         if name in known[run]:
             err = abs(r["rel_error"]) if r["measured"] else 0
