@@ -27,6 +27,7 @@
 #include <strings.h>
 
 #include "walsim/conf.h"
+#include "walsim/rules.h"
 #include "walsim/units.h"
 
 enum { SCOPE_BASE, SCOPE_VARIANT, SCOPE_CMDLINE };
@@ -914,6 +915,10 @@ int ws_config_resolve(const ws_scenario *s, size_t v, ws_config **out, ws_diag *
                 return WS_EINPUT;
             }
         }
+    }
+    if (ws_rules_check(c, err) != WS_OK) {
+        ws_config_free(c);
+        return WS_EINPUT;
     }
     *out = c;
     return WS_OK;
