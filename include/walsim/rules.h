@@ -11,6 +11,9 @@
  *   min_wal_size          at most max_wal_size (walsim's rule: PostgreSQL accepts
  *                         it silently, and its recycle horizon clamp
  *                         [min_wal_size, max_wal_size] is then empty)
+ *   wal_level = minimal   only with archive_mode = off, max_wal_senders = 0
+ *                         and summarize_wal = off (postmaster.c: PostgreSQL
+ *                         refuses to start)
  *   shared_buffers        at most [os] ram (PostgreSQL cannot start: the
  *                         shared memory segment cannot be mapped)
  *   phases                the schedule's grammar (phases.h)

@@ -79,6 +79,50 @@ static int check_wal_sizes(const ws_config *c, ws_diag *err)
     return WS_OK;
 }
 
+/* wal_level = minimal and what needs more WAL: PostgreSQL refuses to
+ * start (postmaster.c PostmasterMain: "WAL archival cannot be enabled
+ * when wal_level is \"minimal\"", "WAL streaming (max_wal_senders > 0)
+ * requires wal_level \"replica\" or \"logical\""; 17: "WAL cannot be
+ * summarized when wal_level is \"minimal\""). */
+static int check_wal_level(const ws_config *c, ws_diag *err)
+{
+    if (strcmp(ws_cfg_str(c, WS_S_wal_level), "minimal") != 0)
+        return WS_OK;
+    const ws_value *lv = ws_cfg_value(c, WS_S_wal_level);
+    const ws_value *senders = ws_cfg_value(c, WS_S_max_wal_senders);
+    const ws_value *archive = ws_cfg_value(c, WS_S_archive_mode);
+    const ws_value *summ = ws_cfg_value(c, WS_S_summarize_wal);
+    const ws_value *at;
+    if (strcmp(archive->word, "off") != 0) {
+        at = archive->file ? archive : lv;
+        ws_diag_set(err, at->file, at->line,
+                    "%s: archive_mode = %s needs wal_level replica or logical (wal_level is "
+                    "minimal); expected archive_mode = off with wal_level = minimal, as "
+                    "PostgreSQL refuses to start otherwise",
+                    at == archive ? "archive_mode" : "wal_level", archive->word);
+        return WS_EINPUT;
+    }
+    if (senders->num > 0) {
+        at = senders->file ? senders : lv;
+        ws_diag_set(err, at->file, at->line,
+                    "%s: max_wal_senders = %.0f needs wal_level replica or logical (wal_level is "
+                    "minimal); expected max_wal_senders = 0 with wal_level = minimal (its "
+                    "default is 10), as PostgreSQL refuses to start otherwise",
+                    at == senders ? "max_wal_senders" : "wal_level", senders->num);
+        return WS_EINPUT;
+    }
+    if (summ->available && summ->num != 0) {
+        at = summ->file ? summ : lv;
+        ws_diag_set(err, at->file, at->line,
+                    "%s: summarize_wal = on needs wal_level replica or logical (wal_level is "
+                    "minimal); expected summarize_wal = off with wal_level = minimal, as "
+                    "PostgreSQL refuses to start otherwise",
+                    at == summ ? "summarize_wal" : "wal_level");
+        return WS_EINPUT;
+    }
+    return WS_OK;
+}
+
 static int check_memory(const ws_config *c, ws_diag *err)
 {
     const ws_value *sb = ws_cfg_value(c, WS_S_shared_buffers);
@@ -162,7 +206,8 @@ static int check_times(const ws_config *c, ws_diag *err)
 int ws_rules_check(const ws_config *c, ws_diag *err)
 {
     int rc;
-    if ((rc = check_wal_sizes(c, err)) != WS_OK || (rc = check_memory(c, err)) != WS_OK ||
+    if ((rc = check_wal_sizes(c, err)) != WS_OK || (rc = check_wal_level(c, err)) != WS_OK ||
+        (rc = check_memory(c, err)) != WS_OK ||
         (rc = check_phases(c, err)) != WS_OK || (rc = check_times(c, err)) != WS_OK)
         return rc;
     return WS_OK;

@@ -52,6 +52,19 @@ static void test_wal_sizes(void **state)
             "r.conf:4: max_wal_size: min_wal_size (512MB) is above max_wal_size (256MB)");
 }
 
+static void test_wal_level(void **state)
+{
+    (void)state;
+    refused("[postgres]\nwal_level = minimal\n",
+            "r.conf:2: wal_level: max_wal_senders = 10 needs wal_level replica or logical");
+    accepted("[postgres]\nwal_level = minimal\nmax_wal_senders = 0\n");
+    refused("[postgres]\nwal_level = minimal\nmax_wal_senders = 0\narchive_mode = on\n",
+            "r.conf:4: archive_mode: archive_mode = on needs wal_level replica or logical");
+    refused("[postgres]\nwal_level = minimal\nmax_wal_senders = 0\nsummarize_wal = on\n",
+            "r.conf:4: summarize_wal: summarize_wal = on needs wal_level");
+    accepted("[scenario]\npg_version = 16\n[postgres]\nwal_level = minimal\nmax_wal_senders = 0\n");
+}
+
 static void test_memory(void **state)
 {
     (void)state;
@@ -77,6 +90,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wal_sizes),
+        cmocka_unit_test(test_wal_level),
         cmocka_unit_test(test_memory),
         cmocka_unit_test(test_phases_and_times),
     };
