@@ -8,9 +8,9 @@
  *   wal_segment_size      a power of two from 1MB to 1GB (initdb --wal-segsize)
  *   min_wal_size,         each at least 2 segments (xlog.c ReadControlFile:
  *   max_wal_size          "min_wal_size must be at least twice wal_segment_size")
- *   min_wal_size          at most max_wal_size (walsim's rule: PostgreSQL accepts
- *                         it silently, and its recycle horizon clamp
- *                         [min_wal_size, max_wal_size] is then empty)
+ *   min_wal_size          above max_wal_size: a note, not an error (PostgreSQL
+ *                         accepts it silently; its recycling horizon is then
+ *                         max_wal_size, and min_wal_size has no effect)
  *   wal_level = minimal   only with archive_mode = off, max_wal_senders = 0
  *                         and summarize_wal = off (postmaster.c: PostgreSQL
  *                         refuses to start)
@@ -32,5 +32,10 @@
 
 /* Returns 0, or WS_EINPUT with the message in err. */
 int ws_rules_check(const ws_config *c, ws_diag *err);
+
+/* Notes on settings PostgreSQL accepts though they probably are not what
+ * was meant ("FILE:LINE: KEY: ..."), one call of note() each. */
+typedef void (*ws_rules_note_fn)(void *ctx, const char *msg);
+void ws_rules_notes(const ws_config *c, ws_rules_note_fn note, void *ctx);
 
 #endif

@@ -44,7 +44,7 @@ static int check_wal_sizes(const ws_config *c, ws_diag *err)
     const ws_value *seg = ws_cfg_value(c, WS_S_wal_segment_size);
     const ws_value *minv = ws_cfg_value(c, WS_S_min_wal_size);
     const ws_value *maxv = ws_cfg_value(c, WS_S_max_wal_size);
-    char a[96], b[32], d[32];
+    char a[96], b[32];
     uint64_t s = (uint64_t)seg->num;
     if (s == 0 || (s & (s - 1)) != 0) {
         ws_diag_set(err, seg->file, seg->line,
@@ -66,17 +66,29 @@ static int check_wal_sizes(const ws_config *c, ws_diag *err)
                         mem(2 * seg->num, b, sizeof b));
             return WS_EINPUT;
         }
-    if (minv->num > maxv->num) {
-        const ws_value *at = minv->origin >= maxv->origin ? minv : maxv;
-        ws_diag_set(err, at->file, at->line,
-                    "%s: min_wal_size (%s) is above max_wal_size (%s); expected min_wal_size "
-                    "from %s to max_wal_size, in MB",
-                    at == minv ? "min_wal_size" : "max_wal_size",
-                    shown(minv, WS_S_min_wal_size, a, sizeof a), mem(maxv->num, b, sizeof b),
-                    mem(2 * seg->num, d, sizeof d));
-        return WS_EINPUT;
-    }
     return WS_OK;
+}
+
+void ws_rules_notes(const ws_config *c, ws_rules_note_fn note, void *ctx)
+{
+    const ws_value *minv = ws_cfg_value(c, WS_S_min_wal_size);
+    const ws_value *maxv = ws_cfg_value(c, WS_S_max_wal_size);
+    if (minv->num > maxv->num) {
+        /* xlog.c XLOGfileslop clamps the recycling horizon to min_wal_size,
+         * then to max_wal_size: the second wins */
+        const ws_value *at = minv->origin >= maxv->origin ? minv : maxv;
+        char a[32], b[32], msg[WS_DIAG_MAX];
+        int n = 0;
+        if (at->file)
+            n = snprintf(msg, sizeof msg, "%s:%d: ", at->file, at->line);
+        snprintf(msg + n, sizeof msg - (size_t)n,
+                 "%s: min_wal_size (%s) is above max_wal_size (%s) in variant %s; PostgreSQL "
+                 "accepts this without a word and recycles WAL up to max_wal_size only, so "
+                 "min_wal_size has no effect (simulated the same way)",
+                 at == minv ? "min_wal_size" : "max_wal_size", mem(minv->num, a, sizeof a),
+                 mem(maxv->num, b, sizeof b), ws_config_variant(c));
+        note(ctx, msg);
+    }
 }
 
 /* wal_level = minimal and what needs more WAL: PostgreSQL refuses to

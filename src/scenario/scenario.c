@@ -686,13 +686,21 @@ static int parse_event(ws_scenario *s, const ws_conf_item *it, ws_diag *err)
 /* ------------------------------------------------------------------------
  * Loading. */
 
-static int check_all_variants(const ws_scenario *s, ws_diag *err)
+static void rules_note(void *ctx, const char *msg)
+{
+    ws_scenario *s = ctx;
+    if (strvec_find(&s->notes, msg) < 0)
+        strvec_push(&s->notes, xstrdup(msg));
+}
+
+static int check_all_variants(ws_scenario *s, ws_diag *err)
 {
     for (size_t v = 0; v < ws_scenario_variant_count(s); v++) {
         ws_config *c;
         int rc = ws_config_resolve(s, v, &c, err);
         if (rc != WS_OK)
             return rc;
+        ws_rules_notes(c, rules_note, s);
         ws_config_free(c);
     }
     return WS_OK;
