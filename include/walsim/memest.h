@@ -26,8 +26,9 @@
  *
  * The memory available is WALSIM_MEMORY_LIMIT when set (a size with
  * PostgreSQL's memory units, e.g. 512MB; for tests and for shared
- * machines), else MemAvailable from /proc/meminfo; when neither is known
- * nothing is refused.
+ * machines), else MemAvailable from /proc/meminfo, or less when a cgroup
+ * v2 limit (/sys/fs/cgroup/memory.max less memory.current) leaves less;
+ * when neither is known nothing is refused.
  */
 #ifndef WALSIM_MEMEST_H
 #define WALSIM_MEMEST_H

@@ -162,6 +162,21 @@ int ws_memest_available(uint64_t *bytes, ws_diag *err)
     if (!found)
         return 1;
     *bytes = (uint64_t)kb * 1024;
+    /* In a container, MemAvailable is the host's: a cgroup v2 limit
+     * (memory.max, "max" when none) less what the group uses is the
+     * memory walsim can have. */
+    unsigned long long max = 0, cur = 0;
+    f = fopen("/sys/fs/cgroup/memory.max", "r");
+    if (f) {
+        bool limited = fscanf(f, "%llu", &max) == 1;
+        fclose(f);
+        f = limited ? fopen("/sys/fs/cgroup/memory.current", "r") : NULL;
+        if (f) {
+            if (fscanf(f, "%llu", &cur) == 1 && max > cur && max - cur < *bytes)
+                *bytes = max - cur;
+            fclose(f);
+        }
+    }
     return 0;
 }
 
