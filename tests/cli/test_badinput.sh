@@ -65,5 +65,16 @@ for f in *.conf; do
   done
 done
 [ "$files" -ge 20 ] && ok || bad "only $files files in tests/badinput"
+
+# lint does not build the model: its memory does not depend on the
+# database's size (scale 1000000 is 3.6GB of page state in a run).
+if [ -x /usr/bin/time ]; then
+  printf '[workload]\nprofile = pgbench\nscale = 1000000\n' > "$tmp/huge.conf"
+  WALSIM_MEMORY_LIMIT=64TB /usr/bin/time -f '%M' -o "$tmp/rss" "$walsim" lint "$tmp/huge.conf" >/dev/null 2>&1
+  rc=$?
+  rss=$(tail -1 "$tmp/rss")
+  [ "$rc" = 0 ] && ok || bad "lint of scale = 1000000 exited $rc"
+  [ "${rss:-999999}" -lt 65536 ] && ok || bad "lint of scale = 1000000 took ${rss} kB (expected < 64MB)"
+fi
 echo "test_badinput: $files files, $passes checks passed, $fails failed"
 [ "$fails" -eq 0 ]
