@@ -181,6 +181,19 @@ static int check_times(const ws_config *c, ws_diag *err)
     dur(end, e, sizeof e);
     const char *what = is_auto ? "max_duration (duration = auto)" : "duration";
 
+    /* run.c refuses it too, but only when the variant runs, and without
+     * a line */
+    const ws_value *wu = ws_cfg_value(c, WS_S_warmup);
+    if (wu->num >= 0 && wu->num >= end) {
+        /* at the line set last in precedence: the variant's, if it set one */
+        const ws_value *at = (dv->file && dv->origin > wu->origin) || !wu->file ? dv : wu;
+        ws_diag_set(err, at->file, at->line,
+                    "%s: warmup %s is not shorter than the run (%s %s%s); expected a warmup "
+                    "from 0 to less than %s, or auto",
+                    at == wu ? "warmup" : (is_auto ? "max_duration" : "duration"),
+                    dur(wu->num, t, sizeof t), what, e, where, e);
+        return WS_EINPUT;
+    }
     const ws_value *crash = ws_cfg_value(c, WS_S_crash_at);
     if (crash->num > end) {
         ws_diag_set(err, crash->file, crash->line,

@@ -109,6 +109,11 @@ static void test_phases_and_times(void **state)
     refused("[scenario]\ncrash_at = 7h\n", "after the end of the run (max_duration (duration = auto) 6h)");
     refused("[scenario]\nduration = 10min\n[events]\nshutdown at 11min\n", "r.conf:4: events: shutdown at 11min is after the end");
     accepted("[scenario]\nduration = 10min\ncrash_at = 10min\n[events]\ncheckpoint at 5min\n");
+    refused("[scenario]\nduration = 1min\nwarmup = 2min\n",
+            "r.conf:3: warmup: warmup 2min is not shorter than the run (duration 1min at r.conf:2)");
+    refused("[scenario]\nwarmup = 1h\n[variant short]\nduration = 30min\n",
+            "r.conf:4: duration: warmup 1h is not shorter than the run (duration 30min");
+    accepted("[scenario]\nduration = 2min\nwarmup = 1min\n");
     refused("[scenario]\nduration = 10min\n[variant long]\nduration = 1h\n[variant short]\n[events]\ncrash at 30min\n",
             "r.conf:7: events: crash at 30min");
     accepted("[scenario]\nduration = 10min\n[variant long]\nduration = 1h\n[events]\ncrash at 30min\n");
