@@ -199,8 +199,17 @@ int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done
         for (size_t i = 0; i < n; i++)
             total += ws_cfg_instance_value(cfg, WS_SEC_TRANSACTION, i, WS_S_tx_weight)->num;
         if (!(total > 0)) {
+            /* at the last weight written (the file has at least one) */
+            const ws_value *at = NULL;
+            for (size_t i = 0; i < n; i++) {
+                const ws_value *v = ws_cfg_instance_value(cfg, WS_SEC_TRANSACTION, i, WS_S_tx_weight);
+                if (v->file)
+                    at = v;
+            }
             ws_workload_free(w);
-            ws_diag_set(err, NULL, 0, "[transaction]: the weights of all transaction types are 0");
+            ws_diag_set(err, at ? at->file : NULL, at ? at->line : 0,
+                        "%s[transaction]: the weights of all transaction types are 0; expected "
+                        "at least one weight above 0", at ? "weight: " : "");
             return WS_EINPUT;
         }
         double cum = 0;
@@ -213,9 +222,13 @@ int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done
         w->types[n - 1].weight_cum = 1;
     }
     if (w->rate <= 0 && w->clients <= 0) {
+        const ws_value *cl = ws_cfg_value(cfg, WS_S_clients), *ra = ws_cfg_value(cfg, WS_S_rate);
+        const ws_value *at = cl->file ? cl : ra;
         ws_workload_free(w);
-        ws_diag_set(err, NULL, 0,
-                    "[workload]: no load: set clients (closed loop) or rate (open loop)");
+        ws_diag_set(err, at->file, at->line,
+                    "%s: no load: expected clients above 0 (closed loop) or rate above 0 "
+                    "(open loop)",
+                    at == cl ? "clients" : "rate");
         return WS_EINPUT;
     }
     *out = w;
