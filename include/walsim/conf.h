@@ -30,9 +30,12 @@
  * subdirectories; include_if_exists skips a file that does not exist;
  * nesting may reach depth 10 (the top file is depth 0), as
  * CONF_FILE_MAX_DEPTH.  An include line is a directive in raw sections
- * too.  Only regular files of at most 16MB are read.  Lines may end in
- * CRLF; a UTF-8 byte order mark is skipped; a NUL byte in the text, or
- * an escape that makes one (\0), is an error.  Section kinds are matched
+ * too.  Only regular files of at most 16MB are read, and at most 256
+ * files and 32MB in all for one parse (each inclusion counted, so an
+ * include fan-out stops at once).  Lines may end in CRLF; a UTF-8 byte
+ * order mark is skipped; a NUL byte in the text, or an escape that makes
+ * one (\0), is an error; so is text that is not well-formed UTF-8, or a
+ * quoted value whose escape (\351) makes such a byte, at its line.  Section kinds are matched
  * case-insensitively and reported in lowercase.
  *
  * Each section header is an item too (key == NULL and raw == NULL), so
@@ -70,7 +73,8 @@ typedef struct ws_conf ws_conf;
  *              ("x.conf: cannot open: No such file or directory")
  *   WS_EINPUT  syntax: unterminated quote, missing value, junk after value,
  *              bad or unknown section header, missing section name,
- *              include cycle or depth > 10, bad key characters.
+ *              include cycle or depth > 10, more than 256 files or 32MB
+ *              in all, invalid UTF-8, bad key characters.
  * Every message starts with FILE:LINE: (see diag.h). */
 int ws_conf_parse_file(const char *path, ws_conf **out, ws_diag *err);
 

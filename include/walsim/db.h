@@ -219,9 +219,17 @@ typedef struct ws_db {
     ws_cpucost cpu;
     FILE *log;                 /* log_checkpoints lines (may be NULL) */
     char log_start[32];        /* [scenario] start_time */
+    bool dry;                  /* ws_db_check: relations without page state */
 } ws_db;
 
 int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag *err);
+
+/* The checks of ws_db_init that depend on the user's input (the profile's
+ * sections, tables named by transactions and bulk loads, access counts),
+ * without allocating the buffer pool or any page state: its memory does
+ * not depend on the database's size.  Events it schedules go to sim.
+ * Returns 0 or WS_EINPUT. */
+int ws_db_check(ws_sim *sim, const ws_config *cfg, ws_diag *err);
 void ws_db_destroy(ws_db *db);
 
 /* Transaction number `seq` of type `type` got its core: start loading the

@@ -168,9 +168,12 @@ bool ws_run_comparable(const ws_run_stats *v);
 /* Progress callback: fraction of simulated time done, in [0, 1]. */
 typedef void (*ws_progress_fn)(void *ctx, double fraction);
 
-/* Builds the models of a configuration without running them, to report
- * errors the settings table cannot see (a transaction naming a table that
- * does not exist, a malformed phases schedule).  Returns 0 or WS_EINPUT. */
+/* Checks a configuration without running it, for errors the settings
+ * table cannot see (a transaction naming a table that does not exist):
+ * first the memory estimate against the memory available (memest.h),
+ * then the workload and the database's checks (ws_db_check), without
+ * allocating the buffer pool or page state, so its memory does not
+ * depend on the database's size.  Returns 0 or WS_EINPUT. */
 int ws_run_validate(const ws_config *cfg, ws_diag *err);
 
 /* `log` receives the log_checkpoints lines (may be NULL). */

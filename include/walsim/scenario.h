@@ -65,6 +65,13 @@ typedef struct ws_scenario_event {
     int line;
 } ws_scenario_event;
 
+/* Limits of a scenario.  A variant name becomes part of output file names
+ * and CSV rows: 1 to WS_VARIANT_NAME_MAX bytes of A-Z a-z 0-9 _ . -, not
+ * starting with . or -.  Each name has one [variant NAME] section (a
+ * second one is an error at its header, not merged). */
+#define WS_MAX_VARIANTS 1000
+#define WS_VARIANT_NAME_MAX 63
+
 /* Reads and checks `path`: syntax, every key and value of every variant
  * (each variant is resolved once).  Returns 0, or WS_EINPUT / WS_EIO with
  * the message in err. */

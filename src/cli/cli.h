@@ -21,6 +21,11 @@ enum {
  * Prints the error and returns NULL on failure (exit code 2). */
 ws_scenario *cli_load(const char *file);
 
+/* Parses every [expect] line of s (expect.h), as `check` does, so that
+ * every command refuses a broken one at load.  Prints each bad line's
+ * message and returns -1, or 0. */
+int cli_check_expects(const ws_scenario *s);
+
 /* Prints "walsim: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

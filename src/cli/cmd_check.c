@@ -48,6 +48,23 @@ typedef struct check_run {
     ws_diag *errs;
 } check_run;
 
+int cli_check_expects(const ws_scenario *s)
+{
+    bool bad = false;
+    for (size_t i = 0; i < ws_scenario_expect_count(s); i++) {
+        ws_diag err;
+        ws_expect *e;
+        ws_diag_clear(&err);
+        if (ws_expect_parse(s, ws_scenario_expect(s, i), &e, &err) != WS_OK) {
+            fprintf(stderr, "%s\n", err.msg); /* every bad line, not only the first */
+            bad = true;
+            continue;
+        }
+        ws_expect_free(e);
+    }
+    return bad ? -1 : 0;
+}
+
 static void run_variant(void *ctx, size_t v)
 {
     check_run *cr = ctx;

@@ -67,6 +67,10 @@ ws_scenario *cli_load(const char *file)
         fprintf(stderr, "%s\n", err.msg);
         return NULL;
     }
+    if (cli_check_expects(s) != 0) {
+        ws_scenario_free(s);
+        return NULL;
+    }
     return s;
 }
 

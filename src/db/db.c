@@ -88,7 +88,7 @@ static int add_rel(ws_db *db, const rel_spec *sp, ws_diag *err)
     case WS_ACCESS_HOTSET: ws_access_hotset(&r->access, r->pages, sp->a1, sp->a2); break;
     case WS_ACCESS_APPEND: ws_access_append(&r->access, r->pages, (uint64_t)sp->a1); break;
     }
-    if (ws_pagestate_init(&r->ps, r->pages ? r->pages : 1) != 0) {
+    if (!db->dry && ws_pagestate_init(&r->ps, r->pages ? r->pages : 1) != 0) {
         ws_diag_set(err, NULL, 0, "out of memory for %s's page state", r->name);
         return WS_ENOMEM;
     }
@@ -372,6 +372,25 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
     ws_bgwriter_init(db);
     ws_cpucost_init(db);
     return WS_OK;
+}
+
+int ws_db_check(ws_sim *sim, const ws_config *cfg, ws_diag *err)
+{
+    ws_db *db = calloc(1, sizeof *db);
+    if (!db) {
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    db->dry = true;
+    db->sim = sim;
+    db->cfg = cfg;
+    db->sync_commit = strcmp(ws_cfg_str(cfg, WS_S_synchronous_commit), "off") != 0;
+    int rc = strcmp(ws_cfg_str(cfg, WS_S_profile), "pgbench") == 0 ? pgbench_profile(db, err)
+                                                                   : custom_profile(db, err);
+    if (rc == WS_OK)
+        rc = ws_bulk_init(db, err);
+    free(db);
+    return rc;
 }
 
 void ws_db_destroy(ws_db *db)

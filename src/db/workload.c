@@ -16,6 +16,8 @@
  */
 #include "walsim/workload.h"
 
+#include "walsim/phases.h"
+
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
@@ -99,59 +101,33 @@ static void on_arrival(ws_sim *sim, void *ctx, uint64_t arg);
 static void on_complete(ws_sim *sim, void *ctx, uint64_t arg);
 static void on_phase(ws_sim *sim, void *ctx, uint64_t arg);
 
-/* Parses "0=0.2, 5min~1, 10min=3" (see the phases key). */
+/* Parses "0=0.2, 5min~1, 10min=3" with the scenario layer's parser
+ * (phases.h), which already checked it when the variant was resolved. */
 static int parse_phases(ws_workload *w, const ws_value *v, ws_diag *err)
 {
-    const char *p = v->str ? v->str : "";
-    int cap = 0;
+    ws_phase_point *pp;
+    size_t n;
+    char msg[600];
     w->fmax = 1;
-    while (*p) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        if (!*p)
-            break;
-        const char *op = strpbrk(p, "=~");
-        const char *end = strchr(p, ',');
-        if (!end)
-            end = p + strlen(p);
-        char when[64];
-        double t, f;
-        char msg[200], *fend;
-        if (!op || op > end || (size_t)(op - p) >= sizeof when) {
-            ws_diag_set(err, v->file, v->line, "phases: '%.*s' is not TIME=FACTOR or TIME~FACTOR",
-                        (int)(end - p), p);
-            return WS_EINPUT;
-        }
-        snprintf(when, sizeof when, "%.*s", (int)(op - p), p);
-        if (ws_unit_parse(when, WS_UC_TIME, 1e9, &t, msg, sizeof msg) != 0 || t < 0) {
-            ws_diag_set(err, v->file, v->line, "phases: %s; expected a time such as 10min",
-                        t < 0 ? "negative time" : msg);
-            return WS_EINPUT;
-        }
-        f = strtod(op + 1, &fend);
-        while (fend < end && *fend == ' ')
-            fend++;
-        if (fend != end || !(f >= 0) || f > 1000) {
-            ws_diag_set(err, v->file, v->line,
-                        "phases: '%.*s': the factor must be a number from 0 to 1000", (int)(end - p), p);
-            return WS_EINPUT;
-        }
-        if (w->n_pts && (ws_time)t < w->pts[w->n_pts - 1].t) {
-            ws_diag_set(err, v->file, v->line, "phases: times must not decrease ('%s')", when);
-            return WS_EINPUT;
-        }
-        if (w->n_pts == cap) {
-            cap = cap ? 2 * cap : 8;
-            phase_point *np = realloc(w->pts, (size_t)cap * sizeof *np);
-            if (!np)
-                return WS_ENOMEM;
-            w->pts = np;
-        }
-        w->pts[w->n_pts++] = (phase_point){(ws_time)t, f, *op == '~'};
-        if (f > w->fmax)
-            w->fmax = f;
-        p = end;
+    int rc = ws_phases_parse(v->str, &pp, &n, msg, sizeof msg);
+    if (rc != WS_OK) {
+        ws_diag_set(err, v->file, v->line, "%s", msg);
+        return rc;
     }
+    if (n) {
+        w->pts = malloc(n * sizeof *w->pts);
+        if (!w->pts) {
+            free(pp);
+            return WS_ENOMEM;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        w->pts[i] = (phase_point){(ws_time)pp[i].t_ns, pp[i].factor, pp[i].ramp};
+        if (pp[i].factor > w->fmax)
+            w->fmax = pp[i].factor;
+    }
+    w->n_pts = (int)n;
+    free(pp);
     return WS_OK;
 }
 
@@ -223,8 +199,17 @@ int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done
         for (size_t i = 0; i < n; i++)
             total += ws_cfg_instance_value(cfg, WS_SEC_TRANSACTION, i, WS_S_tx_weight)->num;
         if (!(total > 0)) {
+            /* at the last weight written (the file has at least one) */
+            const ws_value *at = NULL;
+            for (size_t i = 0; i < n; i++) {
+                const ws_value *v = ws_cfg_instance_value(cfg, WS_SEC_TRANSACTION, i, WS_S_tx_weight);
+                if (v->file)
+                    at = v;
+            }
             ws_workload_free(w);
-            ws_diag_set(err, NULL, 0, "[transaction]: the weights of all transaction types are 0");
+            ws_diag_set(err, at ? at->file : NULL, at ? at->line : 0,
+                        "%s[transaction]: the weights of all transaction types are 0; expected "
+                        "at least one weight above 0", at ? "weight: " : "");
             return WS_EINPUT;
         }
         double cum = 0;
@@ -237,9 +222,13 @@ int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done
         w->types[n - 1].weight_cum = 1;
     }
     if (w->rate <= 0 && w->clients <= 0) {
+        const ws_value *cl = ws_cfg_value(cfg, WS_S_clients), *ra = ws_cfg_value(cfg, WS_S_rate);
+        const ws_value *at = cl->file ? cl : ra;
         ws_workload_free(w);
-        ws_diag_set(err, NULL, 0,
-                    "[workload]: no load: set clients (closed loop) or rate (open loop)");
+        ws_diag_set(err, at->file, at->line,
+                    "%s: no load: expected clients above 0 (closed loop) or rate above 0 "
+                    "(open loop)",
+                    at == cl ? "clients" : "rate");
         return WS_EINPUT;
     }
     *out = w;

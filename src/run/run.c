@@ -12,6 +12,8 @@
  */
 #include "walsim/run.h"
 
+#include "walsim/memest.h"
+
 #include <assert.h>
 #include <math.h>
 #include <stdarg.h>
@@ -514,13 +516,15 @@ int ws_run_validate(const ws_config *cfg, ws_diag *err)
         return WS_ENOMEM;
     }
     ws_workload *wl = NULL;
-    int rc = ws_workload_new(sim, cfg, 0, NULL, NULL, &wl, err);
+    /* The memory estimate first, then the model's own checks without its
+     * big arrays (ws_db_check), so validating costs the same few MB
+     * whatever the database's size. */
+    int rc = ws_memest_check(cfg, err);
+    if (rc == WS_OK)
+        rc = ws_workload_new(sim, cfg, 0, NULL, NULL, &wl, err);
     if (rc == WS_OK && (strcmp(ws_cfg_str(cfg, WS_S_profile), "pgbench") == 0 ||
-                        ws_cfg_instance_count(cfg, WS_SEC_TABLE) > 0)) {
-        ws_db db;
-        rc = ws_db_init(&db, sim, cfg, NULL, err);
-        ws_db_destroy(&db);
-    }
+                        ws_cfg_instance_count(cfg, WS_SEC_TABLE) > 0))
+        rc = ws_db_check(sim, cfg, err);
     ws_workload_free(wl);
     ws_sim_free(sim);
     return rc;

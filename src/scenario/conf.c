@@ -36,6 +36,10 @@
 #define MAX_DEPTH 10           /* PostgreSQL's CONF_FILE_MAX_DEPTH; the top file is depth 0 */
 #define MAX_FILE_SIZE (16 << 20) /* a scenario is a few kB; anything this big is a mistake */
 #define SHOW_MAX 60            /* bytes of user text echoed in a message */
+#define MAX_FILES 256          /* files read in one parse, includes counted: an include
+                                  fan-out (each level including the next 8 times)
+                                  stops here instead of reading 8^10 files */
+#define MAX_TOTAL_SIZE (32 << 20) /* bytes read in one parse, all files together */
 
 /* One line per section kind: name, whether it needs a NAME ([table NAME]),
  * whether it holds raw lines instead of key = value. */
@@ -94,6 +98,8 @@ typedef struct parser {
     const char *section_name;
     frame stack[MAX_DEPTH + 1];
     int depth; /* frames in use */
+    int n_files;       /* files read so far (MAX_FILES) */
+    size_t total_size; /* their bytes (MAX_TOTAL_SIZE) */
 } parser;
 
 typedef enum include_mode { INC_FILE, INC_IF_EXISTS, INC_DIR } include_mode;
@@ -152,6 +158,48 @@ static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static bool is_key_start(char c) { return is_alpha(c) || c == '_'; }
 static bool is_key_char(char c) { return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-'; }
+
+/* Offset of the first byte of s[0..n) that is not part of well-formed
+ * UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above
+ * U+10FFFF), or n when all of it is. */
+static size_t utf8_bad(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = u[i];
+        size_t k;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF)
+            k = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            k = 2;
+            if (c == 0xE0)
+                lo = 0xA0;
+            else if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            k = 3;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;
+        } else
+            return i;
+        if (n - i <= k)
+            return i;
+        if (u[i + 1] < lo || u[i + 1] > hi)
+            return i;
+        for (size_t j = 2; j <= k; j++)
+            if (u[i + j] < 0x80 || u[i + j] > 0xBF)
+                return i;
+        i += k + 1;
+    }
+    return n;
+}
 
 static void skip_space(const char **p)
 {
@@ -383,11 +431,33 @@ static int parse_path(parser *ps, const char *path, include_mode mode, const cha
                     MAX_DEPTH);
         return WS_EINPUT;
     }
+    if (ps->n_files == MAX_FILES) {
+        char w[PATH_MAX + 8];
+        ws_diag_set(ps->err, from, line,
+                    "%s '%s': more than %d files read in all (includes counted, each time "
+                    "they are included); expected at most %d",
+                    directive_name(mode), ws_diag_show(written, strlen(written), PATH_MAX, w, sizeof w),
+                    MAX_FILES, MAX_FILES);
+        return WS_EINPUT;
+    }
     size_t len = 0;
     const char *why = NULL;
     char *text = slurp(path, &len, &why);
     if (!text)
         return open_error(ps, path, mode, written, line, why);
+    ps->n_files++;
+    ps->total_size += len;
+    if (ps->total_size > MAX_TOTAL_SIZE) {
+        free(text);
+        char w[PATH_MAX + 8];
+        ws_diag_set(ps->err, from, line,
+                    "%s '%s': the files read reach more than 32MB in all (includes counted); "
+                    "expected a scenario of at most 32MB",
+                    directive_name(mode),
+                    ws_diag_show(written ? written : path, strlen(written ? written : path),
+                                 PATH_MAX, w, sizeof w));
+        return WS_EINPUT;
+    }
     frame *fr = &ps->stack[ps->depth];
     fr->path = arena_strndup(ps->conf, path, strlen(path));
     fr->real = arena_strndup(ps->conf, real, strlen(real));
@@ -740,6 +810,15 @@ static int parse_setting(parser *ps, const char *p, const char *file, int line)
     include_mode mode;
     if (is_directive(k, &mode))
         return include(ps, mode, value, line);
+    size_t bad = value ? utf8_bad(value, strlen(value)) : 0;
+    if (value && bad < strlen(value)) {
+        /* an escape (\NNN) made a byte that is not UTF-8 */
+        ws_diag_set(ps->err, file, line,
+                    "%s: the value holds invalid UTF-8 (byte 0x%02X made by an escape); "
+                    "expected UTF-8 text",
+                    key, (unsigned)(unsigned char)value[bad]);
+        return WS_EINPUT;
+    }
     const char *kcopy = arena_strndup(ps->conf, k, klen);
     if (!kcopy || push_item(ps, (ws_conf_item){ps->kind->name, ps->section_name, kcopy, value,
                                                NULL, quoted, file, line}) != WS_OK)
@@ -771,6 +850,21 @@ static int parse_text(parser *ps, char *text, size_t len)
         for (const char *c = text; c < nul; c++)
             line += *c == '\n';
         ws_diag_set(ps->err, file, line, "the file contains a NUL byte; is it a text file?");
+        return WS_EINPUT;
+    }
+    size_t bad = utf8_bad(text, len);
+    if (bad < len) {
+        int line = 1;
+        const char *bol = text;
+        for (const char *c = text; c < text + bad; c++)
+            if (*c == '\n') {
+                line++;
+                bol = c + 1;
+            }
+        ws_diag_set(ps->err, file, line,
+                    "invalid UTF-8 (byte 0x%02X at column %zu); expected UTF-8 text "
+                    "(convert the file, e.g. iconv -f LATIN1 -t UTF-8)",
+                    (unsigned)(unsigned char)text[bad], (size_t)(text + bad - bol) + 1);
         return WS_EINPUT;
     }
     char *p = text, *end = text + len;

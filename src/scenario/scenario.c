@@ -27,6 +27,7 @@
 #include <strings.h>
 
 #include "walsim/conf.h"
+#include "walsim/rules.h"
 #include "walsim/units.h"
 
 enum { SCOPE_BASE, SCOPE_VARIANT, SCOPE_CMDLINE };
@@ -43,10 +44,21 @@ typedef struct assign {
     int line;
 } assign;
 
+/* A list of strings with a hash index (open addressing, linear probing;
+ * slot holds index + 1, 0 is empty), so that finding a name is O(1):
+ * loading stays linear in the number of variants, tables and notes. */
 typedef struct strvec {
     char **v;
     size_t n, cap;
+    uint32_t *slot;
+    size_t n_slot;   /* a power of two, at least 2 * n */
 } strvec;
+
+/* Indexes of assignments (into ws_scenario.assigns). */
+typedef struct idxvec {
+    size_t *v;
+    size_t n, cap;
+} idxvec;
 
 struct ws_scenario {
     ws_conf *conf;
@@ -55,6 +67,12 @@ struct ws_scenario {
     assign *assigns;
     size_t n_assigns, cap_assigns;
     strvec variants;   /* borrowed names */
+    const char **variant_file; /* where each [variant NAME] header is (NULL for "base") */
+    int *variant_line;
+    idxvec by_scope[2];       /* assignments of SCOPE_BASE and SCOPE_CMDLINE, in order */
+    size_t *variant_first;    /* variant v's assignments: variant_idx[variant_first[v] ..
+                                 variant_first[v + 1]) */
+    size_t *variant_idx;
     strvec instances[WS_SEC__COUNT];
     ws_raw_line *expects;
     size_t n_expects, cap_expects;
@@ -95,6 +113,22 @@ static char *xstrdup(const char *s)
     return d;
 }
 
+static size_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static void strvec_index(strvec *v, size_t i)
+{
+    size_t m = v->n_slot - 1, k = hash_str(v->v[i]) & m;
+    while (v->slot[k])
+        k = (k + 1) & m;
+    v->slot[k] = (uint32_t)(i + 1);
+}
+
 static void strvec_push(strvec *v, char *s)
 {
     if (v->n == v->cap) {
@@ -102,22 +136,50 @@ static void strvec_push(strvec *v, char *s)
         v->v = xrealloc(v->v, v->cap * sizeof *v->v);
     }
     v->v[v->n++] = s;
+    if (2 * v->n > v->n_slot) {
+        free(v->slot);
+        v->n_slot = v->n_slot ? 2 * v->n_slot : 16;
+        v->slot = xrealloc(NULL, v->n_slot * sizeof *v->slot);
+        memset(v->slot, 0, v->n_slot * sizeof *v->slot);
+        for (size_t i = 0; i < v->n; i++)
+            strvec_index(v, i);
+    } else
+        strvec_index(v, v->n - 1);
 }
 
 static int strvec_find(const strvec *v, const char *s)
 {
-    for (size_t i = 0; i < v->n; i++)
-        if (strcmp(v->v[i], s) == 0)
-            return (int)i;
-    return -1;
+    if (!v->n_slot)
+        return -1;
+    size_t m = v->n_slot - 1, k = hash_str(s) & m;
+    int found = -1;
+    /* the first of equal strings: the lowest index */
+    for (; v->slot[k]; k = (k + 1) & m)
+        if (strcmp(v->v[v->slot[k] - 1], s) == 0 &&
+            (found < 0 || v->slot[k] - 1 < (uint32_t)found))
+            found = (int)(v->slot[k] - 1);
+    return found;
 }
 
-static void strvec_free_all(strvec *v)
+/* Frees the list; the strings too when `owned`. */
+static void strvec_free(strvec *v, bool owned)
 {
-    for (size_t i = 0; i < v->n; i++)
+    for (size_t i = 0; owned && i < v->n; i++)
         free(v->v[i]);
     free(v->v);
+    free(v->slot);
     memset(v, 0, sizeof *v);
+}
+
+static void strvec_free_all(strvec *v) { strvec_free(v, true); }
+
+static void idxvec_push(idxvec *v, size_t i)
+{
+    if (v->n == v->cap) {
+        v->cap = v->cap ? 2 * v->cap : 64;
+        v->v = xrealloc(v->v, v->cap * sizeof *v->v);
+    }
+    v->v[v->n++] = i;
 }
 
 static char *own(ws_scenario *s, const char *str)
@@ -533,7 +595,46 @@ static void push_assign(ws_scenario *s, assign a)
         s->cap_assigns = s->cap_assigns ? 2 * s->cap_assigns : 64;
         s->assigns = xrealloc(s->assigns, s->cap_assigns * sizeof *s->assigns);
     }
+    if (a.scope != SCOPE_VARIANT)
+        idxvec_push(&s->by_scope[a.scope == SCOPE_BASE ? 0 : 1], s->n_assigns);
     s->assigns[s->n_assigns++] = a;
+}
+
+/* Variant v's assignments, in file order, as a compressed index (built
+ * once after loading: resolution is then O(base + own) per variant, not
+ * O(all assignments), which kept `lint` quadratic in variants). */
+static void index_variant_assigns(ws_scenario *s)
+{
+    size_t nv = s->variants.n;
+    s->variant_first = xrealloc(NULL, (nv + 1) * sizeof *s->variant_first);
+    memset(s->variant_first, 0, (nv + 1) * sizeof *s->variant_first);
+    size_t total = 0;
+    for (size_t i = 0; i < s->n_assigns; i++)
+        if (s->assigns[i].scope == SCOPE_VARIANT) {
+            s->variant_first[s->assigns[i].variant + 1]++;
+            total++;
+        }
+    for (size_t v = 0; v < nv; v++)
+        s->variant_first[v + 1] += s->variant_first[v];
+    s->variant_idx = xrealloc(NULL, (total ? total : 1) * sizeof *s->variant_idx);
+    size_t *fill = xrealloc(NULL, (nv ? nv : 1) * sizeof *fill);
+    memcpy(fill, s->variant_first, nv * sizeof *fill);
+    for (size_t i = 0; i < s->n_assigns; i++)
+        if (s->assigns[i].scope == SCOPE_VARIANT)
+            s->variant_idx[fill[s->assigns[i].variant]++] = i;
+    free(fill);
+}
+
+/* The assignments of `scope` that apply to variant v, in order. */
+static size_t scope_list(const ws_scenario *s, int scope, size_t v, const size_t **idx)
+{
+    if (scope == SCOPE_VARIANT) {
+        *idx = s->variant_idx + s->variant_first[v];
+        return s->variant_first[v + 1] - s->variant_first[v];
+    }
+    const idxvec *l = &s->by_scope[scope == SCOPE_BASE ? 0 : 1];
+    *idx = l->v;
+    return l->n;
 }
 
 /* ------------------------------------------------------------------------
@@ -585,15 +686,76 @@ static int parse_event(ws_scenario *s, const ws_conf_item *it, ws_diag *err)
 /* ------------------------------------------------------------------------
  * Loading. */
 
-static int check_all_variants(const ws_scenario *s, ws_diag *err)
+static void rules_note(void *ctx, const char *msg)
+{
+    ws_scenario *s = ctx;
+    if (strvec_find(&s->notes, msg) < 0)
+        strvec_push(&s->notes, xstrdup(msg));
+}
+
+static int check_all_variants(ws_scenario *s, ws_diag *err)
 {
     for (size_t v = 0; v < ws_scenario_variant_count(s); v++) {
         ws_config *c;
         int rc = ws_config_resolve(s, v, &c, err);
         if (rc != WS_OK)
             return rc;
+        ws_rules_notes(c, rules_note, s);
         ws_config_free(c);
     }
+    return WS_OK;
+}
+
+/* A variant name becomes part of file names and CSV rows: */
+static bool variant_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > WS_VARIANT_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (!(isalnum(c) && c < 128) && c != '_' && (i == 0 || (c != '.' && c != '-')))
+            return false;
+    }
+    return true;
+}
+
+static int add_variant(ws_scenario *s, const ws_conf_item *it, ws_diag *err)
+{
+    const char *name = it->section_name;
+    char shown[80];
+    if (!variant_name_ok(name)) {
+        ws_diag_set(err, it->file, it->line,
+                    "[variant %s]: not a valid variant name; expected 1 to %d of the characters "
+                    "A-Z a-z 0-9 _ . - (not starting with . or -), as it becomes part of file "
+                    "names",
+                    ws_diag_show(name, strlen(name), 64, shown, sizeof shown),
+                    WS_VARIANT_NAME_MAX);
+        return WS_EINPUT;
+    }
+    int prev = strvec_find(&s->variants, name);
+    if (prev >= 0) {
+        ws_diag_set(err, it->file, it->line,
+                    "[variant %s]: a second section for variant %s (the first is at %s:%d); "
+                    "expected each variant name once: merge the two sections or rename one",
+                    name, name, s->variant_file[prev], s->variant_line[prev]);
+        return WS_EINPUT;
+    }
+    if (s->variants.n == WS_MAX_VARIANTS) {
+        ws_diag_set(err, it->file, it->line,
+                    "[variant %s]: more than %d variants; expected at most %d [variant] "
+                    "sections in a scenario (use walsim sweep for grids of values)",
+                    name, WS_MAX_VARIANTS, WS_MAX_VARIANTS);
+        return WS_EINPUT;
+    }
+    if (s->variants.n == s->variants.cap) {
+        size_t cap = s->variants.cap ? 2 * s->variants.cap : 8;
+        s->variant_file = xrealloc(s->variant_file, cap * sizeof *s->variant_file);
+        s->variant_line = xrealloc(s->variant_line, cap * sizeof *s->variant_line);
+    }
+    s->variant_file[s->variants.n] = it->file;
+    s->variant_line[s->variants.n] = it->line;
+    strvec_push(&s->variants, (char *)name);
     return WS_OK;
 }
 
@@ -607,8 +769,11 @@ static int build(ws_scenario *s, ws_diag *err)
         const ws_conf_item *it = ws_conf_item_at(s->conf, i);
         int sec = ws_section_from_name(it->section);
         if (strcmp(it->section, "variant") == 0) {
-            if (strvec_find(&s->variants, it->section_name) < 0)
-                strvec_push(&s->variants, (char *)it->section_name);
+            if (it->key || it->raw)
+                continue; /* only the header makes a variant */
+            int rc = add_variant(s, it, err);
+            if (rc != WS_OK)
+                return rc;
         } else if ((ws_section_named((ws_section)sec)) && it->section_name) {
             if (strvec_find(&s->instances[sec], it->section_name) < 0)
                 strvec_push(&s->instances[sec], (char *)it->section_name);
@@ -657,8 +822,14 @@ static int build(ws_scenario *s, ws_diag *err)
         push_assign(s, a);
     }
 
-    if (s->variants.n == 0)
+    if (s->variants.n == 0) {
+        s->variant_file = xrealloc(NULL, sizeof *s->variant_file);
+        s->variant_line = xrealloc(NULL, sizeof *s->variant_line);
+        s->variant_file[0] = NULL;
+        s->variant_line[0] = 0;
         strvec_push(&s->variants, own(s, "base"));
+    }
+    index_variant_assigns(s);
 
     for (size_t i = 0; i < s->n_expects; i++) {
         if (strvec_find(&s->variants, s->expects[i].variant) < 0) {
@@ -723,9 +894,15 @@ void ws_scenario_free(ws_scenario *s)
     free(s->file);
     strvec_free_all(&s->owned);
     free(s->assigns);
-    free(s->variants.v); /* borrowed strings */
+    strvec_free(&s->variants, false); /* borrowed strings */
+    free(s->variant_file);
+    free(s->variant_line);
+    free(s->by_scope[0].v);
+    free(s->by_scope[1].v);
+    free(s->variant_first);
+    free(s->variant_idx);
     for (int i = 0; i < WS_SEC__COUNT; i++)
-        free(s->instances[i].v);
+        strvec_free(&s->instances[i], false);
     free(s->expects);
     free(s->events);
     strvec_free_all(&s->notes);
@@ -773,6 +950,7 @@ int ws_scenario_set(ws_scenario *s, const char *assignment, ws_diag *err)
     rc = check_all_variants(s, err);
     if (rc != WS_OK) {
         s->n_assigns = mark;
+        s->by_scope[1].n--;
         char msg[WS_DIAG_MAX];
         snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
         ws_diag_set(err, NULL, 0, "--set: %s", msg);
@@ -832,14 +1010,17 @@ static int resolve_version(const ws_scenario *s, size_t v, int *version, ws_diag
     ws_value val;
     set_default(&val, WS_S_pg_version, WS_PG_VERSION_MAX);
     const int scopes[] = {SCOPE_BASE, SCOPE_VARIANT, SCOPE_CMDLINE};
-    for (int sc = 0; sc < 3; sc++)
-        for (size_t i = 0; i < s->n_assigns; i++) {
-            const assign *a = &s->assigns[i];
+    for (int sc = 0; sc < 3; sc++) {
+        const size_t *idx;
+        size_t n = scope_list(s, scopes[sc], v, &idx);
+        for (size_t k = 0; k < n; k++) {
+            const assign *a = &s->assigns[idx[k]];
             if (a->id == WS_S_pg_version && applies(a, scopes[sc], v) &&
                 set_value(&val, a->id, WS_PG_VERSION_MAX, a->key, a->value, WS_ORIGIN_FILE,
                           a->file, a->line, err) != WS_OK)
                 return WS_EINPUT;
         }
+    }
     *version = (int)val.num;
     return WS_OK;
 }
@@ -890,8 +1071,10 @@ int ws_config_resolve(const ws_scenario *s, size_t v, ws_config **out, ws_diag *
     const int scopes[] = {SCOPE_BASE, SCOPE_VARIANT, SCOPE_CMDLINE};
     const ws_origin origins[] = {WS_ORIGIN_FILE, WS_ORIGIN_VARIANT, WS_ORIGIN_CMDLINE};
     for (int sc = 0; sc < 3; sc++) {
-        for (size_t i = 0; i < s->n_assigns; i++) {
-            const assign *a = &s->assigns[i];
+        const size_t *idx;
+        size_t n = scope_list(s, scopes[sc], v, &idx);
+        for (size_t k = 0; k < n; k++) {
+            const assign *a = &s->assigns[idx[k]];
             if (!applies(a, scopes[sc], v))
                 continue;
             if (a->id < 0) {
@@ -914,6 +1097,10 @@ int ws_config_resolve(const ws_scenario *s, size_t v, ws_config **out, ws_diag *
                 return WS_EINPUT;
             }
         }
+    }
+    if (ws_rules_check(c, err) != WS_OK) {
+        ws_config_free(c);
+        return WS_EINPUT;
     }
     *out = c;
     return WS_OK;

@@ -151,8 +151,10 @@ expect_exit 2 "a range needs a step or a factor" -- sweep "$tmp/cap.conf" --para
 expect_exit 2 "--variant nosuch: no such variant" -- sweep "$tmp/cap.conf" --param max_wal_size=1GB --variant nosuch --out "$tmp/e4"
 expect_exit 2 "--shard 4/3: K is above N" -- sweep "$tmp/cap.conf" --param max_wal_size=1GB --shard 4/3 --out "$tmp/e5"
 expect_exit 2 "--jobs 0: expected a whole number" -- sweep "$tmp/cap.conf" --param max_wal_size=1GB --jobs 0 --out "$tmp/e6"
-expect_exit 2 "sweep: point 1 (duration=10s), variant default: [scenario] warmup" -- sweep "$tmp/cap.conf" --set warmup=15s --param duration=20s,10s --out "$tmp/e7"
-for e in e1 e2 e3 e4 e5 e6 e7; do [ ! -e "$tmp/$e" ] && ok || bad "a failed sweep left $e"; done
+expect_exit 2 "--param duration: duration: warmup 15s is not shorter than the run (duration 10s)" -- sweep "$tmp/cap.conf" --set warmup=15s --param duration=20s,10s --out "$tmp/e7"
+# each value is valid on its own, the point (10s, 15s) is not: found when it is set up
+expect_exit 2 "sweep: point 1 (duration=10s, warmup=15s): --set: duration: warmup 15s is not shorter than the run" -- sweep "$tmp/cap.conf" --param duration=10s,20s --param warmup=5s,15s --out "$tmp/e8"
+for e in e1 e2 e3 e4 e5 e6 e7 e8; do [ ! -e "$tmp/$e" ] && ok || bad "a failed sweep left $e"; done
 
 # --variant: only that variant's rows.
 "$walsim" sweep "$tmp/cap.conf" --param max_wal_size=64MB,1GB --variant spread --quiet --out "$tmp/v" || bad "--variant run"

@@ -54,7 +54,7 @@ expect_exit 2 "model.conf:4: writes: there is no [table b] ([transaction t])" --
 expect_exit 2 "model.conf:4: writes: there is no [table b]" -- run "$tmp/model.conf" --out "$tmp/out-model"
 [ ! -e "$tmp/out-model" ] && ok || bad "a run with a model error created its output folder"
 printf "[workload]\nrate = 10/s\nphases = '5min=2, 1min=1'\n" > "$tmp/phases.conf"
-expect_exit 2 "phases.conf:3: phases: times must not decrease" -- lint "$tmp/phases.conf"
+expect_exit 2 "phases.conf:3: phases: '1min=1': times must not decrease" -- lint "$tmp/phases.conf"
 
 expect_exit 2 "--set: checkpoint_timeout: 1s is below the minimum 30s" -- run --set checkpoint_timeout=1s --out "$tmp/x"
 expect_exit 2 "no such variant" -- run --variant nosuch --out "$tmp/x"

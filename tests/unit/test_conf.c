@@ -578,6 +578,48 @@ static void test_include_too_big(void **state)
     check_error(rc, WS_EIO, &err, "cannot open: larger than 16MB");
 }
 
+static void test_invalid_utf8(void **state)
+{
+    (void)state;
+    bad("[scenario]\n# caf\xc3\xa9 is fine\nname = 'caf\xe9'\n",
+        "t.conf:3: invalid UTF-8 (byte 0xE9 at column 12)");
+    bad("x = 1\n\xc0\xaf = 2\n", "t.conf:2: invalid UTF-8 (byte 0xC0 at column 1)"); /* overlong */
+    bad("x = '\xed\xa0\x80'\n", "t.conf:1: invalid UTF-8 (byte 0xED"); /* a surrogate */
+    bad("x = '\xf4\x90\x80\x80'\n", "t.conf:1: invalid UTF-8 (byte 0xF4"); /* above U+10FFFF */
+    bad("x = 'ab\xe2\x82'\n", "t.conf:1: invalid UTF-8 (byte 0xE2 at column 8)"); /* cut short */
+    bad("name = 'caf\\351'\n", "t.conf:1: name: the value holds invalid UTF-8 (byte 0xE9 made by an escape)");
+    ws_conf *c = parse("name = 'caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \\303\\251'\n");
+    assert_string_equal(entry(c, 0)->value, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xc3\xa9");
+    ws_conf_free(c);
+}
+
+/* 8 levels, each including the next 8 times: no cycle, legal depth, but
+ * 8^8 files; the total-files cap stops it at once. */
+static void test_include_fan_out(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/walsim-test-fan-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[PATH_MAX];
+    for (int l = 0; l <= 8; l++) {
+        snprintf(path, sizeof path, "%s/l%d.conf", dir, l);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        for (int k = 0; k < 8 && l < 8; k++)
+            fprintf(f, "include 'l%d.conf'\n", l + 1);
+        if (l == 8)
+            fprintf(f, "max_wal_size = 2GB\n");
+        fclose(f);
+    }
+    snprintf(path, sizeof path, "%s/l0.conf", dir);
+    bad_file(path, WS_EINPUT, "l7.conf:3: include 'l8.conf': more than 256 files read in all");
+    for (int l = 0; l <= 8; l++) {
+        snprintf(path, sizeof path, "%s/l%d.conf", dir, l);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -607,6 +649,8 @@ int main(void)
         cmocka_unit_test(test_include_depth),
         cmocka_unit_test(test_include_errors),
         cmocka_unit_test(test_include_too_big),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_include_fan_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -249,6 +249,45 @@ static void test_determinism_and_common_random_numbers(void **state)
     ws_scenario_free(s);
 }
 
+static void test_variant_names_and_limits(void **state)
+{
+    (void)state;
+    expect_load_error("[variant a]\nmax_wal_size = 2GB\n[variant b]\n[variant a]\n",
+                      "v.conf:4: [variant a]: a second section for variant a (the first is at v.conf:1)");
+    expect_load_error("[variant 'a,b']\n", "v.conf:1: [variant a,b]: not a valid variant name");
+    expect_load_error("[variant -x]\n", "not a valid variant name");
+    expect_load_error("[variant 'caf\xc3\xa9']\n", "not a valid variant name");
+    char big[80];
+    memset(big, 'x', 64);
+    snprintf(big + 64, sizeof big - 64, "]\n");
+    char text[100];
+    snprintf(text, sizeof text, "[variant %s", big);
+    expect_load_error(text, "expected 1 to 63 of the characters");
+    ws_scenario *s = load("[variant a.b-c_9]\n[variant B]\n");
+    assert_int_equal(ws_scenario_variant_count(s), 2);
+    assert_int_equal(ws_scenario_variant_index(s, "B"), 1);
+    assert_int_equal(ws_scenario_variant_index(s, "b"), -1);
+    ws_scenario_free(s);
+
+    /* at most WS_MAX_VARIANTS, and loading stays linear in variants */
+    size_t cap = (WS_MAX_VARIANTS + 1) * 40, used = 0;
+    char *many = malloc(cap);
+    assert_non_null(many);
+    for (int v = 0; v < WS_MAX_VARIANTS; v++)
+        used += (size_t)snprintf(many + used, cap - used, "[variant v%d]\nmax_wal_size = %dMB\n",
+                                 v, 100 + v);
+    s = load(many);
+    assert_int_equal(ws_scenario_variant_count(s), WS_MAX_VARIANTS);
+    assert_int_equal(ws_scenario_variant_index(s, "v999"), 999);
+    ws_config *c = resolve(s, "v500");
+    assert_true(ws_cfg_num(c, WS_S_max_wal_size) == 600.0 * 1048576);
+    ws_config_free(c);
+    ws_scenario_free(s);
+    snprintf(many + used, cap - used, "[variant last]\n");
+    expect_load_error(many, "[variant last]: more than 1000 variants");
+    free(many);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +296,7 @@ int main(void)
         cmocka_unit_test(test_set_overrides_everything),
         cmocka_unit_test(test_variant_key_errors),
         cmocka_unit_test(test_expectations_and_events),
+        cmocka_unit_test(test_variant_names_and_limits),
         cmocka_unit_test(test_default_scenario_is_the_file),
         cmocka_unit_test(test_determinism_and_common_random_numbers),
     };
