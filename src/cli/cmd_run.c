@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "signals.h"
 #include "walsim/db.h"
+#include "walsim/outdir.h"
 #include "walsim/plot.h"
 #include "walsim/report.h"
 #include "walsim/run.h"
@@ -55,6 +57,7 @@ static double wall(void)
 static void on_progress(void *ctx, double fraction)
 {
     progress *p = ctx;
+    cli_signals_poll();
     if (!p->enabled)
         return;
     double now = wall();
@@ -184,6 +187,24 @@ int cmd_run(int argc, char **argv)
         ws_config_free(c);
     }
 
+    /* The output folder: checked, locked and staged before any time is
+     * spent simulating (outdir.h). */
+    ws_outdir *od = NULL;
+    {
+        ws_diag err;
+        ws_diag_clear(&err);
+        int r = ws_outdir_begin(dir, &od, &err);
+        if (r != WS_OK) {
+            fprintf(stderr, "walsim: run: %s\n", err.msg);
+            rc = r == WS_ENOMEM ? CLI_INTERNAL : CLI_USAGE;
+            free(chosen);
+            goto done;
+        }
+        cli_signals_install();
+        cli_signals_watch(od);
+    }
+    const char *stage = ws_outdir_staging(od);
+
     ws_config **cfgs = calloc(n_run, sizeof *cfgs);
     ws_run_stats *stats = calloc(n_run, sizeof *stats);
     ws_run_detail *details = calloc(n_run, sizeof *details);
@@ -201,6 +222,7 @@ int cmd_run(int argc, char **argv)
         if (r == WS_OK) {
             prog.variant = ws_scenario_variant_name(s, v);
             prog.index = k;
+            cli_signals_doing("simulating variant %s (%zu of %zu)", prog.variant, k + 1, n_run);
             FILE *log = open_memstream(&logs[k], &log_lens[k]);
             r = ws_run_detailed(cfgs[k], on_progress, &prog, log, &details[k], &stats[k], &err);
             if (log)
@@ -239,6 +261,8 @@ int cmd_run(int argc, char **argv)
         if (r == WS_OK) {
             prog.variant = ws_scenario_variant_name(s, v);
             prog.index = j;
+            cli_signals_doing("simulating variant %s again, as long as the longest",
+                              prog.variant);
             ws_run_detail_free(&details[j]);
             free(logs[j]);
             logs[j] = NULL;
@@ -260,10 +284,12 @@ int cmd_run(int argc, char **argv)
     if (prog.shown)
         fputs("\r\033[K", stderr);
 
+    cli_signals_poll();
     if (rc == CLI_OK) {
         ws_diag err;
         ws_diag_clear(&err);
-        ws_outset *o = ws_outset_new(dir, &err);
+        cli_signals_doing("writing the data files");
+        ws_outset *o = ws_outset_new(stage, &err);
         FILE *f = o ? ws_outset_open(o, "summary.json", &err) : NULL;
         if (f)
             ws_report_summary_json(f, s, (const ws_config *const *)cfgs, stats, n_run);
@@ -314,20 +340,43 @@ int cmd_run(int argc, char **argv)
             f = NULL;
         }
         if (!f) {
+            ws_outdir_explain(od, &err);
             fprintf(stderr, "walsim: %s\n", err.msg);
             rc = CLI_USAGE;
         }
     }
+    cli_signals_poll();
     /* The charts, drawn from the files just written (all or nothing too). */
     if (rc == CLI_OK) {
         ws_diag err;
         ws_diag_clear(&err);
-        int prc = ws_plot_dir(dir, formats, &err);
+        cli_signals_doing("drawing the charts");
+        int prc = ws_plot_dir(stage, formats, &err);
         ws_plot_shutdown();
         if (prc != WS_OK) {
+            ws_outdir_explain(od, &err);
             fprintf(stderr, "walsim: charts: %s\n", err.msg);
-            rc = prc == WS_EINPUT ? CLI_USAGE : CLI_INTERNAL;
+            /* A chart that cannot be written (full disk) is the output
+             * folder's problem, as for the data files: exit 2. */
+            rc = prc == WS_EINPUT || prc == WS_EIO ? CLI_USAGE : CLI_INTERNAL;
         }
+    }
+    /* All written: the new folder replaces the old one at once. */
+    if (rc == CLI_OK) {
+        ws_diag err;
+        ws_diag_clear(&err);
+        cli_signals_hold();
+        int crc = ws_outdir_commit(od, &err);
+        od = NULL;
+        cli_signals_release(crc == WS_OK);
+        if (crc != WS_OK) {
+            fprintf(stderr, "walsim: %s\n", err.msg);
+            rc = CLI_USAGE;
+        }
+    } else {
+        cli_signals_watch(NULL);
+        ws_outdir_abort(od);
+        od = NULL;
     }
     if (rc == CLI_OK && !quiet) {
         printf("scenario %s (%s)\n", slug, ws_scenario_file(s));

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 typedef struct outfile {
@@ -110,11 +111,30 @@ int ws_outset_commit(ws_outset *o, ws_diag *err)
 {
     for (size_t i = 0; i < o->n; i++) {
         outfile *f = &o->files[i];
-        int bad = ferror(f->f);
-        bad |= fclose(f->f) != 0;
+        /* Flushed and synced here, so a full disk or an I/O error is seen
+         * (with its errno) before anything is renamed into place. */
+        errno = 0;
+        int bad = fflush(f->f) != 0 || ferror(f->f);
+        int e = errno;
+        if (!bad && fsync(fileno(f->f)) != 0 && errno != EINVAL && errno != EROFS) {
+            bad = 1;
+            e = errno;
+        }
+        if (fclose(f->f) != 0 && !bad) {
+            bad = 1;
+            e = errno;
+        }
         f->f = NULL;
+        if (bad && !e) {
+            /* A write that failed earlier left only the error flag: a
+             * full disk is by far the likeliest cause, so look. */
+            struct statvfs vfs;
+            if (statvfs(o->dir, &vfs) == 0 && vfs.f_bavail == 0)
+                e = ENOSPC;
+        }
         if (bad) {
-            ws_diag_set(err, NULL, 0, "%s: write failed: %s", f->final, strerror(errno));
+            ws_diag_set(err, NULL, 0, "%s: write failed: %s", f->final,
+                        e ? strerror(e) : "I/O error");
             release(o, 1);
             return WS_EIO;
         }
