@@ -4,6 +4,7 @@
 #include "walsim/report.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -57,6 +58,28 @@ ws_outset *ws_outset_new(const char *dir, ws_diag *err)
     return o;
 }
 
+/* Fault injection for the tests (tests/cli/test_faults.sh), in the spirit
+ * of SQLite's test hooks: WALSIM_FAULT=fail:NAME makes opening the output
+ * file NAME fail with EIO; WALSIM_FAULT=pause:NAME prints a line to stderr
+ * and sleeps 60 s before opening it, so a test can kill the process at a
+ * known point.  Unset in normal use: one getenv per file. */
+static bool injected_fault(const char *name)
+{
+    const char *f = getenv("WALSIM_FAULT");
+    if (!f)
+        return false;
+    if (!strncmp(f, "fail:", 5) && !strcmp(f + 5, name)) {
+        errno = EIO;
+        return true;
+    }
+    if (!strncmp(f, "pause:", 6) && !strcmp(f + 6, name)) {
+        fprintf(stderr, "walsim: fault: paused before writing %s\n", name);
+        fflush(stderr);
+        sleep(60);
+    }
+    return false;
+}
+
 FILE *ws_outset_open(ws_outset *o, const char *name, ws_diag *err)
 {
     if (o->n == o->cap) {
@@ -81,7 +104,7 @@ FILE *ws_outset_open(ws_outset *o, const char *name, ws_diag *err)
     }
     snprintf(f->final, len, "%s/%s", o->dir, name);
     snprintf(f->tmp, len, "%s/.%s.tmp.%ld", o->dir, name, (long)getpid());
-    f->f = fopen(f->tmp, "wb");
+    f->f = injected_fault(name) ? NULL : fopen(f->tmp, "wb");
     if (!f->f) {
         ws_diag_set(err, NULL, 0, "%s: cannot write: %s", f->final, strerror(errno));
         free(f->tmp);
