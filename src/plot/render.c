@@ -43,7 +43,8 @@ int ws_plot_parse_formats(const char *list, unsigned *mask, ws_diag *err)
     return WS_OK;
 }
 
-static int render(ws_outset *o, const plot_job *job, unsigned fmt, ws_diag *err)
+static int render(ws_outset *o, const char *dir, const plot_job *job, unsigned fmt,
+                  ws_diag *err)
 {
     ws_plot_canvas *c = ws_plot_canvas_new(fmt, WS_PLOT_WIDTH, WS_PLOT_HEIGHT, err);
     if (!c)
@@ -52,8 +53,10 @@ static int render(ws_outset *o, const plot_job *job, unsigned fmt, ws_diag *err)
     if (rc == WS_OK) {
         char file[256];
         snprintf(file, sizeof file, "%s.%s", job->name, ws_plot_format_ext(fmt));
+        char shown[4400]; /* the whole path: messages name the file */
+        snprintf(shown, sizeof shown, "%s/%s", dir, file);
         FILE *f = ws_outset_open(o, file, err);
-        rc = f ? ws_plot_canvas_write(c, f, file, err) : WS_EIO;
+        rc = f ? ws_plot_canvas_write(c, f, shown, err) : WS_EIO;
     }
     ws_plot_canvas_free(c);
     return rc;
@@ -69,7 +72,7 @@ int plot_render_all(const char *dir, unsigned mask, const plot_job *jobs, size_t
     for (size_t i = 0; i < n && rc == WS_OK; i++)
         for (int f = 0; f < 3 && rc == WS_OK; f++)
             if ((mask & fmts[f]) || (fmts[f] == WS_PLOT_PDF && jobs[i].always_pdf))
-                rc = render(o, &jobs[i], fmts[f], err);
+                rc = render(o, dir, &jobs[i], fmts[f], err);
     if (rc != WS_OK) {
         ws_outset_abort(o);
         return rc;
