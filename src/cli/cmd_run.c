@@ -166,6 +166,23 @@ int cmd_run(int argc, char **argv)
         n_run += chosen[v];
     }
 
+    /* The outputs tell variants apart by the first bytes of their names
+     * (ws_run_stats.variant): two that agree there would mix their rows. */
+    for (size_t v = 0; v < nv; v++)
+        for (size_t w = v + 1; chosen[v] && w < nv; w++) {
+            const size_t keep = sizeof ((ws_run_stats *)0)->variant - 1;
+            const char *a = ws_scenario_variant_name(s, v), *b = ws_scenario_variant_name(s, w);
+            if (chosen[w] && strncmp(a, b, keep) == 0) {
+                fprintf(stderr,
+                        "walsim: run: variants '%.40s...' and '%.40s...' are the same in their "
+                        "first %zu bytes, which is what the output files keep of a name: "
+                        "shorten one\n",
+                        a, b, keep);
+                free(chosen);
+                goto done;
+            }
+        }
+
     char slug[256], dir[4096];
     ws_report_scenario_slug(ws_scenario_file(s), slug, sizeof slug);
     if (out_dir)
@@ -310,12 +327,19 @@ int cmd_run(int argc, char **argv)
          * variant introduced by a line of its own; checkpoints-NAME.log:
          * one variant, as a server log pgBadger reads. */
         FILE *all = f ? ws_outset_open(o, "checkpoints.log", &err) : NULL;
+        const char **vnames = calloc(n_run ? n_run : 1, sizeof *vnames);
+        if (!vnames) {
+            ws_diag_set(&err, NULL, 0, "out of memory");
+            all = NULL;
+        }
+        for (size_t i = 0; vnames && i < n_run; i++)
+            vnames[i] = stats[i].variant;
         for (size_t i = 0; all && i < n_run; i++) {
-            char name[128];
+            char name[256];
             fprintf(all, "# variant %s\n", stats[i].variant);
             if (logs[i])
                 fwrite(logs[i], 1, log_lens[i], all);
-            snprintf(name, sizeof name, "checkpoints-%s.log", stats[i].variant);
+            ws_outset_variant_file(name, sizeof name, "checkpoints-", vnames, n_run, i, ".log");
             FILE *one = ws_outset_open(o, name, &err);
             if (!one) {
                 all = NULL;
@@ -323,7 +347,7 @@ int cmd_run(int argc, char **argv)
             }
             if (logs[i])
                 fwrite(logs[i], 1, log_lens[i], one);
-            snprintf(name, sizeof name, "pg_stat-%s.csv", stats[i].variant);
+            ws_outset_variant_file(name, sizeof name, "pg_stat-", vnames, n_run, i, ".csv");
             FILE *ps = ws_outset_open(o, name, &err);
             if (!ps) {
                 all = NULL;
@@ -332,6 +356,7 @@ int cmd_run(int argc, char **argv)
             ws_report_pg_stat_csv(ps, &stats[i], &details[i],
                                   (double)ws_start_epoch(ws_cfg_str(cfgs[i], WS_S_start_time)));
         }
+        free(vnames);
         if (f && all) {
             if (ws_outset_commit(o, &err) != WS_OK)
                 f = NULL;

@@ -3,6 +3,7 @@
  */
 #include "walsim/report.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -92,6 +93,12 @@ FILE *ws_outset_open(ws_outset *o, const char *name, ws_diag *err)
         o->files = nf;
         o->cap = cap;
     }
+    for (size_t i = 0; i < o->n; i++)
+        if (!strcmp(strrchr(o->files[i].final, '/') + 1, name)) {
+            ws_diag_set(err, NULL, 0, "%s/%s: two output files would have this name; "
+                        "rename one of the variants it comes from", o->dir, name);
+            return NULL;
+        }
     size_t len = strlen(o->dir) + strlen(name) + 64;
     outfile *f = &o->files[o->n];
     f->tmp = malloc(len);
@@ -178,4 +185,41 @@ void ws_outset_abort(ws_outset *o)
 {
     if (o)
         release(o, 1);
+}
+
+#define VARIANT_PART_MAX 160
+
+/* The variant's part of a file name, before any "~I". */
+static void variant_part(char *buf, size_t size, const char *name)
+{
+    size_t n = strlen(name), k = 0;
+    if (n > VARIANT_PART_MAX) {
+        n = VARIANT_PART_MAX;
+        while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
+            n--; /* not inside a UTF-8 sequence */
+    }
+    for (size_t i = 0; i < n && k + 1 < size; i++)
+        buf[k++] = name[i] == '/' || (i == 0 && name[i] == '.') ? '_' : name[i];
+    buf[k] = '\0';
+}
+
+void ws_outset_variant_file(char *buf, size_t size, const char *prefix,
+                            const char *const *names, size_t n, size_t i, const char *ext)
+{
+    assert(i < n);
+    char mine[VARIANT_PART_MAX + 1], other[VARIANT_PART_MAX + 1];
+    variant_part(mine, sizeof mine, names[i]);
+    bool taken = false;
+    for (size_t j = 0; j < n && !taken; j++) {
+        if (j == i)
+            continue;
+        variant_part(other, sizeof other, names[j]);
+        /* The first variant of a name keeps it; later ones add ~I. */
+        if (j < i && !strcmp(mine, other))
+            taken = true;
+    }
+    if (taken)
+        snprintf(buf, size, "%s%s~%zu%s", prefix, mine, i + 1, ext);
+    else
+        snprintf(buf, size, "%s%s%s", prefix, mine, ext);
 }

@@ -7,6 +7,7 @@
  * Numbers go out with %.9g (JSON, CSV) or fixed decimals (the table), so
  * the same inputs give the same bytes.
  */
+#include "walsim/json.h"
 #include "walsim/validate.h"
 
 #include <errno.h>
@@ -1261,29 +1262,8 @@ void ws_validate_print(FILE *f, const ws_validate_meta *meta, const ws_validate_
         fprintf(f, "note: %s\n", m->notes[i]);
 }
 
-static void json_string(FILE *f, const char *s)
-{
-    if (!s) {
-        fputs("null", f);
-        return;
-    }
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
-    fputc('"', f);
-}
+/* Strings through the JSON module's writer: escapes and valid UTF-8. */
+static void json_string(FILE *f, const char *s) { ws_json_write_string(f, s); }
 
 static void json_num(FILE *f, double x)
 {
