@@ -363,6 +363,14 @@ int ws_validate_load(const ws_validate_files *fs, ws_validate_loaded *l, ws_diag
     if (fs->pg_log) {
         if ((rc = ws_pglog_read_file(fs->pg_log, &l->log, err)) != WS_OK)
             goto fail;
+        if (l->log->lines == 0) {
+            /* PostgreSQL writes at least its start-up lines: nothing to
+             * compare is bad input, not a figure that fails. */
+            ws_diag_set(err, fs->pg_log, 0,
+                        "empty; expected a PostgreSQL server log with log_checkpoints = on");
+            rc = WS_EINPUT;
+            goto fail;
+        }
         loaded_add(l, "pg_log", fs->pg_log);
         l->in.log = l->log;
     }
@@ -388,6 +396,15 @@ int ws_validate_load(const ws_validate_files *fs, ws_validate_loaded *l, ws_diag
     for (size_t i = 0; i < fs->n_stats; i++) {
         if ((rc = ws_pgstats_read_file(fs->stats[i], &l->stats[i], err)) != WS_OK)
             goto fail;
+        if (l->stats[i]->n_rows == 0) {
+            ws_diag_set(err, fs->stats[i], 0,
+                        "a header and no row: a snapshot is one row of psql --csv (was the file "
+                        "cut short, or did the query return nothing?)");
+            ws_pgstats_free(l->stats[i]);
+            l->stats[i] = NULL;
+            rc = WS_EINPUT;
+            goto fail;
+        }
         loaded_add(l, "stats", fs->stats[i]);
     }
     l->in.stats = (const ws_pgstats *const *)l->stats;
