@@ -70,7 +70,10 @@ int ws_csv_num_or(const ws_csv *c, size_t row, size_t col, double dflt, double *
 
 /* Writes one field: as it is, or in double quotes with every quote doubled
  * when it holds a comma, a double quote, CR or LF (RFC 4180).  NULL is an
- * empty field.  Every CSV writer of walsim writes text fields with it. */
+ * empty field.  A byte that starts no well-formed UTF-8 sequence is
+ * written as U+FFFD, as ws_json_write_string does, so a name is the same
+ * text in the CSV files and in summary.json.  Every CSV writer of walsim
+ * writes text fields with it. */
 void ws_csv_write_field(FILE *f, const char *s);
 
 #endif

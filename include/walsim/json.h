@@ -97,4 +97,9 @@ int ws_json_get_str(const ws_json *v, const char *path, const char **out, ws_dia
  * U+FFFD, so the document is always valid UTF-8. */
 void ws_json_write_string(FILE *f, const char *s);
 
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), 0 if p starts none.
+ * p < end.  The CSV writer uses it to replace bytes as this writer does. */
+size_t ws_json_utf8_len(const unsigned char *p, const unsigned char *end);
+
 #endif

@@ -8,9 +8,11 @@
  * is an index, and the memory is two allocations plus the line table.
  */
 #include "walsim/csvread.h"
+#include "walsim/json.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -396,19 +398,34 @@ int ws_csv_num(const ws_csv *c, size_t row, size_t col, double *out, ws_diag *er
     return ws_csv_num_or(c, row, col, 0, out, err);
 }
 
+/* Writes s with each byte that starts no well-formed UTF-8 sequence
+ * replaced by U+FFFD, as the JSON writer does, so a name reads the same
+ * in summary.json and in the CSV files. */
+static void put_utf8(FILE *f, const char *s, bool quoted)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    while (p < end) {
+        size_t k = ws_json_utf8_len(p, end);
+        if (k == 0) {
+            fputs("\xEF\xBF\xBD", f);
+            p++;
+            continue;
+        }
+        if (quoted && *p == '"')
+            fputc('"', f);
+        fwrite(p, 1, k, f);
+        p += k;
+    }
+}
+
 void ws_csv_write_field(FILE *f, const char *s)
 {
     if (!s)
         return;
-    if (!s[strcspn(s, ",\"\r\n")]) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
+    bool quote = s[strcspn(s, ",\"\r\n")] != '\0';
+    if (quote)
+        fputc('"', f);
+    put_utf8(f, s, quote);
+    if (quote)
+        fputc('"', f);
 }

@@ -779,3 +779,8 @@ void ws_json_write_string(FILE *f, const char *s)
     }
     fputc('"', f);
 }
+
+size_t ws_json_utf8_len(const unsigned char *p, const unsigned char *end)
+{
+    return utf8_len(p, end);
+}
