@@ -35,7 +35,12 @@ const char cli_usage_run[] =
     "  --format LIST      chart formats: png,svg,pdf (default png)\n"
     "  --quiet            print nothing but errors\n"
     "\n"
-    "Exit codes: 0 ok, 2 bad usage or input, 3 internal error.\n";
+    "The folder appears whole or not at all: it is written into a staging folder\n"
+    "beside --out and replaces the old one in one step (docs/outputs.md).\n"
+    "\n"
+    "Exit codes: 0 ok, 2 bad usage or input (also: --out not writable or in use by\n"
+    "another walsim, a full disk), 3 internal error, 130/143 interrupted by\n"
+    "SIGINT/SIGTERM (nothing written).\n";
 
 typedef struct progress {
     bool enabled;

@@ -47,8 +47,10 @@ const char cli_usage_sweep[] =
     "  --format LIST      chart formats: png,svg,pdf (default png)\n"
     "  --quiet            print nothing but errors\n"
     "\n"
-    "Exit codes: 0 ok, 2 bad usage or input (checked before anything runs),\n"
-    "3 internal error.  docs/capacity.md has examples, Slurm and Kubernetes jobs.\n";
+    "Exit codes: 0 ok, 2 bad usage or input (checked before anything runs; also\n"
+    "--out not writable or in use, a full disk), 3 internal error, 130/143\n"
+    "interrupted (the old --out folder is left as it was).  docs/capacity.md has\n"
+    "examples, Slurm and Kubernetes jobs.\n";
 
 typedef struct progress {
     bool enabled, shown;
