@@ -76,6 +76,10 @@ int cmd_merge(int argc, char **argv)
         goto done;
     }
     char dir[4096];
+    if (out_dir && !*out_dir) {
+        cli_error("merge: --out: empty folder name; give the folder to write to");
+        goto done;
+    }
     if (out_dir) {
         snprintf(dir, sizeof dir, "%s", out_dir);
     } else {

@@ -233,6 +233,10 @@ int cmd_validate(int argc, char **argv)
                   "comes before the FILE... options)");
         goto done;
     }
+    if (out_dir && !*out_dir) {
+        cli_error("validate: --out: empty folder name; give the folder to write to");
+        goto done;
+    }
     if (!fs.pg_log) {
         cli_error("validate: --pg-log LOG is required: the server log (log_checkpoints = on) of "
                   "the measured run");

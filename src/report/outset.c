@@ -46,7 +46,14 @@ static int mkdir_p(const char *dir)
 
 ws_outset *ws_outset_new(const char *dir, ws_diag *err)
 {
+    if (!dir || !*dir) {
+        ws_diag_set(err, NULL, 0, "--out: empty folder name; give the folder to write to");
+        return NULL;
+    }
+    errno = 0;
     if (mkdir_p(dir) != 0) {
+        if (!errno)
+            errno = ENAMETOOLONG;
         ws_diag_set(err, NULL, 0, "%s: cannot create output directory: %s", dir, strerror(errno));
         return NULL;
     }

@@ -120,7 +120,29 @@ now=$(state "$out")
   || bad "after two concurrent writers the folder is neither run's set"
 no_staging "concurrent writers"
 
-# 6. A full disk: a 200 KB tmpfs holds the old folder; the new one does not
+# 6. walsim sweep: the same transaction.  A chart failure and SIGINT while
+#    the charts are drawn leave the previous sweep folder as it was.
+sw=$tmp/sw
+sweep=(sweep --quiet --param max_wal_size=1GB,2GB --set duration=5s --variant default)
+"$walsim" "${sweep[@]}" --out "$sw" || bad "the first sweep failed"
+swbefore=$(state "$sw")
+msg=$(WALSIM_FAULT=fail:sweep-tps.png "$walsim" "${sweep[@]}" --seed 3 --out "$sw" 2>&1); rc=$?
+[ "$rc" = 2 ] && ok || bad "sweep chart failure exited $rc: $msg"
+[ "$(state "$sw")" = "$swbefore" ] && ok || bad "a sweep chart failure changed the old folder"
+WALSIM_FAULT=pause:sweep-tps.png "$walsim" "${sweep[@]}" --seed 3 --out "$sw" 2>"$tmp/errsw" &
+pid=$!
+if wait_for "$tmp/errsw" "paused before writing sweep-tps.png"; then
+  kill -INT "$pid"; wait "$pid"; rc=$?
+  [ "$rc" = 130 ] && ok || bad "SIGINT during sweep charts exited $rc"
+  grep -q "interrupted (SIGINT) while drawing the sweep's charts; nothing was written to $sw" "$tmp/errsw" \
+    && ok || bad "sweep SIGINT message: $(cat "$tmp/errsw")"
+  [ "$(state "$sw")" = "$swbefore" ] && ok || bad "SIGINT during sweep charts changed the old folder"
+else
+  bad "the paused sweep never reached the charts: $(cat "$tmp/errsw")"; kill -9 "$pid" 2>/dev/null
+fi
+no_staging "sweep faults"
+
+# 7. A full disk: a 200 KB tmpfs holds the old folder; the new one does not
 #    fit.  Root and a working mount only.
 if [ "$(id -u)" = 0 ] && mkdir -p "$tmp/mnt" && mount -t tmpfs -o size=200k tmpfs "$tmp/mnt" 2>/dev/null; then
   mnt=$tmp/mnt

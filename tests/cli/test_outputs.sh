@@ -24,6 +24,9 @@ short=(--quiet --set duration=10s --variant default)
 
 # --- --out is checked before any simulation (a 1 h run would take seconds)
 expect_exit 2 "--out: empty folder name" -- run --out ''
+expect_exit 2 "--out: empty folder name" -- sweep --param max_wal_size=1GB,2GB --out ''
+expect_exit 2 "--out: empty folder name" -- validate x.conf --pg-log x.log --out ''
+expect_exit 2 "--out: empty folder name" -- merge x --out ''
 : > "$tmp/file"
 expect_exit 2 "file: exists and is not a folder" -- run --set duration=1h --out "$tmp/file"
 expect_exit 2 "cannot create the folder" -- run --set duration=1h --out "$tmp/file/sub"
