@@ -7,6 +7,9 @@
 # WALSIM_FAULT=fail:NAME / pause:NAME are outset.c's test hooks.
 # Usage: test_faults.sh WALSIM SOURCE_DIR
 set -u
+# Job control: background jobs get SIGINT (without it bash starts them with
+# SIGINT ignored, and walsim keeps an ignored signal ignored).
+set -m
 walsim=$1
 tmp=$(mktemp -d)
 mnt=
