@@ -95,6 +95,17 @@ for sig in INT TERM; do
   [ "$(state "$out")" = "$before" ] && ok || bad "SIG$sig while simulating changed the old folder"
   no_staging "SIG$sig while simulating"
 done
+# kill -9 while simulating: the old folder stays, the staging folder is
+# left, and the next run on the same --out removes it.
+"$walsim" run --quiet --set duration=1h --variant default --out "$out" 2>/dev/null &
+pid=$!
+for i in $(seq 100); do ls -A "$tmp" | grep -q '\.res\.walsim-stage\.' && break; sleep 0.05; done
+kill -9 "$pid"; wait "$pid" 2>/dev/null
+[ "$(state "$out")" = "$before" ] && ok || bad "kill -9 while simulating changed the old folder"
+ls -A "$tmp" | grep -q '\.res\.walsim-stage\.' && ok || bad "kill -9 while simulating left no staging (test is wrong)"
+"$walsim" run "${short[@]}" --out "$out" >/dev/null 2>&1 || bad "the run after kill -9 failed"
+no_staging "the run after kill -9"
+before=$(state "$out")
 
 # 5. Two writers on one --out: the second is refused (exit 2), the first
 #    completes, and the folder is the first one's whole set.
