@@ -4,7 +4,9 @@
 #include "walsim/report.h"
 
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +46,34 @@ static int mkdir_p(const char *dir)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
 }
 
+/* Temporaries (.NAME.tmp.PID) of a process that no longer exists: a
+ * walsim killed with -9 while writing DIR.  A live PID's are another
+ * writer's, left alone. */
+static void clean_stale_tmp(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *n = e->d_name, *t = strstr(n, ".tmp.");
+        if (n[0] != '.' || !t)
+            continue;
+        while (strstr(t + 1, ".tmp."))
+            t = strstr(t + 1, ".tmp.");
+        const char *digits = t + 5;
+        if (!*digits || strspn(digits, "0123456789") != strlen(digits) || strlen(digits) > 9)
+            continue;
+        pid_t pid = (pid_t)atol(digits);
+        if (pid <= 0 || pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", dir, n);
+        unlink(path);
+    }
+    closedir(d);
+}
+
 ws_outset *ws_outset_new(const char *dir, ws_diag *err)
 {
     if (!dir || !*dir) {
@@ -57,6 +87,7 @@ ws_outset *ws_outset_new(const char *dir, ws_diag *err)
         ws_diag_set(err, NULL, 0, "%s: cannot create output directory: %s", dir, strerror(errno));
         return NULL;
     }
+    clean_stale_tmp(dir);
     ws_outset *o = calloc(1, sizeof *o);
     if (!o || !(o->dir = strdup(dir))) {
         free(o);

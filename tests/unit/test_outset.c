@@ -220,6 +220,24 @@ static void test_outset_write_error_named(void **state)
     assert_false(exists(path("g.csv")));
 }
 
+static void test_stale_tmp_files_removed(void **state)
+{
+    (void)state;
+    assert_int_equal(mkdir(path("h"), 0777), 0);
+    put(path("h/.latency.png.tmp.999999999"), "half");    /* no such process */
+    char mine[64];
+    snprintf(mine, sizeof mine, "h/.wal.png.tmp.%ld", (long)getppid()); /* alive */
+    put(path(mine), "a live writer's");
+    put(path("h/.notes.tmp.txt"), "not ours");
+    ws_diag err;
+    ws_outset *o = ws_outset_new(path("h"), &err);
+    assert_non_null(o);
+    ws_outset_abort(o);
+    assert_false(exists(path("h/.latency.png.tmp.999999999")));
+    assert_true(exists(path(mine)));
+    assert_true(exists(path("h/.notes.tmp.txt")));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_out_checked),
         cmocka_unit_test(test_explain_names_out),
         cmocka_unit_test(test_outset_write_error_named),
+        cmocka_unit_test(test_stale_tmp_files_removed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
