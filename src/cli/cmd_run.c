@@ -224,6 +224,7 @@ int cmd_run(int argc, char **argv)
         }
         cli_signals_install();
         cli_signals_watch(od);
+        ws_plot_set_checkpoint(cli_signals_poll);
     }
     const char *stage = ws_outdir_staging(od);
 

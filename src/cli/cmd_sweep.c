@@ -274,6 +274,7 @@ int cmd_sweep(int argc, char **argv)
     }
     cli_signals_install();
     cli_signals_watch(od);
+    ws_plot_set_checkpoint(cli_signals_poll);
     cli_signals_doing("running the sweep");
     const char *stage = ws_outdir_staging(od);
     ws_outset *o = ws_outset_new(stage, &err);

@@ -43,9 +43,15 @@ int ws_plot_parse_formats(const char *list, unsigned *mask, ws_diag *err)
     return WS_OK;
 }
 
+static void (*between_charts)(void);
+
+void ws_plot_set_checkpoint(void (*fn)(void)) { between_charts = fn; }
+
 static int render(ws_outset *o, const char *dir, const plot_job *job, unsigned fmt,
                   ws_diag *err)
 {
+    if (between_charts)
+        between_charts();
     ws_plot_canvas *c = ws_plot_canvas_new(fmt, WS_PLOT_WIDTH, WS_PLOT_HEIGHT, err);
     if (!c)
         return WS_EIO;
