@@ -17,8 +17,9 @@
  *    that died (kill -9, power loss); ws_outdir_begin removes it;
  *  - OUT is checked before any work: a non-empty path whose parent exists
  *    and is writable, and not a file; an existing OUT is replaced only when
- *    it is empty or an earlier walsim output (summary.json or sweep.csv in
- *    it, no subfolder), so a mistyped --out never wipes a foreign folder.
+ *    it is empty or an earlier walsim output (summary.json, sweep.csv or
+ *    validation.json in it, no subfolder), so a mistyped --out never wipes
+ *    a foreign folder.
  *
  * The lock file stays (removing it would let two writers lock different
  * files of one name); it is empty.
@@ -36,7 +37,14 @@ typedef struct ws_outdir ws_outdir;
  * folder cannot be made; WS_ENOMEM. */
 int ws_outdir_begin(const char *out, ws_outdir **od, ws_diag *err);
 
-/* The staging folder to write into, and OUT as given. */
+/* Only the lock of OUT, for a command that adds files to an existing
+ * folder one by one (walsim validate, merge, plot: report.h's outset), so
+ * it never writes into a folder a run is replacing.  The parent is created
+ * if missing.  Release with ws_outdir_abort (nothing is removed). */
+int ws_outdir_lock(const char *out, ws_outdir **od, ws_diag *err);
+
+/* The staging folder to write into (NULL after ws_outdir_lock), and OUT
+ * as given. */
 const char *ws_outdir_staging(const ws_outdir *od);
 const char *ws_outdir_out(const ws_outdir *od);
 

@@ -98,7 +98,8 @@ static int check_replaceable(const char *out, const char *target, ws_diag *err)
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
         empty = false;
-        if (!strcmp(e->d_name, "summary.json") || !strcmp(e->d_name, "sweep.csv"))
+        if (!strcmp(e->d_name, "summary.json") || !strcmp(e->d_name, "sweep.csv") ||
+            !strcmp(e->d_name, "validation.json"))
             ours = true;
         char *p = join(target, "/", e->d_name);
         struct stat st;
@@ -116,9 +117,9 @@ static int check_replaceable(const char *out, const char *target, ws_diag *err)
     }
     if (!empty && !ours) {
         ws_diag_set(err, NULL, 0,
-                    "%s: exists and is not a walsim output folder (no summary.json or "
-                    "sweep.csv in it); walsim replaces an output folder as a whole: choose "
-                    "another --out",
+                    "%s: exists and is not a walsim output folder (no summary.json, "
+                    "sweep.csv or validation.json in it); walsim replaces an output folder "
+                    "as a whole: choose another --out",
                     out);
         return WS_EINPUT;
     }
@@ -236,7 +237,19 @@ static void release(ws_outdir *od)
     free(od);
 }
 
+static int begin(const char *out, ws_outdir **odp, bool stage, ws_diag *err);
+
 int ws_outdir_begin(const char *out, ws_outdir **odp, ws_diag *err)
+{
+    return begin(out, odp, true, err);
+}
+
+int ws_outdir_lock(const char *out, ws_outdir **odp, ws_diag *err)
+{
+    return begin(out, odp, false, err);
+}
+
+static int begin(const char *out, ws_outdir **odp, bool stage, ws_diag *err)
 {
     *odp = NULL;
     ws_outdir *od = calloc(1, sizeof *od);
@@ -249,7 +262,7 @@ int ws_outdir_begin(const char *out, ws_outdir **odp, ws_diag *err)
     int rc = resolve(od, od->out, err);
     if (rc == WS_OK) {
         struct stat st;
-        if (stat(od->target, &st) == 0)
+        if (stage && stat(od->target, &st) == 0)
             rc = check_replaceable(out, od->target, err);
     }
     char pid[32];
@@ -282,7 +295,10 @@ int ws_outdir_begin(const char *out, ws_outdir **odp, ws_diag *err)
             rc = WS_EINPUT;
         }
     }
-    if (rc == WS_OK) {
+    if (rc == WS_OK && !stage) {
+        free(od->staging);
+        od->staging = NULL;
+    } else if (rc == WS_OK) {
         clean_stale(od);
         if (mkdir(od->staging, 0777) != 0) {
             ws_diag_set(err, NULL, 0, "%s: cannot create the staging folder %s: %s", out,
@@ -402,7 +418,7 @@ void ws_outdir_abort(ws_outdir *od)
 void ws_outdir_explain(const ws_outdir *od, ws_diag *err)
 {
     char msg[sizeof err->msg];
-    const char *at = strstr(err->msg, od->staging);
+    const char *at = od->staging ? strstr(err->msg, od->staging) : NULL;
     if (at) {
         const char *sep = od->out[strlen(od->out) - 1] == '/' ? "" : "/";
         const char *rest = at + strlen(od->staging);

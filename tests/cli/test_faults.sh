@@ -116,6 +116,10 @@ if wait_for "$tmp/erra" "paused before writing summary.json"; then
   [ "$rc" = 2 ] && ok || bad "the second writer exited $rc: $msg"
   case "$msg" in *"another walsim is writing this folder"*) ok ;; *) bad "second writer message: $msg" ;; esac
   [ "$(state "$out")" = "$before" ] && ok || bad "the refused writer changed the folder"
+  # walsim plot adds files to a folder: it takes the same lock
+  msg=$("$walsim" plot "$out" 2>&1); rc=$?
+  [ "$rc" = 2 ] && case "$msg" in *"another walsim is writing this folder"*) true ;; *) false ;; esac \
+    && ok || bad "plot during a run exited $rc: $msg"
   kill -INT "$pid"; wait "$pid"
   [ "$(state "$out")" = "$before" ] && ok || bad "the interrupted first writer changed the folder"
 else

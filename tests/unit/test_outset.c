@@ -142,6 +142,26 @@ static void test_second_writer_refused(void **state)
     ws_outdir_abort(b);
 }
 
+static void test_lock_only(void **state)
+{
+    (void)state;
+    ws_outdir *a = NULL, *b = NULL;
+    ws_diag err;
+    ws_diag_clear(&err);
+    /* The same lock as a transaction's. */
+    assert_int_equal(ws_outdir_lock(path("l"), &a, &err), WS_OK);
+    assert_null(ws_outdir_staging(a));
+    assert_int_equal(ws_outdir_begin(path("l"), &b, &err), WS_EINPUT);
+    assert_non_null(strstr(err.msg, "another walsim is writing this folder"));
+    ws_outdir_abort(a);
+    /* A folder of any content: the lock neither checks nor replaces it. */
+    assert_int_equal(mkdir(path("l"), 0777), 0);
+    put(path("l/notes.txt"), "mine");
+    assert_int_equal(ws_outdir_lock(path("l"), &a, &err), WS_OK);
+    ws_outdir_abort(a);
+    assert_true(exists(path("l/notes.txt")));
+}
+
 static void test_stale_staging_removed(void **state)
 {
     (void)state;
@@ -246,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_abort_leaves_old_folder),
         cmocka_unit_test(test_second_writer_refused),
         cmocka_unit_test(test_stale_staging_removed),
+        cmocka_unit_test(test_lock_only),
         cmocka_unit_test(test_out_checked),
         cmocka_unit_test(test_explain_names_out),
         cmocka_unit_test(test_outset_write_error_named),
