@@ -1,7 +1,9 @@
 /*
  * outdir.c - an output folder written as one transaction (see outdir.h).
  */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE */
+#endif
 #include "walsim/outdir.h"
 
 #include <assert.h>
