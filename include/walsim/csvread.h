@@ -2,23 +2,28 @@
  * csvread.h - a reader for walsim's own CSV files (docs/outputs.md).
  *
  * The format is the one walsim writes: comma-separated, one header line
- * naming the columns, '.' as decimal point, no quoting.  The reader loads
- * the whole file, checks that every row has as many fields as the header,
- * and hands out cells by row and column; columns are found by name, so a
- * reader keeps working when columns are added.  Every message names
- * FILE:LINE (the line in the file, header = 1) and the column.
+ * naming the columns, '.' as decimal point, and RFC 4180 quoting: a field
+ * holding a comma, a double quote, CR or LF is written in double quotes
+ * with each quote doubled (ws_csv_write_field), and read back unquoted.
+ * The reader loads the whole file, checks that every row has as many
+ * fields as the header, and hands out cells by row and column; columns are
+ * found by name, so a reader keeps working when columns are added.  Every
+ * message names FILE:LINE (the line in the file, header = 1; a row's first
+ * line when a quoted field spans lines) and the column.
  *
  * Accepted on top of the strict format: CRLF line ends, a UTF-8 byte order
  * mark, a missing newline at the end, blank lines (skipped).  Refused with
  * a message: an empty file, an empty or duplicated column name, a row with
- * too few or too many fields, a double quote (quoting is not part of the
- * format), a NUL byte, a file above WS_CSV_MAX_FILE bytes.
+ * too few or too many fields, a double quote inside an unquoted field, text
+ * after a closing quote, a quoted field never closed, a NUL byte, a file
+ * above WS_CSV_MAX_FILE bytes.
  */
 #ifndef WALSIM_CSVREAD_H
 #define WALSIM_CSVREAD_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "walsim/diag.h"
 
@@ -62,5 +67,13 @@ int ws_csv_num(const ws_csv *c, size_t row, size_t col, double *out, ws_diag *er
  * field" of checkpoints.csv, sweep.csv). */
 int ws_csv_num_or(const ws_csv *c, size_t row, size_t col, double dflt, double *out,
                   ws_diag *err);
+
+/* Writes one field: as it is, or in double quotes with every quote doubled
+ * when it holds a comma, a double quote, CR or LF (RFC 4180).  NULL is an
+ * empty field.  A byte that starts no well-formed UTF-8 sequence is
+ * written as U+FFFD, as ws_json_write_string does, so a name is the same
+ * text in the CSV files and in summary.json.  Every CSV writer of walsim
+ * writes text fields with it. */
+void ws_csv_write_field(FILE *f, const char *s);
 
 #endif

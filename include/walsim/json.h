@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "walsim/diag.h"
 
@@ -88,5 +89,17 @@ bool ws_json_bool(const ws_json *v);
  * "FILE:LINE: PATH: expected a number, found a string". */
 int ws_json_get_num(const ws_json *v, const char *path, double *out, ws_diag *err);
 int ws_json_get_str(const ws_json *v, const char *path, const char **out, ws_diag *err);
+
+/* The writer's half: writes s as a JSON string (NULL as null) that this
+ * reader and every other accepts: '"', '\\' and control characters
+ * escaped, and each byte that does not start a well-formed UTF-8 sequence
+ * (a name read from a Latin-1 file, a truncated sequence) replaced by
+ * U+FFFD, so the document is always valid UTF-8. */
+void ws_json_write_string(FILE *f, const char *s);
+
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), 0 if p starts none.
+ * p < end.  The CSV writer uses it to replace bytes as this writer does. */
+size_t ws_json_utf8_len(const unsigned char *p, const unsigned char *end);
 
 #endif

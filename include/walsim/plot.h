@@ -217,6 +217,11 @@ void ws_plot_canvas_free(ws_plot_canvas *c);
  * still be drawn afterwards (the caches are rebuilt). */
 void ws_plot_shutdown(void);
 
+/* A function called before each chart file is drawn (NULL: none): the CLI
+ * passes its signal check, which exits when Ctrl-C was pressed, so an
+ * interrupt during the charts waits for one chart, not all of them. */
+void ws_plot_set_checkpoint(void (*fn)(void));
+
 /* File name extension of a single format: "png", "svg", "pdf". */
 const char *ws_plot_format_ext(unsigned format);
 

@@ -5,7 +5,10 @@
  * temporary file (DIR/.NAME.tmp.PID) and ws_outset_commit renames every
  * file into place only after all were written and closed without error.
  * ws_outset_abort removes the temporaries, so a failed or interrupted run
- * never leaves a half-written file behind.
+ * never leaves a half-written file behind.  A command that writes a whole
+ * folder opens its outset in an outdir.h staging folder, so the folder is
+ * replaced at once too.  Two files of one name in one outset are refused
+ * (WS_EIO from ws_outset_open): one would overwrite the other.
  */
 #ifndef WALSIM_REPORT_H
 #define WALSIM_REPORT_H
@@ -27,6 +30,14 @@ ws_outset *ws_outset_new(const char *dir, ws_diag *err);
 FILE *ws_outset_open(ws_outset *o, const char *name, ws_diag *err);
 int ws_outset_commit(ws_outset *o, ws_diag *err); /* frees o */
 void ws_outset_abort(ws_outset *o);               /* frees o */
+
+/* The file name PREFIX-VARIANT.EXT of variant i of names[0..n) (e.g.
+ * "pg_stat-", ".csv"), distinct from every other variant's: '/' and a
+ * leading '.' become '_', a name longer than 160 bytes is cut (at a UTF-8
+ * character boundary), and a name equal to an earlier variant's after
+ * that gets "~I" (I = i + 1) before the extension.  docs/outputs.md. */
+void ws_outset_variant_file(char *buf, size_t size, const char *prefix,
+                            const char *const *names, size_t n, size_t i, const char *ext);
 
 /* Writes summary.json: schema in docs/outputs.md.  `stats` and `cfgs`
  * hold one entry per variant, in scenario order. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "walsim/outdir.h"
 #include "walsim/sweep.h"
 
 const char cli_usage_merge[] =
@@ -76,6 +77,10 @@ int cmd_merge(int argc, char **argv)
         goto done;
     }
     char dir[4096];
+    if (out_dir && !*out_dir) {
+        cli_error("merge: --out: empty folder name; give the folder to write to");
+        goto done;
+    }
     if (out_dir) {
         snprintf(dir, sizeof dir, "%s", out_dir);
     } else {
@@ -93,7 +98,14 @@ int cmd_merge(int argc, char **argv)
     }
     ws_diag err;
     ws_diag_clear(&err);
+    /* The folder's lock: never write into a folder a sweep is replacing. */
+    ws_outdir *lock = NULL;
+    if (ws_outdir_lock(dir, &lock, &err) != WS_OK) {
+        fprintf(stderr, "walsim: merge: %s\n", err.msg);
+        goto done;
+    }
     int r = ws_sweep_merge(dirs, n, dir, &err);
+    ws_outdir_abort(lock); /* releases the lock */
     if (r != WS_OK) {
         fprintf(stderr, "walsim: merge: %s\n", err.msg);
         rc = r == WS_ENOMEM ? CLI_INTERNAL : CLI_USAGE;

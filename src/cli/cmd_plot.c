@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "cli.h"
+#include "walsim/outdir.h"
 #include "walsim/plot.h"
 
 const char cli_usage_plot[] =
@@ -69,6 +72,14 @@ int cmd_plot(int argc, char **argv)
     }
     ws_diag err;
     ws_diag_clear(&err);
+    /* The folder's lock, so that charts never go into a folder a run is
+     * replacing (outdir.h); a folder that does not exist is reported below. */
+    ws_outdir *lock = NULL;
+    struct stat st;
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && ws_outdir_lock(dir, &lock, &err) != WS_OK) {
+        fprintf(stderr, "walsim: plot: %s\n", err.msg);
+        return CLI_USAGE;
+    }
     char sweep[4096];
     snprintf(sweep, sizeof sweep, "%s/sweep.csv", dir);
     FILE *probe = fopen(sweep, "rb");
@@ -85,6 +96,7 @@ int cmd_plot(int argc, char **argv)
     } else
         rc = ws_plot_dir_with(dir, formats, &opts, &err);
     ws_plot_shutdown();
+    ws_outdir_abort(lock); /* releases the lock */
     if (rc != WS_OK) {
         fprintf(stderr, "walsim: plot: %s\n", err.msg);
         return rc == WS_EINPUT || rc == WS_EIO ? CLI_USAGE : CLI_INTERNAL;

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "signals.h"
 #include "walsim/db.h"
+#include "walsim/outdir.h"
 #include "walsim/plot.h"
 #include "walsim/report.h"
 #include "walsim/run.h"
@@ -33,7 +35,12 @@ const char cli_usage_run[] =
     "  --format LIST      chart formats: png,svg,pdf (default png)\n"
     "  --quiet            print nothing but errors\n"
     "\n"
-    "Exit codes: 0 ok, 2 bad usage or input, 3 internal error.\n";
+    "The folder appears whole or not at all: it is written into a staging folder\n"
+    "beside --out and replaces the old one in one step (docs/outputs.md).\n"
+    "\n"
+    "Exit codes: 0 ok, 2 bad usage or input (also: --out not writable or in use by\n"
+    "another walsim, a full disk), 3 internal error, 130/143 interrupted by\n"
+    "SIGINT/SIGTERM (nothing written).\n";
 
 typedef struct progress {
     bool enabled;
@@ -55,6 +62,7 @@ static double wall(void)
 static void on_progress(void *ctx, double fraction)
 {
     progress *p = ctx;
+    cli_signals_poll();
     if (!p->enabled)
         return;
     double now = wall();
@@ -163,6 +171,23 @@ int cmd_run(int argc, char **argv)
         n_run += chosen[v];
     }
 
+    /* The outputs tell variants apart by the first bytes of their names
+     * (ws_run_stats.variant): two that agree there would mix their rows. */
+    for (size_t v = 0; v < nv; v++)
+        for (size_t w = v + 1; chosen[v] && w < nv; w++) {
+            const size_t keep = sizeof ((ws_run_stats *)0)->variant - 1;
+            const char *a = ws_scenario_variant_name(s, v), *b = ws_scenario_variant_name(s, w);
+            if (chosen[w] && strncmp(a, b, keep) == 0) {
+                fprintf(stderr,
+                        "walsim: run: variants '%.40s...' and '%.40s...' are the same in their "
+                        "first %zu bytes, which is what the output files keep of a name: "
+                        "shorten one\n",
+                        a, b, keep);
+                free(chosen);
+                goto done;
+            }
+        }
+
     char slug[256], dir[4096];
     ws_report_scenario_slug(ws_scenario_file(s), slug, sizeof slug);
     if (out_dir)
@@ -184,6 +209,25 @@ int cmd_run(int argc, char **argv)
         ws_config_free(c);
     }
 
+    /* The output folder: checked, locked and staged before any time is
+     * spent simulating (outdir.h). */
+    ws_outdir *od = NULL;
+    {
+        ws_diag err;
+        ws_diag_clear(&err);
+        int r = ws_outdir_begin(dir, &od, &err);
+        if (r != WS_OK) {
+            fprintf(stderr, "walsim: run: %s\n", err.msg);
+            rc = r == WS_ENOMEM ? CLI_INTERNAL : CLI_USAGE;
+            free(chosen);
+            goto done;
+        }
+        cli_signals_install();
+        cli_signals_watch(od);
+        ws_plot_set_checkpoint(cli_signals_poll);
+    }
+    const char *stage = ws_outdir_staging(od);
+
     ws_config **cfgs = calloc(n_run, sizeof *cfgs);
     ws_run_stats *stats = calloc(n_run, sizeof *stats);
     ws_run_detail *details = calloc(n_run, sizeof *details);
@@ -201,6 +245,7 @@ int cmd_run(int argc, char **argv)
         if (r == WS_OK) {
             prog.variant = ws_scenario_variant_name(s, v);
             prog.index = k;
+            cli_signals_doing("simulating variant %s (%zu of %zu)", prog.variant, k + 1, n_run);
             FILE *log = open_memstream(&logs[k], &log_lens[k]);
             r = ws_run_detailed(cfgs[k], on_progress, &prog, log, &details[k], &stats[k], &err);
             if (log)
@@ -239,6 +284,8 @@ int cmd_run(int argc, char **argv)
         if (r == WS_OK) {
             prog.variant = ws_scenario_variant_name(s, v);
             prog.index = j;
+            cli_signals_doing("simulating variant %s again, as long as the longest",
+                              prog.variant);
             ws_run_detail_free(&details[j]);
             free(logs[j]);
             logs[j] = NULL;
@@ -260,10 +307,12 @@ int cmd_run(int argc, char **argv)
     if (prog.shown)
         fputs("\r\033[K", stderr);
 
+    cli_signals_poll();
     if (rc == CLI_OK) {
         ws_diag err;
         ws_diag_clear(&err);
-        ws_outset *o = ws_outset_new(dir, &err);
+        cli_signals_doing("writing the data files");
+        ws_outset *o = ws_outset_new(stage, &err);
         FILE *f = o ? ws_outset_open(o, "summary.json", &err) : NULL;
         if (f)
             ws_report_summary_json(f, s, (const ws_config *const *)cfgs, stats, n_run);
@@ -284,12 +333,19 @@ int cmd_run(int argc, char **argv)
          * variant introduced by a line of its own; checkpoints-NAME.log:
          * one variant, as a server log pgBadger reads. */
         FILE *all = f ? ws_outset_open(o, "checkpoints.log", &err) : NULL;
+        const char **vnames = calloc(n_run ? n_run : 1, sizeof *vnames);
+        if (!vnames) {
+            ws_diag_set(&err, NULL, 0, "out of memory");
+            all = NULL;
+        }
+        for (size_t i = 0; vnames && i < n_run; i++)
+            vnames[i] = stats[i].variant;
         for (size_t i = 0; all && i < n_run; i++) {
-            char name[128];
+            char name[256];
             fprintf(all, "# variant %s\n", stats[i].variant);
             if (logs[i])
                 fwrite(logs[i], 1, log_lens[i], all);
-            snprintf(name, sizeof name, "checkpoints-%s.log", stats[i].variant);
+            ws_outset_variant_file(name, sizeof name, "checkpoints-", vnames, n_run, i, ".log");
             FILE *one = ws_outset_open(o, name, &err);
             if (!one) {
                 all = NULL;
@@ -297,7 +353,7 @@ int cmd_run(int argc, char **argv)
             }
             if (logs[i])
                 fwrite(logs[i], 1, log_lens[i], one);
-            snprintf(name, sizeof name, "pg_stat-%s.csv", stats[i].variant);
+            ws_outset_variant_file(name, sizeof name, "pg_stat-", vnames, n_run, i, ".csv");
             FILE *ps = ws_outset_open(o, name, &err);
             if (!ps) {
                 all = NULL;
@@ -306,6 +362,7 @@ int cmd_run(int argc, char **argv)
             ws_report_pg_stat_csv(ps, &stats[i], &details[i],
                                   (double)ws_start_epoch(ws_cfg_str(cfgs[i], WS_S_start_time)));
         }
+        free(vnames);
         if (f && all) {
             if (ws_outset_commit(o, &err) != WS_OK)
                 f = NULL;
@@ -314,20 +371,43 @@ int cmd_run(int argc, char **argv)
             f = NULL;
         }
         if (!f) {
+            ws_outdir_explain(od, &err);
             fprintf(stderr, "walsim: %s\n", err.msg);
             rc = CLI_USAGE;
         }
     }
+    cli_signals_poll();
     /* The charts, drawn from the files just written (all or nothing too). */
     if (rc == CLI_OK) {
         ws_diag err;
         ws_diag_clear(&err);
-        int prc = ws_plot_dir(dir, formats, &err);
+        cli_signals_doing("drawing the charts");
+        int prc = ws_plot_dir(stage, formats, &err);
         ws_plot_shutdown();
         if (prc != WS_OK) {
+            ws_outdir_explain(od, &err);
             fprintf(stderr, "walsim: charts: %s\n", err.msg);
-            rc = prc == WS_EINPUT ? CLI_USAGE : CLI_INTERNAL;
+            /* A chart that cannot be written (full disk) is the output
+             * folder's problem, as for the data files: exit 2. */
+            rc = prc == WS_EINPUT || prc == WS_EIO ? CLI_USAGE : CLI_INTERNAL;
         }
+    }
+    /* All written: the new folder replaces the old one at once. */
+    if (rc == CLI_OK) {
+        ws_diag err;
+        ws_diag_clear(&err);
+        cli_signals_hold();
+        int crc = ws_outdir_commit(od, &err);
+        od = NULL;
+        cli_signals_release(crc == WS_OK);
+        if (crc != WS_OK) {
+            fprintf(stderr, "walsim: %s\n", err.msg);
+            rc = CLI_USAGE;
+        }
+    } else {
+        cli_signals_watch(NULL);
+        ws_outdir_abort(od);
+        od = NULL;
     }
     if (rc == CLI_OK && !quiet) {
         printf("scenario %s (%s)\n", slug, ws_scenario_file(s));

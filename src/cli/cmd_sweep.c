@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "signals.h"
 #include "walsim/csvread.h"
 #include "walsim/metrics.h"
+#include "walsim/outdir.h"
 #include "walsim/plot.h"
 #include "walsim/report.h"
 #include "walsim/sweep.h"
@@ -45,8 +47,10 @@ const char cli_usage_sweep[] =
     "  --format LIST      chart formats: png,svg,pdf (default png)\n"
     "  --quiet            print nothing but errors\n"
     "\n"
-    "Exit codes: 0 ok, 2 bad usage or input (checked before anything runs),\n"
-    "3 internal error.  docs/capacity.md has examples, Slurm and Kubernetes jobs.\n";
+    "Exit codes: 0 ok, 2 bad usage or input (checked before anything runs; also\n"
+    "--out not writable or in use, a full disk), 3 internal error, 130/143\n"
+    "interrupted (the old --out folder is left as it was).  docs/capacity.md has\n"
+    "examples, Slurm and Kubernetes jobs.\n";
 
 typedef struct progress {
     bool enabled, shown;
@@ -98,6 +102,7 @@ static double wall(void)
 static void on_progress(void *ctx, size_t done, size_t total)
 {
     progress *p = ctx;
+    cli_signals_poll();
     if (!p->enabled)
         return;
     double now = wall();
@@ -255,34 +260,54 @@ int cmd_sweep(int argc, char **argv)
         fflush(stdout);
     }
 
-    /* Rows are written while the sweep runs; a folder made for a sweep
-     * that then fails is removed again (rmdir: only if empty). */
-    struct stat dst;
-    bool existed = stat(dir, &dst) == 0;
-    ws_outset *o = ws_outset_new(dir, &err);
+    /* Rows are written while the sweep runs, into a staging folder that
+     * replaces DIR at once when the CSV and the charts are all written
+     * (outdir.h); a sweep that fails or is interrupted leaves DIR as it was. */
+    ws_outdir *od = NULL;
+    {
+        int r = ws_outdir_begin(dir, &od, &err);
+        if (r != WS_OK) {
+            fprintf(stderr, "walsim: sweep: %s\n", err.msg);
+            rc = r == WS_ENOMEM ? CLI_INTERNAL : CLI_USAGE;
+            goto done;
+        }
+    }
+    cli_signals_install();
+    cli_signals_watch(od);
+    ws_plot_set_checkpoint(cli_signals_poll);
+    cli_signals_doing("running the sweep");
+    const char *stage = ws_outdir_staging(od);
+    ws_outset *o = ws_outset_new(stage, &err);
     FILE *csv = o ? ws_outset_open(o, "sweep.csv", &err) : NULL;
     FILE *meta = csv ? ws_outset_open(o, "sweep.meta", &err) : NULL;
     if (!meta) {
         if (o)
             ws_outset_abort(o);
+        ws_outdir_explain(od, &err);
         fprintf(stderr, "walsim: %s\n", err.msg);
+        cli_signals_watch(NULL);
+        ws_outdir_abort(od);
         goto done;
     }
     progress prog = {isatty(STDERR_FILENO) && !quiet, false, wall(), 0};
     int r = ws_sweep_run(sw, jobs, csv, on_progress, &prog, &err);
     if (prog.shown)
         fputs("\r\033[K", stderr);
+    cli_signals_poll();
     if (r != WS_OK) {
         ws_outset_abort(o);
-        if (!existed)
-            rmdir(dir);
+        cli_signals_watch(NULL);
+        ws_outdir_abort(od);
         fprintf(stderr, "%s\n", err.msg);
         rc = r == WS_EINPUT ? CLI_USAGE : CLI_INTERNAL;
         goto done;
     }
     ws_sweep_write_meta(sw, meta);
     if (ws_outset_commit(o, &err) != WS_OK) {
+        ws_outdir_explain(od, &err);
         fprintf(stderr, "walsim: %s\n", err.msg);
+        cli_signals_watch(NULL);
+        ws_outdir_abort(od);
         goto done;
     }
     /* The charts, for a whole grid only (a shard's are drawn after walsim
@@ -294,13 +319,24 @@ int cmd_sweep(int argc, char **argv)
                                             "checkpoints_req", "worst_recovery"};
         const char *const *list = n_charted ? charted : usual;
         int n = n_charted ? n_charted : (int)(sizeof usual / sizeof usual[0]);
-        int prc = ws_plot_sweep(dir, formats, NULL, 0, list, n, &err);
+        cli_signals_doing("drawing the sweep's charts");
+        int prc = ws_plot_sweep(stage, formats, NULL, 0, list, n, &err);
         ws_plot_shutdown();
         if (prc != WS_OK) {
+            ws_outdir_explain(od, &err);
             fprintf(stderr, "walsim: sweep charts: %s\n", err.msg);
-            rc = prc == WS_EINPUT ? CLI_USAGE : CLI_INTERNAL;
+            rc = prc == WS_EINPUT || prc == WS_EIO ? CLI_USAGE : CLI_INTERNAL;
+            cli_signals_watch(NULL);
+            ws_outdir_abort(od);
             goto done;
         }
+    }
+    cli_signals_hold();
+    int crc = ws_outdir_commit(od, &err);
+    cli_signals_release(crc == WS_OK);
+    if (crc != WS_OK) {
+        fprintf(stderr, "walsim: %s\n", err.msg);
+        goto done;
     }
     if (!quiet)
         warn_points(dir);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "walsim/outdir.h"
 #include "walsim/plot.h"
 #include "walsim/report.h"
 #include "walsim/run.h"
@@ -174,6 +175,7 @@ int cmd_validate(int argc, char **argv)
     ws_validate_loaded ld = {0};
     ws_validate_measured ms = {0};
     ws_scenario *s = NULL;
+    ws_outdir *lock = NULL;
     ws_config *cfg = NULL;
     ws_run_detail det = {0};
     ws_run_stats st;
@@ -231,6 +233,10 @@ int cmd_validate(int argc, char **argv)
     if (!file) {
         cli_error("validate: which scenario? usage: walsim validate FILE --pg-log LOG ... (FILE "
                   "comes before the FILE... options)");
+        goto done;
+    }
+    if (out_dir && !*out_dir) {
+        cli_error("validate: --out: empty folder name; give the folder to write to");
         goto done;
     }
     if (!fs.pg_log) {
@@ -314,6 +320,13 @@ int cmd_validate(int argc, char **argv)
         snprintf(dir, sizeof dir, "%s", out_dir);
     else
         snprintf(dir, sizeof dir, "out/%s", slug);
+    /* The folder's lock, so that these files never go into a folder a run
+     * is replacing at the same moment (outdir.h). */
+    if (ws_outdir_lock(dir, &lock, &err) != WS_OK) {
+        fprintf(stderr, "walsim: validate: %s\n", err.msg);
+        rc = CLI_USAGE;
+        goto done;
+    }
     ws_outset *o = ws_outset_new(dir, &err);
     FILE *jf = o ? ws_outset_open(o, "validation.json", &err) : NULL;
     if (jf)
@@ -350,6 +363,7 @@ int cmd_validate(int argc, char **argv)
     rc = val.failed ? CLI_EXPECT_FAILED : CLI_OK;
 
 done:
+    ws_outdir_abort(lock); /* releases the lock; removes nothing */
     ws_run_detail_free(&det);
     ws_validate_measured_free(&ms);
     ws_validate_loaded_free(&ld);

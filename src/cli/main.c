@@ -36,6 +36,7 @@ const char cli_usage_main[] =
     "  1  an expectation ([expect] section) failed\n"
     "  2  bad usage or bad input (the message names file, line and key)\n"
     "  3  internal error\n"
+    "  130, 143  interrupted by SIGINT / SIGTERM (run, sweep: nothing written)\n"
     "\n"
     "Documentation: README.md, docs/cli.md, docs/scenario-format.md\n";
 

@@ -473,6 +473,36 @@ static int parse_all(const char *text, size_t len, const char *name, ws_pglog **
     if (!log)
         return WS_ENOMEM;
     ctx c = {name, 0, err, log, 0, 0};
+    /* A server log is text: a NUL byte or mostly control characters near
+     * the start is another file given by mistake (a binary, a gzip read
+     * raw, a pg_wal segment), not a log with no checkpoint lines.  Only
+     * the start is judged: a crash can leave NULs at the end of a real
+     * log, and those lines are skipped as any unknown line. */
+    {
+        size_t probe = len < 65536 ? len : 65536, ctl = 0;
+        int line = 1;
+        for (size_t i = 0; i < probe; i++) {
+            unsigned char ch = (unsigned char)text[i];
+            if (ch == 0 && i < 4096) {
+                ws_diag_set(err, name, line,
+                            "binary data (a NUL byte at byte %zu); expected a PostgreSQL server "
+                            "log (stderr or csvlog format)",
+                            i + 1);
+                free(log);
+                return WS_EINPUT;
+            }
+            line += ch == '\n';
+            ctl += ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t' && ch != '\f' && ch != 0x1b;
+        }
+        if (probe >= 64 && ctl * 10 > probe) {
+            ws_diag_set(err, name, 0,
+                        "binary data (%zu of the first %zu bytes are control characters); "
+                        "expected a PostgreSQL server log (stderr or csvlog format)",
+                        ctl, probe);
+            free(log);
+            return WS_EINPUT;
+        }
+    }
     imp_lines it;
     imp_lines_init(&it, text, len);
     const char *s;

@@ -195,6 +195,13 @@ static int parse_all(const char *text, size_t len, const char *name, ws_pgstats 
         if (n == 0 && (header || ncols != 1))
             continue;
         int bad_col = 0;
+        if (header && !it.terminated) {
+            ws_diag_set(err, name, it.line,
+                        "the header has no line end: the file was cut short here (psql --csv "
+                        "ends every line with one)");
+            rc = WS_EINPUT;
+            goto fail;
+        }
         if (header) {
             /* the header: as many fields as it has commas, plus one */
             ncols = 1;
@@ -245,6 +252,15 @@ static int parse_all(const char *text, size_t len, const char *name, ws_pgstats 
             else
                 ws_diag_set(err, name, it.line, "%s%ld fields where the header has %zu", cut, nf,
                             ncols);
+            goto fail;
+        }
+        if (!it.terminated) {
+            /* psql ends every line with one: a line without is where a copy
+             * or a disk stopped.  Its fields may all be there, the last
+             * number cut short ("1059794607" read as "10597"). */
+            ws_diag_set(err, name, it.line,
+                        "truncated line: the last row has no line end, so the file was cut "
+                        "short here (psql --csv ends every line with one)");
             goto fail;
         }
         rc = imp_grow((void **)&st->rows, &cap, st->n_rows, sizeof *st->rows);

@@ -537,6 +537,9 @@ static int chart_latency(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
             wl_mark(&wl, &p, x.mid, y, v->n, false);
         }
         wl_draw(cr, &wl);
+        if (v->n_cdf == 0 && v->transactions == 0)
+            ws_plot_text(cr, F_AXIS, p.r.x + p.r.w / 2, p.r.y + p.r.h / 2,
+                         WS_TA_CENTER | WS_TA_MIDDLE, 0, "no transactions completed");
         ws_plot_panel_frame(cr, &p);
         ws_plot_panel_ylabels(cr, &p, F_TICK);
         if (k + 1 == r->nv)
@@ -1019,6 +1022,28 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
  * panel's bottom right corner, where a CDF has no data (at high
  * latencies every curve is near 100 %).  Nothing for a folder without
  * windows. */
+/* "no transactions completed: NAME, NAME" in the middle of the panel, for
+ * the variants that have no latency (their rows in latency_cdf.csv and
+ * their latency columns are empty): a chart that says so rather than a
+ * failed run. */
+static void no_tx_note(cairo_t *cr, const plot_run *r, const ws_plot_panel *p)
+{
+    char buf[512] = "";
+    size_t len = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        if (r->v[k].n_cdf != 0 || r->v[k].transactions != 0)
+            continue;
+        int w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? ", " : "no transactions completed: ",
+                         r->v[k].name);
+        if (w < 0 || (size_t)w >= sizeof buf - len)
+            break;
+        len += (size_t)w;
+    }
+    if (len)
+        ws_plot_text(cr, F_AXIS, p->r.x + p->r.w / 2, p->r.y + p->r.h * 0.3,
+                     WS_TA_CENTER | WS_TA_MIDDLE, 0, buf);
+}
+
 static void cdf_window_note(cairo_t *cr, const plot_run *r, const ws_plot_panel *p)
 {
     bool same = true, any = false;
@@ -1071,7 +1096,12 @@ static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         char a[32], b[32];
         ws_plot_format_value(r->v[k].p50_ms, WS_PU_MS, a, sizeof a);
         ws_plot_format_value(r->v[k].p99_ms, WS_PU_MS, b, sizeof b);
-        snprintf(labels[n_items], sizeof labels[n_items], "%s: p50 %s, p99 %s", r->v[k].name, a, b);
+        if (r->v[k].n_cdf == 0 && r->v[k].transactions == 0)
+            snprintf(labels[n_items], sizeof labels[n_items], "%s: no transactions completed",
+                     r->v[k].name);
+        else
+            snprintf(labels[n_items], sizeof labels[n_items], "%s: p50 %s, p99 %s", r->v[k].name,
+                     a, b);
         /* An overloaded variant's latencies are those of a growing queue,
          * not a distribution the system settles in: its curve is dashed. */
         items[n_items] = (ws_plot_legend_item){labels[n_items], ws_plot_series_color((int)k),
@@ -1091,12 +1121,18 @@ static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     double lo = INFINITY, hi = 0;
     for (size_t k = 0; k < r->nv; k++) {
         const plot_variant *v = &r->v[k];
+        if (v->n_cdf == 0)
+            continue; /* no transaction completed: noted below */
         for (size_t i = 0; i < v->n_cdf; i++)
             if (v->cdf[i] >= 0.001) {
                 lo = fmin(lo, v->cdf_ms[i] / (i == 0 ? 1.02 : 1));
                 break;
             }
         hi = fmax(hi, v->cdf_ms[v->n_cdf - 1]);
+    }
+    if (!(lo < hi)) { /* no variant has a latency: any honest decade */
+        lo = 1;
+        hi = 100;
     }
     ws_plot_panel p;
     p.r = (ws_plot_rect){LEFT, top + 6, RIGHT - LEFT, BOTTOM - top - 6};
@@ -1107,6 +1143,8 @@ static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     ws_plot_hline(cr, &p, 0.99, WS_PLOT_TEXT2, 4, "99 %", F_REF, NULL);
     for (size_t k = 0; k < r->nv; k++) {
         const plot_variant *v = &r->v[k];
+        if (v->n_cdf == 0)
+            continue;
         /* The first bucket's lower edge (hist.h: growth 1.02) holds 0 %:
          * start the curve there, not in mid-air at the first row. */
         double *x = malloc((v->n_cdf + 1) * sizeof *x), *y = malloc((v->n_cdf + 1) * sizeof *y);
@@ -1137,6 +1175,7 @@ static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     ws_plot_panel_ylabels(cr, &p, F_TICK);
     ws_plot_panel_xlabels(cr, &p, F_TICK);
     cdf_window_note(cr, r, &p);
+    no_tx_note(cr, r, &p);
     draw_y_title(cr, &p.y, "transactions at or below", 22, p.r.y, p.r.y + p.r.h);
     char buf[96];
     ws_plot_axis_title(&p.x.t, "transaction latency", buf, sizeof buf);

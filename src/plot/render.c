@@ -43,8 +43,15 @@ int ws_plot_parse_formats(const char *list, unsigned *mask, ws_diag *err)
     return WS_OK;
 }
 
-static int render(ws_outset *o, const plot_job *job, unsigned fmt, ws_diag *err)
+static void (*between_charts)(void);
+
+void ws_plot_set_checkpoint(void (*fn)(void)) { between_charts = fn; }
+
+static int render(ws_outset *o, const char *dir, const plot_job *job, unsigned fmt,
+                  ws_diag *err)
 {
+    if (between_charts)
+        between_charts();
     ws_plot_canvas *c = ws_plot_canvas_new(fmt, WS_PLOT_WIDTH, WS_PLOT_HEIGHT, err);
     if (!c)
         return WS_EIO;
@@ -52,8 +59,10 @@ static int render(ws_outset *o, const plot_job *job, unsigned fmt, ws_diag *err)
     if (rc == WS_OK) {
         char file[256];
         snprintf(file, sizeof file, "%s.%s", job->name, ws_plot_format_ext(fmt));
+        char shown[4400]; /* the whole path: messages name the file */
+        snprintf(shown, sizeof shown, "%s/%s", dir, file);
         FILE *f = ws_outset_open(o, file, err);
-        rc = f ? ws_plot_canvas_write(c, f, file, err) : WS_EIO;
+        rc = f ? ws_plot_canvas_write(c, f, shown, err) : WS_EIO;
     }
     ws_plot_canvas_free(c);
     return rc;
@@ -69,7 +78,7 @@ int plot_render_all(const char *dir, unsigned mask, const plot_job *jobs, size_t
     for (size_t i = 0; i < n && rc == WS_OK; i++)
         for (int f = 0; f < 3 && rc == WS_OK; f++)
             if ((mask & fmts[f]) || (fmts[f] == WS_PLOT_PDF && jobs[i].always_pdf))
-                rc = render(o, &jobs[i], fmts[f], err);
+                rc = render(o, dir, &jobs[i], fmts[f], err);
     if (rc != WS_OK) {
         ws_outset_abort(o);
         return rc;

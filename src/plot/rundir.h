@@ -67,6 +67,7 @@ typedef struct plot_variant {
     double ckpt_timed, ckpt_req, wal_per_tx, fpi_share, pg_wal_peak;
     /* summary.json limits; NAN when the file has none */
     double shared_buffers, max_wal_size, min_wal_size, dirty_background, dirty_limit;
+    double transactions; /* summary.json "transactions"; NAN when absent */
     /* summary.json "window" and "warnings" (schema_version 2): the span
      * every figure above covers, and what is wrong with them.  has_window
      * is false for an older file, which is drawn as before. */

@@ -1,15 +1,18 @@
 /*
  * csvread.c - reader for walsim's CSV files (see csvread.h).
  *
- * The file is copied into one buffer and split in place: each comma and
- * line end becomes a NUL, and a cell is a pointer into the buffer.  Cells
+ * The file is copied into one buffer and split in place: each separator
+ * becomes a NUL (a quoted field is unquoted in place), and a cell is a
+ * pointer into the buffer.  Cells
  * are stored row-major in one array of rows * cols pointers, so a lookup
  * is an index, and the memory is two allocations plus the line table.
  */
 #include "walsim/csvread.h"
+#include "walsim/json.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,23 +39,98 @@ void ws_csv_free(ws_csv *c)
     free(c);
 }
 
-/* Splits one line (NUL-terminated, no line end) at commas into fields;
- * returns the count (at most max fields are stored). */
-static size_t split(char *line, char **fields, size_t max)
+/* One record (RFC 4180) from *pp, split in place: each field ends in a
+ * NUL and is pointed to from f->v.  A quoted field may hold commas, line
+ * ends and doubled quotes ("" is one "); it is unquoted in place, which
+ * only ever shortens it, so the write position never passes the read
+ * position.  *line is the record's first line and advances past every
+ * line end read.  0, or -1 with the message in err. */
+typedef struct fieldvec {
+    char **v;
+    size_t n, cap;
+} fieldvec;
+
+static int push(fieldvec *f, char *p)
 {
-    size_t n = 0;
-    char *p = line;
-    for (;;) {
-        if (n < max)
-            fields[n] = p;
-        n++;
-        char *comma = strchr(p, ',');
-        if (!comma)
-            break;
-        *comma = '\0';
-        p = comma + 1;
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? 2 * f->cap : 32;
+        char **v = realloc(f->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        f->v = v;
+        f->cap = cap;
     }
-    return n;
+    f->v[f->n++] = p;
+    return 0;
+}
+
+static int record(char **pp, char *end, fieldvec *f, long *line, const char *name, ws_diag *err,
+                  int *rc)
+{
+    char *r = *pp, *w;
+    f->n = 0;
+    for (;;) {
+        w = r;
+        if (push(f, w) != 0) {
+            *rc = WS_ENOMEM;
+            return -1;
+        }
+        if (r < end && *r == '"') {
+            long first = *line;
+            r++;
+            for (;;) {
+                if (r >= end) {
+                    ws_diag_set(err, name, (int)first, "a quoted field is not closed");
+                    *rc = WS_EINPUT;
+                    return -1;
+                }
+                if (*r == '"') {
+                    if (r + 1 < end && r[1] == '"') {
+                        *w++ = '"';
+                        r += 2;
+                        continue;
+                    }
+                    r++;
+                    break;
+                }
+                *line += *r == '\n';
+                *w++ = *r++;
+            }
+            if (r < end && *r != ',' && *r != '\n' && !(*r == '\r' && (r + 1 == end || r[1] == '\n'))) {
+                ws_diag_set(err, name, (int)*line,
+                            "text after the closing quote of a field; a quote inside a quoted "
+                            "field is written twice (\"\")");
+                *rc = WS_EINPUT;
+                return -1;
+            }
+        } else {
+            while (r < end && *r != ',' && *r != '\n') {
+                if (*r == '"') {
+                    ws_diag_set(err, name, (int)*line,
+                                "a double quote inside an unquoted field; quote the field "
+                                "(RFC 4180: \"a \"\"b\"\"\")");
+                    *rc = WS_EINPUT;
+                    return -1;
+                }
+                *w++ = *r++;
+            }
+            if (w > f->v[f->n - 1] && w[-1] == '\r' && (r == end || *r == '\n'))
+                w--; /* CRLF */
+        }
+        if (r < end && *r == ',') {
+            *w = '\0';
+            r++;
+            continue;
+        }
+        if (r < end && *r == '\r')
+            r++;
+        /* At the line end or the end of the text. */
+        *w = '\0';
+        if (r < end)
+            r++;
+        *pp = r;
+        return 0;
+    }
 }
 
 static int grow(ws_csv *c)
@@ -104,44 +182,32 @@ int ws_csv_parse(const char *text, size_t len, const char *name, ws_csv **out, w
     }
 
     int rc = WS_OK;
-    long line = 0;
-    char **fields = NULL; /* one row's fields while splitting */
+    long line = 1;
+    fieldvec fv = {NULL, 0, 0};
     while (p < end && rc == WS_OK) {
-        char *eol = memchr(p, '\n', (size_t)(end - p));
-        char *next = eol ? eol + 1 : end;
-        char *stop = eol ? eol : end;
-        if (stop > p && stop[-1] == '\r')
-            stop--;
-        *stop = '\0';
-        if (++line > INT32_MAX) {
+        long first = line;
+        if (line > INT32_MAX) {
             ws_diag_set(err, name, 0, "more than %ld lines", (long)INT32_MAX);
             rc = WS_EINPUT;
             break;
         }
-        char *q = strchr(p, '"');
-        if (q) {
-            ws_diag_set(err, name, (int)line,
-                        "a double quote; walsim's CSV files have no quoting (docs/outputs.md)");
-            rc = WS_EINPUT;
+        if (record(&p, end, &fv, &line, name, err, &rc) != 0)
             break;
-        }
-        if (*p == '\0') { /* blank line */
-            if (line == 1) {
+        line++;
+        if (fv.n == 1 && fv.v[0][0] == '\0') { /* blank line */
+            if (first == 1) {
                 ws_diag_set(err, name, 1, "empty first line; expected the header");
                 rc = WS_EINPUT;
             }
-            p = next;
             continue;
         }
         if (!c->hdr) {
-            size_t n = 1;
-            for (char *s = p; *s; s++)
-                n += *s == ',';
-            if (!(c->hdr = malloc(n * sizeof *c->hdr)) || !(fields = malloc(n * sizeof *fields))) {
+            if (!(c->hdr = malloc(fv.n * sizeof *c->hdr))) {
                 rc = WS_ENOMEM;
                 break;
             }
-            c->cols = split(p, c->hdr, n);
+            c->cols = fv.n;
+            memcpy(c->hdr, fv.v, fv.n * sizeof *fv.v);
             for (size_t i = 0; i < c->cols && rc == WS_OK; i++) {
                 if (c->hdr[i][0] == '\0') {
                     ws_diag_set(err, name, 1, "column %zu has an empty name in the header", i + 1);
@@ -156,25 +222,22 @@ int ws_csv_parse(const char *text, size_t len, const char *name, ws_csv **out, w
                         rc = WS_EINPUT;
                     }
             }
-            p = next;
             continue;
+        }
+        if (fv.n != c->cols) {
+            ws_diag_set(err, name, (int)first, "%zu fields; the header has %zu columns", fv.n,
+                        c->cols);
+            rc = WS_EINPUT;
+            break;
         }
         if (c->rows == c->cap && grow(c) != 0) {
             rc = WS_ENOMEM;
             break;
         }
-        char **row = c->cells + c->rows * c->cols;
-        size_t n = split(p, row, c->cols);
-        if (n != c->cols) {
-            ws_diag_set(err, name, (int)line, "%zu fields; the header has %zu columns", n,
-                        c->cols);
-            rc = WS_EINPUT;
-            break;
-        }
-        c->lines[c->rows++] = (int)line;
-        p = next;
+        memcpy(c->cells + c->rows * c->cols, fv.v, fv.n * sizeof *fv.v);
+        c->lines[c->rows++] = (int)first;
     }
-    free(fields);
+    free(fv.v);
     if (rc == WS_OK && !c->hdr) {
         ws_diag_set(err, name, 0, "empty file; expected a header line");
         rc = WS_EINPUT;
@@ -333,4 +396,36 @@ int ws_csv_num(const ws_csv *c, size_t row, size_t col, double *out, ws_diag *er
         return WS_EINPUT;
     }
     return ws_csv_num_or(c, row, col, 0, out, err);
+}
+
+/* Writes s with each byte that starts no well-formed UTF-8 sequence
+ * replaced by U+FFFD, as the JSON writer does, so a name reads the same
+ * in summary.json and in the CSV files. */
+static void put_utf8(FILE *f, const char *s, bool quoted)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    while (p < end) {
+        size_t k = ws_json_utf8_len(p, end);
+        if (k == 0) {
+            fputs("\xEF\xBF\xBD", f);
+            p++;
+            continue;
+        }
+        if (quoted && *p == '"')
+            fputc('"', f);
+        fwrite(p, 1, k, f);
+        p += k;
+    }
+}
+
+void ws_csv_write_field(FILE *f, const char *s)
+{
+    if (!s)
+        return;
+    bool quote = s[strcspn(s, ",\"\r\n")] != '\0';
+    if (quote)
+        fputc('"', f);
+    put_utf8(f, s, quote);
+    if (quote)
+        fputc('"', f);
 }

@@ -743,3 +743,44 @@ int ws_json_get_str(const ws_json *v, const char *path, const char **out, ws_dia
     *out = x->u.str;
     return WS_OK;
 }
+
+void ws_json_write_string(FILE *f, const char *s)
+{
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    fputc('"', f);
+    while (p < end) {
+        unsigned char c = *p;
+        switch (c) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (c < 0x20) {
+                fprintf(f, "\\u%04x", c);
+            } else {
+                size_t k = utf8_len(p, end);
+                if (k == 0) {
+                    fputs("\xEF\xBF\xBD", f); /* U+FFFD for the byte */
+                    k = 1;
+                } else {
+                    fwrite(p, 1, k, f);
+                }
+                p += k;
+                continue;
+            }
+        }
+        p++;
+    }
+    fputc('"', f);
+}
+
+size_t ws_json_utf8_len(const unsigned char *p, const unsigned char *end)
+{
+    return utf8_len(p, end);
+}

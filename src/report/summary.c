@@ -10,6 +10,7 @@
  * gives a byte-identical file.  Nothing time-of-day or wall-clock related
  * goes into the file.
  */
+#include "walsim/json.h"
 #include "walsim/report.h"
 
 #include "walsim/advise.h"
@@ -18,25 +19,8 @@
 #include <math.h>
 #include <string.h>
 
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
-    fputc('"', f);
-}
+/* Strings through the JSON module's writer: escapes and valid UTF-8. */
+static void json_string(FILE *f, const char *s) { ws_json_write_string(f, s); }
 
 static void json_number(FILE *f, double x)
 {

@@ -10,11 +10,13 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "walsim/csvread.h"
 #include "walsim/metrics.h"
 #include "walsim/report.h"
 #include "walsim/sweep.h"
@@ -33,7 +35,13 @@ void ws_sweep_csv_header(FILE *f, const ws_sweep_param *params, size_t n)
 {
     fputs("point,seed", f);
     for (size_t i = 0; i < n; i++)
-        fprintf(f, ",%s,%s_num", params[i].key, params[i].key);
+    {
+        fputc(',', f);
+        ws_csv_write_field(f, params[i].key);
+        fputc(',', f);
+        ws_csv_write_field(f, params[i].key);
+        fputs("_num", f); /* a key is a setting name: _num never needs quoting */
+    }
     fputs(",variant", f);
     for (size_t i = 0; i < ws_metric_count(); i++)
         fprintf(f, ",%s", ws_metric_at(i)->column);
@@ -45,10 +53,13 @@ void ws_sweep_csv_row(FILE *f, size_t point, const ws_sweep_param *params, size_
 {
     fprintf(f, "%zu,%llu", point, (unsigned long long)st->seed);
     for (size_t i = 0; i < n; i++) {
-        fprintf(f, ",%s,", params[i].values[idx[i]]);
+        fputc(',', f);
+        ws_csv_write_field(f, params[i].values[idx[i]]);
+        fputc(',', f);
         ws_sweep_csv_number(f, params[i].num[idx[i]]);
     }
-    fprintf(f, ",%s", st->variant);
+    fputc(',', f);
+    ws_csv_write_field(f, st->variant);
     for (size_t i = 0; i < ws_metric_count(); i++) {
         fputc(',', f);
         ws_sweep_csv_number(f, ws_metric_csv_value(ws_metric_at(i), st));
@@ -210,6 +221,21 @@ static size_t count_fields(const char *s, size_t len)
     size_t n = 1;
     for (size_t i = 0; i < len; i++)
         n += s[i] == ',';
+    return n;
+}
+
+/* Fields of a CSV line: commas inside a quoted field (RFC 4180) do not
+ * count; a doubled quote inside one toggles twice, so it needs no case. */
+static size_t count_csv_fields(const char *s, size_t len)
+{
+    size_t n = 1;
+    bool quoted = false;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"')
+            quoted = !quoted;
+        else if (s[i] == ',' && !quoted)
+            n++;
+    }
     return n;
 }
 
@@ -468,7 +494,7 @@ int ws_sweep_merge(const char *const *dirs, size_t n, const char *out_dir, ws_di
     /* Rows: each line after the header.  seq = input index << 40 | line
      * number, so sorting by (point, seq) keeps every input's order. */
     for (size_t i = 0; rc == WS_OK && i < n; i++) {
-        size_t fields = count_fields(ins[i].header, strlen(ins[i].header));
+        size_t fields = count_csv_fields(ins[i].header, strlen(ins[i].header));
         const char *p = ins[i].header + strlen(ins[i].header) + 1;
         const char *end = ins[i].csv + ins[i].csv_len;
         for (size_t line = 2; rc == WS_OK && p < end; line++) {
@@ -491,9 +517,9 @@ int ws_sweep_merge(const char *const *dirs, size_t n, const char *out_dir, ws_di
                 ws_diag_set(err, NULL, 0, "%s/sweep.csv:%zu: point %llu is outside the grid "
                                           "(0..%zu)", ins[i].dir, line, pt, ins[0].points - 1);
                 rc = WS_EINPUT;
-            } else if (count_fields(p, len) != fields) {
+            } else if (count_csv_fields(p, len) != fields) {
                 ws_diag_set(err, NULL, 0, "%s/sweep.csv:%zu: %zu fields, expected %zu as the "
-                                          "header", ins[i].dir, line, count_fields(p, len),
+                                          "header", ins[i].dir, line, count_csv_fields(p, len),
                             fields);
                 rc = WS_EINPUT;
             } else if (!ws_sweep_in_shard((size_t)pt, ins[i].shard_k, ins[i].shard_n)) {

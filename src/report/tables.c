@@ -3,6 +3,7 @@
  * docs/outputs.md).  Numbers are printed with %.9g or as integers, so the
  * same run gives the same bytes.
  */
+#include "walsim/csvread.h"
 #include "walsim/report.h"
 
 #include <inttypes.h>
@@ -32,7 +33,8 @@ void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_det
     for (size_t v = 0; v < n; v++) {
         for (size_t i = 0; i < d[v].timeline.n; i++) {
             const ws_interval *r = &d[v].timeline.rows[i];
-            fprintf(f, "%s,%.9g", stats[v].variant, r->t_s);
+            ws_csv_write_field(f, stats[v].variant);
+            fprintf(f, ",%.9g", r->t_s);
             num(f, r->len_s > 0 ? (double)r->transactions / r->len_s : 0);
             num(f, r->lat_mean_ms);
             num(f, r->lat_p50_ms);
@@ -83,7 +85,8 @@ void ws_report_checkpoints_csv(FILE *f, const ws_run_stats *stats, const ws_run_
             char cause[96];
             ws_ckpt_flags_text(c->flags, '+', cause, sizeof cause);
             bool synced = c->sync_start >= 0;
-            fprintf(f, "%s,%zu,%s,%.9g", stats[v].variant, i + 1, cause, (double)c->start / 1e9);
+            ws_csv_write_field(f, stats[v].variant);
+            fprintf(f, ",%zu,%s,%.9g", i + 1, cause, (double)c->start / 1e9);
             secs_or_empty(f, synced, c->sync_start);
             secs_or_empty(f, c->done, c->end);
             secs_or_empty(f, synced, c->sync_start - c->start);
@@ -114,8 +117,10 @@ void ws_report_latency_cdf_csv(FILE *f, const ws_run_stats *stats, const ws_run_
         size_t k = ws_hist_buckets(d[v].lat, up, cdf, CAP);
         if (k > CAP)
             k = CAP;
-        for (size_t i = 0; i < k; i++)
-            fprintf(f, "%s,%.9g,%.9g\n", stats[v].variant, up[i] * 1e3, cdf[i]);
+        for (size_t i = 0; i < k; i++) {
+            ws_csv_write_field(f, stats[v].variant);
+            fprintf(f, ",%.9g,%.9g\n", up[i] * 1e3, cdf[i]);
+        }
     }
     free(up);
     free(cdf);

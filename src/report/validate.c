@@ -7,6 +7,7 @@
  * Numbers go out with %.9g (JSON, CSV) or fixed decimals (the table), so
  * the same inputs give the same bytes.
  */
+#include "walsim/json.h"
 #include "walsim/validate.h"
 
 #include <errno.h>
@@ -362,6 +363,14 @@ int ws_validate_load(const ws_validate_files *fs, ws_validate_loaded *l, ws_diag
     if (fs->pg_log) {
         if ((rc = ws_pglog_read_file(fs->pg_log, &l->log, err)) != WS_OK)
             goto fail;
+        if (l->log->lines == 0) {
+            /* PostgreSQL writes at least its start-up lines: nothing to
+             * compare is bad input, not a figure that fails. */
+            ws_diag_set(err, fs->pg_log, 0,
+                        "empty; expected a PostgreSQL server log with log_checkpoints = on");
+            rc = WS_EINPUT;
+            goto fail;
+        }
         loaded_add(l, "pg_log", fs->pg_log);
         l->in.log = l->log;
     }
@@ -387,6 +396,15 @@ int ws_validate_load(const ws_validate_files *fs, ws_validate_loaded *l, ws_diag
     for (size_t i = 0; i < fs->n_stats; i++) {
         if ((rc = ws_pgstats_read_file(fs->stats[i], &l->stats[i], err)) != WS_OK)
             goto fail;
+        if (l->stats[i]->n_rows == 0) {
+            ws_diag_set(err, fs->stats[i], 0,
+                        "a header and no row: a snapshot is one row of psql --csv (was the file "
+                        "cut short, or did the query return nothing?)");
+            ws_pgstats_free(l->stats[i]);
+            l->stats[i] = NULL;
+            rc = WS_EINPUT;
+            goto fail;
+        }
         loaded_add(l, "stats", fs->stats[i]);
     }
     l->in.stats = (const ws_pgstats *const *)l->stats;
@@ -1261,29 +1279,8 @@ void ws_validate_print(FILE *f, const ws_validate_meta *meta, const ws_validate_
         fprintf(f, "note: %s\n", m->notes[i]);
 }
 
-static void json_string(FILE *f, const char *s)
-{
-    if (!s) {
-        fputs("null", f);
-        return;
-    }
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
-    fputc('"', f);
-}
+/* Strings through the JSON module's writer: escapes and valid UTF-8. */
+static void json_string(FILE *f, const char *s) { ws_json_write_string(f, s); }
 
 static void json_num(FILE *f, double x)
 {

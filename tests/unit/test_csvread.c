@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -139,8 +140,45 @@ static void test_bad_rows_named_by_line(void **state)
     bad("a,b,a\n", "t.csv:1: column 'a' appears twice in the header");
     bad("", "t.csv: empty file; expected a header line");
     bad("\nx\n", "t.csv:1: empty first line; expected the header");
-    bad("a,b\n\"1,2\",3\n", "t.csv:2: a double quote; walsim's CSV files have no quoting (docs/outputs.md)");
+    bad("a,b\n1\"2,3\n", "t.csv:2: a double quote inside an unquoted field; quote the field (RFC 4180: \"a \"\"b\"\"\")");
+    bad("a,b\n1,\"2\n3\n", "t.csv:2: a quoted field is not closed");
+    bad("a,b\n\"1\"x,3\n", "t.csv:2: text after the closing quote of a field; a quote inside a quoted field is written twice (\"\")");
+    bad("a,b\n\"x\ny\",1,2\n", "t.csv:2: 3 fields; the header has 2 columns");
     bad_n("a,b\n1,2\n3\0,4\n", 13, "t.csv:3: NUL byte; expected text");
+}
+
+/* RFC 4180: what ws_csv_write_field writes, the reader gives back. */
+static void test_quoting_round_trip(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"plain", "a,b", "say \"hi\"", "two\nlines",
+                                        "cr\r\nlf", "", "\"", ",", "\xC3\xA9t\xC3\xA9"};
+    const size_t n = sizeof names / sizeof names[0];
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    fputs("variant,x\r\n", f);
+    for (size_t i = 0; i < n; i++) {
+        ws_csv_write_field(f, names[i]);
+        fprintf(f, ",%zu\n", i);
+    }
+    fclose(f);
+    assert_non_null(strstr(text, "\"a,b\",1\n\"say \"\"hi\"\"\",2\n"));
+    assert_non_null(strstr(text, "\nplain,0\n"));
+    ws_csv *c = parse(text);
+    /* An empty name is an empty field, not a blank line. */
+    assert_int_equal(ws_csv_rows(c), n);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(ws_csv_cell(c, i, 0), names[i]);
+        char want[8];
+        snprintf(want, sizeof want, "%zu", i);
+        assert_string_equal(ws_csv_cell(c, i, 1), want);
+    }
+    /* A row's line is its first: "two\nlines" starts on line 5. */
+    assert_int_equal(ws_csv_line(c, 3), 5);
+    assert_int_equal(ws_csv_line(c, 4), 7);
+    ws_csv_free(c);
+    free(text);
 }
 
 static void test_file(void **state)
@@ -165,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_numbers_and_empty_cells),
         cmocka_unit_test(test_lenient_parts),
         cmocka_unit_test(test_bad_rows_named_by_line),
+        cmocka_unit_test(test_quoting_round_trip),
         cmocka_unit_test(test_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

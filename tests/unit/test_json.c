@@ -237,6 +237,41 @@ static void test_bom_and_file(void **state)
     assert_non_null(strstr(err.msg, "no-such.json: cannot open"));
 }
 
+/* The writer: whatever bytes a name holds, the document stays valid JSON
+ * in UTF-8 and reads back (invalid bytes as U+FFFD). */
+static void test_writer_round_trip(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *back;
+    } cases[] = {
+        {"plain", "plain"},
+        {"q\"b\\s/", "q\"b\\s/"},
+        {"tab\tnl\ncr\r\x01\x1f", "tab\tnl\ncr\r\x01\x1f"},
+        {"\xC3\xA9t\xC3\xA9 \xF0\x9F\x98\x80", "\xC3\xA9t\xC3\xA9 \xF0\x9F\x98\x80"},
+        {"latin1 \xE9t\xE9", "latin1 \xEF\xBF\xBDt\xEF\xBF\xBD"},
+        {"cut \xE2\x82", "cut \xEF\xBF\xBD\xEF\xBF\xBD"},
+        {"surrogate \xED\xA0\x80", "surrogate \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},
+        {"overlong \xC0\xAF", "overlong \xEF\xBF\xBD\xEF\xBF\xBD"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        fputs("{\"name\": ", f);
+        ws_json_write_string(f, cases[i].in);
+        fputs("}", f);
+        fclose(f);
+        ws_json *v = parse(text);
+        const char *got = NULL;
+        ws_diag err;
+        assert_int_equal(ws_json_get_str(v, "name", &got, &err), WS_OK);
+        assert_string_equal(got, cases[i].back);
+        ws_json_free(v);
+        free(text);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_typed_lookup_messages),
         cmocka_unit_test(test_errors_name_the_line),
         cmocka_unit_test(test_bom_and_file),
+        cmocka_unit_test(test_writer_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
