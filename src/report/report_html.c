@@ -55,7 +55,8 @@ static void fmt_bytes(double b, char *buf, size_t len)
         b /= 1024;
         i++;
     }
-    snprintf(buf, len, i == 0 || fabs(b) >= 100 ? "%.0f %s" : "%.1f %s", b, u[i]);
+    bool whole = fabs(b - round(b)) < 0.05;
+    snprintf(buf, len, i == 0 || fabs(b) >= 100 || whole ? "%.0f %s" : "%.1f %s", b, u[i]);
 }
 
 /* A duration auto-scaled: "850 ms", "12.4 s", "3.6 min", "2.1 h". */
@@ -268,10 +269,19 @@ static void section_glance(rdoc *d, const ws_json *vars)
         for (char *p = walx; *p; p++)
             if (*p == '\n')
                 *p = ' ';
+        char disk[160] = "";
+        double free_b = num(v, "advice.disk_free_bytes"), full_s = num(v, "advice.time_to_full_disk_s");
+        if (isfinite(free_b) && free_b > 0) {
+            char fb[32], fs[32];
+            fmt_bytes(free_b, fb, sizeof fb);
+            fmt_dur(full_s, fs, sizeof fs);
+            snprintf(disk, sizeof disk, "; the volume keeps %s free, full in %s if checkpoints "
+                                        "stalled", fb, fs);
+        }
         rdoc_item(d, "%s vs %s: throughput %s, p99 latency %s, WAL per transaction %s (95 %% "
-                     "intervals). Cost: pg_wal peak %s (×%.1f; max_wal_size %s), crash recovery "
+                     "intervals). Cost: pg_wal peak %s (×%.1f; max_wal_size %s%s), crash recovery "
                      "at the worst moment %s (×%.1f).%s",
-                  vn, rn, tps, p99, walx, wal, wr, mws, rec, rr, trust);
+                  vn, rn, tps, p99, walx, wal, wr, mws, disk, rec, rr, trust);
     }
     rdoc_list_end(d);
     fputs("</div>\n", d->h);
