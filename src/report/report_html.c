@@ -287,6 +287,23 @@ static void section_glance(rdoc *d, const ws_json *vars)
     fputs("</div>\n", d->h);
 }
 
+/* The disk's effective figures in one cell: "125 MB/s write, 3000 IOPS, ...". */
+static void device_text(const ws_json *v, char *buf, size_t len)
+{
+    const ws_json *dev = ws_json_get(v, "device");
+    if (ws_json_type_of(dev) != WS_JSON_OBJECT) {
+        snprintf(buf, len, "–");
+        return;
+    }
+    char wb[32], rb[32];
+    fmt_bytes(num(dev, "write_bandwidth_bytes_per_s"), wb, sizeof wb);
+    fmt_bytes(num(dev, "read_bandwidth_bytes_per_s"), rb, sizeof rb);
+    snprintf(buf, len, "write %s/s, read %s/s\n%.0f / %.0f IOPS (write / read), latency %.2f / %.2f ms, "
+                       "flush %.2f ms",
+             wb, rb, num(dev, "write_iops"), num(dev, "read_iops"), num(dev, "write_latency_ms"),
+             num(dev, "read_latency_ms"), num(dev, "flush_latency_ms"));
+}
+
 static int cmp_relevance(const void *a, const void *b)
 {
     const char *ka = *(const char *const *)a, *kb = *(const char *const *)b;
@@ -332,7 +349,7 @@ static void section_settings(rdoc *d, const ws_json *vars)
                      i == 0 ? "\nreference" : "");
             head[i + 1] = buf[i];
         }
-        rdoc_table_begin(d, NULL, (int)nv + 1, head);
+        rdoc_table_begin(d, "fixed", (int)nv + 1, head);
         char (*cb)[700] = calloc(nv + 1, sizeof *cb);
         for (size_t k = 0; cb && k < nk; k++) {
             cells[0] = keys[k];
@@ -342,6 +359,22 @@ static void section_settings(rdoc *d, const ws_json *vars)
                          cfg_source(v, keys[k]));
                 cells[i + 1] = cb[i];
             }
+            rdoc_row(d, NULL, cells);
+        }
+        /* the disk's figures, when a preset or an override changes them */
+        char ref_dev[400], dev[400];
+        device_text(ws_json_at(vars, 0), ref_dev, sizeof ref_dev);
+        bool dev_differs = false;
+        for (size_t i = 1; i < nv; i++) {
+            device_text(ws_json_at(vars, i), dev, sizeof dev);
+            dev_differs = dev_differs || strcmp(dev, ref_dev) != 0;
+        }
+        for (size_t i = 0; cb && dev_differs && i < nv; i++) {
+            device_text(ws_json_at(vars, i), cb[i], sizeof cb[i]);
+            cells[i + 1] = cb[i];
+        }
+        if (cb && dev_differs) {
+            cells[0] = "disk (effective figures)";
             rdoc_row(d, NULL, cells);
         }
         free(cb);
@@ -710,7 +743,7 @@ static void section_config(rdoc *d, const ws_json *vars)
         head[0] = "setting";
         for (size_t i = 0; i < nv; i++)
             head[i + 1] = ws_json_key_at(vars, i);
-        rdoc_table_begin(d, "small long", (int)nv + 1, head);
+        rdoc_table_begin(d, "small long fixed", (int)nv + 1, head);
         for (size_t k = 0; k < ws_json_count(cfg); k++) {
             const char *key = str(ws_json_at(cfg, k), "key");
             if (!key)
