@@ -30,7 +30,7 @@ static const char css[] =
     "th{background:#f3f5f7;font-weight:600}th small,td small{display:block;color:#666;font-size:11px;font-weight:400}"
     "table.num td+td{text-align:right;font-variant-numeric:tabular-nums}"
     "table.fixed{table-layout:fixed}table.small{font-size:11.5px}table.small td,table.small th{padding:2px 5px}"
-    "tr.fail td{background:#fde8e8}tr.ok td:first-child{color:#116329;font-weight:600}"
+    "tr.fail td{background:#fde8e8}tr.flag td{background:#fff8c5}tr.ok td:first-child{color:#116329;font-weight:600}"
     "tr.fail td:first-child{color:#a40e26;font-weight:700}tr.ref td{background:#f6f8fa}"
     ".warn{border:2px solid #cf222e;background:#fff1f0;border-radius:6px;padding:8px 12px;"
     "margin:8px 0}.warn b{color:#a40e26}"

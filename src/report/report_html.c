@@ -843,60 +843,91 @@ static int sweep_report(rdoc *d, const char *dir, ws_diag *err)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/sweep.csv", dir);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        ws_diag_set(err, NULL, 0, "%s: cannot read it", path);
-        return WS_EINPUT;
+    ws_csv *c = NULL;
+    int rc = ws_csv_read_file(path, &c, err);
+    if (rc != WS_OK)
+        return rc == WS_EIO ? WS_EINPUT : rc;
+    /* the columns a reviewer reads: the point, its parameters (between
+     * seed and variant, without their _num twins), the variant, the seed,
+     * then the headline figures, as `walsim sweep` prints them */
+    static const char *const figs[] = {"tps", "p50_latency_ms", "p99_latency_ms",
+                                       "checkpoints_timed", "checkpoints_req",
+                                       "wal_bytes_per_tx_bytes", "pg_wal_peak_bytes",
+                                       "worst_recovery_s", "checkpoint_cycles", "overloaded",
+                                       "warnings"};
+    static const char *const labels[] = {"tps", "p50 (ms)", "p99 (ms)", "checkpoints\ntimed",
+                                         "checkpoints\nrequested", "WAL per tx", "pg_wal peak",
+                                         "worst recovery", "checkpoint cycles", "overloaded",
+                                         "warnings"};
+    const char *heads[64];
+    int cols[64], nc = 0;
+    int cp = ws_csv_col(c, "point"), cs = ws_csv_col(c, "seed"), cv = ws_csv_col(c, "variant");
+    if (cp >= 0) {
+        heads[nc] = "point";
+        cols[nc++] = cp;
+    }
+    for (int k = cs + 1; cs >= 0 && k < cv && nc < 40; k++) {
+        const char *name = ws_csv_col_name(c, (size_t)k);
+        size_t len = strlen(name);
+        if (len < 4 || strcmp(name + len - 4, "_num") != 0) {
+            heads[nc] = name;
+            cols[nc++] = k;
+        }
+    }
+    if (cv >= 0) {
+        heads[nc] = "variant";
+        cols[nc++] = cv;
+    }
+    if (cs >= 0) {
+        heads[nc] = "seed";
+        cols[nc++] = cs;
+    }
+    for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++)
+        if (ws_csv_col(c, figs[i]) >= 0) {
+            heads[nc] = labels[i];
+            cols[nc++] = ws_csv_col(c, figs[i]);
+        }
+    const char *cells[64];
+    char (*buf)[96] = calloc(64, sizeof *buf);
+    if (!buf) {
+        ws_csv_free(c);
+        return WS_ENOMEM;
     }
     rdoc_begin(d, "walsim sweep");
     rdoc_heading(d, 1, NULL, "Sweep %s", dir);
-    rdoc_para(d, "meta", "Every point of the sweep (sweep.csv) and its charts; each row's "
-                         "warnings are in its warnings column.");
-    char line[8192];
-    char *cells[64];
-    int ncols = 0;
-    bool head = true;
+    rdoc_para(d, "meta", "Every run of the sweep (one row per point, variant and seed) with its "
+                         "headline figures, and the charts; sweep.csv has every column. A run "
+                         "with overloaded = 1 or fewer than 2 checkpoint cycles (shaded) is not a "
+                         "steady state (its warnings column counts its warnings).");
     rdoc_heading(d, 2, "points", "Points");
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        int n = 0;
-        /* RFC 4180: quoted fields may hold commas and doubled quotes */
-        char *p = line;
-        while (n < 64) {
-            char *start = p, *w = p;
-            if (*p == '"') {
-                start = w = ++p;
-                while (*p && !(*p == '"' && p[1] != '"')) {
-                    if (*p == '"')
-                        p++;
-                    *w++ = *p++;
-                }
-                if (*p == '"')
-                    p++;
-            } else {
-                while (*p && *p != ',')
-                    *w++ = *p++;
-            }
-            bool more = *p == ',';
-            *w = '\0';
-            cells[n++] = start;
-            if (!more)
-                break;
-            p++;
+    rdoc_table_begin(d, "small long num fixed", nc, heads);
+    for (size_t r = 0; r < ws_csv_rows(c); r++) {
+        for (int k = 0; k < nc; k++) {
+            const char *name = ws_csv_col_name(c, (size_t)cols[k]);
+            const char *cell = ws_csv_cell(c, r, (size_t)cols[k]);
+            size_t len = strlen(name);
+            char *end;
+            double x = strtod(cell, &end);
+            bool number = *cell && *end == '\0';
+            if (number && len > 6 && strcmp(name + len - 6, "_bytes") == 0)
+                fmt_bytes(x, buf[k], sizeof buf[k]);
+            else if (number && len > 2 && strcmp(name + len - 2, "_s") == 0)
+                fmt_dur(x, buf[k], sizeof buf[k]);
+            else if (number && x != floor(x))
+                snprintf(buf[k], sizeof buf[k], "%.2f", x);
+            else
+                snprintf(buf[k], sizeof buf[k], "%s", cell);
+            cells[k] = buf[k];
         }
-        if (head) {
-            ncols = n;
-            rdoc_table_begin(d, "small long", ncols, (const char *const *)cells);
-            head = false;
-            continue;
-        }
-        for (int i = n; i < ncols; i++)
-            cells[i] = "";
-        rdoc_row(d, NULL, (const char *const *)cells);
+        int co = ws_csv_col(c, "overloaded"), cy = ws_csv_col(c, "checkpoint_cycles");
+        bool flagged = (co >= 0 && atof(ws_csv_cell(c, r, (size_t)co)) != 0) ||
+                       (cy >= 0 && !ws_csv_empty(c, r, (size_t)cy) &&
+                        atof(ws_csv_cell(c, r, (size_t)cy)) < 2);
+        rdoc_row(d, flagged ? "flag" : NULL, cells);
     }
-    fclose(f);
-    if (!head)
-        rdoc_table_end(d);
+    rdoc_table_end(d);
+    free(buf);
+    ws_csv_free(c);
     rdoc_heading(d, 2, "charts", "Charts");
     DIR *dp = opendir(dir);
     char *names[256];
