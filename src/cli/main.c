@@ -35,7 +35,7 @@ const char cli_usage_main[] =
     "\n"
     "Exit codes:\n"
     "  0  success\n"
-    "  1  an expectation ([expect] section) failed\n"
+    "  1  an expectation ([expect] section) failed; diff: a change above --tolerance\n"
     "  2  bad usage or bad input (the message names file, line and key)\n"
     "  3  internal error\n"
     "  130, 143  interrupted by SIGINT / SIGTERM (run, sweep: nothing written)\n"
