@@ -232,10 +232,15 @@ static void section_glance(rdoc *d, const ws_json *vars)
     fmt_dur(num(ref, "recovery.worst_case_s"), rec_r, sizeof rec_r);
     fmt_bytes(num(ref, "limits.max_wal_size_bytes"), mws_r, sizeof mws_r);
     rdoc_list_begin(d);
-    rdoc_item(d, "%s (reference): %.0f tps, p99 %.2f ms, %.0f B of WAL per transaction; pg_wal "
+    char lat[128];
+    if (ws_json_bool(ws_json_path(ref, "window.overloaded")))
+        snprintf(lat, sizeof lat, "OVERLOADED (offered %.0f tx/s): its latencies grow with the "
+                                  "run", num(ref, "window.offered_tps"));
+    else
+        snprintf(lat, sizeof lat, "p99 %.2f ms", num(ref, "latency_ms.p99"));
+    rdoc_item(d, "%s (reference): %.0f tps, %s, %.0f B of WAL per transaction; pg_wal "
                  "peak %s (max_wal_size %s); crash recovery at the worst moment %s.",
-              rn, num(ref, "tps"), num(ref, "latency_ms.p99"), num(ref, "wal.bytes_per_tx"),
-              wal_r, mws_r, rec_r);
+              rn, num(ref, "tps"), lat, num(ref, "wal.bytes_per_tx"), wal_r, mws_r, rec_r);
     for (size_t i = 1; i < ws_json_count(vars); i++) {
         const ws_json *v = ws_json_at(vars, i);
         const char *vn = ws_json_key_at(vars, i);
@@ -251,9 +256,11 @@ static void section_glance(rdoc *d, const ws_json *vars)
         double wr = num(v, "pg_wal_peak_bytes") / num(ref, "pg_wal_peak_bytes");
         double rr = num(v, "recovery.worst_case_s") / num(ref, "recovery.worst_case_s");
         if (ws_json_type_of(rel) != WS_JSON_OBJECT) {
-            rdoc_item(d, "%s: not compared with %s (one of them is overloaded). pg_wal peak %s, "
-                         "worst crash recovery %s.%s",
-                      vn, rn, wal, rec, trust);
+            bool self = ws_json_bool(ws_json_path(v, "window.overloaded"));
+            rdoc_item(d, "%s: not compared with %s (%s is overloaded: no ratio is given against a "
+                         "system that cannot carry its load). pg_wal peak %s, worst crash "
+                         "recovery %s.%s",
+                      vn, rn, self ? vn : rn, wal, rec, trust);
             continue;
         }
         char tps[64], p99[64], walx[64];
@@ -650,16 +657,27 @@ static void section_assumptions(rdoc *d, const ws_json *vars)
                          "variant's; a variant with another value is named below it.");
     static const char *const head[] = {"assumption", "value", "source"};
     rdoc_table_begin(d, NULL, 3, head);
-    /* warm or cold start, and what the warm start was */
-    char start[256];
-    const char *st = str(ref, "window.start");
-    char phase[32];
-    fmt_dur(num(ref, "window.warm_phase_s"), phase, sizeof phase);
-    if (st && strcmp(st, "warm") == 0)
-        snprintf(start, sizeof start, "warm (shared buffers full, checkpoint cycle %s old at 0:00)",
-                 phase);
-    else
-        snprintf(start, sizeof start, "%s", st ? st : cfg_value(ref, "scenario.start"));
+    /* warm or cold start, and what the warm start was; a variant that
+     * started otherwise is named */
+    char start[900];
+    size_t used = 0;
+    for (size_t i = 0; i < ws_json_count(vars) && used < sizeof start; i++) {
+        const ws_json *v = ws_json_at(vars, i);
+        const char *st = str(v, "window.start");
+        char phase[32], one[200];
+        fmt_dur(num(v, "window.warm_phase_s"), phase, sizeof phase);
+        if (st && strcmp(st, "warm") == 0)
+            snprintf(one, sizeof one, "warm (shared buffers full, checkpoint cycle %s old at 0:00)",
+                     phase);
+        else
+            snprintf(one, sizeof one, "%s", st ? st : cfg_value(v, "scenario.start"));
+        const char *ref_st = str(ref, "window.start");
+        if (i == 0)
+            used += (size_t)snprintf(start, sizeof start, "%s", one);
+        else if (!st || !ref_st || strcmp(st, ref_st) != 0)
+            used += (size_t)snprintf(start + used, sizeof start - used, "\n%s: %s",
+                                     ws_json_key_at(vars, i), one);
+    }
     const char *cells[] = {"start state", start, cfg_source(ref, "scenario.start")};
     rdoc_row(d, NULL, cells);
     assume_row(d, vars, "crash recovery replay rate", "scenario.replay_rate");
