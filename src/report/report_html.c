@@ -286,9 +286,12 @@ static void section_glance(rdoc *d, const ws_json *vars)
                                         "stalled", fb, fs);
         }
         rdoc_item(d, "%s vs %s: throughput %s, p99 latency %s, WAL per transaction %s (95 %% "
-                     "intervals). Cost: pg_wal peak %s (×%.1f; max_wal_size %s%s), crash recovery "
-                     "at the worst moment %s (×%.1f).%s",
-                  vn, rn, tps, p99, walx, wal, wr, mws, disk, rec, rr, trust);
+                     "intervals); checkpoints %.0f timed / %.0f requested (%s: %.0f / %.0f). "
+                     "Cost: pg_wal peak %s (×%.1f; max_wal_size %s%s), crash recovery at the "
+                     "worst moment %s (×%.1f).%s",
+                  vn, rn, tps, p99, walx, num(v, "checkpoints.timed"),
+                  num(v, "checkpoints.requested"), rn, num(ref, "checkpoints.timed"),
+                  num(ref, "checkpoints.requested"), wal, wr, mws, disk, rec, rr, trust);
     }
     rdoc_list_end(d);
     fputs("</div>\n", d->h);

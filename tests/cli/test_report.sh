@@ -152,7 +152,13 @@ echo "ok: report command, --no-report, bad input, --diff"
 
 # A sweep's folder gets a report too.
 "$walsim" sweep --set duration=1min --variant default --param checkpoint_timeout=1min,5min \
-  --jobs 1 --out "$tmp/sw" --quiet || fail "sweep exited $?"
+  --jobs 1 --out "$tmp/sw" >"$tmp/sweep.out" || fail "sweep exited $?"
+# its table on stdout: a row per point, the first the reference, ratios after
+grep -q -E '^point +checkpoint_timeout +variant +tps +p50 ms +p99 ms +ckpt t/req +WAL B/tx +pg_wal +recovery' \
+  "$tmp/sweep.out" || { cat "$tmp/sweep.out"; fail "no sweep table header"; }
+grep -q -E '^0 +1min +default .*\(reference\)' "$tmp/sweep.out" || fail "no reference row"
+grep -q -E '^1 +5min +default .*tps x[0-9.]+, p99 x[0-9.]+, WAL/tx x[0-9.]+, recovery x[0-9.]+' \
+  "$tmp/sweep.out" || { cat "$tmp/sweep.out"; fail "no ratios against point 0"; }
 [ -s "$tmp/sw/report.html" ] || fail "sweep wrote no report.html"
 grep -q "checkpoint_timeout" "$tmp/sw/report.html" || fail "sweep report lacks the parameter"
 
