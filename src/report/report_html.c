@@ -860,6 +860,27 @@ static void section_footer(rdoc *d, const ws_json *root, const ws_rpt_options *o
 
 /* ---- a sweep's folder --------------------------------------------------- */
 
+/* Appends " WORD" to buf quoted for a POSIX shell ('...' with each '
+ * written '\\''). */
+static size_t shell_append(char *buf, size_t len, size_t used, const char *word)
+{
+    if (used + 4 >= len)
+        return used;
+    buf[used++] = ' ';
+    buf[used++] = '\'';
+    for (const char *p = word; *p && used + 6 < len; p++) {
+        if (*p == '\'') {
+            memcpy(buf + used, "'\\''", 4);
+            used += 4;
+        } else {
+            buf[used++] = *p;
+        }
+    }
+    buf[used++] = '\'';
+    buf[used] = '\0';
+    return used;
+}
+
 static int sweep_report(rdoc *d, const char *dir, ws_diag *err)
 {
     char path[4200];
@@ -914,8 +935,51 @@ static int sweep_report(rdoc *d, const char *dir, ws_diag *err)
         ws_csv_free(c);
         return WS_ENOMEM;
     }
+    /* sweep.meta names the scenario, the settings and the grid (the folder
+     * may be a staging folder's name while sweep writes it) */
+    char scen[1024] = "", ver[64] = "", cmd[4096] = "walsim sweep", params[1024] = "";
+    snprintf(path, sizeof path, "%s/sweep.meta", dir);
+    FILE *meta = fopen(path, "r");
+    char line[2048];
+    size_t used = strlen(cmd), pused = 0;
+    while (meta && fgets(line, sizeof line, meta)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *eq = strstr(line, " = ");
+        if (line[0] == '#' || !eq)
+            continue;
+        *eq = '\0';
+        const char *val = eq + 3;
+        const char *opt = NULL;
+        if (!strcmp(line, "scenario")) {
+            snprintf(scen, sizeof scen, "%s", val);
+            if (strncmp(val, "<built-in>/", 11) != 0)
+                used = shell_append(cmd, sizeof cmd, used, val);
+        } else if (!strcmp(line, "walsim")) {
+            snprintf(ver, sizeof ver, "%s", val);
+        } else if (!strcmp(line, "set")) {
+            opt = "--set";
+        } else if (!strcmp(line, "param")) {
+            opt = "--param";
+            if (pused < sizeof params)
+                pused += (size_t)snprintf(params + pused, sizeof params - pused, "%s%s",
+                                          pused ? " × " : "", val);
+        } else if (!strcmp(line, "seeds") && strcmp(val, "1") != 0) {
+            opt = "--seeds";
+        }
+        if (opt && used + strlen(opt) + 2 < sizeof cmd) {
+            used += (size_t)snprintf(cmd + used, sizeof cmd - used, " %s", opt);
+            used = shell_append(cmd, sizeof cmd, used, val);
+        }
+    }
+    if (meta)
+        fclose(meta);
     rdoc_begin(d, "walsim sweep");
-    rdoc_heading(d, 1, NULL, "Sweep %s", dir);
+    if (scen[0])
+        rdoc_heading(d, 1, NULL, "Sweep of %s", scen);
+    else
+        rdoc_heading(d, 1, NULL, "Sweep");
+    if (params[0])
+        rdoc_para(d, "lead", "%s", params);
     rdoc_para(d, "meta", "Every run of the sweep (one row per point, variant and seed) with its "
                          "headline figures, and the charts; sweep.csv has every column. A run "
                          "with overloaded = 1 or fewer than 2 checkpoint cycles (shaded) is not a "
@@ -965,6 +1029,13 @@ static int sweep_report(rdoc *d, const char *dir, ws_diag *err)
     for (size_t i = 0; i < n; i++) {
         rdoc_figure(d, names[i], names[i]);
         free(names[i]);
+    }
+    if (scen[0]) {
+        fputs("<footer>\n", d->h);
+        rdoc_heading(d, 2, "reproduce", "Reproduce");
+        rdoc_para(d, NULL, "walsim %s · scenario %s", ver[0] ? ver : "?", scen);
+        rdoc_code(d, cmd);
+        fputs("</footer>\n", d->h);
     }
     rdoc_end(d);
     return WS_OK;

@@ -161,6 +161,11 @@ grep -q -E '^1 +5min +default .*tps x[0-9.]+, p99 x[0-9.]+, WAL/tx x[0-9.]+, rec
   "$tmp/sweep.out" || { cat "$tmp/sweep.out"; fail "no ratios against point 0"; }
 [ -s "$tmp/sw/report.html" ] || fail "sweep wrote no report.html"
 grep -q "checkpoint_timeout" "$tmp/sw/report.html" || fail "sweep report lacks the parameter"
+grep -q "walsim-stage" "$tmp/sw/report.html" && fail "sweep report names the staging folder"
+grep -q "Sweep of &lt;built-in&gt;/checkpoint-smoothing.conf" "$tmp/sw/report.html" ||
+  fail "sweep report does not name the scenario"
+grep -q "walsim sweep --set &#39;duration=1min&#39;" "$tmp/sw/report.html" ||
+  fail "sweep report lacks the command"
 
 # A real browser: render to PNG and PDF.
 "$walsim" report "$tmp/out" >/dev/null || fail "walsim report exited $?"
