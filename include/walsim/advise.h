@@ -67,4 +67,27 @@ void ws_advice_print(FILE *f, const ws_run_stats *st, const ws_advice *a, const 
 /* The advice as a JSON object (summary.json's "advice"). */
 void ws_advice_json(FILE *f, const ws_advice *a);
 
+/* One recommended setting, as PostgreSQL reads it (value quoted when it
+ * has a unit), with a one-line reason. */
+typedef struct ws_advice_setting {
+    char name[48];
+    char value[48];
+    char reason[400];
+} ws_advice_setting;
+
+typedef enum ws_advice_format {
+    WS_ADVICE_CONF, /* a postgresql.conf fragment: "# reason" then "name = value" */
+    WS_ADVICE_SQL   /* "-- reason" then ALTER SYSTEM SET ...; then SELECT pg_reload_conf(); */
+} ws_advice_format;
+
+/* Writes settings[0..n) in `format`, after the comment lines of
+ * `header` (lines separated by '\n').  Every setting of the advice can be
+ * changed with a reload (sighup), so the SQL ends with pg_reload_conf(). */
+void ws_advice_write_settings(FILE *f, ws_advice_format format, const char *header,
+                              const ws_advice_setting *settings, size_t n);
+
+/* A size as postgresql.conf takes it: "27GB" when whole gigabytes, else
+ * "1536MB". */
+void ws_advice_size_value(uint64_t bytes, char *buf, size_t len);
+
 #endif

@@ -64,6 +64,13 @@ void ws_report_pg_stat_csv(FILE *f, const ws_run_stats *stats, const ws_run_deta
 /* Prints the comparison table of variants to f (stdout after a run). */
 void ws_report_table(FILE *f, const ws_run_stats *stats, size_t n);
 
+/* Prints a sweep's table from its sweep.csv: one row per point and
+ * variant (the mean over seeds): tps, p50, p99, checkpoints timed/req,
+ * WAL per transaction, pg_wal peak, worst recovery, and ratios against
+ * the first point of the same variant.  WS_EINPUT/WS_EIO when the file
+ * cannot be read as a sweep.csv. */
+int ws_report_sweep_table(FILE *f, const char *csv_path, ws_diag *err);
+
 /* Short name of a scenario for output folders: the file's base name
  * without ".conf" ("checkpoint-smoothing"). */
 void ws_report_scenario_slug(const char *file, char *buf, size_t len);

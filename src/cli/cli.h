@@ -39,6 +39,8 @@ int cmd_sweep(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* The options naming measured files, shared by validate and calibrate
  * (cmd_validate.c): 1 when argv[*i] was one (*i moved past its values),
@@ -57,5 +59,7 @@ extern const char cli_usage_merge[];
 extern const char cli_usage_plot[];
 extern const char cli_usage_validate[];
 extern const char cli_usage_calibrate[];
+extern const char cli_usage_report[];
+extern const char cli_usage_diff[];
 
 #endif

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "walsim/advise.h"
 #include "walsim/metrics.h"
+#include "walsim/report.h"
 #include "walsim/run.h"
 #include "walsim/sweep.h"
 
@@ -32,6 +33,13 @@ const char cli_usage_advise[] =
     "  --seed N           same as --set seed=N\n"
     "  --jobs N           simulations in parallel (default: the number of cores)\n"
     "  --no-verify        do not simulate the recommended max_wal_size\n"
+    "  --conf FILE        write the recommendation as a postgresql.conf fragment\n"
+    "                     (include it, or paste it), each setting after a comment\n"
+    "                     with its reason\n"
+    "  --alter-system FILE  the same as ALTER SYSTEM statements and pg_reload_conf()\n"
+    "                     (psql -f FILE)\n"
+    "FILE is written whole or not at all; --conf and --alter-system need one\n"
+    "variant (--variant NAME when the scenario has several).\n"
     "\n"
     "Exit codes: 0 ok, 2 bad usage or input, 3 internal error.\n";
 
@@ -88,6 +96,136 @@ static const char *size(double bytes, char *buf, size_t len)
     return buf;
 }
 
+/* The recommended settings of one advised variant: max_wal_size (the
+ * verified value, else the computed one, else the current one when it is
+ * enough) and the two settings its formula assumes, unchanged. */
+static size_t recommend(const ws_scenario *s, const job *j, const job *f1, const job *f2,
+                        ws_advice_setting *out)
+{
+    ws_advice a;
+    ws_advice_compute(&j->st, &a);
+    ws_config *c = NULL;
+    ws_diag err;
+    int v = ws_scenario_variant_index(s, j->variant);
+    if (v < 0 || ws_config_resolve(s, (size_t)v, &c, &err) != WS_OK)
+        return 0;
+    char cur[48], rate[32], b1[32], b2[32], every[32];
+    ws_value_format(ws_cfg_value(c, WS_S_max_wal_size), WS_S_max_wal_size, cur, sizeof cur);
+    size(a.wal_rate, rate, sizeof rate);
+    ws_advice_setting *m = &out[0];
+    snprintf(m->name, sizeof m->name, "max_wal_size");
+    const job *best = NULL;
+    if (f1->max_wal_size && f1->rc == WS_OK && f1->st.ckpt_req == 0 && f1->st.ckpt_timed > 0)
+        best = f1;
+    if (f2->max_wal_size && f2->rc == WS_OK && f2->st.ckpt_req == 0 && f2->st.ckpt_timed > 0)
+        best = f2;
+    if (best) {
+        ws_advice_size_value(best->max_wal_size, m->value, sizeof m->value);
+        ws_metric_format(WS_MK_TIME, best->st.worst_recovery_s, 3, b2, sizeof b2);
+        ws_metric_format(WS_MK_TIME, j->st.ckpt_req ? j->st.simulated_s / (double)j->st.ckpt_req : 0,
+                         3, every, sizeof every);
+        snprintf(m->reason, sizeof m->reason,
+                 "was %s: WAL at %s/s requested %llu checkpoints (about every %s); %s gave only "
+                 "timed checkpoints when simulated (%.0f %% headroom), pg_wal peak %s, crash "
+                 "recovery at the worst moment %s",
+                 cur, rate, (unsigned long long)j->st.ckpt_req, every, m->value,
+                 (WS_ADVICE_HEADROOM - 1) * 100,
+                 size((double)best->st.pg_wal_peak_bytes, b1, sizeof b1), b2);
+    } else if (!a.enough) {
+        ws_advice_size_value(a.max_wal_size_timed, m->value, sizeof m->value);
+        snprintf(m->reason, sizeof m->reason,
+                 "was %s: at %s/s a %s cycle writes %s, above the %s that requests a checkpoint; "
+                 "(1 + cct) x (rate x timeout + 2 segments) x %.2f headroom, not verified by "
+                 "simulation",
+                 cur, rate, "checkpoint_timeout", size(a.cycle_bytes, b1, sizeof b1),
+                 size(a.trigger_bytes, b2, sizeof b2), WS_ADVICE_HEADROOM);
+    } else {
+        snprintf(m->value, sizeof m->value, "%s", cur);
+        snprintf(m->reason, sizeof m->reason,
+                 "unchanged: checkpoints were all timed; a checkpoint_timeout cycle writes %s at "
+                 "%s/s, %.0f %% of the %s that would request one",
+                 size(a.cycle_bytes, b1, sizeof b1), rate,
+                 a.trigger_bytes > 0 ? 100 * a.cycle_bytes / a.trigger_bytes : 0,
+                 size(a.trigger_bytes, b2, sizeof b2));
+    }
+    ws_advice_setting *t = &out[1];
+    snprintf(t->name, sizeof t->name, "checkpoint_timeout");
+    ws_value_format(ws_cfg_value(c, WS_S_checkpoint_timeout), WS_S_checkpoint_timeout, t->value,
+                    sizeof t->value);
+    snprintf(t->reason, sizeof t->reason,
+             "unchanged: max_wal_size above is computed for this timeout; a longer one writes "
+             "more WAL per cycle and needs a larger max_wal_size");
+    ws_advice_setting *k = &out[2];
+    snprintf(k->name, sizeof k->name, "checkpoint_completion_target");
+    ws_value_format(ws_cfg_value(c, WS_S_checkpoint_completion_target),
+                    WS_S_checkpoint_completion_target, k->value, sizeof k->value);
+    snprintf(k->reason, sizeof k->reason,
+             "unchanged: WAL requests a checkpoint at about max_wal_size / (1 + this), so "
+             "max_wal_size above depends on it");
+    ws_config_free(c);
+    return 3;
+}
+
+/* Writes the fragment and/or the SQL file, each whole or not at all (a
+ * temporary name in its folder, renamed into place). */
+static int write_recommendation(const ws_scenario *s, const job *j, const job *f1, const job *f2,
+                                const char *conf_file, const char *sql_file)
+{
+    ws_advice_setting set[3];
+    if (j->st.win.overloaded) {
+        cli_error("advise: no recommendation written: variant %s cannot carry its load",
+                  j->variant);
+        return CLI_USAGE;
+    }
+    size_t n = recommend(s, j, f1, f2, set);
+    if (n == 0) {
+        cli_error("advise: variant %s: cannot resolve its settings", j->variant);
+        return CLI_INTERNAL;
+    }
+    char header[1200], rec[32], peak[32];
+    ws_metric_format(WS_MK_TIME, j->st.worst_recovery_s, 3, rec, sizeof rec);
+    size((double)j->st.pg_wal_peak_bytes, peak, sizeof peak);
+    snprintf(header, sizeof header,
+             "walsim %s advise: variant %s of %s (seed %llu)\n"
+             "under the current settings: pg_wal peak %s, crash recovery at the worst moment %s\n"
+             "every setting below can be changed with a reload",
+             WALSIM_VERSION, j->variant, ws_scenario_file(s), (unsigned long long)j->st.seed,
+             peak, rec);
+    const char *files[2] = {conf_file, sql_file};
+    for (int k = 0; k < 2; k++) {
+        if (!files[k])
+            continue;
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", files[k]);
+        char *slash = strrchr(dir, '/');
+        const char *base = slash ? slash + 1 : files[k];
+        if (slash == dir)
+            dir[1] = '\0';
+        else if (slash)
+            *slash = '\0';
+        else
+            snprintf(dir, sizeof dir, ".");
+        if (!*base) {
+            cli_error("advise: %s: expected a file name", files[k]);
+            return CLI_USAGE;
+        }
+        ws_diag err;
+        ws_diag_clear(&err);
+        ws_outset *o = ws_outset_new(dir, &err);
+        FILE *f = o ? ws_outset_open(o, base, &err) : NULL;
+        if (f)
+            ws_advice_write_settings(f, k ? WS_ADVICE_SQL : WS_ADVICE_CONF, header, set, n);
+        if (!f || ws_outset_commit(o, &err) != WS_OK) {
+            if (o && !f)
+                ws_outset_abort(o);
+            cli_error("advise: %s: %s", files[k], err.msg);
+            return CLI_USAGE;
+        }
+        printf("wrote %s\n", files[k]);
+    }
+    return CLI_OK;
+}
+
 int cmd_advise(int argc, char **argv)
 {
     const char *file = NULL;
@@ -97,6 +235,7 @@ int cmd_advise(int argc, char **argv)
     size_t n_sets = 0, n_only = 0, n_owned = 0;
     unsigned jobs = ws_cpu_count();
     bool verify = true;
+    const char *conf_file = NULL, *sql_file = NULL;
     int rc = CLI_USAGE;
     ws_scenario *s = NULL;
     job *js = NULL;
@@ -108,7 +247,7 @@ int cmd_advise(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool takes = !strcmp(a, "--variant") || !strcmp(a, "--set") || !strcmp(a, "--seed") ||
-                     !strcmp(a, "--jobs");
+                     !strcmp(a, "--jobs") || !strcmp(a, "--conf") || !strcmp(a, "--alter-system");
         if (takes && i + 1 >= argc) {
             cli_error("advise: %s needs a value; see walsim help advise", a);
             goto done;
@@ -137,6 +276,10 @@ int cmd_advise(int argc, char **argv)
             jobs = (unsigned)v;
         } else if (!strcmp(a, "--no-verify"))
             verify = false;
+        else if (!strcmp(a, "--conf"))
+            conf_file = argv[++i];
+        else if (!strcmp(a, "--alter-system"))
+            sql_file = argv[++i];
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(cli_usage_advise, stdout);
             rc = CLI_OK;
@@ -186,6 +329,11 @@ int cmd_advise(int argc, char **argv)
         }
         ws_config_free(c);
         js[n++] = (job){.file = file, .sets = sets, .n_sets = n_sets, .variant = name};
+    }
+    if ((conf_file || sql_file) && n != 1) {
+        cli_error("advise: %s needs one variant, and the scenario has %zu: add --variant NAME",
+                  conf_file ? "--conf" : "--alter-system", n);
+        goto done;
     }
     ws_parallel_for(n, jobs, run_job, js);
     for (size_t i = 0; i < n; i++)
@@ -300,6 +448,8 @@ int cmd_advise(int argc, char **argv)
                    "bursts; look at its wal.png\n",
                    size((double)first[i].max_wal_size, b1, sizeof b1));
     }
+    if (rc == CLI_OK && (conf_file || sql_file) && n == 1)
+        rc = write_recommendation(s, &js[0], &first[0], &second[0], conf_file, sql_file);
     free(first);
     free(second);
     free(todo);

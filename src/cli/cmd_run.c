@@ -15,6 +15,7 @@
 #include "walsim/outdir.h"
 #include "walsim/plot.h"
 #include "walsim/report.h"
+#include "walsim/report_html.h"
 #include "walsim/run.h"
 
 const char cli_usage_run[] =
@@ -23,7 +24,8 @@ const char cli_usage_run[] =
     "Simulates each variant of the scenario FILE (without FILE, the built-in\n"
     "default: scenarios/checkpoint-smoothing.conf) and writes the results to\n"
     "out/<scenario>/ (summary.json, timeline.csv, checkpoints.csv, latency_cdf.csv,\n"
-    "checkpoints.log and the charts).  Prints a comparison table unless --quiet.\n"
+    "checkpoints.log, the charts and the report: report.html, report.md).  Prints\n"
+    "a comparison table unless --quiet.\n"
     "\n"
     "Options:\n"
     "  --variant NAME     run only this variant (repeatable)\n"
@@ -34,6 +36,8 @@ const char cli_usage_run[] =
     "                     table.NAME.size)\n"
     "  --format LIST      chart formats: png,svg,pdf (default png)\n"
     "  --quiet            print nothing but errors\n"
+    "  --no-report        do not write report.html and report.md (the design-review\n"
+    "                     report; walsim report DIR writes them later)\n"
     "\n"
     "The folder appears whole or not at all: it is written into a staging folder\n"
     "beside --out and replaces the old one in one step (docs/outputs.md).\n"
@@ -81,7 +85,7 @@ int cmd_run(int argc, char **argv)
     const char **variants = calloc((size_t)argc + 1, sizeof *variants);
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t n_variants = 0, n_sets = 0;
-    bool quiet = false;
+    bool quiet = false, report = true;
     char seed_set[64];
     int rc = CLI_USAGE;
     ws_scenario *s = NULL;
@@ -114,6 +118,8 @@ int cmd_run(int argc, char **argv)
             formats = argv[++i];
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
             quiet = true;
+        else if (!strcmp(a, "--no-report"))
+            report = false;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(cli_usage_run, stdout);
             rc = CLI_OK;
@@ -392,6 +398,19 @@ int cmd_run(int argc, char **argv)
             rc = prc == WS_EINPUT || prc == WS_EIO ? CLI_USAGE : CLI_INTERNAL;
         }
     }
+    /* The report, from the files and charts just written (report_html.h). */
+    cli_signals_poll();
+    if (rc == CLI_OK && report) {
+        ws_diag err;
+        ws_diag_clear(&err);
+        cli_signals_doing("writing the report");
+        int rrc = ws_rpt_write(stage, NULL, &err);
+        if (rrc != WS_OK) {
+            ws_outdir_explain(od, &err);
+            fprintf(stderr, "walsim: report: %s\n", err.msg);
+            rc = rrc == WS_ENOMEM ? CLI_INTERNAL : CLI_USAGE;
+        }
+    }
     /* All written: the new folder replaces the old one at once. */
     if (rc == CLI_OK) {
         ws_diag err;
@@ -416,8 +435,8 @@ int cmd_run(int argc, char **argv)
             printf("note: %s\n", ws_scenario_note(s, i));
         printf("wrote %s/: summary.json, timeline.csv, checkpoints.csv, latency_cdf.csv, "
                "checkpoints.log, pg_stat-VARIANT.csv; charts (%s): latency, throughput, wal, "
-               "dirty, device, latency_cdf, overview (+ overview.pdf)\n",
-               dir, formats);
+               "dirty, device, latency_cdf, overview (+ overview.pdf)%s\n",
+               dir, formats, report ? "; report.html, report.md" : "");
     }
     for (size_t i = 0; i < n_run; i++) {
         ws_config_free(cfgs[i]);

@@ -16,6 +16,7 @@
 #include "walsim/outdir.h"
 #include "walsim/plot.h"
 #include "walsim/report.h"
+#include "walsim/report_html.h"
 #include "walsim/sweep.h"
 
 const char cli_usage_sweep[] =
@@ -46,6 +47,10 @@ const char cli_usage_sweep[] =
     "                     worst_recovery; walsim help metrics lists them)\n"
     "  --format LIST      chart formats: png,svg,pdf (default png)\n"
     "  --quiet            print nothing but errors\n"
+    "  --no-report        do not write report.html and report.md\n"
+    "\n"
+    "Prints a table of the points (the mean over seeds), each against the first\n"
+    "point of the same variant.\n"
     "\n"
     "Exit codes: 0 ok, 2 bad usage or input (checked before anything runs; also\n"
     "--out not writable or in use, a full disk), 3 internal error, 130/143\n"
@@ -139,7 +144,7 @@ int cmd_sweep(int argc, char **argv)
     ws_sweep_param *params = calloc((size_t)argc + 1, sizeof *params);
     size_t n_sets = 0, n_variants = 0, n_owned = 0, n_params = 0;
     unsigned seeds = 0, jobs = ws_cpu_count(), shard_k = 1, shard_n = 1;
-    bool quiet = false;
+    bool quiet = false, report = true;
     const char *formats = "png";
     const char **charted = calloc((size_t)argc + 1, sizeof *charted);
     int n_charted = 0;
@@ -215,6 +220,8 @@ int cmd_sweep(int argc, char **argv)
             }
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
             quiet = true;
+        else if (!strcmp(a, "--no-report"))
+            report = false;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(cli_usage_sweep, stdout);
             rc = CLI_OK;
@@ -331,6 +338,19 @@ int cmd_sweep(int argc, char **argv)
             goto done;
         }
     }
+    /* The report (report_html.h), of a whole grid as the charts. */
+    if (report && shard_n == 1) {
+        cli_signals_doing("writing the report");
+        int rrc = ws_rpt_write(stage, NULL, &err);
+        if (rrc != WS_OK) {
+            ws_outdir_explain(od, &err);
+            fprintf(stderr, "walsim: report: %s\n", err.msg);
+            rc = rrc == WS_ENOMEM ? CLI_INTERNAL : CLI_USAGE;
+            cli_signals_watch(NULL);
+            ws_outdir_abort(od);
+            goto done;
+        }
+    }
     cli_signals_hold();
     int crc = ws_outdir_commit(od, &err);
     cli_signals_release(crc == WS_OK);
@@ -338,8 +358,13 @@ int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "walsim: %s\n", err.msg);
         goto done;
     }
-    if (!quiet)
+    if (!quiet) {
+        char csv_path[4200];
+        snprintf(csv_path, sizeof csv_path, "%s/sweep.csv", dir);
+        if (ws_report_sweep_table(stdout, csv_path, &err) != WS_OK)
+            fprintf(stderr, "walsim: sweep: %s\n", err.msg);
         warn_points(dir);
+    }
     if (!quiet)
         printf("wrote %s/sweep.csv (%zu rows)%s\n", dir, pts * ns * nvar,
                charts ? n_params == 1 ? " and a chart per metric against the parameter"

@@ -22,6 +22,8 @@ const char cli_usage_main[] =
     "                                simulate a grid of settings into sweep.csv\n"
     "  walsim merge DIR...           join the shards of a sweep\n"
     "  walsim plot DIR               draw the charts of an output folder again\n"
+    "  walsim report DIR             write DIR/report.html and report.md again\n"
+    "  walsim diff DIR_A DIR_B       compare two runs of one scenario, figure by figure\n"
     "  walsim validate FILE --pg-log LOG [measured files]\n"
     "                                compare a real run with the scenario's simulation\n"
     "  walsim calibrate --stats BEFORE.csv --stats AFTER.csv [measured files]\n"
@@ -33,7 +35,7 @@ const char cli_usage_main[] =
     "\n"
     "Exit codes:\n"
     "  0  success\n"
-    "  1  an expectation ([expect] section) failed\n"
+    "  1  an expectation ([expect] section) failed; diff: a change above --tolerance\n"
     "  2  bad usage or bad input (the message names file, line and key)\n"
     "  3  internal error\n"
     "  130, 143  interrupted by SIGINT / SIGTERM (run, sweep: nothing written)\n"
@@ -150,6 +152,10 @@ int cmd_help(int argc, char **argv)
         fputs(cli_usage_validate, stdout);
     else if (strcmp(argv[1], "calibrate") == 0)
         fputs(cli_usage_calibrate, stdout);
+    else if (strcmp(argv[1], "report") == 0)
+        fputs(cli_usage_report, stdout);
+    else if (strcmp(argv[1], "diff") == 0)
+        fputs(cli_usage_diff, stdout);
     else if (strcmp(argv[1], "keys") == 0)
         print_keys();
     else if (strcmp(argv[1], "metrics") == 0)
@@ -157,7 +163,7 @@ int cmd_help(int argc, char **argv)
     else if (strcmp(argv[1], "help") == 0)
         fputs(cli_usage_main, stdout);
     else {
-        cli_error("help: unknown command '%s' (commands: run, lint, check, sweep, advise, merge, plot, validate, calibrate, help; or: help keys, help metrics)", argv[1]);
+        cli_error("help: unknown command '%s' (commands: run, lint, check, sweep, advise, merge, plot, report, diff, validate, calibrate, help; or: help keys, help metrics)", argv[1]);
         return CLI_USAGE;
     }
     return CLI_OK;
@@ -197,6 +203,10 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "calibrate") == 0)
         return cmd_calibrate(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "diff") == 0)
+        return cmd_diff(argc - 1, argv + 1);
     cli_error("unknown command '%s'; see walsim --help", cmd);
     return CLI_USAGE;
 }

@@ -4,6 +4,8 @@
 #include "walsim/advise.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "walsim/metrics.h"
 
@@ -161,4 +163,65 @@ void ws_advice_json(FILE *f, const ws_advice *a)
     num(f, "checkpoint_warnings", (double)a->warnings, false);
     num(f, "max_wal_size_without_warnings_bytes", (double)a->max_wal_size_no_warnings, true);
     fputc('}', f);
+}
+
+void ws_advice_size_value(uint64_t bytes, char *buf, size_t len)
+{
+    const uint64_t mb = 1024 * 1024, gb = 1024 * mb;
+    if (bytes >= gb && bytes % gb == 0)
+        snprintf(buf, len, "%lluGB", (unsigned long long)(bytes / gb));
+    else
+        snprintf(buf, len, "%lluMB", (unsigned long long)((bytes + mb - 1) / mb));
+}
+
+/* A value for postgresql.conf or SQL: numbers bare, anything else in
+ * single quotes (with quotes doubled). */
+static void write_value(FILE *f, const char *v)
+{
+    char *end;
+    strtod(v, &end);
+    if (*v && *end == '\0') {
+        fputs(v, f);
+        return;
+    }
+    fputc('\'', f);
+    for (; *v; v++) {
+        if (*v == '\'')
+            fputc('\'', f);
+        fputc(*v, f);
+    }
+    fputc('\'', f);
+}
+
+/* Comment lines: each line of text after `mark`, with no line break
+ * inside a comment's text. */
+static void comment(FILE *f, const char *mark, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        size_t n = strcspn(p, "\r\n");
+        fprintf(f, "%s %.*s\n", mark, (int)n, p);
+        p += n;
+        while (*p == '\r' || *p == '\n')
+            p++;
+    }
+}
+
+void ws_advice_write_settings(FILE *f, ws_advice_format format, const char *header,
+                              const ws_advice_setting *settings, size_t n)
+{
+    const char *mark = format == WS_ADVICE_SQL ? "--" : "#";
+    comment(f, mark, header);
+    for (size_t i = 0; i < n; i++) {
+        fputc('\n', f);
+        comment(f, mark, settings[i].reason);
+        if (format == WS_ADVICE_SQL)
+            fprintf(f, "ALTER SYSTEM SET %s = ", settings[i].name);
+        else
+            fprintf(f, "%s = ", settings[i].name);
+        write_value(f, settings[i].value);
+        fputs(format == WS_ADVICE_SQL ? ";\n" : "\n", f);
+    }
+    if (format == WS_ADVICE_SQL)
+        fputs("\n-- all of these take effect on a reload\nSELECT pg_reload_conf();\n", f);
 }

@@ -14,9 +14,14 @@
 #include "walsim/report.h"
 
 #include "walsim/advise.h"
+#include "walsim/device.h"
+#include "walsim/expect.h"
 #include "walsim/metrics.h"
+#include "walsim/recovery.h"
+#include "walsim/sha256.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Strings through the JSON module's writer: escapes and valid UTF-8. */
@@ -274,6 +279,282 @@ static void differing_settings(FILE *f, const ws_config *const *cfgs, size_t n, 
     fputs(first ? "}" : "\n      }", f);
 }
 
+
+/* Where a value came from, as `walsim lint` prints it. */
+static void source_text(const ws_value *v, bool postgres, const char *variant, int pg_version,
+                        char *buf, size_t len)
+{
+    switch (v->origin) {
+    case WS_ORIGIN_DEFAULT:
+        if (postgres)
+            snprintf(buf, len, "default (PostgreSQL %d)", pg_version);
+        else
+            snprintf(buf, len, "default");
+        break;
+    case WS_ORIGIN_FILE:
+        snprintf(buf, len, "%s:%d", v->file ? v->file : "?", v->line);
+        break;
+    case WS_ORIGIN_VARIANT:
+        snprintf(buf, len, "variant %s (%s:%d)", variant, v->file ? v->file : "?", v->line);
+        break;
+    case WS_ORIGIN_CMDLINE:
+        snprintf(buf, len, "--set");
+        break;
+    }
+}
+
+static void config_row(FILE *f, bool *first, const char *key, const ws_value *v, ws_setting_id id,
+                       const ws_config *c)
+{
+    char val[256], src[600];
+    ws_value_format(v, id, val, sizeof val);
+    source_text(v, strncmp(key, "postgres.", 9) == 0, ws_config_variant(c),
+                ws_config_pg_version(c), src, sizeof src);
+    fputs(*first ? "\n        " : ",\n        ", f);
+    *first = false;
+    fputs("{\"key\": ", f);
+    json_string(f, key);
+    fputs(", \"value\": ", f);
+    json_string(f, val);
+    fputs(", \"source\": ", f);
+    json_string(f, src);
+    fprintf(f, ", \"default\": %s}", v->origin == WS_ORIGIN_DEFAULT ? "true" : "false");
+}
+
+/* "config": every effective setting of the variant with its source, in
+ * the order and with the names `walsim lint` uses (SECTION.KEY, or
+ * SECTION.NAME.KEY for [table NAME] and the like).  Settings that do not
+ * exist in the variant's PostgreSQL version are left out. */
+static void json_config(FILE *f, const ws_config *c)
+{
+    bool first = true;
+    char key[512];
+    fputc('[', f);
+    for (int sec = 0; sec < WS_SEC__COUNT; sec++) {
+        const char *sname = ws_section_name((ws_section)sec);
+        if (ws_section_named((ws_section)sec)) {
+            for (size_t i = 0; i < ws_cfg_instance_count(c, (ws_section)sec); i++)
+                for (int id = 0; id < WS_S__COUNT; id++) {
+                    const ws_setting_desc *d = ws_setting_desc_get((ws_setting_id)id);
+                    if ((int)d->section != sec)
+                        continue;
+                    snprintf(key, sizeof key, "%s.%s.%s", sname,
+                             ws_cfg_instance_name(c, (ws_section)sec, i), d->name);
+                    config_row(f, &first, key,
+                               ws_cfg_instance_value(c, (ws_section)sec, i, (ws_setting_id)id),
+                               (ws_setting_id)id, c);
+                }
+            continue;
+        }
+        for (int id = 0; id < WS_S__COUNT; id++) {
+            const ws_setting_desc *d = ws_setting_desc_get((ws_setting_id)id);
+            if ((int)d->section != sec)
+                continue;
+            const ws_value *v = ws_cfg_value(c, (ws_setting_id)id);
+            if (!v->available)
+                continue;
+            snprintf(key, sizeof key, "%s.%s", sname, d->name);
+            config_row(f, &first, key, v, (ws_setting_id)id, c);
+        }
+    }
+    fputs(first ? "]" : "\n      ]", f);
+}
+
+/* "device": the disk's effective figures (the preset's, or [disk]
+ * overrides), as the model uses them. */
+static void json_device(FILE *f, const ws_device *d, const ws_config *c)
+{
+    fputs("{\"preset\": ", f);
+    json_string(f, ws_cfg_value(c, WS_S_disk_preset)->word);
+    json_field_d(f, "write_bandwidth_bytes_per_s", d->write_bw);
+    json_field_d(f, "read_bandwidth_bytes_per_s", d->read_bw);
+    json_field_d(f, "write_iops", d->write_iops);
+    json_field_d(f, "read_iops", d->read_iops);
+    json_field_d(f, "io_unit_bytes", d->io_unit);
+    json_field_d(f, "read_latency_ms", (double)d->read_latency / 1e6);
+    json_field_d(f, "write_latency_ms", (double)d->write_latency / 1e6);
+    json_field_d(f, "flush_latency_ms", (double)d->flush_latency / 1e6);
+    json_field_d(f, "burst_iops", d->burst_iops);
+    fputc('}', f);
+}
+
+/* The worst-case recovery split as recovery.h computes it.  ws_run_stats
+ * keeps the total and the WAL to replay, not the pages, so the pages are
+ * found again by bisection on the total (which grows with them). */
+static void worst_split(const ws_device *d, const ws_config *c, const ws_run_stats *r,
+                        ws_recovery *out)
+{
+    double rate = ws_cfg_num(c, WS_S_replay_rate);
+    bool fpw = ws_cfg_bool(c, WS_S_full_page_writes);
+    uint64_t lo = 0, hi = (uint64_t)1 << 40;
+    ws_recovery_estimate(d, rate, fpw, r->worst_replay_bytes, 0, out);
+    if (!(out->total_s < r->worst_recovery_s))
+        return;
+    while (hi - lo > 1) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        ws_recovery_estimate(d, rate, fpw, r->worst_replay_bytes, mid, out);
+        if (out->total_s < r->worst_recovery_s)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    ws_recovery_estimate(d, rate, fpw, r->worst_replay_bytes, hi, out);
+}
+
+/* The SHA-256 of the scenario's bytes (the main file; the built-in text
+ * for the default), or "" when it cannot be read. */
+static void scenario_hash(const ws_scenario *s, char hex[WS_SHA256_HEX])
+{
+    const char *file = ws_scenario_file(s);
+    hex[0] = '\0';
+    if (strncmp(file, "<built-in>/", 11) == 0)
+        ws_sha256_hex(ws_default_scenario_text, ws_default_scenario_len, hex);
+    else if (ws_sha256_file(file, hex) != 0)
+        hex[0] = '\0';
+}
+
+/* A word of a command line, quoted for a POSIX shell when it needs it. */
+static void shell_word(FILE *f, const char *w)
+{
+    bool plain = *w != '\0';
+    for (const char *p = w; *p && plain; p++)
+        plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+%@",
+                       *p) != NULL;
+    if (plain) {
+        fputs(w, f);
+        return;
+    }
+    fputc('\'', f);
+    for (const char *p = w; *p; p++) {
+        if (*p == '\'')
+            fputs("'\\''", f);
+        else
+            fputc(*p, f);
+    }
+    fputc('\'', f);
+}
+
+/* "reproduce": the command that makes the same files (without --out):
+ * the scenario, the variants run when not all, and every --set, read back
+ * from the first variant's provenance. */
+static void json_reproduce(FILE *f, const ws_scenario *s, const ws_config *const *cfgs,
+                           const ws_run_stats *stats, size_t n)
+{
+    char *cmd = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&cmd, &len);
+    if (m) {
+        fputs("walsim run", m);
+        const char *file = ws_scenario_file(s);
+        if (strncmp(file, "<built-in>/", 11) != 0) {
+            fputc(' ', m);
+            shell_word(m, file);
+        }
+        if (n < ws_scenario_variant_count(s))
+            for (size_t v = 0; v < n; v++) {
+                fputs(" --variant ", m);
+                shell_word(m, stats[v].variant);
+            }
+        for (int id = 0; n && id < WS_S__COUNT; id++) {
+            const ws_setting_desc *d = ws_setting_desc_get((ws_setting_id)id);
+            if (ws_section_named(d->section))
+                continue;
+            const ws_value *val = ws_cfg_value(cfgs[0], (ws_setting_id)id);
+            if (val->origin != WS_ORIGIN_CMDLINE)
+                continue;
+            char text[256], word[600];
+            ws_value_format(val, (ws_setting_id)id, text, sizeof text);
+            snprintf(word, sizeof word, "%s.%s=%s", ws_section_name(d->section), d->name,
+                     val->text ? val->text : text);
+            fputs(" --set ", m);
+            shell_word(m, word);
+        }
+        fclose(m);
+    }
+    fputs("{\"command\": ", f);
+    json_string(f, cmd ? cmd : "walsim run");
+    fprintf(f, ", \"seed\": %llu}", n ? (unsigned long long)stats[0].seed : 0ULL);
+    free(cmd);
+}
+
+/* "expectations": every [expect] line judged on this run's figures, as
+ * `walsim check` judges it; a line that needs a variant this run left out
+ * has verdict "NOT RUN". */
+static void json_expectations(FILE *f, const ws_scenario *s, const ws_run_stats *stats, size_t n)
+{
+    size_t nv = ws_scenario_variant_count(s), ne = ws_scenario_expect_count(s);
+    const ws_run_stats **by = calloc(nv ? nv : 1, sizeof *by);
+    fputc('[', f);
+    for (size_t k = 0; by && k < n; k++) {
+        int idx = ws_scenario_variant_index(s, stats[k].variant);
+        if (idx >= 0)
+            by[idx] = &stats[k];
+    }
+    for (size_t i = 0; by && i < ne; i++) {
+        const ws_raw_line *raw = ws_scenario_expect(s, i);
+        ws_expect *e = NULL;
+        ws_diag err;
+        ws_diag_clear(&err);
+        fputs(i ? ",\n    " : "\n    ", f);
+        fputs("{\"variant\": ", f);
+        json_string(f, raw->variant);
+        fputs(", \"text\": ", f);
+        json_string(f, raw->text);
+        fputs(", \"where\": ", f);
+        char where[600];
+        snprintf(where, sizeof where, "%s:%d", raw->file ? raw->file : "?", raw->line);
+        json_string(f, where);
+        bool ran = ws_expect_parse(s, raw, &e, &err) == WS_OK;
+        for (size_t v = 0; ran && v < nv; v++)
+            if (ws_expect_uses(e, v) && !by[v])
+                ran = false;
+        if (!ran) {
+            fputs(", \"verdict\": \"NOT RUN\", \"description\": ", f);
+            json_string(f, e ? "a variant it reads was not simulated in this run" : err.msg);
+        } else {
+            ws_expect_result r = ws_expect_eval(e, (const ws_run_stats *const *)by);
+            char desc[1024], note[1024];
+            ws_expect_describe(e, (const ws_run_stats *const *)by, &r, desc, sizeof desc);
+            ws_expect_note(e, (const ws_run_stats *const *)by, note, sizeof note);
+            fputs(", \"verdict\": ", f);
+            json_string(f, ws_expect_verdict_name(r.verdict));
+            fputs(", \"description\": ", f);
+            json_string(f, desc);
+            fputs(", \"note\": ", f);
+            json_string(f, r.verdict == WS_EXPECT_NOT_EXERCISED && r.why[0] ? r.why : note);
+        }
+        fputc('}', f);
+        ws_expect_free(e);
+    }
+    fputs(ne && by ? "\n  ]" : "]", f);
+    free(by);
+}
+
+/* The advice as text lines (ws_advice_print), for the report. */
+static void json_advice_text(FILE *f, const ws_run_stats *r, const ws_advice *adv)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    fputc('[', f);
+    if (m) {
+        ws_advice_print(m, r, adv, "");
+        fclose(m);
+        bool first = true;
+        for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+            nl = strchr(line, '\n');
+            if (nl)
+                *nl = '\0';
+            fputs(first ? "\n        " : ",\n        ", f);
+            first = false;
+            json_string(f, line);
+        }
+        fputs(first ? "" : "\n      ", f);
+    }
+    fputc(']', f);
+    free(text);
+}
+
 void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *const *cfgs,
                             const ws_run_stats *stats, size_t n)
 {
@@ -288,7 +569,17 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
     fputs(",\n    \"name\": ", f);
     const char *title = n ? ws_cfg_str(cfgs[0], WS_S_name) : "";
     json_string(f, title && *title ? title : slug);
-    fputs("\n  },\n  \"variants\": {", f);
+    fputs(",\n    \"description\": ", f);
+    json_string(f, n ? ws_cfg_str(cfgs[0], WS_S_description) : "");
+    char hex[WS_SHA256_HEX];
+    scenario_hash(s, hex);
+    fputs(",\n    \"sha256\": ", f);
+    json_string(f, hex[0] ? hex : NULL);
+    fputs("\n  },\n  \"reproduce\": ", f);
+    json_reproduce(f, s, cfgs, stats, n);
+    fputs(",\n  \"expectations\": ", f);
+    json_expectations(f, s, stats, n);
+    fputs(",\n  \"variants\": {", f);
     for (size_t v = 0; v < n; v++) {
         const ws_run_stats *r = &stats[v];
         fprintf(f, "%s\n    ", v ? "," : "");
@@ -373,10 +664,31 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
             ws_advice adv;
             ws_advice_compute(r, &adv);
             ws_advice_json(f, &adv);
+            fputs(",\n      \"advice_text\": ", f);
+            json_advice_text(f, r, &adv);
         }
+        ws_sim *sim = ws_sim_new(16);
+        ws_device dev;
+        bool have_dev = sim && ws_device_init(&dev, sim, cfgs[v]) == 0;
         fputs(",\n      \"recovery\": {\"worst_case_s\": ", f);
         json_number(f, r->worst_recovery_s);
-        fprintf(f, ", \"worst_case_replay_bytes\": %llu}", (unsigned long long)r->worst_replay_bytes);
+        fprintf(f, ", \"worst_case_replay_bytes\": %llu", (unsigned long long)r->worst_replay_bytes);
+        if (have_dev) {
+            ws_recovery rec;
+            worst_split(&dev, cfgs[v], r, &rec);
+            json_field_d(f, "redo_s", rec.redo_s);
+            json_field_d(f, "read_s", rec.read_s);
+            json_field_d(f, "checkpoint_s", rec.checkpoint_s);
+        }
+        fputs("}", f);
+        fputs(",\n      \"device\": ", f);
+        if (have_dev)
+            json_device(f, &dev, cfgs[v]);
+        else
+            fputs("null", f);
+        if (have_dev)
+            ws_device_destroy(&dev);
+        ws_sim_free(sim);
         fputs(",\n      \"crash\": ", f);
         if (r->crash.crashed) {
             const ws_crash_stats *c = &r->crash;
@@ -420,6 +732,8 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
         fprintf(f, ",\n      \"device_read_bytes\": %llu,\n      \"engine_events\": %llu,\n      \"settings\": ",
                 (unsigned long long)r->dev_read, (unsigned long long)r->events);
         differing_settings(f, cfgs, n, v);
+        fputs(",\n      \"config\": ", f);
+        json_config(f, cfgs[v]);
         fputs("\n    }", f);
     }
     fputs("\n  },\n  \"notes\": [", f);

@@ -1,13 +1,17 @@
 /*
  * tables.c - timeline.csv, checkpoints.csv and latency_cdf.csv (columns in
- * docs/outputs.md).  Numbers are printed with %.9g or as integers, so the
+ * docs/outputs.md), and the sweep's table on stdout.  Numbers are printed with %.9g or as integers, so the
  * same run gives the same bytes.
  */
 #include "walsim/csvread.h"
 #include "walsim/report.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "walsim/metrics.h"
 
 #include "walsim/db.h"
 
@@ -173,4 +177,121 @@ void ws_report_pg_stat_csv(FILE *f, const ws_run_stats *st, const ws_run_detail 
                     r->stat.wal_sync_ms);
         fputc('\n', f);
     }
+}
+
+/* ---- the sweep's table on stdout ------------------------------------- */
+
+/* Mean of column `col` over the rows [first, first + n) that share a
+ * point and variant (the seeds); NAN when the column is missing or empty. */
+static double mean_col(const ws_csv *c, int col, const size_t *rows, size_t n)
+{
+    double sum = 0;
+    size_t k = 0;
+    ws_diag err;
+    for (size_t i = 0; col >= 0 && i < n; i++) {
+        double x;
+        if (!ws_csv_empty(c, rows[i], (size_t)col) &&
+            ws_csv_num(c, rows[i], (size_t)col, &x, &err) == WS_OK) {
+            sum += x;
+            k++;
+        }
+    }
+    return k ? sum / (double)k : NAN;
+}
+
+/* "x1.02" of b against a, or "-" when it cannot be said. */
+static void ratio_cell(double a, double b, char *buf, size_t len)
+{
+    if (isfinite(a) && isfinite(b) && a != 0)
+        snprintf(buf, len, "x%.2f", b / a);
+    else
+        snprintf(buf, len, "-");
+}
+
+int ws_report_sweep_table(FILE *f, const char *csv_path, ws_diag *err)
+{
+    ws_csv *c = NULL;
+    int rc = ws_csv_read_file(csv_path, &c, err);
+    if (rc != WS_OK)
+        return rc;
+    int cp = ws_csv_col(c, "point"), cseed = ws_csv_col(c, "seed"), cv = ws_csv_col(c, "variant");
+    if (cp < 0 || cseed < 0 || cv < 0) {
+        ws_diag_set(err, NULL, 0, "%s: expected the columns point, seed and variant", csv_path);
+        ws_csv_free(c);
+        return WS_EINPUT;
+    }
+    /* the parameter columns: between seed and variant, without the _num twins */
+    int params[16], np = 0;
+    for (int k = cseed + 1; k < cv && np < 16; k++) {
+        const char *name = ws_csv_col_name(c, (size_t)k);
+        size_t len = strlen(name);
+        if (len < 4 || strcmp(name + len - 4, "_num") != 0)
+            params[np++] = k;
+    }
+    int c_tps = ws_csv_col(c, "tps"), c_p50 = ws_csv_col(c, "p50_latency_ms"),
+        c_p99 = ws_csv_col(c, "p99_latency_ms"), c_t = ws_csv_col(c, "checkpoints_timed"),
+        c_r = ws_csv_col(c, "checkpoints_req"), c_w = ws_csv_col(c, "wal_bytes_per_tx_bytes"),
+        c_pw = ws_csv_col(c, "pg_wal_peak_bytes"), c_rec = ws_csv_col(c, "worst_recovery_s"),
+        c_ov = ws_csv_col(c, "overloaded"), c_cy = ws_csv_col(c, "checkpoint_cycles");
+    size_t nrows = ws_csv_rows(c);
+    size_t *group = calloc(nrows ? nrows : 1, sizeof *group);
+    bool *done = calloc(nrows ? nrows : 1, sizeof *done);
+    if (!group || !done) {
+        free(group);
+        free(done);
+        ws_csv_free(c);
+        return WS_ENOMEM;
+    }
+    fprintf(f, "%-5s", "point");
+    for (int k = 0; k < np; k++)
+        fprintf(f, " %-18.18s", ws_csv_col_name(c, (size_t)params[k]));
+    fprintf(f, " %-12s %9s %8s %8s %10s %9s %9s %9s  %s\n", "variant", "tps", "p50 ms", "p99 ms",
+            "ckpt t/req", "WAL B/tx", "pg_wal", "recovery", "vs point 0 (same variant)");
+    for (size_t r = 0; r < nrows; r++) {
+        if (done[r])
+            continue;
+        size_t n = 0;
+        for (size_t q = r; q < nrows; q++)
+            if (!done[q] && !strcmp(ws_csv_cell(c, q, (size_t)cp), ws_csv_cell(c, r, (size_t)cp)) &&
+                !strcmp(ws_csv_cell(c, q, (size_t)cv), ws_csv_cell(c, r, (size_t)cv))) {
+                group[n++] = q;
+                done[q] = true;
+            }
+        /* the reference: the first point's rows of the same variant */
+        size_t ref[4096], nref = 0;
+        const char *p0 = ws_csv_cell(c, 0, (size_t)cp);
+        for (size_t q = 0; q < nrows && nref < 4096; q++)
+            if (!strcmp(ws_csv_cell(c, q, (size_t)cp), p0) &&
+                !strcmp(ws_csv_cell(c, q, (size_t)cv), ws_csv_cell(c, r, (size_t)cv)))
+                ref[nref++] = q;
+        double tps = mean_col(c, c_tps, group, n), p50 = mean_col(c, c_p50, group, n),
+               p99 = mean_col(c, c_p99, group, n), wal = mean_col(c, c_w, group, n);
+        char ck[32], pw[32], rec[32], rt[16], rp[16], rw[16], rr[16], flags[64] = "";
+        snprintf(ck, sizeof ck, "%.0f/%.0f", mean_col(c, c_t, group, n),
+                 mean_col(c, c_r, group, n));
+        ws_metric_format(WS_MK_SIZE, mean_col(c, c_pw, group, n), 4, pw, sizeof pw);
+        ws_metric_format(WS_MK_TIME, mean_col(c, c_rec, group, n), 3, rec, sizeof rec);
+        fprintf(f, "%-5s", ws_csv_cell(c, r, (size_t)cp));
+        for (int k = 0; k < np; k++)
+            fprintf(f, " %-18.18s", ws_csv_cell(c, r, (size_t)params[k]));
+        if (mean_col(c, c_ov, group, n) > 0)
+            snprintf(flags, sizeof flags, "  ! OVERLOADED");
+        else if (mean_col(c, c_cy, group, n) < 2)
+            snprintf(flags, sizeof flags, "  ! FEW CYCLES");
+        fprintf(f, " %-12.12s %9.1f %8.2f %8.2f %10s %9.0f %9s %9s  ", ws_csv_cell(c, r, (size_t)cv),
+                tps, p50, p99, ck, wal, pw, rec);
+        if (strcmp(ws_csv_cell(c, r, (size_t)cp), p0) == 0) {
+            fprintf(f, "(reference)%s\n", flags);
+        } else {
+            ratio_cell(mean_col(c, c_tps, ref, nref), tps, rt, sizeof rt);
+            ratio_cell(mean_col(c, c_p99, ref, nref), p99, rp, sizeof rp);
+            ratio_cell(mean_col(c, c_w, ref, nref), wal, rw, sizeof rw);
+            ratio_cell(mean_col(c, c_rec, ref, nref), mean_col(c, c_rec, group, n), rr, sizeof rr);
+            fprintf(f, "tps %s, p99 %s, WAL/tx %s, recovery %s%s\n", rt, rp, rw, rr, flags);
+        }
+    }
+    free(group);
+    free(done);
+    ws_csv_free(c);
+    return WS_OK;
 }
