@@ -78,3 +78,11 @@ fuzz: deps
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz
+
+# Install and packaging (issue 17).  make install PREFIX=DIR installs the
+# command, library, header, pkg-config file, man page, completion and the
+# scenarios (DESTDIR is honoured too); make deb builds build/walsim_*.deb.
+PREFIX ?= /usr/local
+.PHONY: install deb
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
