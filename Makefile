@@ -86,3 +86,9 @@ PREFIX ?= /usr/local
 .PHONY: install deb
 install: build
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+
+# dpkg-shlibdeps (dpkg-dev) computes the package's Depends.
+deb: build
+	@command -v dpkg-shlibdeps >/dev/null 2>&1 || { \
+	  echo "make deb needs dpkg-shlibdeps: apt-get install dpkg-dev"; exit 1; }
+	cd $(BUILD) && cpack -G DEB
