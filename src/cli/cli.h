@@ -46,6 +46,16 @@ int cmd_calibrate(int argc, char **argv);
 int cli_measured_option(int argc, char **argv, int *i, const char *cmd, ws_validate_files *fs);
 void cli_measured_files_free(ws_validate_files *fs);
 
+/* The GNU conventions for every command's options (args.c): rewrites
+ * argv (argv[1] the command) so that the command's own loop sees
+ * "--opt VALUE" for --opt=VALUE, long options for -o/-j/-q, no "--" (the
+ * operands after it protected), and answers -h/--help anywhere.  Returns
+ * -1 to go on with the new argc and argv, or an exit code (help printed,
+ * or an error). */
+int cli_args_normalize(int *argc, char ***argv);
+/* The help text of command `cmd`, NULL for an unknown one. */
+const char *cli_command_usage(const char *cmd);
+
 /* Help texts, also printed by `walsim help COMMAND`. */
 extern const char cli_usage_main[];
 extern const char cli_usage_run[];

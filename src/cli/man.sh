@@ -41,6 +41,7 @@ tables() {
 }
 
 version=$("$walsim" --version | sed -n '1s/^walsim \([^ ]*\).*/\1/p')
+pg=$("$walsim" --version | sed -n 's/^models PostgreSQL \([0-9, and]*\) (.*/\1/p')
 commands=$("$walsim" --help | sed -n 's/^  walsim \([a-z][a-z]*\).*/\1/p' | grep -v '^help$' | uniq)
 
 {
@@ -53,7 +54,7 @@ commands=$("$walsim" --help | sed -n 's/^  walsim \([a-z][a-z]*\).*/\1/p' | grep
     "$walsim" --help | sed '1,/^Usage:/d; /^$/,$d' | verbatim
     printf '.SH DESCRIPTION\n'
     printf 'walsim simulates the WAL and checkpoint I/O of a PostgreSQL server (versions %s) from a scenario file: a workload, PostgreSQL settings, an operating system and a storage device, with variants to compare.\n' \
-        "$("$walsim" --version | sed -n 's/.*PostgreSQL \([0-9]*-[0-9]*\).*/\1/p' | sed 's/-/ to /')"
+        "$pg"
     printf 'Each command is described below with the text of\n.BR "walsim help " COMMAND .\n.PP\n'
     "$walsim" --help | sed '1,/^Usage:/d; 1,/^$/d' | verbatim
     printf '.SH COMMANDS\n'
