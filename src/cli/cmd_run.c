@@ -75,6 +75,59 @@ static void on_progress(void *ctx, double fraction)
     fflush(stderr);
 }
 
+static const char ignored_note[] = ": PostgreSQL setting that walsim does not model (ignored)";
+
+/* The KEY of a note "FILE:LINE: KEY: PostgreSQL setting that walsim does
+ * not model (ignored)" and its length; NULL for another note. */
+static const char *ignored_key(const char *note, int *len)
+{
+    const char *tail = strstr(note, ignored_note);
+    if (!tail || tail[sizeof ignored_note - 1] != '\0')
+        return NULL;
+    const char *key = tail;
+    while (key > note && !(key[-1] == ' ' && key - 2 >= note && key[-2] == ':'))
+        key--;
+    *len = (int)(tail - key);
+    return key;
+}
+
+/* The notes of loading, after the table.  PostgreSQL settings walsim does
+ * not model (a whole postgresql.conf may hold dozens) make one line, with
+ * the first few names, each counted once; `walsim lint` lists every one
+ * with its line.  Other notes are printed as they are. */
+static void print_notes(const ws_scenario *s)
+{
+    enum { SHOWN = 4 };
+    size_t n_ignored = 0;
+    char names[SHOWN * 64 + 8] = "";
+    for (size_t i = 0; i < ws_scenario_note_count(s); i++) {
+        int len, len2;
+        const char *key = ignored_key(ws_scenario_note(s, i), &len);
+        if (!key) {
+            printf("note: %s\n", ws_scenario_note(s, i));
+            continue;
+        }
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++) {
+            const char *k2 = ignored_key(ws_scenario_note(s, j), &len2);
+            seen = k2 && len2 == len && !strncmp(k2, key, (size_t)len);
+        }
+        if (seen)
+            continue;
+        if (n_ignored < SHOWN) {
+            size_t used = strlen(names);
+            snprintf(names + used, sizeof names - used, "%s%.*s", n_ignored ? ", " : "",
+                     len < 60 ? len : 60, key);
+        }
+        n_ignored++;
+    }
+    if (n_ignored)
+        printf("note: %zu PostgreSQL setting%s ignored (%s%s): walsim does not model %s; "
+               "walsim lint lists %s\n",
+               n_ignored, n_ignored == 1 ? "" : "s", names, n_ignored > SHOWN ? ", ..." : "",
+               n_ignored == 1 ? "it" : "them", n_ignored == 1 ? "it" : "them");
+}
+
 int cmd_run(int argc, char **argv)
 {
     const char *file = NULL, *out_dir = NULL, *formats = "png";
@@ -412,8 +465,7 @@ int cmd_run(int argc, char **argv)
     if (rc == CLI_OK && !quiet) {
         printf("scenario %s (%s)\n", slug, ws_scenario_file(s));
         ws_report_table(stdout, stats, n_run);
-        for (size_t i = 0; i < ws_scenario_note_count(s); i++)
-            printf("note: %s\n", ws_scenario_note(s, i));
+        print_notes(s);
         printf("wrote %s/: summary.json, timeline.csv, checkpoints.csv, latency_cdf.csv, "
                "checkpoints.log, pg_stat-VARIANT.csv; charts (%s): latency, throughput, wal, "
                "dirty, device, latency_cdf, overview (+ overview.pdf)\n",

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Smaller frictions a new user met (issue 17): the ignored PostgreSQL
+# settings in one line; hints for names from cloud consoles and old
+# postgresql.conf files.  Usage: test_frictions.sh WALSIM SOURCE_DIR
+set -u
+walsim=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0 passes=0
+ok() { passes=$((passes + 1)); }
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+expect() { # CODE NEEDLE ARGS...
+  local code=$1 needle=$2; shift 2
+  local out rc
+  out=$("$walsim" "$@" 2>&1); rc=$?
+  if [ "$rc" != "$code" ]; then bad "walsim $* exited $rc, expected $code: $out"; return; fi
+  case "$out" in *"$needle"*) ok ;; *) bad "walsim $*: output lacks '$needle': $out" ;; esac
+}
+small='[scenario]\nduration = 20s\nwarmup = 5s\n[workload]\nprofile = pgbench\nscale = 5\nclients = 2\n[postgres]\nshared_buffers = 128MB\n'
+
+# Ignored settings: one line after the table, each name once; lint lists each.
+printf "$small"'work_mem = 4MB\nlisten_addresses = x\nport = 5433\nmax_connections = 50\nrandom_page_cost = 1.1\npg_stat_statements.max = 100\n' > "$tmp/ign.conf"
+out=$("$walsim" run "$tmp/ign.conf" --out "$tmp/o1" --set work_mem=8MB 2>&1)
+n=$(echo "$out" | grep -c '^note:')
+[ "$n" = 1 ] && ok || bad "run printed $n note lines: $out"
+echo "$out" | grep -qx 'note: 6 PostgreSQL settings ignored (work_mem, listen_addresses, port, max_connections, ...): walsim does not model them; walsim lint lists them' &&
+  ok || bad "the ignored-settings line: $(echo "$out" | grep '^note:')"
+[ "$("$walsim" lint "$tmp/ign.conf" | grep -c 'does not model (ignored)')" = 6 ] && ok ||
+  bad "lint does not list each ignored setting"
+printf "$small"'work_mem = 4MB\n' > "$tmp/ign1.conf"
+expect 0 "note: 1 PostgreSQL setting ignored (work_mem): walsim does not model it; walsim lint lists it" \
+  run "$tmp/ign1.conf" --out "$tmp/o2"
+
+echo "test_frictions: $passes passed, $fails failed"
+[ $fails = 0 ]
