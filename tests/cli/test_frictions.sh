@@ -31,5 +31,21 @@ printf "$small"'work_mem = 4MB\n' > "$tmp/ign1.conf"
 expect 0 "note: 1 PostgreSQL setting ignored (work_mem): walsim does not model it; walsim lint lists it" \
   run "$tmp/ign1.conf" --out "$tmp/o2"
 
+# Names that are not keys, with what to write instead.
+hint() { # SECTION KEY=VALUE NEEDLE
+  printf '[%s]\n%s\n' "$1" "$2" > "$tmp/hint.conf"
+  expect 2 "$3" lint "$tmp/hint.conf"
+}
+hint postgres wal_keep_segments=64 "wal_keep_segments: unknown key in [postgres]; removed in PostgreSQL 13; use wal_keep_size"
+hint postgres checkpoint_segments=32 "removed in PostgreSQL 9.5; use max_wal_size"
+hint disk iops=3000 "iops: unknown key in [disk]; the device's limits are [disk] write_iops and read_iops"
+hint disk throughput=125MB/s "[disk] write_bandwidth and read_bandwidth"
+hint workload tps=500 "tps: unknown key in [workload]; the load is [workload] clients"
+hint 'variant x' IOPS=3000 "IOPS: unknown setting; the device's limits"
+expect 2 "--set: wal_keep_segments: unknown setting; removed in PostgreSQL 13; use wal_keep_size" \
+  lint "$tmp/ign1.conf" --set wal_keep_segments=64
+# A near miss still gets its suggestion.
+hint postgres max_wal_sise=2GB "did you mean max_wal_size?"
+
 echo "test_frictions: $passes passed, $fails failed"
 [ $fails = 0 ]
