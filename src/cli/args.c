@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "walsim/diag.h"
 
 static const struct {
     const char *name;
@@ -188,4 +189,24 @@ int cli_args_normalize(int *argc, char ***argv)
     *argc = k;
     *argv = new_argv;
     return -1;
+}
+
+void cli_set_error(const char *assignment, const char *msg)
+{
+    static const char head[] = "--set: ";
+    if (strncmp(msg, head, sizeof head - 1) != 0) {
+        fprintf(stderr, "%s\n", msg); /* names the assignment already */
+        return;
+    }
+    msg += sizeof head - 1;
+    /* "KEY: " again after the assignment that starts with it says nothing. */
+    const char *eq = strchr(assignment, '=');
+    size_t kl = eq ? (size_t)(eq - assignment) : 0;
+    while (kl && assignment[kl - 1] == ' ')
+        kl--;
+    if (kl && strncmp(msg, assignment, kl) == 0 && msg[kl] == ':' && msg[kl + 1] == ' ')
+        msg += kl + 2;
+    char shown[204];
+    ws_diag_show(assignment, strlen(assignment), 200, shown, sizeof shown);
+    fprintf(stderr, "--set %s: %s\n", shown, msg);
 }

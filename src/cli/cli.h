@@ -53,6 +53,11 @@ void cli_measured_files_free(ws_validate_files *fs);
  * -1 to go on with the new argc and argv, or an exit code (help printed,
  * or an error). */
 int cli_args_normalize(int *argc, char ***argv);
+/* Prints the error of --set ASSIGNMENT (ws_scenario_set's message
+ * "--set: KEY: ...") naming the whole assignment, which caused it:
+ * "--set duration=10s: FILE:LINE: warmup: warmup 2min is not shorter than
+ * the run (duration 10s)...". */
+void cli_set_error(const char *assignment, const char *msg);
 /* The help text of command `cmd`, NULL for an unknown one. */
 const char *cli_command_usage(const char *cmd);
 

@@ -157,7 +157,7 @@ int cmd_advise(int argc, char **argv)
         ws_diag err;
         ws_diag_clear(&err);
         if (ws_scenario_set(s, sets[i], &err) != WS_OK) {
-            fprintf(stderr, "%s\n", err.msg);
+            cli_set_error(sets[i], err.msg);
             goto done;
         }
     }

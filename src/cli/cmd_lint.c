@@ -142,7 +142,7 @@ int cmd_lint(int argc, char **argv)
         ws_diag err;
         ws_diag_clear(&err);
         if (ws_scenario_set(s, sets[i], &err) != WS_OK) {
-            fprintf(stderr, "%s\n", err.msg);
+            cli_set_error(sets[i], err.msg);
             ws_scenario_free(s);
             return CLI_USAGE;
         }

@@ -957,19 +957,33 @@ int ws_scenario_set(ws_scenario *s, const char *assignment, ws_diag *err)
     }
     char *key = own(s, assignment);
     key[eq - assignment] = '\0';
-    /* trim both parts */
+    /* The value reads as in the file: a quoted one with the file's quoting
+     * rules, blanks inside the quotes kept ('%m [%p] '); a bare one
+     * trimmed. */
     char *value = key + (eq - assignment) + 1;
-    while (*value == ' ')
+    while (*value == ' ' || *value == '\t')
         value++;
-    size_t vl = strlen(value);
-    while (vl && value[vl - 1] == ' ')
-        value[--vl] = '\0';
-    if (vl >= 2 && value[0] == '\'' && value[vl - 1] == '\'') {
-        value[vl - 1] = '\0';
-        value++;
+    if (*value == '\'') {
+        char *text = own(s, value);
+        const char *end;
+        if (ws_conf_unquote(value, text, &end) != WS_OK) {
+            ws_diag_set(err, NULL, 0, "--set %s: unterminated quoted value (or an escape that "
+                        "makes a NUL byte)", assignment);
+            return WS_EINPUT;
+        }
+        end += strspn(end, " \t");
+        if (*end) {
+            ws_diag_set(err, NULL, 0, "--set %s: text after the quoted value", assignment);
+            return WS_EINPUT;
+        }
+        value = text;
+    } else {
+        size_t vl = strlen(value);
+        while (vl && (value[vl - 1] == ' ' || value[vl - 1] == '\t'))
+            value[--vl] = '\0';
     }
     size_t kl = strlen(key);
-    while (kl && key[kl - 1] == ' ')
+    while (kl && (key[kl - 1] == ' ' || key[kl - 1] == '\t'))
         key[--kl] = '\0';
 
     binding b = {-1, -1};

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smaller frictions a new user met (issue 17): the ignored PostgreSQL
 # settings in one line; hints for names from cloud consoles and old
-# postgresql.conf files.  Usage: test_frictions.sh WALSIM SOURCE_DIR
+# postgresql.conf files; --set errors name the assignment, and quoted
+# --set values read as in the file.  Usage: test_frictions.sh WALSIM SOURCE_DIR
 set -u
 walsim=$1
 tmp=$(mktemp -d)
@@ -42,10 +43,27 @@ hint disk iops=3000 "iops: unknown key in [disk]; the device's limits are [disk]
 hint disk throughput=125MB/s "[disk] write_bandwidth and read_bandwidth"
 hint workload tps=500 "tps: unknown key in [workload]; the load is [workload] clients"
 hint 'variant x' IOPS=3000 "IOPS: unknown setting; the device's limits"
-expect 2 "--set: wal_keep_segments: unknown setting; removed in PostgreSQL 13; use wal_keep_size" \
+expect 2 "--set wal_keep_segments=64: unknown setting; removed in PostgreSQL 13; use wal_keep_size" \
   lint "$tmp/ign1.conf" --set wal_keep_segments=64
 # A near miss still gets its suggestion.
 hint postgres max_wal_sise=2GB "did you mean max_wal_size?"
+
+# An error a --set causes names it, also when it clashes with the file.
+printf '[scenario]\nduration = 5min\nwarmup = 2min\n' > "$tmp/w.conf"
+expect 2 "--set duration=10s: $tmp/w.conf:3: warmup: warmup 2min is not shorter than the run (duration 10s)" \
+  lint "$tmp/w.conf" --set duration=10s
+expect 2 "--set checkpoint_timeout=10s: 10s is below the minimum 30s" run "$tmp/w.conf" --set checkpoint_timeout=10s
+expect 2 "--set max_wal_size=lots: 'lots' is not a number" check "$tmp/w.conf" --set max_wal_size=lots
+# Quoted --set values: the file's quoting rules, blanks inside kept.
+expect 0 "'%m [%p] '  " lint "$tmp/w.conf" --set "log_line_prefix = '%m [%p] '  " --changed
+expect 0 "'it's'  " lint "$tmp/w.conf" --set "description='it''s'" --changed
+expect 0 "'it's'  " lint "$tmp/w.conf" --set "description='it\\'s'" --changed
+expect 2 "unterminated quoted value" lint "$tmp/w.conf" --set "description='open"
+expect 2 "text after the quoted value" lint "$tmp/w.conf" --set "description='a' b"
+printf "$small"'log_checkpoints = on\nmax_wal_size = 32MB\n' > "$tmp/log.conf"
+"$walsim" run "$tmp/log.conf" --set "log_line_prefix='%m [%p] '" --set duration=1min --quiet --out "$tmp/log" &&
+  grep -q '^2026-[0-9-]* [0-9:.]* UTC [[][0-9]*[]] LOG:  checkpoint' "$tmp/log/checkpoints.log" && ok ||
+  bad "a quoted log_line_prefix from --set: $(grep -m1 LOG "$tmp/log/checkpoints.log")"
 
 echo "test_frictions: $passes passed, $fails failed"
 [ $fails = 0 ]
