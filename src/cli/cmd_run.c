@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "progress.h"
 #include "signals.h"
 #include "walsim/db.h"
 #include "walsim/outdir.h"
@@ -42,37 +43,18 @@ const char cli_usage_run[] =
     "another walsim, a full disk), 3 internal error, 130/143 interrupted by\n"
     "SIGINT/SIGTERM (nothing written).\n";
 
-typedef struct progress {
-    bool enabled;
-    double start, last;
-    const char *variant;
-    size_t index, count;
-    bool shown;
-} progress;
+/* The progress line (progress.h): one item per variant, the one being
+ * simulated named in the label. */
+typedef struct run_progress {
+    cli_progress p;
+    size_t index;
+} run_progress;
 
-static double wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* A progress line on stderr, only for a terminal and only once the run has
- * taken more than a second; redrawn at most ten times a second. */
 static void on_progress(void *ctx, double fraction)
 {
-    progress *p = ctx;
+    run_progress *rp = ctx;
     cli_signals_poll();
-    if (!p->enabled)
-        return;
-    double now = wall();
-    if (now - p->start < 1.0 || (now - p->last < 0.1 && fraction < 1.0))
-        return;
-    p->last = now;
-    p->shown = true;
-    fprintf(stderr, "\r\033[Kwalsim: variant %s (%zu/%zu): %3.0f%% simulated", p->variant,
-            p->index + 1, p->count, fraction * 100);
-    fflush(stderr);
+    cli_progress_update(&rp->p, rp->index, fraction);
 }
 
 static const char ignored_note[] = ": PostgreSQL setting that walsim does not model (ignored)";
@@ -286,7 +268,8 @@ int cmd_run(int argc, char **argv)
     ws_run_detail *details = calloc(n_run, sizeof *details);
     char **logs = calloc(n_run, sizeof *logs);
     size_t *log_lens = calloc(n_run, sizeof *log_lens);
-    progress prog = {isatty(STDERR_FILENO) && !quiet, wall(), 0, NULL, 0, n_run, false};
+    run_progress prog = {.index = 0};
+    cli_progress_begin(&prog.p, isatty(STDERR_FILENO) && !quiet, n_run, "simulating");
     size_t k = 0;
     rc = CLI_OK;
     for (size_t v = 0; v < nv && rc == CLI_OK; v++) {
@@ -296,16 +279,17 @@ int cmd_run(int argc, char **argv)
         ws_diag_clear(&err);
         int r = ws_config_resolve(s, v, &cfgs[k], &err);
         if (r == WS_OK) {
-            prog.variant = ws_scenario_variant_name(s, v);
+            const char *vname = ws_scenario_variant_name(s, v);
             prog.index = k;
-            cli_signals_doing("simulating variant %s (%zu of %zu)", prog.variant, k + 1, n_run);
+            cli_progress_label(&prog.p, "variant %s (%zu/%zu)", vname, k + 1, n_run);
+            cli_signals_doing("simulating variant %s (%zu of %zu)", vname, k + 1, n_run);
             FILE *log = open_memstream(&logs[k], &log_lens[k]);
             r = ws_run_detailed(cfgs[k], on_progress, &prog, log, &details[k], &stats[k], &err);
             if (log)
                 fclose(log);
         }
         if (r != WS_OK) {
-            fprintf(stderr, "%s%s\n", prog.shown ? "\n" : "", err.msg);
+            fprintf(stderr, "%s%s\n", prog.p.shown ? "\n" : "", err.msg);
             rc = r == WS_EINPUT ? CLI_USAGE : CLI_INTERNAL;
         }
         k++;
@@ -335,10 +319,13 @@ int cmd_run(int argc, char **argv)
         if (r == WS_OK)
             r = ws_config_resolve(s, v, &c, &err);
         if (r == WS_OK) {
-            prog.variant = ws_scenario_variant_name(s, v);
-            prog.index = j;
-            cli_signals_doing("simulating variant %s again, as long as the longest",
-                              prog.variant);
+            const char *vname = ws_scenario_variant_name(s, v);
+            /* a stage of its own: the estimate is of this run alone */
+            bool on = prog.p.enabled;
+            cli_progress_end(&prog.p);
+            cli_progress_begin(&prog.p, on, 1, "variant %s again, as long as the longest", vname);
+            prog.index = 0;
+            cli_signals_doing("simulating variant %s again, as long as the longest", vname);
             ws_run_detail_free(&details[j]);
             free(logs[j]);
             logs[j] = NULL;
@@ -353,12 +340,11 @@ int cmd_run(int argc, char **argv)
             ws_config_free(c);
         }
         if (r != WS_OK) {
-            fprintf(stderr, "%s%s\n", prog.shown ? "\n" : "", err.msg);
+            fprintf(stderr, "%s%s\n", prog.p.shown ? "\n" : "", err.msg);
             rc = r == WS_EINPUT ? CLI_USAGE : CLI_INTERNAL;
         }
     }
-    if (prog.shown)
-        fputs("\r\033[K", stderr);
+    cli_progress_end(&prog.p);
 
     cli_signals_poll();
     if (rc == CLI_OK) {

@@ -65,5 +65,17 @@ printf "$small"'log_checkpoints = on\nmax_wal_size = 32MB\n' > "$tmp/log.conf"
   grep -q '^2026-[0-9-]* [0-9:.]* UTC [[][0-9]*[]] LOG:  checkpoint' "$tmp/log/checkpoints.log" && ok ||
   bad "a quoted log_line_prefix from --set: $(grep -m1 LOG "$tmp/log/checkpoints.log")"
 
+# A progress line with the time left, for advise as for run, on a terminal
+# only (script(1) gives the command one).
+if command -v script >/dev/null; then
+  for cmd in "run --variant default --out $tmp/p" "advise --variant default --no-verify"; do
+    out=$(script -qec "'$walsim' $cmd --set duration=10min" /dev/null 2>&1 | tr '\r' '\n')
+    echo "$out" | grep -aEq '^.*walsim: .*[0-9]+% simulated, about [0-9]+ (s|min [0-9]+ s) left' && ok ||
+      bad "walsim $cmd: no progress line with the time left: $(echo "$out" | head -3)"
+  done
+  out=$("$walsim" advise --variant default --no-verify --set duration=10min 2>&1 </dev/null)
+  case "$out" in *"simulated"*"left"*) bad "advise shows progress without a terminal" ;; *) ok ;; esac
+fi
+
 echo "test_frictions: $passes passed, $fails failed"
 [ $fails = 0 ]
