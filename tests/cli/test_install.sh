@@ -3,7 +3,7 @@
 # temporary prefix; a C program built against it with pkg-config (the
 # example examples/summary.c) gives the figures `walsim run` gives; the man
 # page renders with `man -l`; the bash completion loads and completes a
-# command, an option and a key after --set.
+# command, an option and a key after --set (and zsh's, where zsh is).
 # Usage: test_install.sh WALSIM SOURCE_DIR.  Skips (77) without a C
 # compiler or pkg-config.
 set -u
@@ -128,6 +128,16 @@ complete_words "$p/bin/walsim" sweep --metric p99_lat | grep -qx p99_latency && 
   bad "completion of '--metric p99_lat'"
 if command -v zsh >/dev/null; then
   zsh -n "$p/share/zsh/site-functions/_walsim" && ok || bad "_walsim: zsh syntax"
+  # The completion function with zsh's builtins replaced by printing ones.
+  out=$(zsh -fc '
+    compadd() { print -r -- "${(j: :)@[(r)--,-1]:1}" }
+    _files() { print FILES }
+    _directories() { print DIRS }
+    source "$1" >/dev/null
+    words=("$2" adv); CURRENT=2; PREFIX=adv; _walsim
+    words=("$2" run --set max_w); CURRENT=4; PREFIX=max_w; _walsim' _ \
+    "$p/share/zsh/site-functions/_walsim" "$p/bin/walsim" 2>&1)
+  case "$out" in *advise*max_wal_size*) ok ;; *) bad "zsh completion: $out" ;; esac
 fi
 
 echo "test_install: $passes passed, $fails failed"
