@@ -128,9 +128,10 @@ void walsim_scenario_free(walsim_scenario *s);
  */
 typedef struct walsim_result walsim_result;
 
-/* Called during a run with the fraction of simulated time done, in [0, 1]:
- * a few hundred times per run at most.  It may not call into the run's
- * scenario. */
+/* Called during a run, once per simulated second, with the fraction of
+ * simulated time done, in [0, 1] (with duration = auto: the fraction of
+ * max_duration; the run ends as soon as its window holds enough
+ * checkpoint cycles).  It runs on the caller's thread, inside walsim_run. */
 typedef void (*walsim_progress_fn)(void *ctx, double fraction);
 
 /* Simulates variant `v` of s (0 <= v < walsim_variant_count(s)), as

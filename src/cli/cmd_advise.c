@@ -102,6 +102,12 @@ static void run_job(void *ctx, size_t i)
         int v = ws_scenario_variant_index(s, j->variant);
         rc = v < 0 ? WS_EINPUT : ws_config_resolve(s, (size_t)v, &c, &j->err);
     }
+    if (rc == WS_OK && j->progress) {
+        bool is_auto = ws_cfg_num(c, WS_S_duration) < 0;
+        cli_progress_item(j->progress, j->index,
+                          ws_cfg_num(c, is_auto ? WS_S_max_duration : WS_S_duration) / 1e9,
+                          is_auto);
+    }
     if (rc == WS_OK)
         rc = ws_run(c, j->progress ? on_progress : NULL, j, NULL, &j->st, &j->err);
     ws_config_free(c);

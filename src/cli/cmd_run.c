@@ -50,6 +50,14 @@ typedef struct run_progress {
     size_t index;
 } run_progress;
 
+/* The simulated length of a variant for the progress line. */
+static void item_length(cli_progress *p, size_t i, const ws_config *c)
+{
+    bool is_auto = ws_cfg_num(c, WS_S_duration) < 0;
+    cli_progress_item(p, i, ws_cfg_num(c, is_auto ? WS_S_max_duration : WS_S_duration) / 1e9,
+                      is_auto);
+}
+
 static void on_progress(void *ctx, double fraction)
 {
     run_progress *rp = ctx;
@@ -282,6 +290,7 @@ int cmd_run(int argc, char **argv)
             const char *vname = ws_scenario_variant_name(s, v);
             prog.index = k;
             cli_progress_label(&prog.p, "variant %s (%zu/%zu)", vname, k + 1, n_run);
+            item_length(&prog.p, k, cfgs[k]);
             cli_signals_doing("simulating variant %s (%zu of %zu)", vname, k + 1, n_run);
             FILE *log = open_memstream(&logs[k], &log_lens[k]);
             r = ws_run_detailed(cfgs[k], on_progress, &prog, log, &details[k], &stats[k], &err);
@@ -325,6 +334,7 @@ int cmd_run(int argc, char **argv)
             cli_progress_end(&prog.p);
             cli_progress_begin(&prog.p, on, 1, "variant %s again, as long as the longest", vname);
             prog.index = 0;
+            item_length(&prog.p, 0, c);
             cli_signals_doing("simulating variant %s again, as long as the longest", vname);
             ws_run_detail_free(&details[j]);
             free(logs[j]);

@@ -28,8 +28,9 @@ int cli_progress_begin(cli_progress *p, bool enabled, size_t n, const char *fmt,
     vsnprintf(p->label, sizeof p->label, fmt, ap);
     va_end(ap);
     p->frac = calloc(n ? n : 1, sizeof *p->frac);
-    p->enabled = enabled && p->frac;
-    return p->frac ? 0 : -1;
+    p->total_s = calloc(n ? n : 1, sizeof *p->total_s);
+    p->enabled = enabled && p->frac && p->total_s;
+    return p->frac && p->total_s ? 0 : -1;
 }
 
 void cli_progress_label(cli_progress *p, const char *fmt, ...)
@@ -39,6 +40,16 @@ void cli_progress_label(cli_progress *p, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(p->label, sizeof p->label, fmt, ap);
     va_end(ap);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void cli_progress_item(cli_progress *p, size_t i, double total_s, bool is_auto)
+{
+    if (!p->enabled || i >= p->n)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->total_s[i] = total_s;
+    p->n_auto += is_auto;
     pthread_mutex_unlock(&p->mu);
 }
 
@@ -64,17 +75,25 @@ void cli_progress_update(cli_progress *p, size_t i, double fraction)
     if (now - p->start >= 1.0 && now - p->last >= 0.1) {
         p->last = now;
         p->shown = true;
-        double f = 0;
-        for (size_t k = 0; k < p->n; k++)
+        double f = 0, sim = 0;
+        for (size_t k = 0; k < p->n; k++) {
             f += p->frac[k];
-        f /= (double)p->n;
-        char left[48] = "";
-        if (f > 0.02 && f < 1) {
-            char t[32];
-            format_left((now - p->start) * (1 - f) / f, t, sizeof t);
-            snprintf(left, sizeof left, ", about %s left", t);
+            sim += p->frac[k] * p->total_s[k];
         }
-        fprintf(stderr, "\r\033[Kwalsim: %s: %3.0f%% simulated%s", p->label, f * 100, left);
+        f /= (double)p->n;
+        char t[32];
+        if (p->n_auto) {
+            format_left(sim, t, sizeof t);
+            fprintf(stderr, "\r\033[Kwalsim: %s: %s simulated (duration = auto: until the "
+                            "window holds enough checkpoint cycles)", p->label, t);
+        } else {
+            char left[48] = "";
+            if (f > 0.02 && f < 1) {
+                format_left((now - p->start) * (1 - f) / f, t, sizeof t);
+                snprintf(left, sizeof left, ", about %s left", t);
+            }
+            fprintf(stderr, "\r\033[Kwalsim: %s: %3.0f%% simulated%s", p->label, f * 100, left);
+        }
         fflush(stderr);
     }
     pthread_mutex_unlock(&p->mu);
@@ -87,7 +106,8 @@ void cli_progress_end(cli_progress *p)
         fflush(stderr);
     }
     free(p->frac);
-    p->frac = NULL;
+    free(p->total_s);
+    p->frac = p->total_s = NULL;
     p->enabled = p->shown = false;
     pthread_mutex_destroy(&p->mu);
 }

@@ -8,7 +8,11 @@
  * (variants, runs) that may run in parallel threads: each reports its own
  * fraction with cli_progress_update, which may be called from any thread.
  * The estimate assumes the rest goes at the pace so far: elapsed x (1 - f)
- * / f for the mean fraction f, shown once f is above 2 %.
+ * / f for the mean fraction f, shown once f is above 2 %.  An item with
+ * duration = auto has no known length (it ends when its window holds
+ * enough checkpoint cycles, at max_duration at the latest): while one is
+ * in the stage the line shows the simulated time instead, without an
+ * estimate.
  */
 #ifndef WALSIM_CLI_PROGRESS_H
 #define WALSIM_CLI_PROGRESS_H
@@ -23,6 +27,8 @@ typedef struct cli_progress {
     double start, last;
     size_t n;
     double *frac;      /* n fractions in [0, 1] */
+    double *total_s;   /* n simulated lengths (0: not known yet) */
+    size_t n_auto;     /* items with duration = auto */
     char label[200];
     pthread_mutex_t mu;
 } cli_progress;
@@ -34,6 +40,9 @@ int cli_progress_begin(cli_progress *p, bool enabled, size_t n, const char *fmt,
     __attribute__((format(printf, 4, 5)));
 /* Changes the label, keeping the clock (run: the variant being simulated). */
 void cli_progress_label(cli_progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Item i simulates total_s seconds, or at most total_s with duration =
+ * auto (is_auto). */
+void cli_progress_item(cli_progress *p, size_t i, double total_s, bool is_auto);
 /* Item i has done `fraction` of its simulated time; redraws when due. */
 void cli_progress_update(cli_progress *p, size_t i, double fraction);
 /* Clears the line (if one is shown) and frees the stage. */

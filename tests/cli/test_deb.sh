@@ -19,6 +19,10 @@ root=0
 [ "$(id -u)" = 0 ] && root=1
 
 [ -f "$build/CPackConfig.cmake" ] || { echo "SKIP: no CPackConfig.cmake in $build"; exit 77; }
+# A sanitizer or fuzz build is for tests, not to be packaged: its library needs
+# the sanitizer runtime loaded first.
+grep -Eq '^WALSIM_(SANITIZE|FUZZ):BOOL=ON' "$build/CMakeCache.txt" &&
+  { echo "SKIP: a sanitizer or fuzz build"; exit 77; }
 for c in dpkg-deb cpack; do
   command -v $c >/dev/null || { echo "SKIP: $c not found"; exit 77; }
 done

@@ -17,6 +17,10 @@ ok() { passes=$((passes + 1)); }
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 [ -f "$build/CMakeCache.txt" ] || { echo "SKIP: $build is not a CMake build tree"; exit 77; }
+# A sanitizer or fuzz build is for tests, not to be installed: its library needs
+# the sanitizer runtime loaded first.
+grep -Eq '^WALSIM_(SANITIZE|FUZZ):BOOL=ON' "$build/CMakeCache.txt" &&
+  { echo "SKIP: a sanitizer or fuzz build"; exit 77; }
 for c in cc pkg-config; do
   command -v $c >/dev/null || { echo "SKIP: $c not found"; exit 77; }
 done
