@@ -161,7 +161,8 @@ int cmd_help(int argc, char **argv)
         print_keys();
     else if (strcmp(argv[1], "metrics") == 0)
         print_metrics();
-    else if (strcmp(argv[1], "help") == 0)
+    else if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "-h") == 0 ||
+             strcmp(argv[1], "--help") == 0)
         fputs(cli_usage_main, stdout);
     else {
         cli_error("help: unknown command '%s' (commands: run, lint, check, sweep, advise, merge, plot, validate, calibrate, help; or: help keys, help metrics)", argv[1]);

@@ -130,6 +130,8 @@ complete_words "$p/bin/walsim" run --set max_wal_s | grep -qx max_wal_size= && o
   bad "completion of '--set max_wal_s'"
 complete_words "$p/bin/walsim" sweep --metric p99_lat | grep -qx p99_latency && ok ||
   bad "completion of '--metric p99_lat'"
+complete_words "$p/bin/walsim" run "$p/share/walsim/scenarios/disks.conf" --variant aws | grep -qx aws-gp3 &&
+  ok || bad "completion of '--variant aws' after a scenario file"
 if command -v zsh >/dev/null; then
   zsh -n "$p/share/zsh/site-functions/_walsim" && ok || bad "_walsim: zsh syntax"
   # The completion function with zsh's builtins replaced by printing ones.

@@ -1,8 +1,9 @@
 # bash completion for walsim - installed as
 # share/bash-completion/completions/walsim.
 #
-# Commands, options, scenario keys (after --set and --param) and metric
-# names (after --metric) are read from walsim's own help (`walsim --help`,
+# Commands, options, scenario keys (after --set and --param), metric names
+# (after --metric) and variants (after --variant, from the scenario file on
+# the line) are read from walsim's own output (`walsim --help`,
 # `walsim CMD --help`, `walsim help keys`, `walsim help metrics`), so they
 # follow the installed version; each list is read once per shell.
 
@@ -67,7 +68,16 @@ _walsim()
     --out)
         COMPREPLY=($(compgen -d -- "$cur"))
         return ;;
-    --variant | --seed | --seeds | --jobs | --shard | --transactions | --window | --table | \
+    --variant)
+        # The variants of the scenario file on the line (walsim lint lists them).
+        local i f=
+        for ((i = 2; i < COMP_CWORD; i++)); do
+            [[ ${COMP_WORDS[i]} == *.conf && -r ${COMP_WORDS[i]} ]] && f=${COMP_WORDS[i]}
+        done
+        [[ -n $f ]] && COMPREPLY=($(compgen -W "$("$w" lint "$f" 2>/dev/null |
+            sed -n 's/^\[variant \([^]]*\)\].*/\1/p')" -P "$pre" -- "$cur"))
+        return ;;
+    --seed | --seeds | --jobs | --shard | --transactions | --window | --table | \
         --model | --latency-scale | --fpi-hole)
         return ;;
     esac
