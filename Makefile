@@ -87,8 +87,13 @@ PREFIX ?= /usr/local
 install: build
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
-# dpkg-shlibdeps (dpkg-dev) computes the package's Depends.
+# dpkg-shlibdeps (dpkg-dev) computes the package's Depends: installed with
+# apt-get when root, as make deps does.
 deb: build
-	@command -v dpkg-shlibdeps >/dev/null 2>&1 || { \
-	  echo "make deb needs dpkg-shlibdeps: apt-get install dpkg-dev"; exit 1; }
+	@command -v dpkg-shlibdeps >/dev/null 2>&1 || \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dpkg-dev || exit 1; \
+	  else \
+	    echo "make deb needs dpkg-shlibdeps: sudo apt-get install -y dpkg-dev"; exit 1; \
+	  fi
 	cd $(BUILD) && cpack -G DEB

@@ -50,6 +50,7 @@ depends=$(dpkg-deb -f "$deb" Depends)
 for d in libc6 libgsl27 libcairo2 libfontconfig1; do
   case "$depends" in *"$d"*) ok ;; *) bad "Depends lacks $d: $depends" ;; esac
 done
+case "$(dpkg-deb -f "$deb" Recommends)" in *man-db*bash-completion*) ok ;; *) bad "Recommends" ;; esac
 [ "$(dpkg-deb -f "$deb" Package)" = walsim ] && ok || bad "package name"
 version=$("$walsim" --version | awk 'NR == 1 {print $2}')
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] && ok || bad "package version is not $version"
