@@ -83,9 +83,14 @@ clean:
 # command, library, header, pkg-config file, man page, completion and the
 # scenarios (DESTDIR is honoured too); make deb builds build/walsim_*.deb.
 PREFIX ?= /usr/local
-.PHONY: install deb
+.PHONY: install uninstall deb
 install: build
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+
+# Removes what the last make install installed (CMake's install_manifest.txt).
+uninstall:
+	@test -f $(BUILD)/install_manifest.txt || { echo "nothing installed from $(BUILD)"; exit 1; }
+	xargs -d '\n' rm -f -- < $(BUILD)/install_manifest.txt
 
 # dpkg-shlibdeps (dpkg-dev) computes the package's Depends: installed with
 # apt-get when root, as make deps does.

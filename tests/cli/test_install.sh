@@ -28,6 +28,11 @@ done
 # What ctest runs may predate the library and man page targets: build them.
 cmake --build "$build" --target walsim_shared walsim_man >/dev/null || { bad "build"; exit 1; }
 p=$tmp/prefix
+# cmake --install rewrites the build tree's install_manifest.txt, which
+# make uninstall reads: keep the user's.
+manifest=$build/install_manifest.txt
+[ -f "$manifest" ] && cp "$manifest" "$tmp/manifest.keep"
+trap '[ -f "$tmp/manifest.keep" ] && cp "$tmp/manifest.keep" "$manifest" || rm -f "$manifest"; rm -rf "$tmp"' EXIT
 if ! cmake --install "$build" --prefix "$p" >"$tmp/install.log" 2>&1; then
   cat "$tmp/install.log"; echo "FAIL: cmake --install"; exit 1
 fi
@@ -62,6 +67,15 @@ if cc -std=c11 -Wall -Wextra -Werror "$src/examples/summary.c" \
   ok
 else
   cat "$tmp/cc.log"; bad "the example does not build with pkg-config --cflags --libs walsim"
+fi
+# The header alone compiles as C99 (pedantic) and as C++.
+printf '#include <walsim/walsim.h>\nint main(void) { return walsim_pg_version_min() > 0 ? 0 : 1; }\n' > "$tmp/c99.c"
+cc -std=c99 -pedantic -Wall -Wextra -Werror -c "$tmp/c99.c" $(pkg-config --cflags walsim) -o "$tmp/c99.o" &&
+  ok || bad "walsim.h does not compile as C99"
+if command -v c++ >/dev/null; then
+  cp "$tmp/c99.c" "$tmp/cxx.cpp"
+  c++ -Wall -Wextra -Werror "$tmp/cxx.cpp" $(pkg-config --cflags --libs walsim) -o "$tmp/cxx" &&
+    LD_LIBRARY_PATH=$libdir "$tmp/cxx" && ok || bad "walsim.h from C++"
 fi
 cat > "$tmp/small.conf" <<'CONF'
 [scenario]
