@@ -28,6 +28,13 @@
 #include "cli.h"
 #include "walsim/diag.h"
 
+/* Commands being written on other branches (issue 16: report, diff):
+ * weak, so that this file links without them and they get the
+ * conventions as soon as they define their help text by the usual name. */
+extern const char cli_usage_report[] __attribute__((weak));
+extern const char cli_usage_diff[] __attribute__((weak));
+
+/* Every command's help text (a NULL one: the command is not built in). */
 static const struct {
     const char *name;
     const char *usage;
@@ -37,6 +44,7 @@ static const struct {
     {"sweep", cli_usage_sweep},     {"merge", cli_usage_merge},
     {"plot", cli_usage_plot},       {"validate", cli_usage_validate},
     {"calibrate", cli_usage_calibrate},
+    {"report", cli_usage_report},   {"diff", cli_usage_diff},
 };
 
 /* Short options, each the alias of a long one in every command that has it. */
@@ -49,7 +57,7 @@ const char *cli_command_usage(const char *cmd)
 {
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(commands[i].name, cmd))
-            return commands[i].usage;
+            return commands[i].usage; /* NULL for a command not built in */
     return NULL;
 }
 
