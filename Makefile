@@ -78,3 +78,27 @@ fuzz: deps
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz
+
+# Install and packaging (issue 17).  make install PREFIX=DIR installs the
+# command, library, header, pkg-config file, man page, completion and the
+# scenarios (DESTDIR is honoured too); make deb builds build/walsim_*.deb.
+PREFIX ?= /usr/local
+.PHONY: install uninstall deb
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+
+# Removes what the last make install installed (CMake's install_manifest.txt).
+uninstall:
+	@test -f $(BUILD)/install_manifest.txt || { echo "nothing installed from $(BUILD)"; exit 1; }
+	xargs -d '\n' rm -f -- < $(BUILD)/install_manifest.txt
+
+# dpkg-shlibdeps (dpkg-dev) computes the package's Depends: installed with
+# apt-get when root, as make deps does.
+deb: build
+	@command -v dpkg-shlibdeps >/dev/null 2>&1 || \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dpkg-dev || exit 1; \
+	  else \
+	    echo "make deb needs dpkg-shlibdeps: sudo apt-get install -y dpkg-dev"; exit 1; \
+	  fi
+	cd $(BUILD) && cpack -G DEB

@@ -78,6 +78,13 @@ typedef struct ws_conf ws_conf;
  * Every message starts with FILE:LINE: (see diag.h). */
 int ws_conf_parse_file(const char *path, ws_conf **out, ws_diag *err);
 
+/* Reads the single-quoted value at s (s[0] == '\'') with the file's rules
+ * ('' and \' a quote, the backslash escapes) into out, which needs
+ * strlen(s) bytes.  Returns 0 with *end past the closing quote, or
+ * WS_EINPUT when the quote is not closed or an escape makes a NUL byte.
+ * For --set, whose values must read as they would in the file. */
+int ws_conf_unquote(const char *s, char *out, const char **end);
+
 /* Same for text in memory; `name` is used as the file name in messages
  * and includes are resolved relative to the current directory. */
 int ws_conf_parse_string(const char *text, size_t len, const char *name,

@@ -48,6 +48,21 @@ int cmd_diff(int argc, char **argv);
 int cli_measured_option(int argc, char **argv, int *i, const char *cmd, ws_validate_files *fs);
 void cli_measured_files_free(ws_validate_files *fs);
 
+/* The GNU conventions for every command's options (args.c): rewrites
+ * argv (argv[1] the command) so that the command's own loop sees
+ * "--opt VALUE" for --opt=VALUE, long options for -o/-j/-q, no "--" (the
+ * operands after it protected), and answers -h/--help anywhere.  Returns
+ * -1 to go on with the new argc and argv, or an exit code (help printed,
+ * or an error). */
+int cli_args_normalize(int *argc, char ***argv);
+/* Prints the error of --set ASSIGNMENT (ws_scenario_set's message
+ * "--set: KEY: ...") naming the whole assignment, which caused it:
+ * "--set duration=10s: FILE:LINE: warmup: warmup 2min is not shorter than
+ * the run (duration 10s)...". */
+void cli_set_error(const char *assignment, const char *msg);
+/* The help text of command `cmd`, NULL for an unknown one. */
+const char *cli_command_usage(const char *cmd);
+
 /* Help texts, also printed by `walsim help COMMAND`. */
 extern const char cli_usage_main[];
 extern const char cli_usage_run[];

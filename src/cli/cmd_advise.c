@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "progress.h"
 #include "walsim/advise.h"
 #include "walsim/metrics.h"
 #include "walsim/report.h"
@@ -53,7 +55,32 @@ typedef struct job {
     ws_run_stats st;
     int rc;
     ws_diag err;
+    cli_progress *progress;    /* the stage's progress line; index: item */
+    size_t index;
 } job;
+
+static void run_job(void *ctx, size_t i);
+
+static void on_progress(void *ctx, double fraction)
+{
+    const job *j = ctx;
+    cli_progress_update(j->progress, j->index, fraction);
+}
+
+/* Runs the n jobs of a stage in parallel under one progress line. */
+static void run_stage(job *js, size_t n, unsigned jobs, const char *what)
+{
+    cli_progress p;
+    cli_progress_begin(&p, isatty(STDERR_FILENO), n, "advise: %s", what);
+    for (size_t i = 0; i < n; i++) {
+        js[i].progress = &p;
+        js[i].index = i;
+    }
+    ws_parallel_for(n, jobs, run_job, js);
+    cli_progress_end(&p);
+    for (size_t i = 0; i < n; i++)
+        js[i].progress = NULL;
+}
 
 /* Loads the scenario afresh (the --set overrides, then max_wal_size),
  * resolves the variant and runs it. */
@@ -83,8 +110,14 @@ static void run_job(void *ctx, size_t i)
         int v = ws_scenario_variant_index(s, j->variant);
         rc = v < 0 ? WS_EINPUT : ws_config_resolve(s, (size_t)v, &c, &j->err);
     }
+    if (rc == WS_OK && j->progress) {
+        bool is_auto = ws_cfg_num(c, WS_S_duration) < 0;
+        cli_progress_item(j->progress, j->index,
+                          ws_cfg_num(c, is_auto ? WS_S_max_duration : WS_S_duration) / 1e9,
+                          is_auto);
+    }
     if (rc == WS_OK)
-        rc = ws_run(c, NULL, NULL, NULL, &j->st, &j->err);
+        rc = ws_run(c, j->progress ? on_progress : NULL, j, NULL, &j->st, &j->err);
     ws_config_free(c);
     ws_scenario_free(s);
     j->rc = rc;
@@ -300,7 +333,7 @@ int cmd_advise(int argc, char **argv)
         ws_diag err;
         ws_diag_clear(&err);
         if (ws_scenario_set(s, sets[i], &err) != WS_OK) {
-            fprintf(stderr, "%s\n", err.msg);
+            cli_set_error(sets[i], err.msg);
             goto done;
         }
     }
@@ -335,7 +368,9 @@ int cmd_advise(int argc, char **argv)
                   conf_file ? "--conf" : "--alter-system", n);
         goto done;
     }
-    ws_parallel_for(n, jobs, run_job, js);
+    char what[96];
+    snprintf(what, sizeof what, "simulating %zu variant%s", n, n == 1 ? "" : "s");
+    run_stage(js, n, jobs, what);
     for (size_t i = 0; i < n; i++)
         if (js[i].rc != WS_OK) {
             fprintf(stderr, "%s\n", js[i].err.msg);
@@ -369,7 +404,9 @@ int cmd_advise(int argc, char **argv)
     for (size_t i = 0; i < n; i++)
         if (first[i].max_wal_size)
             todo[nt++] = first[i];
-    ws_parallel_for(nt, jobs, run_job, todo);
+    snprintf(what, sizeof what, "checking the recommended max_wal_size (%zu run%s)", nt,
+             nt == 1 ? "" : "s");
+    run_stage(todo, nt, jobs, what);
     for (size_t i = 0, k = 0; i < n; i++) {
         if (!first[i].max_wal_size)
             continue;
@@ -385,7 +422,9 @@ int cmd_advise(int argc, char **argv)
     for (size_t i = 0; i < n; i++)
         if (second[i].max_wal_size)
             todo[nt++] = second[i];
-    ws_parallel_for(nt, jobs, run_job, todo);
+    snprintf(what, sizeof what, "checking the refined max_wal_size (%zu run%s)", nt,
+             nt == 1 ? "" : "s");
+    run_stage(todo, nt, jobs, what);
     for (size_t i = 0, k = 0; i < n; i++)
         if (second[i].max_wal_size)
             second[i] = todo[k++];

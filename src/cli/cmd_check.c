@@ -151,7 +151,7 @@ int cmd_check(int argc, char **argv)
     for (size_t i = 0; i < n_sets; i++) {
         ws_diag err;
         if (ws_scenario_set(s, sets[i], &err) != WS_OK) {
-            fprintf(stderr, "%s\n", err.msg);
+            cli_set_error(sets[i], err.msg);
             goto done;
         }
     }

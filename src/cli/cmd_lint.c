@@ -19,10 +19,16 @@ const char cli_usage_lint[] =
     "Checks the scenario FILE (syntax, keys, values and ranges for the\n"
     "variant's pg_version) without running it, then prints every variant's\n"
     "settings: value with unit and source (default, FILE:LINE, variant NAME,\n"
-    "--set).  --changed prints only values that are not defaults.\n"
-    "--pg-settings prints, per variant, each [postgres] setting as PostgreSQL's\n"
-    "pg_settings view shows it: name, setting (an integer in the setting's\n"
-    "unit) and unit, tab-separated, comparable with `postgres -C NAME`.\n"
+    "--set).\n"
+    "\n"
+    "Options:\n"
+    "  --set KEY=VALUE    override a setting in every variant (repeatable)\n"
+    "  --changed          print only values that are not defaults\n"
+    "  --pg-settings      print, per variant, each [postgres] setting as\n"
+    "                     PostgreSQL's pg_settings view shows it: name, setting\n"
+    "                     (an integer in the setting's unit) and unit,\n"
+    "                     tab-separated, comparable with `postgres -C NAME`\n"
+    "\n"
     "Exit codes: 0 ok, 2 bad usage or input.\n";
 
 static void source_of(const ws_value *v, bool postgres, const char *variant, int pg_version,
@@ -105,7 +111,13 @@ int cmd_lint(int argc, char **argv)
             changed_only = true;
         else if (!strcmp(argv[i], "--pg-settings"))
             pg_settings = true;
-        else if (!strcmp(argv[i], "--set") && i + 1 < argc && n_sets < 64)
+        else if (!strcmp(argv[i], "--set") && i + 1 >= argc) {
+            cli_error("lint: --set needs a value; see walsim help lint");
+            return CLI_USAGE;
+        } else if (!strcmp(argv[i], "--set") && n_sets >= sizeof sets / sizeof sets[0]) {
+            cli_error("lint: more than %zu --set", sizeof sets / sizeof sets[0]);
+            return CLI_USAGE;
+        } else if (!strcmp(argv[i], "--set"))
             sets[n_sets++] = argv[++i];
         else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             fputs(cli_usage_lint, stdout);
@@ -130,7 +142,7 @@ int cmd_lint(int argc, char **argv)
         ws_diag err;
         ws_diag_clear(&err);
         if (ws_scenario_set(s, sets[i], &err) != WS_OK) {
-            fprintf(stderr, "%s\n", err.msg);
+            cli_set_error(sets[i], err.msg);
             ws_scenario_free(s);
             return CLI_USAGE;
         }

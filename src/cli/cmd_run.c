@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "progress.h"
 #include "signals.h"
 #include "walsim/db.h"
 #include "walsim/outdir.h"
@@ -46,37 +47,79 @@ const char cli_usage_run[] =
     "another walsim, a full disk), 3 internal error, 130/143 interrupted by\n"
     "SIGINT/SIGTERM (nothing written).\n";
 
-typedef struct progress {
-    bool enabled;
-    double start, last;
-    const char *variant;
-    size_t index, count;
-    bool shown;
-} progress;
+/* The progress line (progress.h): one item per variant, the one being
+ * simulated named in the label. */
+typedef struct run_progress {
+    cli_progress p;
+    size_t index;
+} run_progress;
 
-static double wall(void)
+/* The simulated length of a variant for the progress line. */
+static void item_length(cli_progress *p, size_t i, const ws_config *c)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    bool is_auto = ws_cfg_num(c, WS_S_duration) < 0;
+    cli_progress_item(p, i, ws_cfg_num(c, is_auto ? WS_S_max_duration : WS_S_duration) / 1e9,
+                      is_auto);
 }
 
-/* A progress line on stderr, only for a terminal and only once the run has
- * taken more than a second; redrawn at most ten times a second. */
 static void on_progress(void *ctx, double fraction)
 {
-    progress *p = ctx;
+    run_progress *rp = ctx;
     cli_signals_poll();
-    if (!p->enabled)
-        return;
-    double now = wall();
-    if (now - p->start < 1.0 || (now - p->last < 0.1 && fraction < 1.0))
-        return;
-    p->last = now;
-    p->shown = true;
-    fprintf(stderr, "\r\033[Kwalsim: variant %s (%zu/%zu): %3.0f%% simulated", p->variant,
-            p->index + 1, p->count, fraction * 100);
-    fflush(stderr);
+    cli_progress_update(&rp->p, rp->index, fraction);
+}
+
+static const char ignored_note[] = ": PostgreSQL setting that walsim does not model (ignored)";
+
+/* The KEY of a note "FILE:LINE: KEY: PostgreSQL setting that walsim does
+ * not model (ignored)" and its length; NULL for another note. */
+static const char *ignored_key(const char *note, int *len)
+{
+    const char *tail = strstr(note, ignored_note);
+    if (!tail || tail[sizeof ignored_note - 1] != '\0')
+        return NULL;
+    const char *key = tail;
+    while (key > note && !(key[-1] == ' ' && key - 2 >= note && key[-2] == ':'))
+        key--;
+    *len = (int)(tail - key);
+    return key;
+}
+
+/* The notes of loading, after the table.  PostgreSQL settings walsim does
+ * not model (a whole postgresql.conf may hold dozens) make one line, with
+ * the first few names, each counted once; `walsim lint` lists every one
+ * with its line.  Other notes are printed as they are. */
+static void print_notes(const ws_scenario *s)
+{
+    enum { SHOWN = 4 };
+    size_t n_ignored = 0;
+    char names[SHOWN * 64 + 8] = "";
+    for (size_t i = 0; i < ws_scenario_note_count(s); i++) {
+        int len, len2;
+        const char *key = ignored_key(ws_scenario_note(s, i), &len);
+        if (!key) {
+            printf("note: %s\n", ws_scenario_note(s, i));
+            continue;
+        }
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++) {
+            const char *k2 = ignored_key(ws_scenario_note(s, j), &len2);
+            seen = k2 && len2 == len && !strncmp(k2, key, (size_t)len);
+        }
+        if (seen)
+            continue;
+        if (n_ignored < SHOWN) {
+            size_t used = strlen(names);
+            snprintf(names + used, sizeof names - used, "%s%.*s", n_ignored ? ", " : "",
+                     len < 60 ? len : 60, key);
+        }
+        n_ignored++;
+    }
+    if (n_ignored)
+        printf("note: %zu PostgreSQL setting%s ignored (%s%s): walsim does not model %s; "
+               "walsim lint lists %s\n",
+               n_ignored, n_ignored == 1 ? "" : "s", names, n_ignored > SHOWN ? ", ..." : "",
+               n_ignored == 1 ? "it" : "them", n_ignored == 1 ? "it" : "them");
 }
 
 int cmd_run(int argc, char **argv)
@@ -149,7 +192,7 @@ int cmd_run(int argc, char **argv)
         ws_diag err;
         ws_diag_clear(&err);
         if (ws_scenario_set(s, sets[i], &err) != WS_OK) {
-            fprintf(stderr, "%s\n", err.msg);
+            cli_set_error(sets[i], err.msg);
             goto done;
         }
     }
@@ -239,7 +282,8 @@ int cmd_run(int argc, char **argv)
     ws_run_detail *details = calloc(n_run, sizeof *details);
     char **logs = calloc(n_run, sizeof *logs);
     size_t *log_lens = calloc(n_run, sizeof *log_lens);
-    progress prog = {isatty(STDERR_FILENO) && !quiet, wall(), 0, NULL, 0, n_run, false};
+    run_progress prog = {.index = 0};
+    cli_progress_begin(&prog.p, isatty(STDERR_FILENO) && !quiet, n_run, "simulating");
     size_t k = 0;
     rc = CLI_OK;
     for (size_t v = 0; v < nv && rc == CLI_OK; v++) {
@@ -249,16 +293,18 @@ int cmd_run(int argc, char **argv)
         ws_diag_clear(&err);
         int r = ws_config_resolve(s, v, &cfgs[k], &err);
         if (r == WS_OK) {
-            prog.variant = ws_scenario_variant_name(s, v);
+            const char *vname = ws_scenario_variant_name(s, v);
             prog.index = k;
-            cli_signals_doing("simulating variant %s (%zu of %zu)", prog.variant, k + 1, n_run);
+            cli_progress_label(&prog.p, "variant %s (%zu/%zu)", vname, k + 1, n_run);
+            item_length(&prog.p, k, cfgs[k]);
+            cli_signals_doing("simulating variant %s (%zu of %zu)", vname, k + 1, n_run);
             FILE *log = open_memstream(&logs[k], &log_lens[k]);
             r = ws_run_detailed(cfgs[k], on_progress, &prog, log, &details[k], &stats[k], &err);
             if (log)
                 fclose(log);
         }
         if (r != WS_OK) {
-            fprintf(stderr, "%s%s\n", prog.shown ? "\n" : "", err.msg);
+            fprintf(stderr, "%s%s\n", prog.p.shown ? "\n" : "", err.msg);
             rc = r == WS_EINPUT ? CLI_USAGE : CLI_INTERNAL;
         }
         k++;
@@ -288,10 +334,14 @@ int cmd_run(int argc, char **argv)
         if (r == WS_OK)
             r = ws_config_resolve(s, v, &c, &err);
         if (r == WS_OK) {
-            prog.variant = ws_scenario_variant_name(s, v);
-            prog.index = j;
-            cli_signals_doing("simulating variant %s again, as long as the longest",
-                              prog.variant);
+            const char *vname = ws_scenario_variant_name(s, v);
+            /* a stage of its own: the estimate is of this run alone */
+            bool on = prog.p.enabled;
+            cli_progress_end(&prog.p);
+            cli_progress_begin(&prog.p, on, 1, "variant %s again, as long as the longest", vname);
+            prog.index = 0;
+            item_length(&prog.p, 0, c);
+            cli_signals_doing("simulating variant %s again, as long as the longest", vname);
             ws_run_detail_free(&details[j]);
             free(logs[j]);
             logs[j] = NULL;
@@ -306,12 +356,11 @@ int cmd_run(int argc, char **argv)
             ws_config_free(c);
         }
         if (r != WS_OK) {
-            fprintf(stderr, "%s%s\n", prog.shown ? "\n" : "", err.msg);
+            fprintf(stderr, "%s%s\n", prog.p.shown ? "\n" : "", err.msg);
             rc = r == WS_EINPUT ? CLI_USAGE : CLI_INTERNAL;
         }
     }
-    if (prog.shown)
-        fputs("\r\033[K", stderr);
+    cli_progress_end(&prog.p);
 
     cli_signals_poll();
     if (rc == CLI_OK) {
@@ -431,8 +480,7 @@ int cmd_run(int argc, char **argv)
     if (rc == CLI_OK && !quiet) {
         printf("scenario %s (%s)\n", slug, ws_scenario_file(s));
         ws_report_table(stdout, stats, n_run);
-        for (size_t i = 0; i < ws_scenario_note_count(s); i++)
-            printf("note: %s\n", ws_scenario_note(s, i));
+        print_notes(s);
         printf("wrote %s/: summary.json, timeline.csv, checkpoints.csv, latency_cdf.csv, "
                "checkpoints.log, pg_stat-VARIANT.csv; charts (%s): latency, throughput, wal, "
                "dirty, device, latency_cdf, overview (+ overview.pdf)%s\n",

@@ -262,7 +262,7 @@ int cmd_validate(int argc, char **argv)
         goto done;
     for (size_t i = 0; i < n_sets; i++)
         if (ws_scenario_set(s, sets[i], &err) != WS_OK) {
-            fprintf(stderr, "%s\n", err.msg);
+            cli_set_error(sets[i], err.msg);
             goto done;
         }
     int v = 0;

@@ -31,7 +31,14 @@ const char cli_usage_main[] =
     "  walsim help [COMMAND|keys|metrics]\n"
     "                                help for a command; `keys` lists every scenario key,\n"
     "                                `metrics` every metric of [expect] and sweep.csv\n"
-    "  walsim --version              print the version\n"
+    "  walsim --version              print the version, git revision and PostgreSQL\n"
+    "                                versions the model follows\n"
+    "\n"
+    "Options, in every command (GNU conventions):\n"
+    "  --opt VALUE or --opt=VALUE    an option's value, in either form\n"
+    "  --                            ends the options: what follows is a file or folder\n"
+    "  -h, --help                    the command's help (as walsim help COMMAND)\n"
+    "  -o, -j, -q                    --out, --jobs, --quiet, where the command has them\n"
     "\n"
     "Exit codes:\n"
     "  0  success\n"
@@ -160,13 +167,30 @@ int cmd_help(int argc, char **argv)
         print_keys();
     else if (strcmp(argv[1], "metrics") == 0)
         print_metrics();
-    else if (strcmp(argv[1], "help") == 0)
+    else if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "-h") == 0 ||
+             strcmp(argv[1], "--help") == 0)
         fputs(cli_usage_main, stdout);
     else {
         cli_error("help: unknown command '%s' (commands: run, lint, check, sweep, advise, merge, plot, report, diff, validate, calibrate, help; or: help keys, help metrics)", argv[1]);
         return CLI_USAGE;
     }
     return CLI_OK;
+}
+
+/* The git revision is the one at configure time (CMakeLists.txt
+ * reconfigures at each commit); "unknown" outside a git checkout. */
+#ifndef WALSIM_GIT_REVISION
+#define WALSIM_GIT_REVISION "unknown"
+#endif
+
+static void print_version(void)
+{
+    printf("walsim %s\n", WALSIM_VERSION);
+    printf("git revision: %s\n", WALSIM_GIT_REVISION);
+    printf("models PostgreSQL");
+    for (int v = WS_PG_VERSION_MIN; v <= WS_PG_VERSION_MAX; v++)
+        printf(" %d%s", v, v == WS_PG_VERSION_MAX ? "" : v + 1 == WS_PG_VERSION_MAX ? " and" : ",");
+    printf(" (their defaults, setting ranges and log formats)\n");
 }
 
 int main(int argc, char **argv)
@@ -176,11 +200,14 @@ int main(int argc, char **argv)
         return CLI_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
-        printf("walsim %s (PostgreSQL %d-%d models)\n", WALSIM_VERSION, WS_PG_VERSION_MIN,
-               WS_PG_VERSION_MAX);
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 ||
+        strcmp(cmd, "version") == 0) {
+        print_version();
         return CLI_OK;
     }
+    int nrc = cli_args_normalize(&argc, &argv); /* --opt=VALUE, --, -h (args.c) */
+    if (nrc >= 0)
+        return nrc;
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return cmd_help(1, argv);
     if (strcmp(cmd, "help") == 0)

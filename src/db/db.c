@@ -860,8 +860,15 @@ void ws_db_log_prefix(const ws_db *db, ws_time t, int pid, char *buf, size_t len
         case 'm': snprintf(tmp, sizeof tmp, "%s", stamp_ms); break;
         case 't': snprintf(tmp, sizeof tmp, "%s", stamp); break;
         case 'p': snprintf(tmp, sizeof tmp, "%d", pid); break;
+        case 'n': snprintf(tmp, sizeof tmp, "%lld.%03d", (long long)secs, ms); break;
         case 'b': snprintf(tmp, sizeof tmp, "checkpointer"); break;
         case '%': snprintf(tmp, sizeof tmp, "%%"); break;
+        case 'q':
+            /* log_line_prefix's %q: "non-session processes stop at this
+             * point in the string" (elog.c, log_line_prefix()); the
+             * checkpointer is one. */
+            buf[n] = '\0';
+            return;
         default: break; /* user, database, ...: empty for a background process */
         }
         for (const char *q = tmp; *q && n + 1 < len; q++)

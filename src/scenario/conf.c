@@ -281,6 +281,12 @@ static int scan_quoted(const char *s, char *out, size_t *outlen, const char **en
     return Q_OK;
 }
 
+int ws_conf_unquote(const char *s, char *out, const char **end)
+{
+    size_t n;
+    return scan_quoted(s, out, &n, end) == Q_OK ? WS_OK : WS_EINPUT;
+}
+
 /* A quoted string into the arena.  Returns Q_* or -1 (out of memory). */
 static int read_quoted(parser *ps, const char **p, const char **value, size_t *len)
 {

@@ -477,6 +477,37 @@ typedef struct binding {
     int instance;  /* -1 unless table/transaction */
 } binding;
 
+/* Names people bring from cloud consoles, sizing guides and old
+ * postgresql.conf files that are not walsim keys: what to write instead.
+ * Checked before the "did you mean" suggestion, which would otherwise
+ * offer a look-alike with another meaning (checkpoint_segments ->
+ * checkpoint_timeout). */
+static const struct {
+    const char *name;
+    const char *hint;
+} key_hints[] = {
+    {"iops", "the device's limits are [disk] write_iops and read_iops (or a preset: disk.preset = aws-gp3)"},
+    {"provisioned_iops", "the device's limits are [disk] write_iops and read_iops"},
+    {"throughput", "the device's bandwidth is [disk] write_bandwidth and read_bandwidth (e.g. 250MB/s)"},
+    {"bandwidth", "write [disk] write_bandwidth and read_bandwidth"},
+    {"tps", "the load is [workload] clients (a closed loop, as pgbench) or rate (an open loop, transactions per second); walsim reports the tps that results"},
+    {"wal_keep_segments", "removed in PostgreSQL 13; use wal_keep_size (segments x 16MB)"},
+    {"checkpoint_segments", "removed in PostgreSQL 9.5; use max_wal_size (about 3 x checkpoint_segments x 16MB)"},
+    {"memory", "the host's memory is [os] ram"},
+    {"vcpus", "the host's cores are [os] cpus"},
+    {"cores", "the host's cores are [os] cpus"},
+    {"storage", "the volume's size is [disk] size"},
+    {"disk_size", "the volume's size is [disk] size"},
+};
+
+static const char *key_hint(const char *key)
+{
+    for (size_t i = 0; i < sizeof key_hints / sizeof key_hints[0]; i++)
+        if (!strcasecmp(key, key_hints[i].name))
+            return key_hints[i].hint;
+    return NULL;
+}
+
 /* Binds a key of section `sec` (instance already known).  For [postgres],
  * an unknown key that is a PostgreSQL setting, or a custom one (with a
  * dot, like pg_stat_statements.max), is accepted and ignored. */
@@ -495,7 +526,11 @@ static int bind_in_section(ws_scenario *s, ws_section sec, const char *key, cons
         return WS_OK;
     }
     const char *near = ws_setting_suggest(sec, key);
-    if (near)
+    const char *hint = key_hint(key);
+    if (hint)
+        ws_diag_set(err, file, line, "%s: unknown key in [%s]; %s", key, ws_section_name(sec),
+                    hint);
+    else if (near)
         ws_diag_set(err, file, line, "%s: unknown key in [%s]; did you mean %s?", key,
                     ws_section_name(sec), near);
     else
@@ -579,7 +614,10 @@ static int bind_qualified(ws_scenario *s, const char *key, const char *file, int
     const char *near = NULL;
     for (size_t i = 0; i < sizeof plain_sections / sizeof plain_sections[0] && !near; i++)
         near = ws_setting_suggest(plain_sections[i], key);
-    if (near)
+    const char *hint = key_hint(key);
+    if (hint)
+        ws_diag_set(err, file, line, "%s: unknown setting; %s", key, hint);
+    else if (near)
         ws_diag_set(err, file, line, "%s: unknown setting; did you mean %s?", key, near);
     else
         ws_diag_set(err, file, line,
@@ -919,19 +957,33 @@ int ws_scenario_set(ws_scenario *s, const char *assignment, ws_diag *err)
     }
     char *key = own(s, assignment);
     key[eq - assignment] = '\0';
-    /* trim both parts */
+    /* The value reads as in the file: a quoted one with the file's quoting
+     * rules, blanks inside the quotes kept ('%m [%p] '); a bare one
+     * trimmed. */
     char *value = key + (eq - assignment) + 1;
-    while (*value == ' ')
+    while (*value == ' ' || *value == '\t')
         value++;
-    size_t vl = strlen(value);
-    while (vl && value[vl - 1] == ' ')
-        value[--vl] = '\0';
-    if (vl >= 2 && value[0] == '\'' && value[vl - 1] == '\'') {
-        value[vl - 1] = '\0';
-        value++;
+    if (*value == '\'') {
+        char *text = own(s, value);
+        const char *end;
+        if (ws_conf_unquote(value, text, &end) != WS_OK) {
+            ws_diag_set(err, NULL, 0, "--set %s: unterminated quoted value (or an escape that "
+                        "makes a NUL byte)", assignment);
+            return WS_EINPUT;
+        }
+        end += strspn(end, " \t");
+        if (*end) {
+            ws_diag_set(err, NULL, 0, "--set %s: text after the quoted value", assignment);
+            return WS_EINPUT;
+        }
+        value = text;
+    } else {
+        size_t vl = strlen(value);
+        while (vl && (value[vl - 1] == ' ' || value[vl - 1] == '\t'))
+            value[--vl] = '\0';
     }
     size_t kl = strlen(key);
-    while (kl && key[kl - 1] == ' ')
+    while (kl && (key[kl - 1] == ' ' || key[kl - 1] == '\t'))
         key[--kl] = '\0';
 
     binding b = {-1, -1};

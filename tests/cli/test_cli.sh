@@ -56,7 +56,7 @@ expect_exit 2 "model.conf:4: writes: there is no [table b]" -- run "$tmp/model.c
 printf "[workload]\nrate = 10/s\nphases = '5min=2, 1min=1'\n" > "$tmp/phases.conf"
 expect_exit 2 "phases.conf:3: phases: '1min=1': times must not decrease" -- lint "$tmp/phases.conf"
 
-expect_exit 2 "--set: checkpoint_timeout: 1s is below the minimum 30s" -- run --set checkpoint_timeout=1s --out "$tmp/x"
+expect_exit 2 "--set checkpoint_timeout=1s: 1s is below the minimum 30s" -- run --set checkpoint_timeout=1s --out "$tmp/x"
 expect_exit 2 "no such variant" -- run --variant nosuch --out "$tmp/x"
 
 # lint shows values with units and their sources.

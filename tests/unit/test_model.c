@@ -172,15 +172,15 @@ static int count_matches(const char *text, const char *pattern)
     return n;
 }
 
-static char *run_log(int pg_version, ws_run_stats *st)
+static char *run_log_prefix(int pg_version, const char *prefix, ws_run_stats *st)
 {
     char text[512];
     snprintf(text, sizeof text,
              "[scenario]\nwarmup = 0\nstart = cold\nduration = 2min\npg_version = %d\n"
              "[workload]\nprofile = pgbench\nscale = 5\nclients = 4\n"
              "[postgres]\nshared_buffers = 256MB\nmax_wal_size = 128MB\ncheckpoint_timeout = 30s\n"
-             "log_line_prefix = '%%m [%%p] %%b '\nlog_checkpoints = on\n",
-             pg_version);
+             "log_line_prefix = '%s'\nlog_checkpoints = on\n",
+             pg_version, prefix);
     ws_scenario *s;
     ws_diag err;
     assert_int_equal(ws_scenario_load_string(text, strlen(text), "l.conf", &s, &err), WS_OK);
@@ -194,6 +194,25 @@ static char *run_log(int pg_version, ws_run_stats *st)
     ws_config_free(c);
     ws_scenario_free(s);
     return buf;
+}
+
+static char *run_log(int pg_version, ws_run_stats *st)
+{
+    return run_log_prefix(pg_version, "%m [%p] %b ", st);
+}
+
+/* log_line_prefix's %q ends the prefix for background processes such as
+ * the checkpointer (PostgreSQL's elog.c); %n is the epoch with ms. */
+static void test_log_line_prefix_q(void **state)
+{
+    (void)state;
+    ws_run_stats st;
+    char *log = run_log_prefix(15, "%n [%p] %q%u@%d app=%a ", &st);
+    int plain = count_matches(log, "^[0-9]+[.][0-9]{3} [[][0-9]+[]] LOG:  checkpoint complete: ");
+    assert_true(plain >= 3);
+    assert_int_equal((uint64_t)plain, st.ckpt_done);
+    assert_int_equal(count_matches(log, "@"), 0);
+    free(log);
 }
 
 static void test_checkpoint_log_format(void **state)
@@ -300,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_unlogged_makes_no_wal),
         cmocka_unit_test(test_bgwriter_cap),
         cmocka_unit_test(test_checkpoint_log_format),
+        cmocka_unit_test(test_log_line_prefix_q),
         cmocka_unit_test(test_checkpoint_event_is_immediate),
         cmocka_unit_test(test_wal_buffers_full),
         cmocka_unit_test(test_shutdown),
