@@ -68,13 +68,31 @@ bench: build
 	./$(BUILD)/bench_engine
 	./$(BUILD)/bench_model
 
-# libFuzzer build of the scenario parser (needs clang); runs for FUZZ_SECONDS.
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c, needs clang), built with ASan
+# and UBSan at -O2 in build-fuzz/, run one after another for FUZZ_SECONDS
+# each, with the target's dictionary; new inputs go to build-fuzz/corpus-NAME
+# (the committed corpus is read, not written).  FUZZ_TARGETS picks targets;
+# FUZZ_ARGS passes more libFuzzer flags.  A crash stops the run with the
+# target's reproducer in build-fuzz/ (docs/fuzzing.md says what to do).
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= scenario import readers roundtrip
+FUZZ_ARGS    ?=
+FUZZ_CORPUS_scenario  = tests/fuzz/corpus
+FUZZ_CORPUS_import    = tests/fuzz/corpus_import
+FUZZ_CORPUS_readers   = tests/fuzz/corpus-readers
+FUZZ_CORPUS_roundtrip = tests/fuzz/corpus-roundtrip
 fuzz: deps
-	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DWALSIM_FUZZ=ON -DWALSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_scenario
-	mkdir -p build-fuzz/corpus
-	./build-fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus tests/fuzz/corpus
+	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DWALSIM_FUZZ=ON -DWALSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWALSIM_WERROR=$(WERROR) $(CMAKE_ARGS) >/dev/null
+	cmake --build build-fuzz -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	  case $$t in scenario) c=$(FUZZ_CORPUS_scenario);; import) c=$(FUZZ_CORPUS_import);; \
+	    readers) c=$(FUZZ_CORPUS_readers);; roundtrip) c=$(FUZZ_CORPUS_roundtrip);; \
+	    *) echo "unknown fuzz target $$t"; exit 2;; esac; \
+	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  mkdir -p build-fuzz/corpus-$$t; \
+	  (cd build-fuzz && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	     -dict=../tests/fuzz/fuzz_$$t.dict $(FUZZ_ARGS) corpus-$$t ../$$c) || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz

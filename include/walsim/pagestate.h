@@ -34,6 +34,7 @@
 typedef struct ws_pagestate {
     uint16_t *epoch;   /* per page; 0 = not changed in the current or previous sweep period */
     uint64_t pages;
+    uint64_t cap;      /* entries allocated (>= pages); those past pages are 0 */
     uint16_t current;  /* epoch of the current redo pointer, 1..WS_PS_EPOCH_MAX */
     uint64_t checkpoints; /* redo pointers set so far */
 } ws_pagestate;

@@ -6,12 +6,14 @@
 #include "walsim/bigmem.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 int ws_pagestate_init(ws_pagestate *ps, uint64_t pages)
 {
     ps->pages = pages;
-    ps->epoch = ws_big_calloc(pages ? pages : 1, sizeof *ps->epoch);
+    ps->cap = pages ? pages : 1;
+    ps->epoch = ws_big_calloc(ps->cap, sizeof *ps->epoch);
     ps->current = 1;
     ps->checkpoints = 0;
     return ps->epoch ? 0 : -1;
@@ -21,13 +23,24 @@ int ws_pagestate_grow(ws_pagestate *ps, uint64_t pages)
 {
     if (pages <= ps->pages)
         return 0;
-    uint16_t *e = realloc(ps->epoch, pages * sizeof *e);
-    if (!e)
-        return -1;
-    for (uint64_t p = ps->pages; p < pages; p++)
-        e[p] = 0;
-    ps->epoch = e;
-    ps->pages = pages;
+    if (pages > ps->cap) {
+        /* Geometric growth: a bulk load grows a relation a few pages per
+         * step, and a realloc per step copied the whole array each time
+         * (quadratic; minutes under ASan, where realloc always moves). */
+        uint64_t cap = ps->cap + ps->cap / 2;
+        if (cap < pages)
+            cap = pages;
+        if (cap > SIZE_MAX / sizeof *ps->epoch)
+            return -1;
+        uint16_t *e = realloc(ps->epoch, (size_t)cap * sizeof *e);
+        if (!e)
+            return -1;
+        for (uint64_t p = ps->cap; p < cap; p++)
+            e[p] = 0;
+        ps->epoch = e;
+        ps->cap = cap;
+    }
+    ps->pages = pages; /* entries ps->pages..pages are 0: never touched */
     return 0;
 }
 

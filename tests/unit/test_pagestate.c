@@ -76,12 +76,45 @@ static void test_count_matches_distinct_touches(void **state)
     ws_pagestate_destroy(&ps);
 }
 
+/* A relation that grows a page at a time (a bulk load) reallocates its
+ * array a logarithmic number of times, not once per page, and keeps every
+ * page's state: new pages need an image, changed ones keep their epoch. */
+static void test_grow_in_small_steps(void **state)
+{
+    (void)state;
+    ws_pagestate ps;
+    assert_int_equal(ws_pagestate_init(&ps, 1), 0);
+    assert_true(ws_pagestate_touch(&ps, 0));
+    int reallocs = 0;
+    uint64_t cap = ps.cap;
+    for (uint64_t pages = 2; pages <= 200000; pages++) {
+        assert_int_equal(ws_pagestate_grow(&ps, pages), 0);
+        assert_int_equal(ps.pages, pages);
+        assert_true(ps.cap >= pages);
+        reallocs += ps.cap != cap;
+        cap = ps.cap;
+        assert_true(ws_pagestate_needs_image(&ps, pages - 1));
+        if (pages % 3 == 0)
+            assert_true(ws_pagestate_touch(&ps, pages - 1));
+    }
+    assert_true(reallocs < 40);
+    assert_false(ws_pagestate_needs_image(&ps, 0));
+    assert_int_equal(ws_pagestate_count_current(&ps), 1 + 200000 / 3);
+    /* shrinking is not growing: nothing changes */
+    assert_int_equal(ws_pagestate_grow(&ps, 10), 0);
+    assert_int_equal(ps.pages, 200000);
+    ws_pagestate_new_redo(&ps);
+    assert_int_equal(ws_pagestate_count_current(&ps), 0);
+    ws_pagestate_destroy(&ps);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_first_touch_after_redo_only),
         cmocka_unit_test(test_exact_across_epoch_wrap),
         cmocka_unit_test(test_count_matches_distinct_touches),
+        cmocka_unit_test(test_grow_in_small_steps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
