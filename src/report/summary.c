@@ -35,6 +35,15 @@ static void json_number(FILE *f, double x)
         fputs("null", f);
 }
 
+/* x with `prec` decimals, as psql shows a view's column; null if not finite. */
+static void json_fixed(FILE *f, double x, int prec)
+{
+    if (isfinite(x))
+        fprintf(f, "%.*f", prec, x);
+    else
+        fputs("null", f);
+}
+
 static void json_field_u(FILE *f, const char *name, uint64_t v, int first)
 {
     fprintf(f, "%s\"%s\": %llu", first ? "" : ", ", name, (unsigned long long)v);
@@ -200,8 +209,10 @@ static void json_pg_stat(FILE *f, const ws_run_stats *r)
         fputs("\"pg_stat_bgwriter\": {", f);
         json_field_u(f, "checkpoints_timed", r->ckpt_timed, 1);
         json_field_u(f, "checkpoints_req", r->ckpt_req, 0);
-        fprintf(f, ", \"checkpoint_write_time\": %.0f, \"checkpoint_sync_time\": %.0f",
-                r->checkpoint_write_time_ms, r->checkpoint_sync_time_ms);
+        fputs(", \"checkpoint_write_time\": ", f);
+        json_fixed(f, r->checkpoint_write_time_ms, 0);
+        fputs(", \"checkpoint_sync_time\": ", f);
+        json_fixed(f, r->checkpoint_sync_time_ms, 0);
         json_field_u(f, "buffers_checkpoint", r->buffers_checkpoint, 0);
         json_field_u(f, "buffers_clean", r->buffers_clean, 0);
         json_field_u(f, "maxwritten_clean", r->maxwritten_clean, 0);
@@ -213,8 +224,10 @@ static void json_pg_stat(FILE *f, const ws_run_stats *r)
         fputs("\"pg_stat_checkpointer\": {", f);
         json_field_u(f, "num_timed", r->ckpt_timed, 1);
         json_field_u(f, "num_requested", r->ckpt_req, 0);
-        fprintf(f, ", \"write_time\": %.0f, \"sync_time\": %.0f", r->checkpoint_write_time_ms,
-                r->checkpoint_sync_time_ms);
+        fputs(", \"write_time\": ", f);
+        json_fixed(f, r->checkpoint_write_time_ms, 0);
+        fputs(", \"sync_time\": ", f);
+        json_fixed(f, r->checkpoint_sync_time_ms, 0);
         json_field_u(f, "buffers_written", r->buffers_checkpoint, 0);
         fputs("},\n        \"pg_stat_bgwriter\": {", f);
         json_field_u(f, "buffers_clean", r->buffers_clean, 1);
@@ -230,7 +243,9 @@ static void json_pg_stat(FILE *f, const ws_run_stats *r)
         json_field_u(f, "wal_buffers_full", r->wal_buffers_full, 0);
         json_field_u(f, "wal_write", r->wal_write, 0);
         json_field_u(f, "wal_sync", r->wal_sync, 0);
-        fprintf(f, ", \"wal_sync_time\": %.3f}", r->wal_sync_time_ms);
+        fputs(", \"wal_sync_time\": ", f);
+        json_fixed(f, r->wal_sync_time_ms, 3);
+        fputs("}", f);
     }
     fputs("\n      }", f);
 }
