@@ -113,6 +113,13 @@ bool ws_pg_guc_known(const char *name, int *first_version, int *last_version)
 
 static void consider(const char *cand, const char *name, const char **best, int *best_d)
 {
+    /* The distance is at least the difference in length (names are cut
+     * at 32 characters, as ws_edit_distance does): skip what cannot win. */
+    size_t la = strlen(name), lb = strlen(cand);
+    la = la > 32 ? 32 : la;
+    lb = lb > 32 ? 32 : lb;
+    if ((int)(la > lb ? la - lb : lb - la) >= *best_d)
+        return;
     int d = ws_edit_distance(name, strlen(name), cand);
     if (d < *best_d) {
         *best_d = d;
