@@ -11,7 +11,8 @@
  * same files the importers read (docs/importers.md), so that a capture
  * and snapshots taken by hand with psql are interchangeable:
  *
- *   bgwriter.csv, wal.csv (14+), checkpointer.csv (17+), database.csv:
+ *   bgwriter.csv, wal.csv (14+), checkpointer.csv (17+), database.csv,
+ *   control.csv (pg_control_checkpoint(): the last checkpoint's start):
  *       one row per sample, with `epoch` and `lsn` (pg_current_wal_lsn())
  *   bgwriter_before.csv / _after.csv, and the same for wal, checkpointer:
  *       the first and the last sample (run-pgbench.sh's names)
@@ -35,6 +36,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "walsim/diag.h"
 
@@ -68,5 +70,22 @@ int ws_capture_dsn_redact(const char *dsn, char *out, size_t len, ws_diag *err);
  * partial files: the caller discards it. */
 int ws_capture_run(const ws_capture_opts *o, const char *dir, ws_capture_info *info,
                    ws_diag *err);
+
+/* ---------------------------------------------------------------------
+ * A capture folder read back (capdir.c; needs no libpq)
+ *
+ * Calibrates the folder with calibrate.h's fits: transactions over time
+ * from pg_stat_database.xact_commit (the capture's own commits taken off),
+ * checkpoint cycle starts from pg_control_checkpoint(), the tables and
+ * their rows changed from pg_stat_user_tables and sizes_after.csv.  Prints
+ * the calibration report (its fits and residuals) to `report` when not
+ * NULL, and writes `scenario` when not NULL (through a temporary file
+ * renamed into place): [scenario], [workload] (rate), [table]s,
+ * [transaction captured], [postgres] from the settings whose source is
+ * not default (file:line in comments), [os] and [disk] as placeholders.
+ * WS_EINPUT naming the file for a folder that is not a capture; WS_EIO;
+ * WS_ENOMEM.
+ */
+int ws_capture_calibrate(const char *dir, const char *scenario, FILE *report, ws_diag *err);
 
 #endif

@@ -90,7 +90,7 @@ typedef struct capture {
     int version;
     ws_diag *err;
     long own_tx;         /* transactions the capture committed */
-    FILE *all[8];        /* NAME.csv of the series taken at every sample */
+    FILE *all[10];       /* NAME.csv of the series taken at every sample */
 } capture;
 
 /* libpq's message, first line only, with the password (when one is known)
@@ -237,6 +237,12 @@ static const series SERIES[] = {
      "select " EPOCH ", pg_current_wal_lsn() lsn, pg_database_size(d.datid) database_size, d.* "
      "from pg_stat_database d where d.datname = current_database()",
      0, 0, true, NULL, false},
+    /* The last checkpoint's start time and redo pointer (1 s resolution):
+     * the cycle starts of the first-touch fit without a server log. */
+    {"control",
+     "select " EPOCH ", extract(epoch from checkpoint_time)::numeric(20,3) checkpoint_epoch, "
+     "redo_lsn, pg_current_wal_lsn() lsn from pg_control_checkpoint()",
+     0, 0, true, NULL, false},
     {"user_tables", "select " EPOCH ", * from pg_stat_user_tables order by relid", 0, 0, false,
      NULL, false},
     {"statio_user_tables", "select " EPOCH ", * from pg_statio_user_tables order by relid", 0,
@@ -254,7 +260,7 @@ static const series SERIES[] = {
      0, 0, false, "query", true},
 };
 #define N_SERIES (sizeof SERIES / sizeof SERIES[0])
-_Static_assert(N_SERIES <= 8, "capture.all holds 8 series");
+_Static_assert(N_SERIES <= 10, "capture.all holds 10 series");
 
 static bool series_on(const series *s, int version, bool statements)
 {
@@ -499,6 +505,10 @@ int ws_capture_run(const ws_capture_opts *o, const char *dir, ws_capture_info *i
     long tx_before = 0;
     if ((rc = checks(&c, &statements)) != WS_OK)
         goto out;
+    size_t n = (size_t)floor(o->duration_s / o->interval_s + 1e-9) + 1;
+    if (!o->quiet)
+        fprintf(stderr, "capture: PostgreSQL %d.%d, %zu samples every %g s\n", c.version / 10000,
+                c.version % 100, n, o->interval_s);
     if ((rc = write_settings(&c)) != WS_OK)
         goto out;
     for (size_t i = 0; i < N_SERIES; i++) {
@@ -511,7 +521,6 @@ int ws_capture_run(const ws_capture_opts *o, const char *dir, ws_capture_info *i
             goto close;
         }
     }
-    size_t n = (size_t)floor(o->duration_s / o->interval_s + 1e-9) + 1;
     double t0 = now_s();
     struct timespec wall;
     clock_gettime(CLOCK_REALTIME, &wall);

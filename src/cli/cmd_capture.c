@@ -111,8 +111,6 @@ int cmd_capture(int argc, char **argv)
     cli_signals_doing("capturing %s", dsn);
     o.poll = cli_signals_poll;
     ws_capture_info info = {0};
-    if (!o.quiet)
-        fprintf(stderr, "capture: %s, %g s every %g s\n", dsn, o.duration_s, o.interval_s);
     r = ws_capture_run(&o, ws_outdir_staging(od), &info, &err);
     if (r != WS_OK) {
         cli_signals_watch(NULL);
@@ -129,7 +127,8 @@ int cmd_capture(int argc, char **argv)
     }
     if (!o.quiet)
         printf("captured PostgreSQL %d.%d: %zu samples over %.1f s\nwrote %s/: settings.csv, "
-               "capture.csv, bgwriter.csv, database.csv, wal.csv, *_before.csv, *_after.csv\n"
+               "capture.csv, bgwriter.csv, database.csv, control.csv, wal.csv, *_before.csv,\n"
+               "*_after.csv\n"
                "next: walsim calibrate --capture %s --scenario SCENARIO.conf\n",
                info.server_version / 10000, info.server_version % 100, info.samples,
                info.end_epoch - info.start_epoch, out, out);
