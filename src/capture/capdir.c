@@ -194,7 +194,17 @@ static int read_database(capfolder *cf, ws_diag *err)
     return WS_OK;
 }
 
-/* Cycle starts: every new pg_control_checkpoint().checkpoint_time. */
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Cycle starts: every new pg_control_checkpoint().checkpoint_time (the
+ * start of a checkpoint, known once it completed), and, for one still
+ * running at the end, the first sample where the checkpointer stops
+ * waiting on CheckpointerMain (its idle loop), taken halfway from the
+ * sample before.  Starts within 2.5 s of each other are one. */
 static int read_control(capfolder *cf, ws_diag *err)
 {
     if (!exists(cf->dir, "control.csv"))
@@ -209,33 +219,53 @@ static int read_control(capfolder *cf, ws_diag *err)
         ws_csv_free(c);
         return WS_EINPUT;
     }
+    int cw = ws_csv_col(c, "checkpointer_wait");
     size_t n = ws_csv_rows(c);
-    cf->log.ckpts = calloc(n + 1, sizeof *cf->log.ckpts);
-    if (!cf->log.ckpts) {
+    double *st = malloc((2 * n + 1) * sizeof *st);
+    cf->log.ckpts = calloc(2 * n + 1, sizeof *cf->log.ckpts);
+    if (!st || !cf->log.ckpts) {
+        free(st);
         ws_csv_free(c);
         ws_diag_set(err, NULL, 0, "out of memory");
         return WS_ENOMEM;
     }
-    double last = NAN;
+    size_t ns = 0;
+    double last = NAN, pe = NAN;
+    bool was_busy = true;
     for (size_t i = 0; i < n; i++) {
         double e, k;
         if ((rc = ws_csv_num(c, i, (size_t)ce, &e, err)) != WS_OK ||
             (rc = ws_csv_num(c, i, (size_t)ck, &k, err)) != WS_OK)
             break;
-        if (k == last)
-            continue;
+        if (k != last)
+            st[ns++] = k;
         last = k;
+        bool busy = cw >= 0 && strcmp(ws_csv_cell(c, i, (size_t)cw), "CheckpointerMain") != 0;
+        if (cw >= 0 && i > 0 && busy && !was_busy)
+            st[ns++] = (pe + e) / 2;
+        was_busy = busy;
+        pe = e;
+    }
+    ws_csv_free(c);
+    if (rc != WS_OK) {
+        free(st);
+        return rc;
+    }
+    qsort(st, ns, sizeof *st, cmp_dbl);
+    for (size_t i = 0; i < ns; i++) {
+        if (cf->log.n_ckpts > 0 &&
+            st[i] - cf->log.ckpts[cf->log.n_ckpts - 1].start_time < 2.5)
+            continue;
         ws_pglog_ckpt *p = &cf->log.ckpts[cf->log.n_ckpts++];
-        p->has_start = p->has_complete = true;
-        p->start_line = p->complete_line = ws_csv_line(c, i);
-        p->start_time = k;
-        p->complete_time = e;
+        p->has_start = true;
+        p->start_time = st[i];
+        p->complete_time = NAN;
         p->buffers = p->slru_buffers = p->wal_added = p->wal_removed = p->wal_recycled = -1;
         p->sync_files = p->distance_kb = p->estimate_kb = -1;
         p->buffers_pct = p->write_s = p->sync_s = p->total_s = p->longest_s = p->average_s = NAN;
     }
-    ws_csv_free(c);
-    return rc;
+    free(st);
+    return WS_OK;
 }
 
 static bool identifier(const char *s)

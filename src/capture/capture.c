@@ -237,11 +237,14 @@ static const series SERIES[] = {
      "select " EPOCH ", pg_current_wal_lsn() lsn, pg_database_size(d.datid) database_size, d.* "
      "from pg_stat_database d where d.datname = current_database()",
      0, 0, true, NULL, false},
-    /* The last checkpoint's start time and redo pointer (1 s resolution):
-     * the cycle starts of the first-touch fit without a server log. */
+    /* The last completed checkpoint's start time and redo pointer (1 s
+     * resolution), and what the checkpointer waits on (CheckpointerMain:
+     * idle): the cycle starts of the first-touch fit without a server log. */
     {"control",
      "select " EPOCH ", extract(epoch from checkpoint_time)::numeric(20,3) checkpoint_epoch, "
-     "redo_lsn, pg_current_wal_lsn() lsn from pg_control_checkpoint()",
+     "redo_lsn, pg_current_wal_lsn() lsn, (select coalesce(wait_event, 'running') from "
+     "pg_stat_activity where backend_type = 'checkpointer') checkpointer_wait "
+     "from pg_control_checkpoint()",
      0, 0, true, NULL, false},
     {"user_tables", "select " EPOCH ", * from pg_stat_user_tables order by relid", 0, 0, false,
      NULL, false},
