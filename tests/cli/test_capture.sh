@@ -43,6 +43,10 @@ cleanup() {
   [ -n "$bench_pid" ] && kill "$bench_pid" 2>/dev/null
   [ -f "$tmp/data/postmaster.pid" ] &&
     (cd "$tmp" && $as "$pgbin/pg_ctl" -D "$tmp/data" -m immediate -w stop >/dev/null 2>&1)
+  # WALSIM_CAPTURE_KEEP=DIR keeps the captures, scenarios and reports
+  [ -n "${WALSIM_CAPTURE_KEEP:-}" ] && mkdir -p "$WALSIM_CAPTURE_KEEP" &&
+    cp -r "$tmp"/cap_* "$tmp"/*.conf "$tmp"/calibrate_* "$tmp"/compare_* "$tmp"/server.log \
+      "$WALSIM_CAPTURE_KEEP"/ 2>/dev/null
   rm -rf "$tmp"
 }
 trap cleanup EXIT
