@@ -25,8 +25,9 @@
  *
  * Passwords come from libpq's usual places (PGPASSWORD, PGPASSFILE, a
  * service file or the DSN); no password is written to a file or put in a
- * message: the DSN is stored as libpq parsed it without `password`, and
- * libpq's messages are cut to their first line with any password replaced.
+ * message: the DSN is stored as libpq parsed it without `password` (nor
+ * `sslpassword`), and libpq's messages are cut to their first line with
+ * any password replaced.
  *
  * Built without libpq (WALSIM_HAVE_LIBPQ undefined), ws_capture_run fails
  * with a message saying so and ws_capture_available is false.

@@ -60,7 +60,8 @@ int ws_capture_dsn_redact(const char *dsn, char *out, size_t len, ws_diag *err)
     }
     size_t at = 0;
     for (PQconninfoOption *o = opts; o->keyword; o++) {
-        if (!o->val || !strcmp(o->keyword, "password"))
+        /* password and sslpassword (the client key's passphrase) */
+        if (!o->val || strstr(o->keyword, "password"))
             continue;
         size_t k = strlen(o->keyword);
         if (at > 0) {

@@ -102,7 +102,11 @@ int cmd_calibrate(int argc, char **argv)
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if ((!strcmp(a, "--capture") || !strcmp(a, "--scenario")) && i + 1 < argc) {
+        if ((!strcmp(a, "--capture") || !strcmp(a, "--scenario")) && i + 1 >= argc) {
+            cli_error("calibrate: %s needs a value; see walsim help calibrate", a);
+            goto done;
+        }
+        if (!strcmp(a, "--capture") || !strcmp(a, "--scenario")) {
             *(a[2] == 'c' ? &capture : &scenario) = argv[++i];
             continue;
         }
