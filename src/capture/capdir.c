@@ -354,10 +354,12 @@ static int read_tables(capfolder *cf, ws_diag *err)
         for (size_t j = 0; j < cf->n_tables; j++)
             if (j != i && !strcmp(cf->tables[j].rel, t->rel))
                 unique = false;
+        char name[sizeof t->name]; /* not straight into t: it aliases t->rel */
         if (unique)
-            snprintf(t->name, sizeof t->name, "%s", t->rel);
+            snprintf(name, sizeof name, "%s", t->rel);
         else
-            snprintf(t->name, sizeof t->name, "%s_%s", t->schema, t->rel);
+            snprintf(name, sizeof name, "%s_%s", t->schema, t->rel);
+        memcpy(t->name, name, sizeof name);
         for (char *p = t->name; *p; p++)
             if (!(*p == '_' || isalnum((unsigned char)*p)))
                 *p = '_';
