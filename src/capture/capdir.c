@@ -566,6 +566,7 @@ int ws_capture_calibrate(const char *dir, const char *scenario, FILE *report, ws
     ci.in.n_stats = cf.n_stats;
     ci.in.stats_names = cf.stats_names;
     ci.in.progress = &cf.progress;
+    ci.tx_source = "pg_stat_database.xact_commit"; /* less the capture's own commits */
     /* A cycle that started before the first sample has images before it:
      * without a start inside the window, calibrate's one-point fallback
      * would take the window for a fresh cycle, so no cycles at all. */
@@ -596,9 +597,8 @@ int ws_capture_calibrate(const char *dir, const char *scenario, FILE *report, ws
     if ((rc = ws_calibrate_collect(&ci, &res, err)) != WS_OK)
         goto out;
     if (report) {
-        fprintf(report, "capture %s: PostgreSQL %d.%d, %.1f s, transactions from "
-                        "pg_stat_database.xact_commit (shown below as pgbench progress reports), "
-                        "checkpoint starts from pg_control_checkpoint() (%zu seen)\n",
+        fprintf(report, "capture %s: PostgreSQL %d.%d, %.1f s, checkpoint starts from "
+                        "pg_control_checkpoint() and the checkpointer's wait event (%zu seen)\n",
                 dir, cf.server_version / 10000, cf.server_version % 100, cf.window_s,
                 cf.log.n_ckpts);
         ws_calibrate_print(report, &ci, &res);
