@@ -7,6 +7,7 @@
 #     each captured, calibrated into a scenario that passes lint and is
 #     simulated: WAL per transaction within 10 % of the measured one,
 #     checkpoint counts compared (docs/capture.md gives the figures);
+#     an interrupted capture (SIGTERM): exit 143, nothing written;
 #  3. the captured snapshots read by the importers (calibrate --stats),
 #     as snapshots taken by hand with psql would be.
 # The server runs from a fresh initdb in /tmp as an unprivileged user, on a
@@ -128,6 +129,17 @@ nothing_written "$tmp/e4" nomon
 expect_error nomon_pw 'role "wrongpw" is not a member of pg_monitor' PGPASSWORD=$right_pw_other -- \
   --dsn "$dsn user=wrongpw" --out "$tmp/e5" --duration 2s --interval 1s
 nothing_written "$tmp/e5" nomon_pw
+
+# Interrupted: exit 143, nothing written.
+"$walsim" capture --dsn "$dsn user=walsim" --out "$tmp/e6" --duration 30s --interval 1s \
+  >"$tmp/int.out" 2>"$tmp/int.err" &
+cap_pid=$!
+sleep 3
+kill -TERM "$cap_pid"  # (SIGINT stays ignored in a background job of a script)
+wait "$cap_pid"
+rc=$?
+[ $rc = 143 ] && ok || bad "interrupted capture: exit $rc, expected 143: $(cat "$tmp/int.err")"
+nothing_written "$tmp/e6" interrupted
 
 # 2. two settings, each captured while pgbench runs at a fixed rate
 secs=48
