@@ -11,7 +11,7 @@ WERROR     ?= $(if $(CI),ON,OFF)
 CMAKE_ARGS ?=
 RUN_ARGS   ?=
 
-DEB_PACKAGES = cmake make gcc pkg-config libgsl-dev libcairo2-dev libcmocka-dev fonts-dejavu-core zlib1g-dev
+DEB_PACKAGES = cmake make gcc pkg-config libgsl-dev libcairo2-dev libcmocka-dev fonts-dejavu-core zlib1g-dev libpq-dev
 
 .PHONY: all deps build run test asan bench fuzz plots clean
 
@@ -22,7 +22,7 @@ all: build
 deps:
 	@missing=0; \
 	for c in cmake pkg-config cc; do command -v $$c >/dev/null 2>&1 || missing=1; done; \
-	if [ $$missing = 0 ]; then pkg-config --exists gsl cairo fontconfig cmocka zlib 2>/dev/null || missing=1; fi; \
+	if [ $$missing = 0 ]; then pkg-config --exists gsl cairo fontconfig cmocka zlib libpq 2>/dev/null || missing=1; fi; \
 	if [ $$missing = 0 ] && command -v fc-list >/dev/null 2>&1; then fc-list | grep -q DejaVuSans || missing=1; fi; \
 	if [ $$missing = 1 ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -117,6 +117,8 @@ typedef struct ws_calibrate_input {
     size_t n_tables;
     double hole_bytes;          /* assumed hole of an image without pg_waldump stats */
     int model;                  /* -1: both, choose by AIC; else a ws_calibrate_model */
+    const char *tx_source;      /* what the transactions over time are, when they are
+                                 * not what their input says (NULL: the pgbench input) */
 } ws_calibrate_input;
 
 typedef struct ws_calibrate_cycle {

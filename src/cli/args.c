@@ -37,7 +37,7 @@ static const struct {
     {"check", cli_usage_check},     {"advise", cli_usage_advise},
     {"sweep", cli_usage_sweep},     {"merge", cli_usage_merge},
     {"plot", cli_usage_plot},       {"validate", cli_usage_validate},
-    {"calibrate", cli_usage_calibrate},
+    {"calibrate", cli_usage_calibrate}, {"capture", cli_usage_capture},
     {"report", cli_usage_report},   {"diff", cli_usage_diff},
 };
 

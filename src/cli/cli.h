@@ -39,6 +39,7 @@ int cmd_sweep(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 
@@ -74,6 +75,7 @@ extern const char cli_usage_merge[];
 extern const char cli_usage_plot[];
 extern const char cli_usage_validate[];
 extern const char cli_usage_calibrate[];
+extern const char cli_usage_capture[];
 extern const char cli_usage_report[];
 extern const char cli_usage_diff[];
 

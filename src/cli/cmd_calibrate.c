@@ -10,10 +10,12 @@
 
 #include "cli.h"
 #include "walsim/calibrate.h"
+#include "walsim/capture.h"
 #include "walsim/units.h"
 
 const char cli_usage_calibrate[] =
     "Usage: walsim calibrate --stats BEFORE.csv AFTER.csv [measured files] [options]\n"
+    "       walsim calibrate --capture DIR [--scenario FILE]\n"
     "\n"
     "Estimates from a real run what a scenario needs: WAL record bytes per\n"
     "transaction (without full-page images), and the pages a transaction modifies\n"
@@ -22,6 +24,11 @@ const char cli_usage_calibrate[] =
     "set) to the images written since each checkpoint started.  Prints what each\n"
     "number rests on, the fits with standard errors and residuals, and a\n"
     "[workload] / [table] / [transaction] scenario snippet (docs/validate.md).\n"
+    "\n"
+    "A folder of walsim capture (docs/capture.md):\n"
+    "  --capture DIR            calibrate from it (no other measured file)\n"
+    "  --scenario FILE          and write a scenario describing the server: its\n"
+    "                           settings, tables, workload; [os] and [disk] for you\n"
     "\n"
     "Measured files:\n"
     "  --stats FILE...          psql --csv snapshots of pg_stat_wal (and\n"
@@ -91,9 +98,18 @@ int cmd_calibrate(int argc, char **argv)
     ci.model = -1;
     ws_diag err;
     ws_diag_clear(&err);
+    const char *capture = NULL, *scenario = NULL;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        if ((!strcmp(a, "--capture") || !strcmp(a, "--scenario")) && i + 1 >= argc) {
+            cli_error("calibrate: %s needs a value; see walsim help calibrate", a);
+            goto done;
+        }
+        if (!strcmp(a, "--capture") || !strcmp(a, "--scenario")) {
+            *(a[2] == 'c' ? &capture : &scenario) = argv[++i];
+            continue;
+        }
         int m = cli_measured_option(argc, argv, &i, "calibrate", &fs);
         if (m < 0)
             goto done;
@@ -167,6 +183,38 @@ int cmd_calibrate(int argc, char **argv)
                       a);
             goto done;
         }
+    }
+    if (capture) {
+        if (fs.n_stats || fs.pg_log || fs.n_pgbench_logs || fs.n_pgbench_aggs ||
+            fs.pgbench_progress || ci.n_tables) {
+            cli_error("calibrate: --capture DIR takes no other measured file nor --table");
+            goto done;
+        }
+        int cr = ws_capture_calibrate(capture, scenario, stdout, &err);
+        if (cr != WS_OK) {
+            fprintf(stderr, "walsim: %s\n", err.msg);
+            rc = cr == WS_ENOMEM ? CLI_INTERNAL : CLI_USAGE;
+            goto done;
+        }
+        if (scenario) {
+            ws_scenario *s = cli_load(scenario);
+            if (!s) {
+                cli_error("calibrate: the scenario written to %s does not load (a bug: please "
+                          "report it with the capture)",
+                          scenario);
+                rc = CLI_INTERNAL;
+                goto done;
+            }
+            ws_scenario_free(s);
+            printf("\nwrote %s: check [os] and [disk], then walsim run %s\n", scenario,
+                   scenario);
+        }
+        rc = CLI_OK;
+        goto done;
+    }
+    if (scenario) {
+        cli_error("calibrate: --scenario FILE needs --capture DIR");
+        goto done;
     }
     if (fs.n_stats == 0) {
         cli_error("calibrate: --stats BEFORE.csv AFTER.csv is required: snapshots of pg_stat_wal "

@@ -28,6 +28,8 @@ const char cli_usage_main[] =
     "                                compare a real run with the scenario's simulation\n"
     "  walsim calibrate --stats BEFORE.csv --stats AFTER.csv [measured files]\n"
     "                                estimate workload parameters from a real run\n"
+    "  walsim capture --dsn DSN --out DIR [--duration 10min] [--interval 10s]\n"
+    "                                sample a live server's statistics (read only)\n"
     "  walsim help [COMMAND|keys|metrics]\n"
     "                                help for a command; `keys` lists every scenario key,\n"
     "                                `metrics` every metric of [expect] and sweep.csv\n"
@@ -159,6 +161,8 @@ int cmd_help(int argc, char **argv)
         fputs(cli_usage_validate, stdout);
     else if (strcmp(argv[1], "calibrate") == 0)
         fputs(cli_usage_calibrate, stdout);
+    else if (strcmp(argv[1], "capture") == 0)
+        fputs(cli_usage_capture, stdout);
     else if (strcmp(argv[1], "report") == 0)
         fputs(cli_usage_report, stdout);
     else if (strcmp(argv[1], "diff") == 0)
@@ -171,7 +175,7 @@ int cmd_help(int argc, char **argv)
              strcmp(argv[1], "--help") == 0)
         fputs(cli_usage_main, stdout);
     else {
-        cli_error("help: unknown command '%s' (commands: run, lint, check, sweep, advise, merge, plot, report, diff, validate, calibrate, help; or: help keys, help metrics)", argv[1]);
+        cli_error("help: unknown command '%s' (commands: run, lint, check, sweep, advise, merge, plot, report, diff, validate, calibrate, capture, help; or: help keys, help metrics)", argv[1]);
         return CLI_USAGE;
     }
     return CLI_OK;
@@ -230,6 +234,8 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "calibrate") == 0)
         return cmd_calibrate(argc - 1, argv + 1);
+    if (strcmp(cmd, "capture") == 0)
+        return cmd_capture(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "diff") == 0)

@@ -685,11 +685,12 @@ int ws_calibrate_collect(const ws_calibrate_input *ci, ws_calibrate_result *r, w
                                            ws_validate_txcount_at(&tc, E0));
         snprintf(r->tx_source, sizeof r->tx_source,
                  "%s: transactions completed between the first and last snapshot",
-                 ws_validate_tx_source(in));
+                 ci->tx_source ? ci->tx_source : ws_validate_tx_source(in));
     } else if (have_tx) {
         r->transactions = (int64_t)llround(tc.c[tc.n - 1]);
         snprintf(r->tx_source, sizeof r->tx_source,
-                 "%s: every transaction (the snapshots have no epoch)", ws_validate_tx_source(in));
+                 "%s: every transaction (the snapshots have no epoch)",
+                 ci->tx_source ? ci->tx_source : ws_validate_tx_source(in));
     }
     r->clients = distinct_clients(in->txlog);
     if (!have_tx && in->transactions > 0 && epochs) {
