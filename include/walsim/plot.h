@@ -324,6 +324,23 @@ void ws_plot_panel_xlabels(cairo_t *cr, const ws_plot_panel *p, ws_plot_font f);
 void ws_plot_line(cairo_t *cr, const ws_plot_panel *p, const double *x, const double *y, size_t n,
                   ws_plot_rgb c, double width, double dash);
 
+/* M4 decimation (m4.c): the indices, in input order, of the points of
+ * (x[i], ys[0..ny-1][i]) that a panel needs: per pixel column of p, the
+ * first, last, lowest and highest point of each series (per quarter
+ * pixel: WS_PLOT_M4_SUB); one point per
+ * run of undrawable ones (NaN, or <= 0 on a log axis) so gaps stay.
+ * idx has room for n; returns how many were kept (at most 4 ny per
+ * sub-column, plus the gaps).  1 <= ny <= 16.  ws_plot_line, ws_plot_band
+ * and ws_plot_stack use it when ws_plot_m4_worth (more points than twice
+ * the sub-columns), so drawing is linear in n; below that they draw
+ * every point, so short series give the same bytes as before. */
+#ifndef WS_PLOT_M4_SUB
+#define WS_PLOT_M4_SUB 4 /* columns per pixel (m4.c says why) */
+#endif
+size_t ws_plot_m4(const ws_plot_panel *p, const double *x, const double *const *ys, int ny,
+                  size_t n, size_t *idx);
+bool ws_plot_m4_worth(const ws_plot_panel *p, size_t n);
+
 /* A filled band between lo[i] and hi[i]. */
 void ws_plot_band(cairo_t *cr, const ws_plot_panel *p, const double *x, const double *lo,
                   const double *hi, size_t n, ws_plot_rgb c, double alpha);
