@@ -182,7 +182,7 @@ static void sample(runner *r)
         /* events after the last sample at this same instant (the end):
          * the cumulative counters must include them */
         if (r->db && r->timeline->n)
-            fill_stat(&r->timeline->rows[r->timeline->n - 1], r->db);
+            fill_stat(ws_timeline_last(r->timeline), r->db);
         return;
     }
     ws_interval *row = ws_timeline_add(r->timeline);
