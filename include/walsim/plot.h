@@ -127,7 +127,10 @@ typedef enum ws_plot_time_style {
     WS_PT_SECONDS, /* span up to 2 min: "0", "30", "60"; axis "(s)" */
     WS_PT_MMSS,    /* up to 20 min: "0:00", "2:30"; axis "(min:ss)" */
     WS_PT_MINUTES, /* up to 10 h: "0", "30", "60"; axis "(min)" */
-    WS_PT_HHMM     /* longer: "0:00", "6:00"; axis "(h:mm)" */
+    WS_PT_HHMM,    /* up to 2 days: "0:00", "6:00"; axis "(h:mm)" */
+    WS_PT_DAYS,    /* longer: "0d", "1d", "1d 12:00"; axis "(days)" */
+    WS_PT_DAY_HHMM /* a span up to 2 days that starts on day 1 or later (a
+                    * zoom into a long run): "3d 01:15"; axis "(day h:mm)" */
 } ws_plot_time_style;
 
 #define WS_PLOT_MAX_TICKS 64

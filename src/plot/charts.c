@@ -170,11 +170,26 @@ static void ref_line(cairo_t *cr, const ws_plot_panel *p, double y, ws_plot_rgb 
     ws_plot_hline(cr, p, y, c, 9, NULL, F_REF, NULL);
 }
 
+/* Phases denser than one checkpoint per PHASE_MIN_PX pixels (a week of
+ * 5-minute checkpoints: 2,016 in 1,400 px) would tint the whole panel and
+ * hide nothing but the data's contrast: they go into a strip of
+ * PHASE_STRIP_PX at the top of the panel instead, where their rhythm
+ * (and a night of back-to-back checkpoints) still shows. */
+#define PHASE_MIN_PX 6.0
+#define PHASE_STRIP_PX 10.0
+
 static void draw_phases(cairo_t *cr, const ws_plot_panel *p, const plot_variant *v)
 {
+    size_t shown = 0;
     for (size_t i = 0; i < v->n_spans; i++)
-        ws_plot_vspan(cr, p, v->spans[i].t0, v->spans[i].t1,
-                      v->spans[i].sync ? WS_PLOT_SYNC_SHADE : WS_PLOT_WRITE_SHADE, 2);
+        shown += !v->spans[i].sync && v->spans[i].t1 > p->x.lo && v->spans[i].t0 < p->x.hi;
+    bool dense = (double)shown * PHASE_MIN_PX > p->r.w;
+    ws_plot_panel strip = *p;
+    if (dense)
+        strip.r.h = PHASE_STRIP_PX;
+    for (size_t i = 0; i < v->n_spans; i++)
+        ws_plot_vspan(cr, &strip, v->spans[i].t0, v->spans[i].t1,
+                      v->spans[i].sync ? WS_PLOT_SYNC_SHADE : WS_PLOT_WRITE_SHADE, dense ? 1 : 2);
 }
 
 /* The part of the time axis outside the variant's measurement window:
@@ -464,6 +479,9 @@ static bool latency_log(const plot_run *r, ws_plot_scale scale, double *lo, doub
     double mn = INFINITY, mx = 0;
     for (size_t k = 0; k < r->nv; k++)
         for (size_t i = 0; i < r->v[k].n; i++) {
+            /* only what the time axis shows (a zoom shows part of the run) */
+            if (r->v[k].t[i] + r->v[k].dt <= r->t0 || r->v[k].t[i] >= r->t1)
+                continue;
             double p50 = lat_at(&r->v[k], PLOT_P50, i), m = lat_at(&r->v[k], PLOT_MAX, i);
             if (p50 > 0 && p50 < mn)
                 mn = p50;
@@ -479,7 +497,89 @@ static bool latency_log(const plot_run *r, ws_plot_scale scale, double *lo, doub
     return scale == WS_PLOT_SCALE_LOG || (scale == WS_PLOT_SCALE_AUTO && *hi / *lo > 30);
 }
 
+/* "per second", "per minute", "per 10 s": what one row of the timeline
+ * covers (every variant has the same interval). */
+static void per_interval(const plot_run *r, char *buf, size_t len)
+{
+    double dt = r->nv ? r->v[0].dt : 1;
+    if (fabs(dt - 1) < 1e-9)
+        snprintf(buf, len, "per second");
+    else if (fabs(dt - 60) < 1e-9)
+        snprintf(buf, len, "per minute");
+    else if (fabs(dt - 3600) < 1e-9)
+        snprintf(buf, len, "per hour");
+    else {
+        char v[32];
+        ws_plot_format_value(dt * 1e3, WS_PU_MS, v, sizeof v);
+        snprintf(buf, len, "per %s interval", v);
+    }
+}
+
+static int latency_chart(cairo_t *cr, const chart_ctx *cx, const char *title, ws_diag *err);
+
 static int chart_latency(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
+{
+    char per[48], title[160];
+    per_interval(cx->r, per, sizeof per);
+    snprintf(title, sizeof title, "Transaction latency %s: p50, p99 and max", per);
+    return latency_chart(cr, cx, title, err);
+}
+
+/* The hour with the worst p99: centred on the interval with the highest
+ * p99 of any variant inside its measurement window; false when the run
+ * is not long enough (6 h) for a zoom to add anything. */
+#define ZOOM_MIN_SPAN (6 * 3600.0)
+#define ZOOM_SPAN 3600.0
+
+static bool worst_hour(const plot_run *r, double *a, double *worst, size_t *which)
+{
+    if (r->t1 - r->t0 < ZOOM_MIN_SPAN)
+        return false;
+    *worst = -1;
+    double at = NAN;
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        for (size_t i = 0; i < v->n; i++) {
+            if (v->has_window && (v->t[i] < v->win_start - 1e-9 || v->t[i] >= v->win_end))
+                continue;
+            double p99 = lat_at(v, PLOT_P99, i);
+            if (isfinite(p99) && p99 > *worst) {
+                *worst = p99;
+                at = v->t[i] + v->dt / 2;
+                *which = k;
+            }
+        }
+    }
+    if (!isfinite(at))
+        return false;
+    *a = fmin(fmax(at - ZOOM_SPAN / 2, r->t0), r->t1 - ZOOM_SPAN);
+    return true;
+}
+
+static int chart_worst_hour(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
+{
+    double a, worst;
+    size_t k = 0;
+    if (!worst_hour(cx->r, &a, &worst, &k)) {
+        ws_diag_set(err, NULL, 0, "internal error: worst-hour.png drawn for a short run");
+        return WS_EINPUT;
+    }
+    plot_run z = *cx->r;
+    z.t0 = a;
+    z.t1 = a + ZOOM_SPAN;
+    chart_ctx zc = {&z, cx->opts};
+    char per[48], when[48], p99[32], title[256];
+    per_interval(cx->r, per, sizeof per);
+    ws_plot_ticks t;
+    ws_plot_ticks_linear(z.t0, z.t1, 8, WS_PU_TIME, &t);
+    ws_plot_tick_label(&t, z.t0, when, sizeof when);
+    ws_plot_format_value(worst, WS_PU_MS, p99, sizeof p99);
+    snprintf(title, sizeof title, "The worst hour (from %s): latency %s, p99 up to %s (%s)", when,
+             per, p99, cx->r->v[k].name);
+    return latency_chart(cr, &zc, title, err);
+}
+
+static int latency_chart(cairo_t *cr, const chart_ctx *cx, const char *title, ws_diag *err)
 {
     const plot_run *r = cx->r;
     ws_plot_legend_item items[6] = {
@@ -491,8 +591,7 @@ static int chart_latency(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     };
     int n_items = 5;
     add_warmup_item(r, items, &n_items);
-    double top =
-        draw_head(cr, r, "Transaction latency per second: p50, p99 and max", items, n_items);
+    double top = draw_head(cr, r, title, items, n_items);
     ws_plot_rect *rects = calloc(r->nv, sizeof *rects);
     if (!rects) {
         ws_diag_set(err, NULL, 0, "out of memory");
@@ -1521,6 +1620,7 @@ static const struct {
     {"wal", chart_wal, false},           {"dirty", chart_dirty, false},
     {"device", chart_device, false},     {"latency_cdf", chart_cdf, false},
     {"overview", chart_overview, true},
+    {"worst-hour", chart_worst_hour, false}, /* runs of 6 h or more */
 };
 
 /* One job per chart; the adapter gives every chart the same context. */
@@ -1552,11 +1652,18 @@ int ws_plot_dir_with(const char *dir, const char *formats, const ws_plot_options
     enum { N = sizeof charts / sizeof charts[0] };
     plot_job jobs[N];
     job_ctx jc[N];
+    size_t nj = 0;
+    double a, worst;
+    size_t which;
+    bool long_run = worst_hour(&r, &a, &worst, &which);
     for (size_t i = 0; i < N; i++) {
-        jc[i] = (job_ctx){&cx, i};
-        jobs[i] = (plot_job){charts[i].name, draw_job, &jc[i], charts[i].always_pdf};
+        if (charts[i].draw == chart_worst_hour && !long_run)
+            continue;
+        jc[nj] = (job_ctx){&cx, i};
+        jobs[nj] = (plot_job){charts[i].name, draw_job, &jc[nj], charts[i].always_pdf};
+        nj++;
     }
-    rc = plot_render_all(dir, mask, jobs, N, err);
+    rc = plot_render_all(dir, mask, jobs, nj, err);
     plot_run_free(&r);
     return rc;
 }

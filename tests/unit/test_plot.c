@@ -191,6 +191,22 @@ static void test_ticks_time(void **state)
     assert_int_equal(t.time_style, WS_PT_HHMM);
     assert_true(t.step == 21600);
     expect_label(&t, 43200, "12:00");
+    /* A week: days, 604800 / 12 = 50400 s -> 1 day. */
+    ws_plot_ticks_linear(0, 604800, 12, WS_PU_TIME, &t);
+    assert_int_equal(t.time_style, WS_PT_DAYS);
+    assert_true(t.step == 86400);
+    expect_label(&t, 172800, "2d");
+    expect_label(&t, 0, "0d");
+    expect_label(&t, 216000, "2d 12:00");
+    ws_plot_axis_title(&t, "time", buf, sizeof buf);
+    assert_string_equal(buf, "time (days)");
+    /* An hour on day 3 (a zoom): day and clock, 3600 / 8 -> 10 min. */
+    ws_plot_ticks_linear(3 * 86400 + 3600, 3 * 86400 + 7200, 8, WS_PU_TIME, &t);
+    assert_int_equal(t.time_style, WS_PT_DAY_HHMM);
+    assert_true(t.step == 600);
+    expect_label(&t, 3 * 86400 + 4200, "3d 01:10");
+    ws_plot_axis_title(&t, "time", buf, sizeof buf);
+    assert_string_equal(buf, "time (day h:mm)");
     /* Minute labels are whole minutes even with many ticks. */
     ws_plot_ticks_linear(0, 1800, 60, WS_PU_TIME, &t);
     assert_true(t.step >= 60);
