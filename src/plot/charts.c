@@ -802,6 +802,20 @@ static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
                 wal_max = s;
         }
     }
+    /* pg_wal on one scale for every variant, so the panels compare by
+     * height (the question is often "how much more disk does the tuned
+     * variant need"); a max_wal_size line is on the axis when it is
+     * within 1.5 times the largest pg_wal, else labelled above it. */
+    double pg_max = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        for (size_t i = 0; i < r->v[k].n; i++)
+            pg_max = fmax(pg_max, r->v[k].col[PLOT_PG_WAL][i]);
+        lim[k] = r->v[k].max_wal_size;
+    }
+    ws_plot_axis pg_axis;
+    ws_plot_axis_fit(&pg_axis, 0, HEAD(with_limits(pg_max, lim, r->nv, 1.5)), rr[0].h, 45,
+                     WS_PU_BYTES);
+    pg_axis.t.label_units = true;
     ws_plot_axis ly, xl, xr;
     ws_plot_axis_fit(&ly, 0, HEAD(wal_max), lr[0].h, 45, WS_PU_BYTE_RATE);
     ws_plot_axis_time(&xl, r->t0, r->t1, lr[0].w, 110);
@@ -823,17 +837,7 @@ static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
             rec[i] = v->col[PLOT_WAL_REC][i] / v->dt;
             tot[i] = fmax(fpi[i], 0) + fmax(rec[i], 0);
         }
-        /* pg_wal on its own scale per variant: what matters is how it
-         * runs against this variant's max_wal_size (a 1 GB and a 50 GB
-         * limit on one axis would flatten the first); the overview
-         * compares the sizes on one axis. */
-        double pg_max = 0;
-        for (size_t i = 0; i < v->n; i++)
-            pg_max = fmax(pg_max, v->col[PLOT_PG_WAL][i]);
-        ws_plot_axis ry;
-        ws_plot_axis_fit(&ry, 0, HEAD(with_limits(pg_max, &v->max_wal_size, 1, 1.5)), rr[k].h, 45,
-                         WS_PU_BYTES);
-        ry.t.label_units = true;
+        ws_plot_axis ry = pg_axis;
         ws_plot_panel pl = {lr[k], xl, ly}, pr = {rr[k], xr, ry};
         draw_phases(cr, &pl, v);
         draw_phases(cr, &pr, v);
@@ -873,7 +877,7 @@ static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         ws_plot_axis ry = ly;
         ry.t.label_units = true; /* no unit in the title: the labels carry it */
         column_titles(cr, lr, rr, &ly, &ry, "WAL written per second",
-                      "pg_wal size (own scale per variant)", &xl);
+                      "pg_wal size (one scale)", &xl);
     }
     free(lr);
     free(rr);
