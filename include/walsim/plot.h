@@ -408,7 +408,8 @@ typedef enum ws_plot_swatch {
     WS_SW_MARKER_LINE,  /* a line with a marker (shape in `marker`) */
     WS_SW_MARKER_HOLLOW, /* a hollow marker alone (ws_plot_marker_hollow) */
     WS_SW_ERRBAR,       /* a vertical error bar with caps */
-    WS_SW_RING          /* a ring around a point (ws_plot_ring) */
+    WS_SW_RING,         /* a ring around a point (ws_plot_ring) */
+    WS_SW_MARKER        /* a filled marker alone (a categorical sweep's dot) */
 } ws_plot_swatch;
 
 typedef struct ws_plot_legend_item {

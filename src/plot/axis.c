@@ -541,6 +541,9 @@ static void swatch(cairo_t *cr, const ws_plot_legend_item *it, double x, double 
     case WS_SW_MARKER_HOLLOW:
         ws_plot_marker_hollow(cr, x + w / 2, mid, it->marker, 12, it->color);
         break;
+    case WS_SW_MARKER:
+        ws_plot_marker(cr, x + w / 2, mid, it->marker, 11, it->color);
+        break;
     case WS_SW_RING:
         ws_plot_marker(cr, x + w / 2, mid, it->marker, 9, WS_PLOT_TEXT2);
         ws_plot_ring(cr, x + w / 2, mid, 18, it->color);
