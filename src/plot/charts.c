@@ -1187,6 +1187,8 @@ static void cdf_window_note(cairo_t *cr, const plot_run *r, const ws_plot_panel 
                  WS_TA_RIGHT | WS_TA_BOTTOM, 0, buf);
 }
 
+static int cdf_twin(const plot_run *r, size_t k);
+
 static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 {
     const plot_run *r = cx->r;
@@ -1199,9 +1201,13 @@ static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         char a[32], b[32];
         ws_plot_format_value(r->v[k].p50_ms, WS_PU_MS, a, sizeof a);
         ws_plot_format_value(r->v[k].p99_ms, WS_PU_MS, b, sizeof b);
+        int twin = cdf_twin(r, k);
         if (r->v[k].n_cdf == 0 && r->v[k].transactions == 0)
             snprintf(labels[n_items], sizeof labels[n_items], "%s: no transactions completed",
                      r->v[k].name);
+        else if (twin >= 0)
+            snprintf(labels[n_items], sizeof labels[n_items], "%s: identical to %s (p50 %s, p99 %s)",
+                     r->v[k].name, r->v[twin].name, a, b);
         else
             snprintf(labels[n_items], sizeof labels[n_items], "%s: p50 %s, p99 %s", r->v[k].name,
                      a, b);
@@ -1283,6 +1289,148 @@ static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     char buf[96];
     ws_plot_axis_title(&p.x.t, "transaction latency", buf, sizeof buf);
     ws_plot_text(cr, F_AXIS, (LEFT + RIGHT) / 2, H - 14, WS_TA_CENTER | WS_TA_BOTTOM, 0, buf);
+    return WS_OK;
+}
+
+/* Do two variants have the same latency distribution (latency_cdf.csv
+ * rows equal to 1e-9)?  Then their curves coincide and the later one
+ * would hide the earlier: the legend says so instead. */
+static bool same_cdf(const plot_variant *a, const plot_variant *b)
+{
+    if (a->n_cdf != b->n_cdf || a->n_cdf == 0)
+        return false;
+    for (size_t i = 0; i < a->n_cdf; i++)
+        if (fabs(a->cdf_ms[i] - b->cdf_ms[i]) > 1e-9 * fmax(1, fabs(a->cdf_ms[i])) ||
+            fabs(a->cdf[i] - b->cdf[i]) > 1e-9)
+            return false;
+    return true;
+}
+
+/* The first earlier variant with the same distribution as variant k, or
+ * -1. */
+static int cdf_twin(const plot_run *r, size_t k)
+{
+    for (size_t j = 0; j < k; j++)
+        if (same_cdf(&r->v[j], &r->v[k]))
+            return (int)j;
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* 6b. tail: the percentile spectrum */
+
+/* x of percentile p on the tail axis: the number of nines,
+ * log10(1 / (1 - p)): 50 % at 0.30, 90 % at 1, 99 % at 2, 99.99 % at 4,
+ * so each decade of the tail gets the same width (HdrHistogram's plot). */
+static double nines(double p) { return -log10(1 - p); }
+
+#define TAIL_TOP 0.9999
+#define TAIL_STEPS 600
+
+/* The latency at percentile q: the first CDF row at or above q. */
+static double lat_at_share(const plot_variant *v, double q, size_t *from)
+{
+    while (*from < v->n_cdf && v->cdf[*from] < q - 1e-12)
+        (*from)++;
+    return *from < v->n_cdf ? v->cdf_ms[*from] : v->cdf_ms[v->n_cdf - 1];
+}
+
+static int chart_tail(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
+{
+    const plot_run *r = cx->r;
+    enum { MAXLEG = 16 };
+    ws_plot_legend_item items[MAXLEG] = {{0}};
+    ws_plot_tags tags[MAXLEG] = {{0}};
+    char labels[MAXLEG][200];
+    int n_items = 0;
+    double lo = INFINITY, hi = 0;
+    for (size_t k = 0; k < r->nv && n_items < MAXLEG - 1; k++) {
+        const plot_variant *v = &r->v[k];
+        int twin = cdf_twin(r, k);
+        char a[32], b[32];
+        if (v->n_cdf) {
+            size_t at = 0;
+            double p999 = lat_at_share(v, 0.999, &at);
+            double p9999 = lat_at_share(v, TAIL_TOP, &at);
+            at = 0;
+            lo = fmin(lo, lat_at_share(v, 0.5, &at));
+            hi = fmax(hi, p9999);
+            ws_plot_format_value(p999, WS_PU_MS, a, sizeof a);
+            ws_plot_format_value(p9999, WS_PU_MS, b, sizeof b);
+        }
+        if (v->n_cdf == 0)
+            snprintf(labels[n_items], sizeof labels[n_items], "%s: no transactions completed",
+                     v->name);
+        else if (twin >= 0)
+            snprintf(labels[n_items], sizeof labels[n_items], "%s: identical to %s", v->name,
+                     r->v[twin].name);
+        else
+            snprintf(labels[n_items], sizeof labels[n_items], "%s: p99.9 %s, p99.99 %s", v->name,
+                     a, b);
+        items[n_items] = (ws_plot_legend_item){labels[n_items], ws_plot_series_color((int)k),
+                                               v->overloaded ? WS_SW_DASH : WS_SW_LINE, 0};
+        tags[n_items] = (ws_plot_tags){v->tags, v->n_tags};
+        n_items++;
+    }
+    double top = plot_draw_head_tagged(
+        cr, "Latency tail: the latency at each percentile, 50 % to 99.99 %", r->title, items,
+        tags, n_items);
+    if (!(lo < hi)) {
+        lo = isfinite(lo) && lo > 0 ? lo / 2 : 1;
+        hi = lo * 100;
+    }
+    ws_plot_panel p;
+    p.r = (ws_plot_rect){LEFT, top + 6, RIGHT - LEFT, BOTTOM - top - 6};
+    /* x: the nines, labelled as percentiles */
+    static const char *const xl[] = {"50 %", "90 %", "99 %", "99.9 %", "99.99 %"};
+    memset(&p.x, 0, sizeof p.x);
+    p.x.t.v[0] = nines(0.5);
+    for (int i = 1; i < 5; i++)
+        p.x.t.v[i] = i;
+    p.x.t.n = 5;
+    p.x.t.text = xl;
+    p.x.t.unit = WS_PU_PLAIN;
+    p.x.t.suffix = "";
+    p.x.t.scale = 1;
+    p.x.lo = nines(0.5);
+    p.x.hi = nines(TAIL_TOP);
+    /* y: log when the tail spans more than a decade, else linear from 0
+     * (a 5 ms to 9 ms tail on a log axis would look flat) */
+    bool log = hi / lo > 10;
+    if (log)
+        ws_plot_axis_fit_log(&p.y, lo, hi * 1.05, WS_PU_MS);
+    else
+        ws_plot_axis_fit(&p.y, 0, HEAD(hi), p.r.h, 60, WS_PU_MS);
+    ws_plot_panel_grid(cr, &p);
+    double *x = malloc(TAIL_STEPS * sizeof *x), *y = malloc(TAIL_STEPS * sizeof *y);
+    if (!x || !y) {
+        free(x);
+        free(y);
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        if (v->n_cdf == 0 || cdf_twin(r, k) >= 0)
+            continue;
+        size_t at = 0;
+        for (int i = 0; i < TAIL_STEPS; i++) {
+            x[i] = p.x.lo + (p.x.hi - p.x.lo) * i / (TAIL_STEPS - 1);
+            y[i] = lat_at_share(v, 1 - pow(10, -x[i]), &at);
+        }
+        ws_plot_line(cr, &p, x, y, TAIL_STEPS, ws_plot_series_color((int)k), 2.5,
+                     v->overloaded ? 10 : 0);
+    }
+    free(x);
+    free(y);
+    ws_plot_panel_frame(cr, &p);
+    ws_plot_panel_ylabels(cr, &p, F_TICK);
+    ws_plot_panel_xlabels(cr, &p, F_TICK);
+    no_tx_note(cr, r, &p);
+    draw_y_title(cr, &p.y, "transaction latency", 22, p.r.y, p.r.y + p.r.h);
+    ws_plot_text(cr, F_AXIS, (LEFT + RIGHT) / 2, H - 14, WS_TA_CENTER | WS_TA_BOTTOM, 0,
+                 "percentile of the measurement window's transactions (each step: ten times "
+                 "rarer)");
     return WS_OK;
 }
 
@@ -1624,6 +1772,7 @@ static const struct {
     {"wal", chart_wal, false},           {"dirty", chart_dirty, false},
     {"device", chart_device, false},     {"latency_cdf", chart_cdf, false},
     {"overview", chart_overview, true},
+    {"latency_tail", chart_tail, false},
     {"worst-hour", chart_worst_hour, false}, /* runs of 6 h or more */
 };
 

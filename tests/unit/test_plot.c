@@ -392,8 +392,8 @@ static int count_entries(const char *dir, int *hidden)
     return n;
 }
 
-static const char *const charts[] = {"latency", "throughput", "wal",     "dirty",
-                                     "device",  "latency_cdf", "overview"};
+static const char *const charts[] = {"latency", "throughput",  "wal",      "dirty",
+                                     "device",  "latency_cdf", "overview", "latency_tail"};
 
 static void check_signature(const char *dir, const char *chart, const char *ext)
 {
@@ -438,14 +438,14 @@ static void test_render_every_chart(void **state)
         check_signature(dir, charts[i], "pdf");
     }
     int hidden;
-    assert_int_equal(count_entries(dir, &hidden), 4 + 7 * 3);
+    assert_int_equal(count_entries(dir, &hidden), 4 + 8 * 3);
     assert_int_equal(hidden, 0);
     remove_dir(dir);
 
     /* PNG only: every chart as PNG, and the overview also as PDF. */
     dir = fixture_copy("run", run_files);
     assert_int_equal(ws_plot_dir(dir, "png", &err), WS_OK);
-    assert_int_equal(count_entries(dir, &hidden), 4 + 7 + 1);
+    assert_int_equal(count_entries(dir, &hidden), 4 + 8 + 1);
     check_signature(dir, "overview", "pdf");
     remove_dir(dir);
 }
