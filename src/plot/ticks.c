@@ -341,6 +341,18 @@ void ws_plot_format_value(double v, ws_plot_unit unit, char *buf, size_t len)
         return;
     }
     case WS_PU_MS: {
+        /* Durations of minutes and hours (a checkpoint's 16.2 min, a
+         * recovery's 1.5 h) in minutes and hours, not 972 s. */
+        if (fabs(v) >= 7200e3) {
+            trimmed(num, sizeof num, v / 3600e3, sig3(v / 3600e3));
+            snprintf(buf, len, "%s h", num);
+            return;
+        }
+        if (fabs(v) >= 120e3) {
+            trimmed(num, sizeof num, v / 60e3, sig3(v / 60e3));
+            snprintf(buf, len, "%s min", num);
+            return;
+        }
         int u = ms_unit(v);
         double x = v / ms_scale[u];
         if (u < 2 && fabs(x) >= 999.5) {

@@ -258,6 +258,10 @@ static void test_format_value(void **state)
         {0.5, WS_PU_MS, "500 \xC2\xB5s"},
         {1200, WS_PU_MS, "1.2 s"},
         {999.7, WS_PU_MS, "1 s"},
+        {119e3, WS_PU_MS, "119 s"},
+        {972000, WS_PU_MS, "16.2 min"}, /* not "972 s" */
+        {5400e3, WS_PU_MS, "90 min"},
+        {9000e3, WS_PU_MS, "2.5 h"},
         {0.95599417, WS_PU_PERCENT, "95.6 %"},
         {3804.6, WS_PU_PLAIN, "3805"},
         {7.25, WS_PU_PLAIN, "7.25"},
