@@ -87,8 +87,9 @@ static void stack_rects(double top, double bottom, double left, double right, si
 }
 
 /* The variant's name above its panel, its warnings as tags after it (the
- * overload in red), then its distinguishing settings, cut with "..."
- * where they would reach `max_right`.  Tags come before settings: when
+ * overload in red), then its distinguishing settings (the modelled ones
+ * first, rundir.c), smaller or on two lines where they would reach
+ * `max_right`.  Tags come before settings: when
  * the full tags do not fit, their short forms ("OVERLOADED") are used,
  * and tags that still do not fit are dropped from the end, with "+N"
  * saying how many. */
@@ -116,20 +117,48 @@ static void draw_caption(cairo_t *cr, const plot_variant *v, const ws_plot_rect 
         x += 6;
     if (!v->settings || !*v->settings)
         return;
-    ws_plot_font f = font2(16);
     x += 2;
+    /* Never cut: the settings at 16 px, else smaller (down to 12 px),
+     * else on two lines of 12 px, broken after a comma; only what does
+     * not fit even then ends in "...". */
+    ws_plot_font f = font2(16);
+    for (double size = 16; size >= 12; size -= 1) {
+        f = font2(size);
+        if (x + ws_plot_text_width(cr, f, v->settings) <= max_right) {
+            ws_plot_text(cr, f, x, r->y - 10, WS_TA_LEFT | WS_TA_BOTTOM, 0, v->settings);
+            return;
+        }
+    }
     char buf[512];
     snprintf(buf, sizeof buf, "%s", v->settings);
-    size_t n = strlen(buf);
-    while (n > 0 && x + ws_plot_text_width(cr, f, buf) > max_right) {
+    /* the longest first line that fits, ending at a ", " */
+    char *cut = NULL;
+    for (char *c = strstr(buf, ", "); c; c = strstr(c + 2, ", ")) {
+        *c = '\0';
+        bool fits = x + ws_plot_text_width(cr, f, buf) <= max_right;
+        *c = ',';
+        if (!fits)
+            break;
+        cut = c;
+    }
+    const char *second = buf;
+    if (cut) {
+        *cut = '\0';
+        ws_plot_text(cr, f, x, r->y - 10 - 14, WS_TA_LEFT | WS_TA_BOTTOM, 0, buf);
+        second = cut + 2;
+    }
+    char line[512];
+    snprintf(line, sizeof line, "%s", second);
+    size_t n = strlen(line);
+    while (n > 0 && x + ws_plot_text_width(cr, f, line) > max_right) {
         /* Drop a character (and any UTF-8 continuation bytes) and retry. */
         do
             n--;
-        while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80);
-        snprintf(buf + n, sizeof buf - n, "...");
+        while (n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80);
+        snprintf(line + n, sizeof line - n, "...");
     }
     if (n > 0)
-        ws_plot_text(cr, f, x, r->y - 10, WS_TA_LEFT | WS_TA_BOTTOM, 0, buf);
+        ws_plot_text(cr, f, x, r->y - 10 + (cut ? 1 : 0), WS_TA_LEFT | WS_TA_BOTTOM, 0, line);
 }
 
 /* Notes right-aligned in the caption row above a panel: the values of
