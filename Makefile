@@ -67,6 +67,7 @@ plots: build
 bench: build
 	./$(BUILD)/bench_engine
 	./$(BUILD)/bench_model
+	tests/bench/bench_charts.sh ./$(BUILD)/walsim .
 
 # libFuzzer build of the scenario parser (needs clang); runs for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
