@@ -554,9 +554,11 @@ static int chart_latency(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     return latency_chart(cr, cx, title, err);
 }
 
-/* The hour with the worst p99: centred on the interval with the highest
- * p99 of any variant inside its measurement window; false when the run
- * is not long enough (6 h) for a zoom to add anything. */
+/* The worst hour: of every hour-long stretch of rows inside a variant's
+ * measurement window, the one with the highest mean p99 (a sustained
+ * slowdown, such as a nightly batch, rather than one noisy interval);
+ * false when the run is not long enough (6 h) for a zoom to add
+ * anything.  *a is its start, *worst its mean p99, *which the variant. */
 #define ZOOM_MIN_SPAN (6 * 3600.0)
 #define ZOOM_SPAN 3600.0
 
@@ -568,20 +570,39 @@ static bool worst_hour(const plot_run *r, double *a, double *worst, size_t *whic
     double at = NAN;
     for (size_t k = 0; k < r->nv; k++) {
         const plot_variant *v = &r->v[k];
-        for (size_t i = 0; i < v->n; i++) {
-            if (v->has_window && (v->t[i] < v->win_start - 1e-9 || v->t[i] >= v->win_end))
-                continue;
-            double p99 = lat_at(v, PLOT_P99, i);
-            if (isfinite(p99) && p99 > *worst) {
-                *worst = p99;
-                at = v->t[i] + v->dt / 2;
+        /* a sliding window of rows [i, j) no longer than an hour */
+        double sum = 0;
+        size_t cnt = 0, i = 0;
+        for (size_t j = 0; j < v->n; j++) {
+            bool in = !v->has_window || (v->t[j] >= v->win_start - 1e-9 && v->t[j] < v->win_end);
+            double p99 = in ? lat_at(v, PLOT_P99, j) : NAN;
+            if (isfinite(p99)) {
+                sum += p99;
+                cnt++;
+            }
+            while (v->t[j] + v->dt - v->t[i] > ZOOM_SPAN + 1e-9) {
+                double q = lat_at(v, PLOT_P99, i);
+                bool qin = !v->has_window ||
+                           (v->t[i] >= v->win_start - 1e-9 && v->t[i] < v->win_end);
+                if (qin && isfinite(q)) {
+                    sum -= q;
+                    cnt--;
+                }
+                i++;
+            }
+            /* only full hours count, nearly all of it inside the window
+             * with latencies (not a warm-up hour with a few rows in) */
+            if (cnt && v->t[j] + v->dt - v->t[i] >= ZOOM_SPAN - 1e-9 &&
+                (double)cnt >= 0.9 * (double)(j - i + 1) && sum / (double)cnt > *worst) {
+                *worst = sum / (double)cnt;
+                at = v->t[i];
                 *which = k;
             }
         }
     }
     if (!isfinite(at))
         return false;
-    *a = fmin(fmax(at - ZOOM_SPAN / 2, r->t0), r->t1 - ZOOM_SPAN);
+    *a = fmin(fmax(at, r->t0), r->t1 - ZOOM_SPAN);
     return true;
 }
 
@@ -603,7 +624,7 @@ static int chart_worst_hour(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     ws_plot_ticks_linear(z.t0, z.t1, 8, WS_PU_TIME, &t);
     ws_plot_tick_label(&t, z.t0, when, sizeof when);
     ws_plot_format_value(worst, WS_PU_MS, p99, sizeof p99);
-    snprintf(title, sizeof title, "The worst hour (from %s): latency %s, p99 up to %s (%s)", when,
+    snprintf(title, sizeof title, "The worst hour (from %s): latency %s, mean p99 %s (%s)", when,
              per, p99, cx->r->v[k].name);
     return latency_chart(cr, &zc, title, err);
 }
