@@ -1541,6 +1541,36 @@ static void overview_warmup(cairo_t *cr, const plot_run *r, const ws_plot_panel 
     }
 }
 
+static double ov_value(const plot_variant *v, ov_kind kind, size_t i)
+{
+    return kind == OV_P99   ? lat_at(v, PLOT_P99, i)
+           : kind == OV_TPS ? v->col[PLOT_TPS][i]
+           : kind == OV_WAL ? (v->col[PLOT_WAL_FPI][i] + v->col[PLOT_WAL_REC][i]) / v->dt
+                            : v->col[PLOT_PG_WAL][i];
+}
+
+/* The first earlier variant whose series in this panel is the same as
+ * variant k's (same times, values equal to 1e-9, gaps in the same
+ * places), or -1: its line is drawn exactly under k's. */
+static int ov_twin(const plot_run *r, ov_kind kind, size_t k)
+{
+    const plot_variant *b = &r->v[k];
+    for (size_t j = 0; j < k; j++) {
+        const plot_variant *a = &r->v[j];
+        if (a->n != b->n || a->n == 0 || fabs(a->dt - b->dt) > 1e-9)
+            continue;
+        bool same = true;
+        for (size_t i = 0; same && i < a->n; i++) {
+            double x = ov_value(a, kind, i), y = ov_value(b, kind, i);
+            same = fabs(a->t[i] - b->t[i]) <= 1e-9 &&
+                   (isfinite(x) ? fabs(x - y) <= 1e-9 * fmax(1, fabs(x)) : !isfinite(y));
+        }
+        if (same)
+            return (int)j;
+    }
+    return -1;
+}
+
 static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot_rect rect,
                            const ws_plot_options *opts, double *scratch_y, double *scratch_x)
 {
@@ -1576,7 +1606,7 @@ static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot
             ws_plot_axis_fit_log(&p.y, lo, HEAD(mx), WS_PU_MS);
         else
             ws_plot_axis_fit(&p.y, 0, HEAD(mx), rect.h, 45, WS_PU_MS);
-        what = "p99 latency per second";
+        what = NULL; /* "p99 latency per minute": set below */
         break;
     }
     case OV_TPS:
@@ -1597,21 +1627,35 @@ static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot
         break;
     }
     }
+    char p99_what[64];
+    if (!what) {
+        char per[48];
+        per_interval(r, per, sizeof per);
+        snprintf(p99_what, sizeof p99_what, "p99 latency %s", per);
+        what = p99_what;
+    }
     ws_plot_panel_grid(cr, &p);
     wlabels wl;
     overview_warmup(cr, r, &p, &wl);
     note notes[MAX_NOTES];
     int nn = 0;
+    /* A variant whose line coincides with an earlier one's is named, so
+     * the hidden line is not taken for a missing one. */
+    for (size_t k = 0; k < r->nv && nn < MAX_NOTES; k++) {
+        int twin = ov_twin(r, kind, k);
+        if (twin < 0)
+            continue;
+        snprintf(notes[nn].text, sizeof notes[nn].text, "%s: identical to %s", r->v[k].name,
+                 r->v[twin].name);
+        notes[nn++].color = ws_plot_series_color((int)k);
+    }
     for (size_t k = 0; k < r->nv; k++) {
         const plot_variant *v = &r->v[k];
         ws_plot_rgb c = ws_plot_series_color((int)k);
         for (size_t i = 0; i < v->n; i++) {
             bool at_end = kind == OV_PGWAL;
             scratch_x[i] = v->t[i] + (at_end ? v->dt : v->dt / 2);
-            scratch_y[i] = kind == OV_P99   ? lat_at(v, PLOT_P99, i)
-                           : kind == OV_TPS ? v->col[PLOT_TPS][i]
-                           : kind == OV_WAL ? (v->col[PLOT_WAL_FPI][i] + v->col[PLOT_WAL_REC][i]) / v->dt
-                                            : v->col[PLOT_PG_WAL][i];
+            scratch_y[i] = ov_value(v, kind, i);
         }
         ws_plot_line(cr, &p, scratch_x, scratch_y, v->n, c, 1.4, 0);
         wl_mark(&wl, &p, scratch_x, scratch_y, v->n, false);
