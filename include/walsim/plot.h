@@ -329,7 +329,7 @@ void ws_plot_line(cairo_t *cr, const ws_plot_panel *p, const double *x, const do
 
 /* M4 decimation (m4.c): the indices, in input order, of the points of
  * (x[i], ys[0..ny-1][i]) that a panel needs: per pixel column of p, the
- * first, last, lowest and highest point of each series (per quarter
+ * first, last, lowest and highest point of each series (per half
  * pixel: WS_PLOT_M4_SUB); one point per
  * run of undrawable ones (NaN, or <= 0 on a log axis) so gaps stay.
  * idx has room for n; returns how many were kept (at most 4 ny per
@@ -338,7 +338,7 @@ void ws_plot_line(cairo_t *cr, const ws_plot_panel *p, const double *x, const do
  * the sub-columns), so drawing is linear in n; below that they draw
  * every point, so short series give the same bytes as before. */
 #ifndef WS_PLOT_M4_SUB
-#define WS_PLOT_M4_SUB 4 /* columns per pixel (m4.c says why) */
+#define WS_PLOT_M4_SUB 2 /* columns per pixel (m4.c says why) */
 #endif
 size_t ws_plot_m4(const ws_plot_panel *p, const double *x, const double *const *ys, int ny,
                   size_t n, size_t *idx);

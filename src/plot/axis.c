@@ -186,15 +186,46 @@ static void clip_to(cairo_t *cr, const ws_plot_panel *p)
 /* The points to draw: M4's choice when the series is long (m4.c), NULL
  * for all of them (also when memory is short: drawing every point is
  * slower but the same picture). */
+/* The rows a panel can show of a series in time order: [*i0, *i1), the
+ * ones inside the x range and one more on each side (the segments that
+ * leave the area).  A zoom (worst-hour.png: one hour of a week) would
+ * otherwise stroke the whole week outside its clip. */
+static void visible(const ws_plot_panel *p, const double *x, size_t n, size_t *i0, size_t *i1)
+{
+    *i0 = 0;
+    *i1 = n;
+    for (size_t i = 1; i < n; i++)
+        if (x[i] < x[i - 1])
+            return; /* not in x order: all of it */
+    while (*i0 + 1 < n && x[*i0 + 1] < p->x.lo)
+        (*i0)++;
+    while (*i1 > *i0 + 1 && x[*i1 - 2] > p->x.hi)
+        (*i1)--;
+}
+
 static size_t *pick(const ws_plot_panel *p, const double *x, const double *const *ys, int ny,
                     size_t n, size_t *m)
 {
     *m = n;
-    if (!ws_plot_m4_worth(p, n))
+    size_t i0, i1;
+    visible(p, x, n, &i0, &i1);
+    if (!ws_plot_m4_worth(p, i1 - i0) && i0 == 0 && i1 == n)
         return NULL;
-    size_t *idx = malloc(n * sizeof *idx);
-    if (idx)
-        *m = ws_plot_m4(p, x, ys, ny, n, idx);
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!idx)
+        return NULL;
+    if (!ws_plot_m4_worth(p, i1 - i0)) {
+        for (size_t i = i0; i < i1; i++)
+            idx[i - i0] = i;
+        *m = i1 - i0;
+        return idx;
+    }
+    const double *sub[16];
+    for (int s = 0; s < ny; s++)
+        sub[s] = ys[s] + i0;
+    *m = ws_plot_m4(p, x + i0, sub, ny, i1 - i0, idx);
+    for (size_t k = 0; k < *m; k++)
+        idx[k] += i0;
     return idx;
 }
 
@@ -283,10 +314,13 @@ static size_t *pick_stack(const ws_plot_panel *p, const double *x, const double 
                           int layers, size_t n, size_t *m)
 {
     *m = n;
-    if (!ws_plot_m4_worth(p, n) || layers > 16)
+    size_t i0, i1;
+    visible(p, x, n, &i0, &i1);
+    if ((!ws_plot_m4_worth(p, i1 - i0) && i0 == 0 && i1 == n) || layers > 16)
         return NULL;
-    double *sums = malloc((size_t)layers * n * sizeof *sums);
-    size_t *idx = malloc(n * sizeof *idx);
+    size_t v = i1 - i0;
+    double *sums = malloc((size_t)layers * (v ? v : 1) * sizeof *sums);
+    size_t *idx = malloc((v ? v : 1) * sizeof *idx);
     if (!sums || !idx) {
         free(sums);
         free(idx);
@@ -294,12 +328,18 @@ static size_t *pick_stack(const ws_plot_panel *p, const double *x, const double 
     }
     const double *rows[16];
     for (int k = 0; k < layers; k++) {
-        double *s = sums + (size_t)k * n;
-        for (size_t i = 0; i < n; i++)
-            s[i] = layer_sum(ys, k + 1, i);
+        double *s = sums + (size_t)k * v;
+        for (size_t i = 0; i < v; i++)
+            s[i] = layer_sum(ys, k + 1, i0 + i);
         rows[k] = s;
     }
-    *m = ws_plot_m4(p, x, rows, layers, n, idx);
+    if (ws_plot_m4_worth(p, v))
+        *m = ws_plot_m4(p, x + i0, rows, layers, v, idx);
+    else
+        for (*m = 0; *m < v; (*m)++)
+            idx[*m] = *m;
+    for (size_t k = 0; k < *m; k++)
+        idx[k] += i0;
     free(sums);
     return idx;
 }

@@ -10,19 +10,20 @@
  * covers, but an antialiased 2-pixel stroke also has partly covered edge
  * pixels whose coverage depends on the exact shape of the path between
  * kept points (a zig-zag inside a column against two vertical strokes).
- * M4 runs on quarter-pixel columns (WS_PLOT_M4_SUB) to keep that small.
+ * M4 runs on half-pixel columns (WS_PLOT_M4_SUB) to keep that small.
  * Filled areas (bands, stacks) with a zig-zag top differ the same way in
  * the rows between a column's lowest and highest value: the pixel's
  * coverage is the share of the full polygon in it.  So the comparison
- * allows a difference of up to PIX_TOL of 255 in a pixel's channels, half
- * of full ink: no pixel turns from ink to background or back; a missing
- * peak, a shifted line or a lost gap changes whole pixels (about 255) and
- * fails.  Measured on this noisy week (the worst case: every column's
- * span full of zig-zags): line 2 px: 18 % of the inked pixels differ, by
- * at most 57/255; band: most pixels of the span, by at most 110/255;
- * stack: 21 % by at most 132/255, so areas are allowed AREA_TOL.
- * On the charts of the shipped scenarios the PNGs differ in a few edge
- * pixels.
+ * allows a difference of up to PIX_TOL of 255 in a line's pixels (half
+ * of full ink: no pixel turns from ink to background or back) and
+ * AREA_TOL in an area's; a missing peak, a shifted line or a lost gap
+ * changes whole pixels (about 255) and fails.  Measured on this noisy
+ * week (the worst case: every column's span full of zig-zags), half-pixel
+ * columns: line 2 px: 21 % of the inked pixels differ, by at most
+ * 119/255; band: most pixels of the span, by at most 159/255; stack:
+ * 22 % by at most 192/255.  Quarter-pixel columns halve the differences
+ * (57, 110, 132) but draw three times slower (6.5 s instead of 2.1 s of
+ * CPU for the charts of a day of 1 s rows).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -85,7 +86,7 @@ static void img_free(img *m)
     cairo_surface_destroy(m->s);
 }
 
-enum { PIX_TOL = 128, AREA_TOL = 160 };
+enum { PIX_TOL = 128, AREA_TOL = 200 };
 
 /* Pixels whose channels differ by more than PIX_TOL, and the largest
  * difference. */
