@@ -1641,13 +1641,26 @@ static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot
     int nn = 0;
     /* A variant whose line coincides with an earlier one's is named, so
      * the hidden line is not taken for a missing one. */
-    for (size_t k = 0; k < r->nv && nn < MAX_NOTES; k++) {
+    /* One short note, so it never reaches the panel's title: "all
+     * variants identical", or the first pair and how many more. */
+    size_t n_twins = 0, first = 0;
+    int first_twin = -1;
+    for (size_t k = 1; k < r->nv; k++) {
         int twin = ov_twin(r, kind, k);
         if (twin < 0)
             continue;
-        snprintf(notes[nn].text, sizeof notes[nn].text, "%s: identical to %s", r->v[k].name,
-                 r->v[twin].name);
-        notes[nn++].color = ws_plot_series_color((int)k);
+        if (n_twins++ == 0) {
+            first = k;
+            first_twin = twin;
+        }
+    }
+    if (n_twins && r->nv > 1 && n_twins == r->nv - 1) {
+        snprintf(notes[nn].text, sizeof notes[nn].text, "all %zu variants identical", r->nv);
+        notes[nn++].color = WS_PLOT_TEXT2;
+    } else if (n_twins) {
+        snprintf(notes[nn].text, sizeof notes[nn].text, "%.24s = %.24s%s", r->v[first].name,
+                 r->v[first_twin].name, n_twins > 1 ? " (and more)" : "");
+        notes[nn++].color = ws_plot_series_color((int)first);
     }
     for (size_t k = 0; k < r->nv; k++) {
         const plot_variant *v = &r->v[k];
