@@ -75,6 +75,17 @@ static void on_progress(void *ctx, double fraction)
     fflush(stderr);
 }
 
+/* The longest simulated time of the variants (s): charts.c draws
+ * worst-hour for 6 h or more. */
+static double longest_run(const ws_run_stats *stats, size_t n)
+{
+    double m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (stats[i].simulated_s > m)
+            m = stats[i].simulated_s;
+    return m;
+}
+
 /* The timeline goes to a temporary file in the staging folder as it is
  * sampled (timeline.h), so a long run's memory stays flat; timeline.csv
  * is written from it at the end, as before. */
@@ -434,8 +445,8 @@ int cmd_run(int argc, char **argv)
             printf("note: %s\n", ws_scenario_note(s, i));
         printf("wrote %s/: summary.json, timeline.csv, checkpoints.csv, latency_cdf.csv, "
                "checkpoints.log, pg_stat-VARIANT.csv; charts (%s): latency, throughput, wal, "
-               "dirty, device, latency_cdf, overview (+ overview.pdf)\n",
-               dir, formats);
+               "dirty, device, latency_cdf, latency_tail, overview (+ overview.pdf)%s\n",
+               dir, formats, longest_run(stats, n_run) >= 6 * 3600 ? ", worst-hour" : "");
     }
     for (size_t i = 0; i < n_run; i++) {
         ws_config_free(cfgs[i]);
