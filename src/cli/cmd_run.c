@@ -86,19 +86,6 @@ static double longest_run(const ws_run_stats *stats, size_t n)
     return m;
 }
 
-/* The timeline goes to a temporary file in the staging folder as it is
- * sampled (timeline.h), so a long run's memory stays flat; timeline.csv
- * is written from it at the end, as before. */
-static int spill_timeline(ws_run_detail *d, const char *stage, ws_diag *err)
-{
-    char msg[512];
-    if (ws_timeline_spill(&d->timeline, stage, msg, sizeof msg) != WS_OK) {
-        ws_diag_set(err, NULL, 0, "%s", msg);
-        return WS_EIO;
-    }
-    return WS_OK;
-}
-
 int cmd_run(int argc, char **argv)
 {
     const char *file = NULL, *out_dir = NULL, *formats = "png";
@@ -271,10 +258,11 @@ int cmd_run(int argc, char **argv)
             prog.index = k;
             cli_signals_doing("simulating variant %s (%zu of %zu)", prog.variant, k + 1, n_run);
             FILE *log = open_memstream(&logs[k], &log_lens[k]);
-            r = spill_timeline(&details[k], stage, &err);
-            if (r == WS_OK)
-                r = ws_run_detailed(cfgs[k], on_progress, &prog, log, &details[k], &stats[k],
-                                    &err);
+            /* The timeline goes to a temporary file in the staging folder as
+             * it is sampled (timeline.h), so a long run's memory stays flat;
+             * timeline.csv is written from it at the end, as before. */
+            r = ws_run_detailed_to(cfgs[k], on_progress, &prog, log, stage, &details[k],
+                                   &stats[k], &err);
             if (log)
                 fclose(log);
         }
@@ -317,9 +305,8 @@ int cmd_run(int argc, char **argv)
             free(logs[j]);
             logs[j] = NULL;
             FILE *log = open_memstream(&logs[j], &log_lens[j]);
-            r = spill_timeline(&details[j], stage, &err);
-            if (r == WS_OK)
-                r = ws_run_detailed(c, on_progress, &prog, log, &details[j], &stats[j], &err);
+            r = ws_run_detailed_to(c, on_progress, &prog, log, stage, &details[j], &stats[j],
+                                   &err);
             if (log)
                 fclose(log);
             stats[j].win.duration_auto = true; /* auto, extended to the longest variant */
