@@ -8,6 +8,11 @@
 # (the goals, docs/charts.md: charts under 5 s, the week's peak memory
 # within 10 % of the hour's).
 #
+# Note: on the machine of issue 16 the 7-day run had not finished after
+# 29 min of CPU (the 3-hour one takes 32 s): something in the model slows
+# with the duration (docs/charts.md, "Long simulations").  Pass DAYS = 1
+# for a quicker look.
+#
 # Usage: bench_charts.sh WALSIM SOURCE_DIR [DAYS]   (DAYS: default 7)
 # Environment: BENCH_INTERVAL (timeline interval, default the scenario's
 # 1min; 1s gives a week of 604,800 rows per variant), BENCH_KEEP=1 keeps
