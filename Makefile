@@ -67,6 +67,7 @@ plots: build
 bench: build
 	./$(BUILD)/bench_engine
 	./$(BUILD)/bench_model
+	tests/bench/bench_charts.sh ./$(BUILD)/walsim .
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c, needs clang), built with ASan
 # and UBSan at -O2 in build-fuzz/, run one after another for FUZZ_SECONDS

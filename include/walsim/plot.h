@@ -127,7 +127,10 @@ typedef enum ws_plot_time_style {
     WS_PT_SECONDS, /* span up to 2 min: "0", "30", "60"; axis "(s)" */
     WS_PT_MMSS,    /* up to 20 min: "0:00", "2:30"; axis "(min:ss)" */
     WS_PT_MINUTES, /* up to 10 h: "0", "30", "60"; axis "(min)" */
-    WS_PT_HHMM     /* longer: "0:00", "6:00"; axis "(h:mm)" */
+    WS_PT_HHMM,    /* up to 2 days: "0:00", "6:00"; axis "(h:mm)" */
+    WS_PT_DAYS,    /* longer: "0d", "1d", "1d 12:00"; axis "(days)" */
+    WS_PT_DAY_HHMM /* a span up to 2 days that starts on day 1 or later (a
+                    * zoom into a long run): "3d 01:15"; axis "(day h:mm)" */
 } ws_plot_time_style;
 
 #define WS_PLOT_MAX_TICKS 64
@@ -324,6 +327,23 @@ void ws_plot_panel_xlabels(cairo_t *cr, const ws_plot_panel *p, ws_plot_font f);
 void ws_plot_line(cairo_t *cr, const ws_plot_panel *p, const double *x, const double *y, size_t n,
                   ws_plot_rgb c, double width, double dash);
 
+/* M4 decimation (m4.c): the indices, in input order, of the points of
+ * (x[i], ys[0..ny-1][i]) that a panel needs: per pixel column of p, the
+ * first, last, lowest and highest point of each series (per half
+ * pixel: WS_PLOT_M4_SUB); one point per
+ * run of undrawable ones (NaN, or <= 0 on a log axis) so gaps stay.
+ * idx has room for n; returns how many were kept (at most 4 ny per
+ * sub-column, plus the gaps).  1 <= ny <= 16.  ws_plot_line, ws_plot_band
+ * and ws_plot_stack use it when ws_plot_m4_worth (more points than twice
+ * the sub-columns), so drawing is linear in n; below that they draw
+ * every point, so short series give the same bytes as before. */
+#ifndef WS_PLOT_M4_SUB
+#define WS_PLOT_M4_SUB 2 /* columns per pixel (m4.c says why) */
+#endif
+size_t ws_plot_m4(const ws_plot_panel *p, const double *x, const double *const *ys, int ny,
+                  size_t n, size_t *idx);
+bool ws_plot_m4_worth(const ws_plot_panel *p, size_t n);
+
 /* A filled band between lo[i] and hi[i]. */
 void ws_plot_band(cairo_t *cr, const ws_plot_panel *p, const double *x, const double *lo,
                   const double *hi, size_t n, ws_plot_rgb c, double alpha);
@@ -388,7 +408,8 @@ typedef enum ws_plot_swatch {
     WS_SW_MARKER_LINE,  /* a line with a marker (shape in `marker`) */
     WS_SW_MARKER_HOLLOW, /* a hollow marker alone (ws_plot_marker_hollow) */
     WS_SW_ERRBAR,       /* a vertical error bar with caps */
-    WS_SW_RING          /* a ring around a point (ws_plot_ring) */
+    WS_SW_RING,         /* a ring around a point (ws_plot_ring) */
+    WS_SW_MARKER        /* a filled marker alone (a categorical sweep's dot) */
 } ws_plot_swatch;
 
 typedef struct ws_plot_legend_item {

@@ -193,6 +193,12 @@ typedef struct ws_run_detail {
 /* ws_run that also fills *detail (free it with ws_run_detail_free). */
 int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
                     ws_run_detail *detail, ws_run_stats *out, ws_diag *err);
+/* As ws_run_detailed, with the timeline's rows streamed to an unlinked
+ * temporary file in spill_dir (timeline.h) instead of held in memory
+ * (NULL: in memory).  WS_EIO when the file cannot be made. */
+int ws_run_detailed_to(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
+                       const char *spill_dir, ws_run_detail *detail, ws_run_stats *out,
+                       ws_diag *err);
 void ws_run_detail_free(ws_run_detail *d);
 
 #endif

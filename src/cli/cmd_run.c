@@ -122,6 +122,17 @@ static void print_notes(const ws_scenario *s)
                n_ignored == 1 ? "it" : "them", n_ignored == 1 ? "it" : "them");
 }
 
+/* The longest simulated time of the variants (s): charts.c draws
+ * worst-hour for 6 h or more. */
+static double longest_run(const ws_run_stats *stats, size_t n)
+{
+    double m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (stats[i].simulated_s > m)
+            m = stats[i].simulated_s;
+    return m;
+}
+
 int cmd_run(int argc, char **argv)
 {
     const char *file = NULL, *out_dir = NULL, *formats = "png";
@@ -299,7 +310,11 @@ int cmd_run(int argc, char **argv)
             item_length(&prog.p, k, cfgs[k]);
             cli_signals_doing("simulating variant %s (%zu of %zu)", vname, k + 1, n_run);
             FILE *log = open_memstream(&logs[k], &log_lens[k]);
-            r = ws_run_detailed(cfgs[k], on_progress, &prog, log, &details[k], &stats[k], &err);
+            /* The timeline goes to a temporary file in the staging folder as
+             * it is sampled (timeline.h), so a long run's memory stays flat;
+             * timeline.csv is written from it at the end, as before. */
+            r = ws_run_detailed_to(cfgs[k], on_progress, &prog, log, stage, &details[k],
+                                   &stats[k], &err);
             if (log)
                 fclose(log);
         }
@@ -346,7 +361,8 @@ int cmd_run(int argc, char **argv)
             free(logs[j]);
             logs[j] = NULL;
             FILE *log = open_memstream(&logs[j], &log_lens[j]);
-            r = ws_run_detailed(c, on_progress, &prog, log, &details[j], &stats[j], &err);
+            r = ws_run_detailed_to(c, on_progress, &prog, log, stage, &details[j], &stats[j],
+                                   &err);
             if (log)
                 fclose(log);
             stats[j].win.duration_auto = true; /* auto, extended to the longest variant */
@@ -483,8 +499,9 @@ int cmd_run(int argc, char **argv)
         print_notes(s);
         printf("wrote %s/: summary.json, timeline.csv, checkpoints.csv, latency_cdf.csv, "
                "checkpoints.log, pg_stat-VARIANT.csv; charts (%s): latency, throughput, wal, "
-               "dirty, device, latency_cdf, overview (+ overview.pdf)%s\n",
-               dir, formats, report ? "; report.html, report.md" : "");
+               "dirty, device, latency_cdf, latency_tail, overview (+ overview.pdf)%s%s\n",
+                dir, formats, longest_run(stats, n_run) >= 6 * 3600 ? ", worst-hour" : "",
+                report ? "; report.html, report.md" : "");
     }
     for (size_t i = 0; i < n_run; i++) {
         ws_config_free(cfgs[i]);

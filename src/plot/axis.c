@@ -9,6 +9,7 @@
 #include "walsim/plot.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static double crisp(double v) { return floor(v) + 0.5; }
@@ -182,9 +183,59 @@ static void clip_to(cairo_t *cr, const ws_plot_panel *p)
     cairo_clip(cr);
 }
 
+/* The points to draw: M4's choice when the series is long (m4.c), NULL
+ * for all of them (also when memory is short: drawing every point is
+ * slower but the same picture). */
+/* The rows a panel can show of a series in time order: [*i0, *i1), the
+ * ones inside the x range and one more on each side (the segments that
+ * leave the area).  A zoom (worst-hour.png: one hour of a week) would
+ * otherwise stroke the whole week outside its clip. */
+static void visible(const ws_plot_panel *p, const double *x, size_t n, size_t *i0, size_t *i1)
+{
+    *i0 = 0;
+    *i1 = n;
+    for (size_t i = 1; i < n; i++)
+        if (x[i] < x[i - 1])
+            return; /* not in x order: all of it */
+    while (*i0 + 1 < n && x[*i0 + 1] < p->x.lo)
+        (*i0)++;
+    while (*i1 > *i0 + 1 && x[*i1 - 2] > p->x.hi)
+        (*i1)--;
+}
+
+static size_t *pick(const ws_plot_panel *p, const double *x, const double *const *ys, int ny,
+                    size_t n, size_t *m)
+{
+    *m = n;
+    size_t i0, i1;
+    visible(p, x, n, &i0, &i1);
+    if (!ws_plot_m4_worth(p, i1 - i0) && i0 == 0 && i1 == n)
+        return NULL;
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!idx)
+        return NULL;
+    if (!ws_plot_m4_worth(p, i1 - i0)) {
+        for (size_t i = i0; i < i1; i++)
+            idx[i - i0] = i;
+        *m = i1 - i0;
+        return idx;
+    }
+    const double *sub[16];
+    for (int s = 0; s < ny; s++)
+        sub[s] = ys[s] + i0;
+    *m = ws_plot_m4(p, x + i0, sub, ny, i1 - i0, idx);
+    for (size_t k = 0; k < *m; k++)
+        idx[k] += i0;
+    return idx;
+}
+
+#define AT(idx, k) ((idx) ? (idx)[k] : (k))
+
 void ws_plot_line(cairo_t *cr, const ws_plot_panel *p, const double *x, const double *y, size_t n,
                   ws_plot_rgb c, double width, double dash)
 {
+    size_t m;
+    size_t *idx = pick(p, x, &y, 1, n, &m);
     cairo_save(cr);
     clip_to(cr, p);
     ws_plot_set_color(cr, c, 1);
@@ -196,7 +247,8 @@ void ws_plot_line(cairo_t *cr, const ws_plot_panel *p, const double *x, const do
         cairo_set_dash(cr, d, 2, 0);
     }
     bool pen = false;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t k = 0; k < m; k++) {
+        size_t i = AT(idx, k);
         if (!isfinite(y[i]) || !isfinite(x[i]) || (p->y.t.log && y[i] <= 0)) {
             pen = false;
             continue;
@@ -210,33 +262,40 @@ void ws_plot_line(cairo_t *cr, const ws_plot_panel *p, const double *x, const do
     }
     cairo_stroke(cr);
     cairo_restore(cr);
+    free(idx);
 }
 
 void ws_plot_band(cairo_t *cr, const ws_plot_panel *p, const double *x, const double *lo,
                   const double *hi, size_t n, ws_plot_rgb c, double alpha)
 {
+    const double *ys[2] = {lo, hi};
+    size_t m;
+    size_t *idx = pick(p, x, ys, 2, n, &m);
     cairo_save(cr);
     clip_to(cr, p);
     ws_plot_set_color(cr, c, alpha);
+#define OK(k) (isfinite(lo[AT(idx, k)]) && isfinite(hi[AT(idx, k)]))
     size_t i = 0;
-    while (i < n) {
-        while (i < n && !(isfinite(lo[i]) && isfinite(hi[i])))
+    while (i < m) {
+        while (i < m && !OK(i))
             i++;
         size_t j = i;
-        while (j < n && isfinite(lo[j]) && isfinite(hi[j]))
+        while (j < m && OK(j))
             j++;
         if (j > i) {
-            cairo_move_to(cr, ws_plot_px(p, x[i]), ws_plot_py(p, hi[i]));
+            cairo_move_to(cr, ws_plot_px(p, x[AT(idx, i)]), ws_plot_py(p, hi[AT(idx, i)]));
             for (size_t k = i + 1; k < j; k++)
-                cairo_line_to(cr, ws_plot_px(p, x[k]), ws_plot_py(p, hi[k]));
+                cairo_line_to(cr, ws_plot_px(p, x[AT(idx, k)]), ws_plot_py(p, hi[AT(idx, k)]));
             for (size_t k = j; k-- > i;)
-                cairo_line_to(cr, ws_plot_px(p, x[k]), ws_plot_py(p, lo[k]));
+                cairo_line_to(cr, ws_plot_px(p, x[AT(idx, k)]), ws_plot_py(p, lo[AT(idx, k)]));
             cairo_close_path(cr);
             cairo_fill(cr);
         }
         i = j;
     }
+#undef OK
     cairo_restore(cr);
+    free(idx);
 }
 
 static double layer_sum(const double *const *ys, int upto, size_t i)
@@ -248,28 +307,71 @@ static double layer_sum(const double *const *ys, int upto, size_t i)
     return s;
 }
 
+/* The M4 choice for a stack: the union over the layers' top boundaries
+ * (the running sums), so every layer keeps sharing its boundary with the
+ * next.  NULL: draw every point. */
+static size_t *pick_stack(const ws_plot_panel *p, const double *x, const double *const *ys,
+                          int layers, size_t n, size_t *m)
+{
+    *m = n;
+    size_t i0, i1;
+    visible(p, x, n, &i0, &i1);
+    if ((!ws_plot_m4_worth(p, i1 - i0) && i0 == 0 && i1 == n) || layers > 16)
+        return NULL;
+    size_t v = i1 - i0;
+    double *sums = malloc((size_t)layers * (v ? v : 1) * sizeof *sums);
+    size_t *idx = malloc((v ? v : 1) * sizeof *idx);
+    if (!sums || !idx) {
+        free(sums);
+        free(idx);
+        return NULL;
+    }
+    const double *rows[16];
+    for (int k = 0; k < layers; k++) {
+        double *s = sums + (size_t)k * v;
+        for (size_t i = 0; i < v; i++)
+            s[i] = layer_sum(ys, k + 1, i0 + i);
+        rows[k] = s;
+    }
+    if (ws_plot_m4_worth(p, v))
+        *m = ws_plot_m4(p, x + i0, rows, layers, v, idx);
+    else
+        for (*m = 0; *m < v; (*m)++)
+            idx[*m] = *m;
+    for (size_t k = 0; k < *m; k++)
+        idx[k] += i0;
+    free(sums);
+    return idx;
+}
+
 void ws_plot_stack(cairo_t *cr, const ws_plot_panel *p, const double *x,
                    const double *const *ys, const ws_plot_rgb *colors, int layers, size_t n)
 {
     if (n == 0)
         return;
+    size_t m;
+    size_t *idx = pick_stack(p, x, ys, layers, n, &m);
     cairo_save(cr);
     clip_to(cr, p);
     for (int k = 0; k < layers; k++) {
         ws_plot_set_color(cr, colors[k], 1);
-        for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < m; j++) {
+            size_t i = AT(idx, j);
             double py = ws_plot_py(p, layer_sum(ys, k + 1, i));
-            if (i == 0)
+            if (j == 0)
                 cairo_move_to(cr, ws_plot_px(p, x[i]), py);
             else
                 cairo_line_to(cr, ws_plot_px(p, x[i]), py);
         }
-        for (size_t i = n; i-- > 0;)
+        for (size_t j = m; j-- > 0;) {
+            size_t i = AT(idx, j);
             cairo_line_to(cr, ws_plot_px(p, x[i]), ws_plot_py(p, layer_sum(ys, k, i)));
+        }
         cairo_close_path(cr);
         cairo_fill(cr);
     }
     cairo_restore(cr);
+    free(idx);
 }
 
 void ws_plot_vspan(cairo_t *cr, const ws_plot_panel *p, double x0, double x1, ws_plot_rgb c,
@@ -478,6 +580,9 @@ static void swatch(cairo_t *cr, const ws_plot_legend_item *it, double x, double 
         break;
     case WS_SW_MARKER_HOLLOW:
         ws_plot_marker_hollow(cr, x + w / 2, mid, it->marker, 12, it->color);
+        break;
+    case WS_SW_MARKER:
+        ws_plot_marker(cr, x + w / 2, mid, it->marker, 11, it->color);
         break;
     case WS_SW_RING:
         ws_plot_marker(cr, x + w / 2, mid, it->marker, 9, WS_PLOT_TEXT2);

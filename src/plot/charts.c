@@ -87,8 +87,9 @@ static void stack_rects(double top, double bottom, double left, double right, si
 }
 
 /* The variant's name above its panel, its warnings as tags after it (the
- * overload in red), then its distinguishing settings, cut with "..."
- * where they would reach `max_right`.  Tags come before settings: when
+ * overload in red), then its distinguishing settings (the modelled ones
+ * first, rundir.c), smaller or on two lines where they would reach
+ * `max_right`.  Tags come before settings: when
  * the full tags do not fit, their short forms ("OVERLOADED") are used,
  * and tags that still do not fit are dropped from the end, with "+N"
  * saying how many. */
@@ -116,20 +117,48 @@ static void draw_caption(cairo_t *cr, const plot_variant *v, const ws_plot_rect 
         x += 6;
     if (!v->settings || !*v->settings)
         return;
-    ws_plot_font f = font2(16);
     x += 2;
+    /* Never cut: the settings at 16 px, else smaller (down to 12 px),
+     * else on two lines of 12 px, broken after a comma; only what does
+     * not fit even then ends in "...". */
+    ws_plot_font f = font2(16);
+    for (double size = 16; size >= 12; size -= 1) {
+        f = font2(size);
+        if (x + ws_plot_text_width(cr, f, v->settings) <= max_right) {
+            ws_plot_text(cr, f, x, r->y - 10, WS_TA_LEFT | WS_TA_BOTTOM, 0, v->settings);
+            return;
+        }
+    }
     char buf[512];
     snprintf(buf, sizeof buf, "%s", v->settings);
-    size_t n = strlen(buf);
-    while (n > 0 && x + ws_plot_text_width(cr, f, buf) > max_right) {
+    /* the longest first line that fits, ending at a ", " */
+    char *cut = NULL;
+    for (char *c = strstr(buf, ", "); c; c = strstr(c + 2, ", ")) {
+        *c = '\0';
+        bool fits = x + ws_plot_text_width(cr, f, buf) <= max_right;
+        *c = ',';
+        if (!fits)
+            break;
+        cut = c;
+    }
+    const char *second = buf;
+    if (cut) {
+        *cut = '\0';
+        ws_plot_text(cr, f, x, r->y - 10 - 14, WS_TA_LEFT | WS_TA_BOTTOM, 0, buf);
+        second = cut + 2;
+    }
+    char line[512];
+    snprintf(line, sizeof line, "%s", second);
+    size_t n = strlen(line);
+    while (n > 0 && x + ws_plot_text_width(cr, f, line) > max_right) {
         /* Drop a character (and any UTF-8 continuation bytes) and retry. */
         do
             n--;
-        while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80);
-        snprintf(buf + n, sizeof buf - n, "...");
+        while (n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80);
+        snprintf(line + n, sizeof line - n, "...");
     }
     if (n > 0)
-        ws_plot_text(cr, f, x, r->y - 10, WS_TA_LEFT | WS_TA_BOTTOM, 0, buf);
+        ws_plot_text(cr, f, x, r->y - 10 + (cut ? 1 : 0), WS_TA_LEFT | WS_TA_BOTTOM, 0, line);
 }
 
 /* Notes right-aligned in the caption row above a panel: the values of
@@ -170,11 +199,26 @@ static void ref_line(cairo_t *cr, const ws_plot_panel *p, double y, ws_plot_rgb 
     ws_plot_hline(cr, p, y, c, 9, NULL, F_REF, NULL);
 }
 
+/* Phases denser than one checkpoint per PHASE_MIN_PX pixels (a week of
+ * 5-minute checkpoints: 2,016 in 1,400 px) would tint the whole panel and
+ * hide nothing but the data's contrast: they go into a strip of
+ * PHASE_STRIP_PX at the top of the panel instead, where their rhythm
+ * (and a night of back-to-back checkpoints) still shows. */
+#define PHASE_MIN_PX 6.0
+#define PHASE_STRIP_PX 10.0
+
 static void draw_phases(cairo_t *cr, const ws_plot_panel *p, const plot_variant *v)
 {
+    size_t shown = 0;
     for (size_t i = 0; i < v->n_spans; i++)
-        ws_plot_vspan(cr, p, v->spans[i].t0, v->spans[i].t1,
-                      v->spans[i].sync ? WS_PLOT_SYNC_SHADE : WS_PLOT_WRITE_SHADE, 2);
+        shown += !v->spans[i].sync && v->spans[i].t1 > p->x.lo && v->spans[i].t0 < p->x.hi;
+    bool dense = (double)shown * PHASE_MIN_PX > p->r.w;
+    ws_plot_panel strip = *p;
+    if (dense)
+        strip.r.h = PHASE_STRIP_PX;
+    for (size_t i = 0; i < v->n_spans; i++)
+        ws_plot_vspan(cr, &strip, v->spans[i].t0, v->spans[i].t1,
+                      v->spans[i].sync ? WS_PLOT_SYNC_SHADE : WS_PLOT_WRITE_SHADE, dense ? 1 : 2);
 }
 
 /* The part of the time axis outside the variant's measurement window:
@@ -464,6 +508,9 @@ static bool latency_log(const plot_run *r, ws_plot_scale scale, double *lo, doub
     double mn = INFINITY, mx = 0;
     for (size_t k = 0; k < r->nv; k++)
         for (size_t i = 0; i < r->v[k].n; i++) {
+            /* only what the time axis shows (a zoom shows part of the run) */
+            if (r->v[k].t[i] + r->v[k].dt <= r->t0 || r->v[k].t[i] >= r->t1)
+                continue;
             double p50 = lat_at(&r->v[k], PLOT_P50, i), m = lat_at(&r->v[k], PLOT_MAX, i);
             if (p50 > 0 && p50 < mn)
                 mn = p50;
@@ -479,7 +526,110 @@ static bool latency_log(const plot_run *r, ws_plot_scale scale, double *lo, doub
     return scale == WS_PLOT_SCALE_LOG || (scale == WS_PLOT_SCALE_AUTO && *hi / *lo > 30);
 }
 
+/* "per second", "per minute", "per 10 s": what one row of the timeline
+ * covers (every variant has the same interval). */
+static void per_interval(const plot_run *r, char *buf, size_t len)
+{
+    double dt = r->nv ? r->v[0].dt : 1;
+    if (fabs(dt - 1) < 1e-9)
+        snprintf(buf, len, "per second");
+    else if (fabs(dt - 60) < 1e-9)
+        snprintf(buf, len, "per minute");
+    else if (fabs(dt - 3600) < 1e-9)
+        snprintf(buf, len, "per hour");
+    else {
+        char v[32];
+        ws_plot_format_value(dt * 1e3, WS_PU_MS, v, sizeof v);
+        snprintf(buf, len, "per %s interval", v);
+    }
+}
+
+static int latency_chart(cairo_t *cr, const chart_ctx *cx, const char *title, ws_diag *err);
+
 static int chart_latency(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
+{
+    char per[48], title[160];
+    per_interval(cx->r, per, sizeof per);
+    snprintf(title, sizeof title, "Transaction latency %s: p50, p99 and max", per);
+    return latency_chart(cr, cx, title, err);
+}
+
+/* The worst hour: of every hour-long stretch of rows inside a variant's
+ * measurement window, the one with the highest mean p99 (a sustained
+ * slowdown, such as a nightly batch, rather than one noisy interval);
+ * false when the run is not long enough (6 h) for a zoom to add
+ * anything.  *a is its start, *worst its mean p99, *which the variant. */
+#define ZOOM_MIN_SPAN (6 * 3600.0)
+#define ZOOM_SPAN 3600.0
+
+static bool worst_hour(const plot_run *r, double *a, double *worst, size_t *which)
+{
+    if (r->t1 - r->t0 < ZOOM_MIN_SPAN)
+        return false;
+    *worst = -1;
+    double at = NAN;
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        /* a sliding window of rows [i, j) no longer than an hour */
+        double sum = 0;
+        size_t cnt = 0, i = 0;
+        for (size_t j = 0; j < v->n; j++) {
+            bool in = !v->has_window || (v->t[j] >= v->win_start - 1e-9 && v->t[j] < v->win_end);
+            double p99 = in ? lat_at(v, PLOT_P99, j) : NAN;
+            if (isfinite(p99)) {
+                sum += p99;
+                cnt++;
+            }
+            while (v->t[j] + v->dt - v->t[i] > ZOOM_SPAN + 1e-9) {
+                double q = lat_at(v, PLOT_P99, i);
+                bool qin = !v->has_window ||
+                           (v->t[i] >= v->win_start - 1e-9 && v->t[i] < v->win_end);
+                if (qin && isfinite(q)) {
+                    sum -= q;
+                    cnt--;
+                }
+                i++;
+            }
+            /* only full hours count, nearly all of it inside the window
+             * with latencies (not a warm-up hour with a few rows in) */
+            if (cnt && v->t[j] + v->dt - v->t[i] >= ZOOM_SPAN - 1e-9 &&
+                (double)cnt >= 0.9 * (double)(j - i + 1) && sum / (double)cnt > *worst) {
+                *worst = sum / (double)cnt;
+                at = v->t[i];
+                *which = k;
+            }
+        }
+    }
+    if (!isfinite(at))
+        return false;
+    *a = fmin(fmax(at, r->t0), r->t1 - ZOOM_SPAN);
+    return true;
+}
+
+static int chart_worst_hour(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
+{
+    double a, worst;
+    size_t k = 0;
+    if (!worst_hour(cx->r, &a, &worst, &k)) {
+        ws_diag_set(err, NULL, 0, "internal error: worst-hour.png drawn for a short run");
+        return WS_EINPUT;
+    }
+    plot_run z = *cx->r;
+    z.t0 = a;
+    z.t1 = a + ZOOM_SPAN;
+    chart_ctx zc = {&z, cx->opts};
+    char per[48], when[48], p99[32], title[256];
+    per_interval(cx->r, per, sizeof per);
+    ws_plot_ticks t;
+    ws_plot_ticks_linear(z.t0, z.t1, 8, WS_PU_TIME, &t);
+    ws_plot_tick_label(&t, z.t0, when, sizeof when);
+    ws_plot_format_value(worst, WS_PU_MS, p99, sizeof p99);
+    snprintf(title, sizeof title, "The worst hour (from %s): latency %s, mean p99 %s (%s)", when,
+             per, p99, cx->r->v[k].name);
+    return latency_chart(cr, &zc, title, err);
+}
+
+static int latency_chart(cairo_t *cr, const chart_ctx *cx, const char *title, ws_diag *err)
 {
     const plot_run *r = cx->r;
     ws_plot_legend_item items[6] = {
@@ -491,8 +641,7 @@ static int chart_latency(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     };
     int n_items = 5;
     add_warmup_item(r, items, &n_items);
-    double top =
-        draw_head(cr, r, "Transaction latency per second: p50, p99 and max", items, n_items);
+    double top = draw_head(cr, r, title, items, n_items);
     ws_plot_rect *rects = calloc(r->nv, sizeof *rects);
     if (!rects) {
         ws_diag_set(err, NULL, 0, "out of memory");
@@ -703,6 +852,20 @@ static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
                 wal_max = s;
         }
     }
+    /* pg_wal on one scale for every variant, so the panels compare by
+     * height (the question is often "how much more disk does the tuned
+     * variant need"); a max_wal_size line is on the axis when it is
+     * within 1.5 times the largest pg_wal, else labelled above it. */
+    double pg_max = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        for (size_t i = 0; i < r->v[k].n; i++)
+            pg_max = fmax(pg_max, r->v[k].col[PLOT_PG_WAL][i]);
+        lim[k] = r->v[k].max_wal_size;
+    }
+    ws_plot_axis pg_axis;
+    ws_plot_axis_fit(&pg_axis, 0, HEAD(with_limits(pg_max, lim, r->nv, 1.5)), rr[0].h, 45,
+                     WS_PU_BYTES);
+    pg_axis.t.label_units = true;
     ws_plot_axis ly, xl, xr;
     ws_plot_axis_fit(&ly, 0, HEAD(wal_max), lr[0].h, 45, WS_PU_BYTE_RATE);
     ws_plot_axis_time(&xl, r->t0, r->t1, lr[0].w, 110);
@@ -724,17 +887,7 @@ static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
             rec[i] = v->col[PLOT_WAL_REC][i] / v->dt;
             tot[i] = fmax(fpi[i], 0) + fmax(rec[i], 0);
         }
-        /* pg_wal on its own scale per variant: what matters is how it
-         * runs against this variant's max_wal_size (a 1 GB and a 50 GB
-         * limit on one axis would flatten the first); the overview
-         * compares the sizes on one axis. */
-        double pg_max = 0;
-        for (size_t i = 0; i < v->n; i++)
-            pg_max = fmax(pg_max, v->col[PLOT_PG_WAL][i]);
-        ws_plot_axis ry;
-        ws_plot_axis_fit(&ry, 0, HEAD(with_limits(pg_max, &v->max_wal_size, 1, 1.5)), rr[k].h, 45,
-                         WS_PU_BYTES);
-        ry.t.label_units = true;
+        ws_plot_axis ry = pg_axis;
         ws_plot_panel pl = {lr[k], xl, ly}, pr = {rr[k], xr, ry};
         draw_phases(cr, &pl, v);
         draw_phases(cr, &pr, v);
@@ -774,7 +927,7 @@ static int chart_wal(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         ws_plot_axis ry = ly;
         ry.t.label_units = true; /* no unit in the title: the labels carry it */
         column_titles(cr, lr, rr, &ly, &ry, "WAL written per second",
-                      "pg_wal size (own scale per variant)", &xl);
+                      "pg_wal size (one scale)", &xl);
     }
     free(lr);
     free(rr);
@@ -1084,6 +1237,8 @@ static void cdf_window_note(cairo_t *cr, const plot_run *r, const ws_plot_panel 
                  WS_TA_RIGHT | WS_TA_BOTTOM, 0, buf);
 }
 
+static int cdf_twin(const plot_run *r, size_t k);
+
 static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 {
     const plot_run *r = cx->r;
@@ -1096,9 +1251,13 @@ static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         char a[32], b[32];
         ws_plot_format_value(r->v[k].p50_ms, WS_PU_MS, a, sizeof a);
         ws_plot_format_value(r->v[k].p99_ms, WS_PU_MS, b, sizeof b);
+        int twin = cdf_twin(r, k);
         if (r->v[k].n_cdf == 0 && r->v[k].transactions == 0)
             snprintf(labels[n_items], sizeof labels[n_items], "%s: no transactions completed",
                      r->v[k].name);
+        else if (twin >= 0)
+            snprintf(labels[n_items], sizeof labels[n_items], "%s: identical to %s (p50 %s, p99 %s)",
+                     r->v[k].name, r->v[twin].name, a, b);
         else
             snprintf(labels[n_items], sizeof labels[n_items], "%s: p50 %s, p99 %s", r->v[k].name,
                      a, b);
@@ -1183,6 +1342,148 @@ static int chart_cdf(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     return WS_OK;
 }
 
+/* Do two variants have the same latency distribution (latency_cdf.csv
+ * rows equal to 1e-9)?  Then their curves coincide and the later one
+ * would hide the earlier: the legend says so instead. */
+static bool same_cdf(const plot_variant *a, const plot_variant *b)
+{
+    if (a->n_cdf != b->n_cdf || a->n_cdf == 0)
+        return false;
+    for (size_t i = 0; i < a->n_cdf; i++)
+        if (fabs(a->cdf_ms[i] - b->cdf_ms[i]) > 1e-9 * fmax(1, fabs(a->cdf_ms[i])) ||
+            fabs(a->cdf[i] - b->cdf[i]) > 1e-9)
+            return false;
+    return true;
+}
+
+/* The first earlier variant with the same distribution as variant k, or
+ * -1. */
+static int cdf_twin(const plot_run *r, size_t k)
+{
+    for (size_t j = 0; j < k; j++)
+        if (same_cdf(&r->v[j], &r->v[k]))
+            return (int)j;
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* 6b. tail: the percentile spectrum */
+
+/* x of percentile p on the tail axis: the number of nines,
+ * log10(1 / (1 - p)): 50 % at 0.30, 90 % at 1, 99 % at 2, 99.99 % at 4,
+ * so each decade of the tail gets the same width (HdrHistogram's plot). */
+static double nines(double p) { return -log10(1 - p); }
+
+#define TAIL_TOP 0.9999
+#define TAIL_STEPS 600
+
+/* The latency at percentile q: the first CDF row at or above q. */
+static double lat_at_share(const plot_variant *v, double q, size_t *from)
+{
+    while (*from < v->n_cdf && v->cdf[*from] < q - 1e-12)
+        (*from)++;
+    return *from < v->n_cdf ? v->cdf_ms[*from] : v->cdf_ms[v->n_cdf - 1];
+}
+
+static int chart_tail(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
+{
+    const plot_run *r = cx->r;
+    enum { MAXLEG = 16 };
+    ws_plot_legend_item items[MAXLEG] = {{0}};
+    ws_plot_tags tags[MAXLEG] = {{0}};
+    char labels[MAXLEG][200];
+    int n_items = 0;
+    double lo = INFINITY, hi = 0;
+    for (size_t k = 0; k < r->nv && n_items < MAXLEG - 1; k++) {
+        const plot_variant *v = &r->v[k];
+        int twin = cdf_twin(r, k);
+        char a[32], b[32];
+        if (v->n_cdf) {
+            size_t at = 0;
+            double p999 = lat_at_share(v, 0.999, &at);
+            double p9999 = lat_at_share(v, TAIL_TOP, &at);
+            at = 0;
+            lo = fmin(lo, lat_at_share(v, 0.5, &at));
+            hi = fmax(hi, p9999);
+            ws_plot_format_value(p999, WS_PU_MS, a, sizeof a);
+            ws_plot_format_value(p9999, WS_PU_MS, b, sizeof b);
+        }
+        if (v->n_cdf == 0)
+            snprintf(labels[n_items], sizeof labels[n_items], "%s: no transactions completed",
+                     v->name);
+        else if (twin >= 0)
+            snprintf(labels[n_items], sizeof labels[n_items], "%s: identical to %s", v->name,
+                     r->v[twin].name);
+        else
+            snprintf(labels[n_items], sizeof labels[n_items], "%s: p99.9 %s, p99.99 %s", v->name,
+                     a, b);
+        items[n_items] = (ws_plot_legend_item){labels[n_items], ws_plot_series_color((int)k),
+                                               v->overloaded ? WS_SW_DASH : WS_SW_LINE, 0};
+        tags[n_items] = (ws_plot_tags){v->tags, v->n_tags};
+        n_items++;
+    }
+    double top = plot_draw_head_tagged(
+        cr, "Latency tail: the latency at each percentile, 50 % to 99.99 %", r->title, items,
+        tags, n_items);
+    if (!(lo < hi)) {
+        lo = isfinite(lo) && lo > 0 ? lo / 2 : 1;
+        hi = lo * 100;
+    }
+    ws_plot_panel p;
+    p.r = (ws_plot_rect){LEFT, top + 6, RIGHT - LEFT, BOTTOM - top - 6};
+    /* x: the nines, labelled as percentiles */
+    static const char *const xl[] = {"50 %", "90 %", "99 %", "99.9 %", "99.99 %"};
+    memset(&p.x, 0, sizeof p.x);
+    p.x.t.v[0] = nines(0.5);
+    for (int i = 1; i < 5; i++)
+        p.x.t.v[i] = i;
+    p.x.t.n = 5;
+    p.x.t.text = xl;
+    p.x.t.unit = WS_PU_PLAIN;
+    p.x.t.suffix = "";
+    p.x.t.scale = 1;
+    p.x.lo = nines(0.5);
+    p.x.hi = nines(TAIL_TOP);
+    /* y: log when the tail spans more than a decade, else linear from 0
+     * (a 5 ms to 9 ms tail on a log axis would look flat) */
+    bool log = hi / lo > 10;
+    if (log)
+        ws_plot_axis_fit_log(&p.y, lo, hi * 1.05, WS_PU_MS);
+    else
+        ws_plot_axis_fit(&p.y, 0, HEAD(hi), p.r.h, 60, WS_PU_MS);
+    ws_plot_panel_grid(cr, &p);
+    double *x = malloc(TAIL_STEPS * sizeof *x), *y = malloc(TAIL_STEPS * sizeof *y);
+    if (!x || !y) {
+        free(x);
+        free(y);
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        if (v->n_cdf == 0 || cdf_twin(r, k) >= 0)
+            continue;
+        size_t at = 0;
+        for (int i = 0; i < TAIL_STEPS; i++) {
+            x[i] = p.x.lo + (p.x.hi - p.x.lo) * i / (TAIL_STEPS - 1);
+            y[i] = lat_at_share(v, 1 - pow(10, -x[i]), &at);
+        }
+        ws_plot_line(cr, &p, x, y, TAIL_STEPS, ws_plot_series_color((int)k), 2.5,
+                     v->overloaded ? 10 : 0);
+    }
+    free(x);
+    free(y);
+    ws_plot_panel_frame(cr, &p);
+    ws_plot_panel_ylabels(cr, &p, F_TICK);
+    ws_plot_panel_xlabels(cr, &p, F_TICK);
+    no_tx_note(cr, r, &p);
+    draw_y_title(cr, &p.y, "transaction latency", 22, p.r.y, p.r.y + p.r.h);
+    ws_plot_text(cr, F_AXIS, (LEFT + RIGHT) / 2, H - 14, WS_TA_CENTER | WS_TA_BOTTOM, 0,
+                 "percentile of the measurement window's transactions (each step: ten times "
+                 "rarer)");
+    return WS_OK;
+}
+
 /* ------------------------------------------------------------------ */
 /* 7. overview */
 
@@ -1240,6 +1541,36 @@ static void overview_warmup(cairo_t *cr, const plot_run *r, const ws_plot_panel 
     }
 }
 
+static double ov_value(const plot_variant *v, ov_kind kind, size_t i)
+{
+    return kind == OV_P99   ? lat_at(v, PLOT_P99, i)
+           : kind == OV_TPS ? v->col[PLOT_TPS][i]
+           : kind == OV_WAL ? (v->col[PLOT_WAL_FPI][i] + v->col[PLOT_WAL_REC][i]) / v->dt
+                            : v->col[PLOT_PG_WAL][i];
+}
+
+/* The first earlier variant whose series in this panel is the same as
+ * variant k's (same times, values equal to 1e-9, gaps in the same
+ * places), or -1: its line is drawn exactly under k's. */
+static int ov_twin(const plot_run *r, ov_kind kind, size_t k)
+{
+    const plot_variant *b = &r->v[k];
+    for (size_t j = 0; j < k; j++) {
+        const plot_variant *a = &r->v[j];
+        if (a->n != b->n || a->n == 0 || fabs(a->dt - b->dt) > 1e-9)
+            continue;
+        bool same = true;
+        for (size_t i = 0; same && i < a->n; i++) {
+            double x = ov_value(a, kind, i), y = ov_value(b, kind, i);
+            same = fabs(a->t[i] - b->t[i]) <= 1e-9 &&
+                   (isfinite(x) ? fabs(x - y) <= 1e-9 * fmax(1, fabs(x)) : !isfinite(y));
+        }
+        if (same)
+            return (int)j;
+    }
+    return -1;
+}
+
 static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot_rect rect,
                            const ws_plot_options *opts, double *scratch_y, double *scratch_x)
 {
@@ -1275,7 +1606,7 @@ static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot
             ws_plot_axis_fit_log(&p.y, lo, HEAD(mx), WS_PU_MS);
         else
             ws_plot_axis_fit(&p.y, 0, HEAD(mx), rect.h, 45, WS_PU_MS);
-        what = "p99 latency per second";
+        what = NULL; /* "p99 latency per minute": set below */
         break;
     }
     case OV_TPS:
@@ -1296,21 +1627,48 @@ static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot
         break;
     }
     }
+    char p99_what[64];
+    if (!what) {
+        char per[48];
+        per_interval(r, per, sizeof per);
+        snprintf(p99_what, sizeof p99_what, "p99 latency %s", per);
+        what = p99_what;
+    }
     ws_plot_panel_grid(cr, &p);
     wlabels wl;
     overview_warmup(cr, r, &p, &wl);
     note notes[MAX_NOTES];
     int nn = 0;
+    /* A variant whose line coincides with an earlier one's is named, so
+     * the hidden line is not taken for a missing one. */
+    /* One short note, so it never reaches the panel's title: "all
+     * variants identical", or the first pair and how many more. */
+    size_t n_twins = 0, first = 0;
+    int first_twin = -1;
+    for (size_t k = 1; k < r->nv; k++) {
+        int twin = ov_twin(r, kind, k);
+        if (twin < 0)
+            continue;
+        if (n_twins++ == 0) {
+            first = k;
+            first_twin = twin;
+        }
+    }
+    if (n_twins && r->nv > 1 && n_twins == r->nv - 1) {
+        snprintf(notes[nn].text, sizeof notes[nn].text, "all %zu variants identical", r->nv);
+        notes[nn++].color = WS_PLOT_TEXT2;
+    } else if (n_twins) {
+        snprintf(notes[nn].text, sizeof notes[nn].text, "%.24s = %.24s%s", r->v[first].name,
+                 r->v[first_twin].name, n_twins > 1 ? " (and more)" : "");
+        notes[nn++].color = ws_plot_series_color((int)first);
+    }
     for (size_t k = 0; k < r->nv; k++) {
         const plot_variant *v = &r->v[k];
         ws_plot_rgb c = ws_plot_series_color((int)k);
         for (size_t i = 0; i < v->n; i++) {
             bool at_end = kind == OV_PGWAL;
             scratch_x[i] = v->t[i] + (at_end ? v->dt : v->dt / 2);
-            scratch_y[i] = kind == OV_P99   ? lat_at(v, PLOT_P99, i)
-                           : kind == OV_TPS ? v->col[PLOT_TPS][i]
-                           : kind == OV_WAL ? (v->col[PLOT_WAL_FPI][i] + v->col[PLOT_WAL_REC][i]) / v->dt
-                                            : v->col[PLOT_PG_WAL][i];
+            scratch_y[i] = ov_value(v, kind, i);
         }
         ws_plot_line(cr, &p, scratch_x, scratch_y, v->n, c, 1.4, 0);
         wl_mark(&wl, &p, scratch_x, scratch_y, v->n, false);
@@ -1521,6 +1879,8 @@ static const struct {
     {"wal", chart_wal, false},           {"dirty", chart_dirty, false},
     {"device", chart_device, false},     {"latency_cdf", chart_cdf, false},
     {"overview", chart_overview, true},
+    {"latency_tail", chart_tail, false},
+    {"worst-hour", chart_worst_hour, false}, /* runs of 6 h or more */
 };
 
 /* One job per chart; the adapter gives every chart the same context. */
@@ -1552,11 +1912,18 @@ int ws_plot_dir_with(const char *dir, const char *formats, const ws_plot_options
     enum { N = sizeof charts / sizeof charts[0] };
     plot_job jobs[N];
     job_ctx jc[N];
+    size_t nj = 0;
+    double a, worst;
+    size_t which;
+    bool long_run = worst_hour(&r, &a, &worst, &which);
     for (size_t i = 0; i < N; i++) {
-        jc[i] = (job_ctx){&cx, i};
-        jobs[i] = (plot_job){charts[i].name, draw_job, &jc[i], charts[i].always_pdf};
+        if (charts[i].draw == chart_worst_hour && !long_run)
+            continue;
+        jc[nj] = (job_ctx){&cx, i};
+        jobs[nj] = (plot_job){charts[i].name, draw_job, &jc[nj], charts[i].always_pdf};
+        nj++;
     }
-    rc = plot_render_all(dir, mask, jobs, N, err);
+    rc = plot_render_all(dir, mask, jobs, nj, err);
     plot_run_free(&r);
     return rc;
 }

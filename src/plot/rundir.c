@@ -72,8 +72,30 @@ static int opt_num(const ws_json *v, const char *path, double *out, ws_diag *err
     return ws_json_get_num(v, path, out, err);
 }
 
+/* Settings a reader of a checkpoint chart looks for first, in this
+ * order; the others follow in summary.json's order, the duration last. */
+static const char *const relevant[] = {
+    "max_wal_size",   "checkpoint_timeout", "checkpoint_completion_target",
+    "wal_compression", "shared_buffers",    "full_page_writes",
+    "min_wal_size",   "preset",             "bgwriter_lru_maxpages",
+    "wal_buffers",    "synchronous_commit", "backend_flush_after",
+    "checkpoint_flush_after"};
+
+static size_t rank(const char *key)
+{
+    /* the run's length (often "auto" against the extended "7651s")
+     * says least about a variant: last */
+    if (strcmp(key, "duration") == 0)
+        return sizeof relevant / sizeof relevant[0] + 1;
+    for (size_t r = 0; r < sizeof relevant / sizeof relevant[0]; r++)
+        if (strcmp(key, relevant[r]) == 0)
+            return r;
+    return sizeof relevant / sizeof relevant[0];
+}
+
 /* The settings that differ between variants, "key value, key value",
- * for the panel captions; "" when there are none. */
+ * the relevant ones first, for the panel captions; "" when there are
+ * none. */
 static char *settings_text(const ws_json *set)
 {
     size_t len = 1;
@@ -85,12 +107,14 @@ static char *settings_text(const ws_json *set)
         return NULL;
     out[0] = '\0';
     size_t o = 0;
-    for (size_t i = 0; i < ws_json_count(set); i++) {
-        const char *val = ws_json_str(ws_json_at(set, i));
-        if (val)
-            o += (size_t)snprintf(out + o, len - o, "%s%s %s", o ? ", " : "", ws_json_key_at(set, i),
-                                  val);
-    }
+    size_t last = sizeof relevant / sizeof relevant[0];
+    for (size_t want = 0; want <= last + 1; want++)
+        for (size_t i = 0; i < ws_json_count(set); i++) {
+            const char *val = ws_json_str(ws_json_at(set, i));
+            if (val && rank(ws_json_key_at(set, i)) == want)
+                o += (size_t)snprintf(out + o, len - o, "%s%s %s", o ? ", " : "",
+                                      ws_json_key_at(set, i), val);
+        }
     return out;
 }
 

@@ -114,6 +114,35 @@ static void sweep_free(sweep *sw)
 }
 
 /* The chart title: summary.json's scenario name when the folder has one. */
+/* The stem of sweep.meta's scenario file ("scenarios/disks.conf" ->
+ * "disks"); false when there is none. */
+static bool meta_scenario(const char *dir, char *out, size_t len)
+{
+    char path[4096], line[4096];
+    snprintf(path, sizeof path, "%s/sweep.meta", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f)) {
+        if (strncmp(line, "scenario = ", 11) != 0)
+            continue;
+        line[strcspn(line, "\r\n")] = '\0';
+        const char *base = strrchr(line + 11, '/');
+        base = base ? base + 1 : line + 11;
+        size_t n = strlen(base);
+        if (n > 5 && strcmp(base + n - 5, ".conf") == 0)
+            n -= 5;
+        if (n > 0 && n < len) {
+            memcpy(out, base, n);
+            out[n] = '\0';
+            found = true;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
 static int sweep_title(const char *dir, sweep *sw, ws_diag *err)
 {
     char path[4096];
@@ -128,6 +157,12 @@ static int sweep_title(const char *dir, sweep *sw, ws_diag *err)
             return rc;
         name = ws_json_str(ws_json_path(root, "scenario.name"));
     }
+    /* A sweep folder has no summary.json: its sweep.meta names the
+     * scenario file ("scenario = PATH"); its stem beats the output
+     * folder's name, which is often "out" or "sw". */
+    char stem[256] = "";
+    if (!name && meta_scenario(dir, stem, sizeof stem))
+        name = stem;
     if (!name) {
         const char *base = strrchr(dir, '/');
         name = base && base[1] ? base + 1 : dir;
@@ -293,6 +328,33 @@ static bool is_bound_column(const ws_csv *c, int col)
     return false;
 }
 
+/* A metric id as words for a title: "p99_latency" -> "p99 latency",
+ * "tps" -> "transactions per second"; the PostgreSQL names pg_wal and
+ * pg_stat keep their underscore (the unit comes from the axis title). */
+static void human_label(char *name, size_t len)
+{
+    static const struct {
+        const char *id, *words;
+    } named[] = {{"tps", "transactions per second"},
+                 {"offered_tps", "offered transactions per second"},
+                 {"wal_per_tx", "WAL per transaction"},
+                 {"fpi_share", "full-page image share of WAL"},
+                 {"fpi_count", "full-page images"},
+                 {"pg_wal_peak", "pg_wal peak size"}};
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (strcmp(name, named[i].id) == 0) {
+            snprintf(name, len, "%s", named[i].words);
+            return;
+        }
+    for (char *c = name; *c; c++)
+        if (*c == '_' && !(c - name >= 2 && strncmp(c - 2, "pg_", 3) == 0))
+            *c = ' ';
+    /* "wal" alone is an abbreviation: WAL */
+    for (char *c = name; (c = strstr(c, "wal")) != NULL; c += 3)
+        if ((c == name || c[-1] == ' ') && (c[3] == ' ' || c[3] == '\0'))
+            memcpy(c, "WAL", 3);
+}
+
 static void metric_init(metric_job *j, const sweep *sw, int col)
 {
     const char *name = ws_csv_col_name(sw->csv, (size_t)col);
@@ -321,6 +383,7 @@ static void metric_init(metric_job *j, const sweep *sw, int col)
                ends_with(name, "_utilization")) {
         j->unit = WS_PU_PERCENT;
     }
+    human_label(j->name, sizeof j->name);
 }
 
 typedef struct cell {
@@ -411,7 +474,8 @@ static void grid_axis(const param *p, ws_plot_axis *a, const char **labels)
         a->lo = lo / pad;
         a->hi = hi * pad;
     } else {
-        double pad = hi > lo ? (hi - lo) * 0.05 : 0.5;
+        /* categories: half a step beyond the first and the last */
+        double pad = !p->numeric ? 0.5 : hi > lo ? (hi - lo) * 0.05 : 0.5;
         a->lo = lo - pad;
         a->hi = hi + pad;
     }
@@ -497,8 +561,17 @@ static int chart_lines(cairo_t *cr, const void *ctx, ws_diag *err)
     int ni = 0;
     for (size_t v = 0; v < sw->nv && ni < MAX_VALUES; v++)
         items[ni++] = (ws_plot_legend_item){sw->variants[v], ws_plot_series_color((int)v),
-                                            WS_SW_MARKER_LINE, 0};
-    items[ni++] = (ws_plot_legend_item){band, {0.8, 0.8, 0.8}, WS_SW_AREA, 0};
+                                            p->numeric ? WS_SW_MARKER_LINE : WS_SW_MARKER, 0};
+    /* A categorical parameter (wal_compression, disk.preset) has no
+     * order between its values to connect: dots, and the seeds' range
+     * as a whisker. */
+    bool categorical = !p->numeric;
+    if (seeds > 1 && !categorical)
+        items[ni++] = (ws_plot_legend_item){band, {0.8, 0.8, 0.8}, WS_SW_AREA, 0};
+    char whisker[96];
+    snprintf(whisker, sizeof whisker, "lowest to highest of %d seeds (dot: mean)", seeds);
+    if (seeds > 1 && categorical)
+        items[ni++] = (ws_plot_legend_item){whisker, WS_PLOT_TEXT2, WS_SW_ERRBAR, 0};
     if (any_ci)
         items[ni++] = (ws_plot_legend_item){seeds > 1 ? "95 % interval of each run"
                                                       : "95 % interval",
@@ -552,15 +625,21 @@ static int chart_lines(cairo_t *cr, const void *ctx, ws_diag *err)
             solid[a] = ce->n_over ? NAN : mean[a];
             v_over = v_over || ce->n_over;
         }
-        ws_plot_band(cr, &pv, x, lo, hi, np, c, 0.18);
-        /* To an overloaded point the line is dashed: not a trend; to one
-         * above the axis there is none (it would be a vertical stroke). */
-        if (v_over) {
-            for (size_t a = 0; a < np; a++)
-                lo[a] = mean[a] > pv.y.hi ? NAN : mean[a];
-            ws_plot_line(cr, &pv, x, lo, np, c, 1.6, 7);
+        if (categorical) {
+            for (size_t a = 0; a < np && seeds > 1; a++)
+                ws_plot_errbar(cr, &pv, x[a], any_ci ? -4 : 0, lo[a], hi[a], c, 1.6, 12);
+        } else {
+            if (seeds > 1)
+                ws_plot_band(cr, &pv, x, lo, hi, np, c, 0.18);
+            /* To an overloaded point the line is dashed: not a trend; to
+             * one above the axis there is none (a vertical stroke). */
+            if (v_over) {
+                for (size_t a = 0; a < np; a++)
+                    lo[a] = mean[a] > pv.y.hi ? NAN : mean[a];
+                ws_plot_line(cr, &pv, x, lo, np, c, 1.6, 7);
+            }
+            ws_plot_line(cr, &pv, x, solid, np, c, 2.5, 0);
         }
-        ws_plot_line(cr, &pv, x, solid, np, c, 2.5, 0);
         /* An error bar per run, in file order within its point. */
         if (any_ci) {
             memset(seen, 0, np * sizeof *seen);

@@ -98,7 +98,10 @@ static void time_ticks(double lo, double hi, int max_intervals, ws_plot_ticks *t
                                    300,  600,  900,  1200, 1800,  3600,  7200,  10800, 21600,
                                    43200, 86400};
     double span = hi - lo;
-    t->time_style = span <= 120      ? WS_PT_SECONDS
+    t->time_style = span > 172800    ? WS_PT_DAYS
+                    : lo >= 86400 && span > 120 ? WS_PT_DAY_HHMM
+                    : lo >= 3600 && span > 120  ? WS_PT_HHMM /* a zoom later in day 0 */
+                    : span <= 120    ? WS_PT_SECONDS
                     : span <= 1200   ? WS_PT_MMSS
                     : span <= 36000  ? WS_PT_MINUTES
                                      : WS_PT_HHMM;
@@ -110,7 +113,7 @@ static void time_ticks(double lo, double hi, int max_intervals, ws_plot_ticks *t
             break;
         }
     /* Minute and h:mm labels are whole minutes. */
-    if ((t->time_style == WS_PT_MINUTES || t->time_style == WS_PT_HHMM) && step < 60)
+    if (t->time_style >= WS_PT_MINUTES && step < 60)
         step = 60;
     if (raw > 86400)
         step = nice_step(raw / 86400) * 86400;
@@ -234,6 +237,19 @@ static void clock_label(char *buf, size_t len, double seconds, bool hours)
         snprintf(buf, len, "%s%lld:%02lld", sign, s / 60, s % 60);
 }
 
+/* "3d", "3d 12:00" (days: the clock only when not midnight), or always
+ * "3d 01:15" (a zoom). */
+static void day_label(char *buf, size_t len, double seconds, bool clock)
+{
+    const char *sign = seconds < 0 ? "-" : "";
+    long long s = llround(fabs(seconds));
+    long long d = s / 86400, m = (s % 86400) / 60;
+    if (!clock && m == 0)
+        snprintf(buf, len, "%s%lldd", sign, d);
+    else
+        snprintf(buf, len, "%s%lldd %02lld:%02lld", sign, d, m / 60, m % 60);
+}
+
 void ws_plot_tick_label(const ws_plot_ticks *t, double v, char *buf, size_t len)
 {
     if (t->text) {
@@ -251,6 +267,8 @@ void ws_plot_tick_label(const ws_plot_ticks *t, double v, char *buf, size_t len)
         case WS_PT_MMSS: clock_label(buf, len, v, false); return;
         case WS_PT_MINUTES: trimmed(buf, len, v / 60, 0); return;
         case WS_PT_HHMM: clock_label(buf, len, v, true); return;
+        case WS_PT_DAYS:
+        case WS_PT_DAY_HHMM: day_label(buf, len, v, t->time_style == WS_PT_DAY_HHMM); return;
         }
     }
     if (t->log) {
@@ -289,7 +307,7 @@ void ws_plot_axis_title(const ws_plot_ticks *t, const char *what, char *buf, siz
 {
     const char *unit = "";
     if (t->unit == WS_PU_TIME && !t->log) {
-        static const char *const names[] = {"s", "min:ss", "min", "h:mm"};
+        static const char *const names[] = {"s", "min:ss", "min", "h:mm", "days", "day h:mm"};
         unit = names[t->time_style];
     } else if (!t->log && !t->label_units)
         unit = t->suffix;
@@ -323,6 +341,18 @@ void ws_plot_format_value(double v, ws_plot_unit unit, char *buf, size_t len)
         return;
     }
     case WS_PU_MS: {
+        /* Durations of minutes and hours (a checkpoint's 16.2 min, a
+         * recovery's 1.5 h) in minutes and hours, not 972 s. */
+        if (fabs(v) >= 7200e3) {
+            trimmed(num, sizeof num, v / 3600e3, sig3(v / 3600e3));
+            snprintf(buf, len, "%s h", num);
+            return;
+        }
+        if (fabs(v) >= 120e3) {
+            trimmed(num, sizeof num, v / 60e3, sig3(v / 60e3));
+            snprintf(buf, len, "%s min", num);
+            return;
+        }
         int u = ms_unit(v);
         double x = v / ms_scale[u];
         if (u < 2 && fabs(x) >= 999.5) {

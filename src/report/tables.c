@@ -36,7 +36,8 @@ void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_det
           f);
     for (size_t v = 0; v < n; v++) {
         for (size_t i = 0; i < d[v].timeline.n; i++) {
-            const ws_interval *r = &d[v].timeline.rows[i];
+            ws_interval tmp;
+            const ws_interval *r = ws_timeline_get(&d[v].timeline, i, &tmp);
             ws_csv_write_field(f, stats[v].variant);
             fprintf(f, ",%.9g", r->t_s);
             num(f, r->len_s > 0 ? (double)r->transactions / r->len_s : 0);
@@ -155,7 +156,8 @@ void ws_report_pg_stat_csv(FILE *f, const ws_run_stats *st, const ws_run_detail 
               f);
     fputc('\n', f);
     for (size_t i = 0; i < d->timeline.n; i++) {
-        const ws_interval *r = &d->timeline.rows[i];
+        ws_interval tmp;
+        const ws_interval *r = ws_timeline_get(&d->timeline, i, &tmp);
         fprintf(f, "%.3f,%s", start_epoch + r->t_s + r->len_s, r->wal_lsn);
         if (v <= 16)
             fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%.0f,%.0f,%" PRIu64 ",%" PRIu64 ",%" PRIu64

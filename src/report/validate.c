@@ -1127,7 +1127,8 @@ void ws_validate_simulated(const ws_run_stats *st, const ws_run_detail *d, doubl
     }
     double tx = 0, wal = 0, fpib = 0, fpi = 0, bc = 0, bl = 0, bb = 0;
     for (size_t i = 0; d && i < d->timeline.n; i++) {
-        const ws_interval *r = &d->timeline.rows[i];
+        ws_interval tmp;
+        const ws_interval *r = ws_timeline_get(&d->timeline, i, &tmp);
         if (r->t_s < warmup_s - 1e-9)
             continue;
         tx += (double)r->transactions;
@@ -1431,13 +1432,14 @@ void ws_validate_timeline_csv(FILE *f, const ws_validate_measured *m, const ws_r
           f);
     size_t j0 = 0;
     size_t nt = d ? d->timeline.n : 0;
-    while (j0 < nt && d->timeline.rows[j0].t_s < warmup_s - 1e-9)
+    ws_interval tmp;
+    while (j0 < nt && ws_timeline_get(&d->timeline, j0, &tmp)->t_s < warmup_s - 1e-9)
         j0++;
     size_t n_sim = nt - j0;
     size_t n = m->n_series > n_sim ? m->n_series : n_sim;
     for (size_t i = 0; i < n; i++) {
         const ws_validate_point *p = i < m->n_series ? &m->series[i] : NULL;
-        const ws_interval *r = i < n_sim ? &d->timeline.rows[j0 + i] : NULL;
+        const ws_interval *r = i < n_sim ? ws_timeline_get(&d->timeline, j0 + i, &tmp) : NULL;
         fprintf(f, "%.9g", (double)i * m->interval);
         csv_num(f, p && p->len_s > 0 && m->have_transactions ? (double)p->count / p->len_s : NAN);
         csv_num(f, r && r->len_s > 0 ? (double)r->transactions / r->len_s : NAN);

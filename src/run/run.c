@@ -182,7 +182,7 @@ static void sample(runner *r)
         /* events after the last sample at this same instant (the end):
          * the cumulative counters must include them */
         if (r->db && r->timeline->n)
-            fill_stat(&r->timeline->rows[r->timeline->n - 1], r->db);
+            fill_stat(ws_timeline_last(r->timeline), r->db);
         return;
     }
     ws_interval *row = ws_timeline_add(r->timeline);
@@ -834,8 +834,22 @@ static bool long_enough(const runner *r, ws_time warmup, int min_cycles)
 int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
                     ws_run_detail *detail, ws_run_stats *out, ws_diag *err)
 {
+    return ws_run_detailed_to(cfg, progress, ctx, log, NULL, detail, out, err);
+}
+
+int ws_run_detailed_to(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
+                       const char *spill_dir, ws_run_detail *detail, ws_run_stats *out,
+                       ws_diag *err)
+{
     if (detail)
         *detail = (ws_run_detail){0};
+    if (detail && spill_dir) {
+        char msg[512];
+        if (ws_timeline_spill(&detail->timeline, spill_dir, msg, sizeof msg) != WS_OK) {
+            ws_diag_set(err, NULL, 0, "%s", msg);
+            return WS_EIO;
+        }
+    }
     memset(out, 0, sizeof *out);
     snprintf(out->variant, sizeof out->variant, "%s", ws_config_variant(cfg));
     out->pg_version = ws_config_pg_version(cfg);

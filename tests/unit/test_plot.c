@@ -191,6 +191,22 @@ static void test_ticks_time(void **state)
     assert_int_equal(t.time_style, WS_PT_HHMM);
     assert_true(t.step == 21600);
     expect_label(&t, 43200, "12:00");
+    /* A week: days, 604800 / 12 = 50400 s -> 1 day. */
+    ws_plot_ticks_linear(0, 604800, 12, WS_PU_TIME, &t);
+    assert_int_equal(t.time_style, WS_PT_DAYS);
+    assert_true(t.step == 86400);
+    expect_label(&t, 172800, "2d");
+    expect_label(&t, 0, "0d");
+    expect_label(&t, 216000, "2d 12:00");
+    ws_plot_axis_title(&t, "time", buf, sizeof buf);
+    assert_string_equal(buf, "time (days)");
+    /* An hour on day 3 (a zoom): day and clock, 3600 / 8 -> 10 min. */
+    ws_plot_ticks_linear(3 * 86400 + 3600, 3 * 86400 + 7200, 8, WS_PU_TIME, &t);
+    assert_int_equal(t.time_style, WS_PT_DAY_HHMM);
+    assert_true(t.step == 600);
+    expect_label(&t, 3 * 86400 + 4200, "3d 01:10");
+    ws_plot_axis_title(&t, "time", buf, sizeof buf);
+    assert_string_equal(buf, "time (day h:mm)");
     /* Minute labels are whole minutes even with many ticks. */
     ws_plot_ticks_linear(0, 1800, 60, WS_PU_TIME, &t);
     assert_true(t.step >= 60);
@@ -242,6 +258,10 @@ static void test_format_value(void **state)
         {0.5, WS_PU_MS, "500 \xC2\xB5s"},
         {1200, WS_PU_MS, "1.2 s"},
         {999.7, WS_PU_MS, "1 s"},
+        {119e3, WS_PU_MS, "119 s"},
+        {972000, WS_PU_MS, "16.2 min"}, /* not "972 s" */
+        {5400e3, WS_PU_MS, "90 min"},
+        {9000e3, WS_PU_MS, "2.5 h"},
         {0.95599417, WS_PU_PERCENT, "95.6 %"},
         {3804.6, WS_PU_PLAIN, "3805"},
         {7.25, WS_PU_PLAIN, "7.25"},
@@ -376,8 +396,8 @@ static int count_entries(const char *dir, int *hidden)
     return n;
 }
 
-static const char *const charts[] = {"latency", "throughput", "wal",     "dirty",
-                                     "device",  "latency_cdf", "overview"};
+static const char *const charts[] = {"latency", "throughput",  "wal",      "dirty",
+                                     "device",  "latency_cdf", "overview", "latency_tail"};
 
 static void check_signature(const char *dir, const char *chart, const char *ext)
 {
@@ -422,14 +442,14 @@ static void test_render_every_chart(void **state)
         check_signature(dir, charts[i], "pdf");
     }
     int hidden;
-    assert_int_equal(count_entries(dir, &hidden), 4 + 7 * 3);
+    assert_int_equal(count_entries(dir, &hidden), 4 + 8 * 3);
     assert_int_equal(hidden, 0);
     remove_dir(dir);
 
     /* PNG only: every chart as PNG, and the overview also as PDF. */
     dir = fixture_copy("run", run_files);
     assert_int_equal(ws_plot_dir(dir, "png", &err), WS_OK);
-    assert_int_equal(count_entries(dir, &hidden), 4 + 7 + 1);
+    assert_int_equal(count_entries(dir, &hidden), 4 + 8 + 1);
     check_signature(dir, "overview", "pdf");
     remove_dir(dir);
 }

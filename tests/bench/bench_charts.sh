@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# bench_charts.sh - the cost of a long simulation: a 7-day run against a
+# 1-hour run of the same model (scenarios/week.conf's `default` variant at
+# a constant 5,000 tps: `phases = 0=1`, `rate = 5000/s`), each with its
+# charts; then the charts of each folder drawn again by `walsim plot`.
+# Prints the wall time and peak memory (max RSS) of each step and the
+# week/hour memory ratio.  A benchmark, not a test: nothing is judged
+# (the goals, docs/charts.md: charts under 5 s, the week's peak memory
+# within 10 % of the hour's).
+#
+# Note: on the machine of issue 16 the 7-day run had not finished after
+# 29 min of CPU (the 3-hour one takes 32 s): something in the model slows
+# with the duration (docs/charts.md, "Long simulations").  Pass DAYS = 1
+# for a quicker look.
+#
+# Usage: bench_charts.sh WALSIM SOURCE_DIR [DAYS]   (DAYS: default 7)
+# Environment: BENCH_INTERVAL (timeline interval, default the scenario's
+# 1min; 1s gives a week of 604,800 rows per variant), BENCH_KEEP=1 keeps
+# the output folders (printed).
+set -eu
+walsim=$1
+src=$2
+days=${3:-7}
+interval=${BENCH_INTERVAL:-1min}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/walsim-bench-charts-XXXXXX")
+[ "${BENCH_KEEP:-0}" = 1 ] || trap 'rm -rf "$tmp"' EXIT
+
+# wall seconds and max RSS (KiB) of a command, from GNU time or python
+measure() {
+  local label=$1; shift
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null
+  else
+    python3 - "$tmp/time" "$@" <<'PY'
+import resource, subprocess, sys, time
+t = time.monotonic(); subprocess.run(sys.argv[2:], check=True, stdout=subprocess.DEVNULL)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write("%.2f %d\n" % (time.monotonic() - t, r.ru_maxrss))
+PY
+  fi
+  read -r secs kib <"$tmp/time"
+  printf '%-34s %9.2f s %9.1f MiB\n' "$label" "$secs" "$(echo "$kib / 1024" | bc -l)"
+  eval "${label%% *}_kib=$kib"
+}
+
+run_one() {
+  local name=$1 dur=$2
+  measure "$name run+charts ($dur)" "$walsim" run "$src/scenarios/week.conf" --quiet \
+    --variant default --set rate=5000/s --set phases=0=1 --set warmup=10min \
+    --set "duration=$dur" --set "interval=$interval" --out "$tmp/$name"
+  local rows
+  rows=$(($(wc -l <"$tmp/$name/timeline.csv") - 1))
+  echo "  $rows timeline rows, timeline.csv $(du -h "$tmp/$name/timeline.csv" | cut -f1)"
+  measure "${name}_plot charts only" "$walsim" plot "$tmp/$name"
+}
+
+echo "walsim bench_charts: week.conf default variant, 5000 tps, interval $interval"
+run_one hour 1h
+run_one week "${days}d"
+echo "week/hour peak memory (run): $(echo "scale=3; $week_kib / $hour_kib" | bc)"
+[ "${BENCH_KEEP:-0}" != 1 ] || echo "kept: $tmp"
