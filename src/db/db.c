@@ -328,6 +328,7 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
     db->sim = sim;
     db->cfg = cfg;
     db->log = ws_cfg_bool(cfg, WS_S_log_checkpoints) ? log : NULL;
+    db->log_all = log;
     db->pg_version = ws_config_pg_version(cfg);
     snprintf(db->log_start, sizeof db->log_start, "%s", ws_cfg_str(cfg, WS_S_start_time));
     const char *comp = ws_cfg_str(cfg, WS_S_wal_compression);

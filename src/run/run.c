@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "walsim/archiver.h"
 #include "walsim/db.h"
 #include "walsim/hist.h"
 #include "walsim/recovery.h"
@@ -59,6 +60,11 @@ typedef struct runner {
      * crash loses those above the flushed LSN */
     uint64_t *async_lsn;
     size_t async_head, async_n, async_cap;
+    /* pg_wal's volume, archiver, slot (archiver.h) */
+    ws_archiver arch;
+    ws_replslot slot;
+    ws_time full_at;        /* pg_wal outgrew its volume (0: never) */
+    uint64_t pg_wal_peak_all;
 } runner;
 
 static void on_tx_done(void *ctx, int type, ws_time arrival, ws_time end)
@@ -207,6 +213,8 @@ static void sample(runner *r)
         row->wal_fpi_bytes = w->fpi_bytes - p->wal_fpi_bytes;
         row->wal_fpi = w->fpi - p->wal_fpi;
         row->pg_wal_bytes = ws_wal_pg_wal_bytes(&db->wal);
+        row->archive_lag_segs = ws_wal_archive_lag(&db->wal);
+        row->slot_lag_bytes = ws_wal_slot_retained(&db->wal);
         ws_wal_lsn_text(db->wal.insert, row->wal_lsn, sizeof row->wal_lsn);
         ws_wal_file_name(&db->wal, db->wal.insert, row->wal_file, sizeof row->wal_file);
         row->dirty_buffers = db->bp.dirty;
@@ -295,6 +303,36 @@ static void on_crash_event(ws_sim *sim, void *ctx, uint64_t arg)
             c->unlogged_bytes += db->rels[i].pages * WS_PAGE;
 }
 
+/* pg_wal outgrew its volume: the process that needed the next segment
+ * (XLogFileInit) PANICs and the postmaster stops every process, as a
+ * crash. */
+#define PANIC_PID 4300
+static void on_panic_event(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    runner *r = ctx;
+    if (r->crash_at)
+        return;
+    ws_db *db = r->db;
+    if (db->log_all) {
+        char prefix[160];
+        ws_db_log_prefix(db, ws_sim_now(sim), PANIC_PID, prefix, sizeof prefix);
+        fprintf(db->log_all,
+                "%sPANIC:  could not write to file \"pg_wal/xlogtemp.%d\": No space left on "
+                "device\n",
+                prefix, PANIC_PID);
+    }
+    r->full_at = ws_sim_now(sim) > 0 ? ws_sim_now(sim) : 1;
+    on_crash_event(sim, r, 0);
+}
+
+static void on_wal_full(void *ctx, int64_t segno)
+{
+    (void)segno;
+    runner *r = ctx;
+    ws_sim_at(r->sim, ws_sim_now(r->sim), on_panic_event, r, 0);
+}
+
 static void on_checkpoint_event(ws_sim *sim, void *ctx, uint64_t arg)
 {
     (void)sim;
@@ -369,6 +407,31 @@ static void snap(const runner *r, ws_counters *c)
         c->dev_written[i] = db->dev.written[i];
 }
 
+static double secs_or(ws_time t) { return t >= 0 ? (double)t / 1e9 : -1; }
+
+static void fill_walvol(const runner *r, ws_walvol_stats *v)
+{
+    const ws_db *db = r->db;
+    *v = (ws_walvol_stats){.archive_first_fail_s = -1, .archive_recovered_s = -1,
+                           .slot_invalidated_s = -1};
+    v->volume_bytes = db->wal.vol_limit;
+    v->archiving = db->wal.archiving;
+    v->slot = ws_cfg_bool(db->cfg, WS_S_slot);
+    v->on = v->volume_bytes > 0 || v->archiving || v->slot;
+    v->pg_wal_peak_bytes = r->pg_wal_peak_all > db->wal.pg_wal_peak ? r->pg_wal_peak_all
+                                                                    : db->wal.pg_wal_peak;
+    v->full = r->full_at > 0;
+    v->full_at_s = v->full ? (double)r->full_at / 1e9 : -1;
+    v->archived = r->arch.archived;
+    v->archive_failures = r->arch.failed;
+    v->archive_lag_peak = r->arch.lag_peak;
+    v->archive_first_fail_s = secs_or(r->arch.first_fail);
+    v->archive_recovered_s = secs_or(r->arch.recovered);
+    v->slot_invalidated = v->slot && db->wal.slot_lost_at >= 0 && !db->wal.slot;
+    v->slot_invalidated_s = v->slot_invalidated ? (double)db->wal.slot_lost_at / 1e9 : -1;
+    v->slot_lag_peak_bytes = r->slot.lag_peak;
+}
+
 /* The peaks since the last call, restarted at the present values. */
 static void take_peaks(runner *r, ws_peaks *p)
 {
@@ -377,6 +440,8 @@ static void take_peaks(runner *r, ws_peaks *p)
     if (!db)
         return;
     p->pg_wal = db->wal.pg_wal_peak;
+    if (p->pg_wal > r->pg_wal_peak_all)
+        r->pg_wal_peak_all = p->pg_wal;
     db->wal.pg_wal_peak = ws_wal_pg_wal_bytes(&db->wal);
     p->os_dirty = db->pc.dirty_peak;
     db->pc.dirty_peak = ws_pc_dirty_bytes(&db->pc);
@@ -456,6 +521,7 @@ static void collect(const runner *r, ws_run_stats *out, const ws_counters *a,
     out->worst_recovery_s = rec.total_s;
     out->worst_replay_bytes = worst;
     out->crash = r->crash;
+    fill_walvol(r, &out->walvol);
     out->shared_buffers_bytes = (uint64_t)db->bp.n * WS_PAGE;
     out->max_wal_size_bytes = (uint64_t)ws_cfg_int(db->cfg, WS_S_max_wal_size);
     out->min_wal_size_bytes = (uint64_t)ws_cfg_int(db->cfg, WS_S_min_wal_size);
@@ -923,6 +989,11 @@ int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FI
         ws_time crash_at = (ws_time)llround(ws_cfg_num(cfg, WS_S_crash_at));
         if (crash_at > 0 && crash_at < duration)
             ws_sim_at(r.sim, crash_at, on_crash_event, &r, 0);
+        ws_archiver_start(&r.arch, &db);
+        ws_replslot_start(&r.slot, &db);
+        db.wal.vol_limit = (uint64_t)ws_cfg_int(cfg, WS_S_disk_wal_size);
+        db.wal.on_full = on_wal_full;
+        db.wal.full_ctx = &r;
     }
     {
         ws_counters c0;

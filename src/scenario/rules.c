@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "walsim/archiver.h"
 #include "walsim/phases.h"
 #include "walsim/units.h"
 
@@ -228,12 +229,30 @@ static int check_times(const ws_config *c, ws_diag *err)
     return WS_OK;
 }
 
+/* archive_fail and slot_down are windows 'START..END' (archiver.h). */
+static int check_windows(const ws_config *c, ws_diag *err)
+{
+    const ws_setting_id ids[2] = {WS_S_archive_fail, WS_S_slot_down};
+    const char *names[2] = {"archive_fail", "slot_down"};
+    for (int i = 0; i < 2; i++) {
+        const ws_value *v = ws_cfg_value(c, ids[i]);
+        ws_time a, b;
+        char msg[400];
+        if (ws_archiver_parse_window(v->str, &a, &b, msg, sizeof msg) != 0) {
+            ws_diag_set(err, v->file, v->line, "%s: %s", names[i], msg);
+            return WS_EINPUT;
+        }
+    }
+    return WS_OK;
+}
+
 int ws_rules_check(const ws_config *c, ws_diag *err)
 {
     int rc;
     if ((rc = check_wal_sizes(c, err)) != WS_OK || (rc = check_wal_level(c, err)) != WS_OK ||
         (rc = check_memory(c, err)) != WS_OK ||
-        (rc = check_phases(c, err)) != WS_OK || (rc = check_times(c, err)) != WS_OK)
+        (rc = check_phases(c, err)) != WS_OK || (rc = check_times(c, err)) != WS_OK ||
+        (rc = check_windows(c, err)) != WS_OK)
         return rc;
     return WS_OK;
 }
