@@ -193,6 +193,8 @@ typedef struct ws_db {
     const ws_config *cfg;
     int pg_version;
     ws_device dev;
+    ws_device wal_dev;         /* pg_wal's own volume when wal_own_dev ([disk] wal_size) */
+    bool wal_own_dev;
     ws_pagecache pc;
     ws_wal wal;
     ws_bufpool bp;

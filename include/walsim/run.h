@@ -65,6 +65,7 @@ typedef struct ws_walvol_stats {
     bool slot_invalidated;
     double slot_invalidated_s;     /* -1: still valid */
     uint64_t slot_lag_peak_bytes;  /* most WAL the slot held */
+    double device_utilization;     /* pg_wal's own volume busy, whole run (0: shared) */
 } ws_walvol_stats;
 
 /* The headline figures that carry a 95 % interval (ws_window.ci). */

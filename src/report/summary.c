@@ -387,6 +387,7 @@ static void json_walvol(FILE *f, const ws_walvol_stats *w)
     fputs(", \"slot_invalidated_s\": ", f);
     json_number_if(f, w->slot_invalidated, w->slot_invalidated_s);
     json_field_u(f, "slot_lag_peak_bytes", w->slot_lag_peak_bytes, 0);
+    json_field_d(f, "device_utilization", w->device_utilization);
     fputs("}", f);
 }
 

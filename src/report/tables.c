@@ -39,7 +39,7 @@ void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_det
     bool walvol = false;
     for (size_t v = 0; v < n; v++)
         walvol = walvol || stats[v].walvol.on;
-    fputs(walvol ? ",wal_volume_bytes,archive_lag_segments,archive_lag_bytes,slot_lag_bytes\n" : "\n",
+    fputs(walvol ? ",wal_volume_bytes,archive_lag_segments,archive_lag_bytes,slot_lag_bytes,wal_dev_util\n" : "\n",
           f);
     for (size_t v = 0; v < n; v++) {
         for (size_t i = 0; i < d[v].timeline.n; i++) {
@@ -77,6 +77,7 @@ void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_det
                 u64(f, (uint64_t)r->archive_lag_segs);
                 u64(f, (uint64_t)r->archive_lag_segs * stats[v].wal_segment_bytes);
                 u64(f, r->slot_lag_bytes);
+                num(f, r->wal_dev_util);
             }
             fputc('\n', f);
         }

@@ -38,6 +38,7 @@ typedef struct sample_prev {
     uint64_t dev_read, dev_written[WS_IO__COUNT];
     ws_time dev_busy, throttle;
     uint32_t ckpts;
+    ws_time wal_dev_busy;   /* pg_wal's own volume */
 } sample_prev;
 
 typedef struct runner {
@@ -215,6 +216,8 @@ static void sample(runner *r)
         row->pg_wal_bytes = ws_wal_pg_wal_bytes(&db->wal);
         row->archive_lag_segs = ws_wal_archive_lag(&db->wal);
         row->slot_lag_bytes = ws_wal_slot_retained(&db->wal);
+        ws_time wal_busy = db->wal_own_dev ? dev_busy_done(&db->wal_dev, now) : 0;
+        row->wal_dev_util = fmin(1, (double)(wal_busy - p->wal_dev_busy) / (double)(now - p->t));
         ws_wal_lsn_text(db->wal.insert, row->wal_lsn, sizeof row->wal_lsn);
         ws_wal_file_name(&db->wal, db->wal.insert, row->wal_file, sizeof row->wal_file);
         row->dirty_buffers = db->bp.dirty;
@@ -241,7 +244,8 @@ static void sample(runner *r)
                            {0},
                            busy,
                            db->pc.throttle_ns,
-                           db->ck.n_rec};
+                           db->ck.n_rec,
+                           wal_busy};
         for (int i = 0; i < WS_IO__COUNT; i++)
             p->dev_written[i] = db->dev.written[i];
     } else {
@@ -430,6 +434,9 @@ static void fill_walvol(const runner *r, ws_walvol_stats *v)
     v->slot_invalidated = v->slot && db->wal.slot_lost_at >= 0 && !db->wal.slot;
     v->slot_invalidated_s = v->slot_invalidated ? (double)db->wal.slot_lost_at / 1e9 : -1;
     v->slot_lag_peak_bytes = r->slot.lag_peak;
+    ws_time now = ws_sim_now(r->sim);
+    if (db->wal_own_dev && now > 0)
+        v->device_utilization = fmin(1, (double)dev_busy_done(&db->wal_dev, now) / (double)now);
 }
 
 /* The peaks since the last call, restarted at the present values. */
