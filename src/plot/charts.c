@@ -1557,6 +1557,8 @@ int ws_plot_dir_with(const char *dir, const char *formats, const ws_plot_options
         jobs[i] = (plot_job){charts[i].name, draw_job, &jc[i], charts[i].always_pdf};
     }
     rc = plot_render_all(dir, mask, jobs, N, err);
+    if (rc == WS_OK)
+        rc = ws_plot_walvol(dir, mask, err);
     plot_run_free(&r);
     return rc;
 }
