@@ -11,7 +11,9 @@
  * fails after archive_latency; pgarch_ArchiverCopyLoop retries 3 times
  * (NUM_ARCHIVE_RETRIES) 1 s apart, then sleeps until the next .ready file
  * or 60 s (PGARCH_AUTOWAKE_INTERVAL).  Failures are logged as PostgreSQL
- * does.
+ * does.  archive_timeout forces a segment switch when a segment has been
+ * open that long with WAL in it (checked every archive_timeout, so a
+ * switch comes between 1 and 2 timeouts after the last one).
  *
  * Standby: its slot's restart_lsn follows the flushed WAL, at most
  * slot_replay_rate bytes per second, and stands still while it is
@@ -37,6 +39,9 @@ typedef struct ws_archiver {
     uint64_t archived, failed; /* segments archived, failed attempts */
     ws_time first_fail, recovered; /* first failure; when the backlog was next empty (-1: not yet) */
     int64_t lag_peak;          /* most .ready segments at once */
+    ws_time timeout;           /* archive_timeout (0: off) */
+    int64_t timeout_seg;       /* the insert segment at the last check */
+    uint64_t switches;         /* segment switches archive_timeout forced */
 } ws_archiver;
 
 typedef struct ws_replslot {

@@ -145,6 +145,11 @@ void ws_wal_checkpoint_done(ws_wal *w, uint64_t redo, double estimate, double cc
                             int64_t max_slot_keep, ws_walkeep_out *keep,
                             int *added, int *removed, int *recycled);
 
+/* A forced segment switch (pg_switch_wal, archive_timeout: xlog.c
+ * RequestXLogSwitch): the insert position moves to the next segment
+ * boundary unless it is at one. */
+void ws_wal_switch(ws_wal *w);
+
 /* Segments completed but not yet archived (.ready files), 0 without
  * archiving. */
 int64_t ws_wal_archive_lag(const ws_wal *w);

@@ -167,6 +167,23 @@ static void on_ready(void *ctx, int64_t segno)
     step(a);
 }
 
+/* archive_timeout (CheckArchiveTimeout, in the checkpointer): a segment
+ * switch when WAL was written since the last switch and the last switch is
+ * at least archive_timeout old.  Checked every archive_timeout. */
+static void on_archive_timeout(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    ws_archiver *a = ctx;
+    ws_wal *w = &a->db->wal;
+    int64_t cur = (int64_t)(w->insert / (uint64_t)w->seg);
+    if (cur == a->timeout_seg && w->insert % (uint64_t)w->seg != 0) {
+        ws_wal_switch(w);
+        a->switches++;
+    }
+    a->timeout_seg = (int64_t)(w->insert / (uint64_t)w->seg);
+    ws_sim_after(sim, a->timeout, on_archive_timeout, a, 0);
+}
+
 void ws_archiver_start(ws_archiver *a, ws_db *db)
 {
     memset(a, 0, sizeof *a);
@@ -198,6 +215,11 @@ void ws_archiver_start(ws_archiver *a, ws_db *db)
         w->archived_upto = w->oldest_seg;
     w->on_ready = on_ready;
     w->ready_ctx = a;
+    a->timeout = (ws_time)llround(ws_cfg_num(cfg, WS_S_archive_timeout));
+    if (a->timeout > 0) {
+        a->timeout_seg = (int64_t)(w->insert / (uint64_t)w->seg);
+        ws_sim_after(db->sim, a->timeout, on_archive_timeout, a, 0);
+    }
 }
 
 /* The standby, once a second: replays what is flushed, at most `rate`

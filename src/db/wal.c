@@ -282,3 +282,17 @@ uint64_t ws_wal_slot_retained(const ws_wal *w)
         return 0;
     return w->insert - w->slot_lsn;
 }
+
+void ws_wal_switch(ws_wal *w)
+{
+    uint64_t seg = (uint64_t)w->seg;
+    if (w->insert % seg == 0)
+        return; /* at a boundary already: RequestXLogSwitch does nothing */
+    /* The switch record ends the segment; the rest is padding the WAL
+     * writer writes out, not counted in pg_stat_wal's wal_bytes. */
+    uint64_t pad = seg - w->insert % seg;
+    ws_wal_insert(w, pad, 0, 0, 0);
+    w->st.records--;
+    w->st.bytes -= pad;
+    ws_wal_kick(w);
+}
