@@ -27,6 +27,7 @@
 #include "walsim/hist.h"
 #include "walsim/recovery.h"
 #include "walsim/steady.h"
+#include "walsim/units.h"
 #include "walsim/window.h"
 #include "walsim/workload.h"
 
@@ -1108,6 +1109,18 @@ int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FI
              "cold start: empty shared buffers at t=0 (start = cold), as after a restart; "
              "the window starts at %.0f s",
              W->start_s);
+    if (r.full_at) {
+        const ws_walvol_stats *wv = &out->walvol;
+        char at[32], vol[32];
+        long sec = lround(wv->full_at_s);
+        snprintf(at, sizeof at, "%ld:%02ld:%02ld", sec / 3600, sec / 60 % 60, sec % 60);
+        ws_unit_format((double)wv->volume_bytes, WS_UC_MEMORY, vol, sizeof vol);
+        warn(W, WS_WARN_WAL_FULL,
+             "PANIC: pg_wal filled its %s volume at %s (%lld segments waiting for the archiver, "
+             "%.1f GB held by the slot); the server stopped, figures cover the run up to then",
+             vol, at, (long long)ws_wal_archive_lag(&r.db->wal),
+             (double)ws_wal_slot_retained(&r.db->wal) / 1073741824.0);
+    }
     if (W->n_batches < 2)
         warn(W, WS_WARN_NO_INTERVAL, "no confidence interval: the window is too short for two batches");
     if (detail) {
