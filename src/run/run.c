@@ -1116,9 +1116,10 @@ int ws_run_detailed(const ws_config *cfg, ws_progress_fn progress, void *ctx, FI
         snprintf(at, sizeof at, "%ld:%02ld:%02ld", sec / 3600, sec / 60 % 60, sec % 60);
         ws_unit_format((double)wv->volume_bytes, WS_UC_MEMORY, vol, sizeof vol);
         warn(W, WS_WARN_WAL_FULL,
-             "PANIC: pg_wal filled its %s volume at %s (%lld segments waiting for the archiver, "
+             "PANIC: pg_wal filled its %s volume at %s (%lld segment%s waiting for the archiver, "
              "%.1f GB held by the slot); the server stopped, figures cover the run up to then",
              vol, at, (long long)ws_wal_archive_lag(&r.db->wal),
+             ws_wal_archive_lag(&r.db->wal) == 1 ? "" : "s",
              (double)ws_wal_slot_retained(&r.db->wal) / 1073741824.0);
     }
     if (W->n_batches < 2)
