@@ -39,7 +39,8 @@ void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_det
     bool walvol = false;
     for (size_t v = 0; v < n; v++)
         walvol = walvol || stats[v].walvol.on;
-    fputs(walvol ? ",wal_volume_bytes,archive_lag_segments,archive_lag_bytes,slot_lag_bytes,wal_dev_util\n" : "\n",
+    fputs(walvol ? ",wal_volume_bytes,archive_lag_segments,archive_lag_bytes,slot_lag_bytes,wal_dev_util,"
+                   "wal_time_to_full_s\n" : "\n",
           f);
     for (size_t v = 0; v < n; v++) {
         for (size_t i = 0; i < d[v].timeline.n; i++) {
@@ -78,6 +79,13 @@ void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_det
                 u64(f, (uint64_t)r->archive_lag_segs * stats[v].wal_segment_bytes);
                 u64(f, r->slot_lag_bytes);
                 num(f, r->wal_dev_util);
+                /* if nothing were removed from now on, at this interval's WAL rate */
+                double rate = r->len_s > 0 ? (double)r->wal_bytes / r->len_s : 0;
+                uint64_t vol = stats[v].walvol.volume_bytes;
+                if (vol > 0 && rate > 0)
+                    num(f, vol > r->pg_wal_bytes ? (double)(vol - r->pg_wal_bytes) / rate : 0);
+                else
+                    fputc(',', f);
             }
             fputc('\n', f);
         }
