@@ -87,8 +87,8 @@ static void log_invalidation(ws_db *db, const ws_walkeep_out *keep)
     ws_wal_lsn_text(db->wal.slot_lsn, lsn, sizeof lsn);
     if (db->pg_version >= 16) {
         fprintf(f, "%sLOG:  invalidating obsolete replication slot \"%s\"\n", prefix, WS_SLOT_NAME);
-        fprintf(f, "%sDETAIL:  The slot's restart_lsn %s exceeds the limit by %lld bytes.\n", prefix,
-                lsn, (long long)keep->slot_excess);
+        fprintf(f, "%sDETAIL:  The slot's restart_lsn %s exceeds the limit by %lld byte%s.\n", prefix,
+                lsn, (long long)keep->slot_excess, keep->slot_excess == 1 ? "" : "s"); /* ngettext */
         fprintf(f, db->pg_version >= 17
                        ? "%sHINT:  You might need to increase \"max_slot_wal_keep_size\".\n"
                        : "%sHINT:  You might need to increase max_slot_wal_keep_size.\n",
