@@ -193,6 +193,8 @@ typedef struct ws_db {
     const ws_config *cfg;
     int pg_version;
     ws_device dev;
+    ws_device wal_dev;         /* pg_wal's own volume when wal_own_dev ([disk] wal_size) */
+    bool wal_own_dev;
     ws_pagecache pc;
     ws_wal wal;
     ws_bufpool bp;
@@ -218,6 +220,7 @@ typedef struct ws_db {
     ws_db_stats st;
     ws_cpucost cpu;
     FILE *log;                 /* log_checkpoints lines (may be NULL) */
+    FILE *log_all;             /* lines PostgreSQL logs whatever log_checkpoints says (may be NULL) */
     char log_start[32];        /* [scenario] start_time */
     bool dry;                  /* ws_db_check: relations without page state */
 } ws_db;
@@ -325,5 +328,8 @@ int64_t ws_start_epoch(const char *start_time);
 
 /* Formats simulated time t with log_line_prefix into buf. */
 void ws_db_log_prefix(const ws_db *db, ws_time t, int pid, char *buf, size_t len);
+
+/* The replication slot's name in log lines and summary.json. */
+#define WS_SLOT_NAME "standby1"
 
 #endif

@@ -134,6 +134,11 @@ typedef struct ws_device {
 /* Fills the device from [disk] (preset, then overrides).  Returns 0, or
  * -1 when out of memory. */
 int ws_device_init(ws_device *d, ws_sim *sim, const ws_config *cfg);
+
+/* pg_wal's own volume ([disk] wal_size > 0): preset wal_preset of that
+ * size, or with wal_preset = same the data volume's preset and overrides;
+ * its own queue and counters. */
+int ws_device_init_wal(ws_device *d, ws_sim *sim, const ws_config *cfg);
 void ws_device_destroy(ws_device *d);
 
 /* A foreground read of `bytes` submitted at `at` (>= now); returns when

@@ -62,6 +62,11 @@ typedef struct ws_plot_options {
  * variant's time outside its measurement window ("window") is shaded and
  * its warnings ("window", "warnings") are tags beside its name, the
  * overload in red (docs/charts.md); an older folder is drawn without. */
+/* walvol.png (src/plot/walvol_chart.c): pg_wal against its volume, the
+ * archive backlog and the slot's WAL, when DIR's timeline.csv has those
+ * columns; nothing otherwise.  `mask` as ws_plot_parse_formats gives. */
+int ws_plot_walvol(const char *dir, unsigned mask, ws_diag *err);
+
 int ws_plot_dir_with(const char *dir, const char *formats, const ws_plot_options *opts,
                      ws_diag *err);
 int ws_plot_dir(const char *dir, const char *formats, ws_diag *err);

@@ -48,6 +48,26 @@ typedef struct ws_crash_stats {
     uint64_t unlogged_bytes;       /* UNLOGGED tables reset to empty */
 } ws_crash_stats;
 
+/* pg_wal's own volume, archiving and the replication slot over the whole
+ * run (warm-up included: a volume fills whenever it fills);
+ * docs/wal-volume.md.  `on` is false when the scenario uses none of them. */
+typedef struct ws_walvol_stats {
+    bool on;
+    uint64_t volume_bytes;         /* [disk] wal_size (0: shared with the data) */
+    uint64_t pg_wal_peak_bytes;    /* largest pg_wal of the whole run */
+    bool full;                     /* pg_wal outgrew its volume: PANIC, the run stopped */
+    double full_at_s;
+    bool archiving;
+    uint64_t archived, archive_failures;
+    int64_t archive_lag_peak;      /* most segments .ready at once */
+    double archive_first_fail_s, archive_recovered_s; /* -1: none / not yet */
+    bool slot;
+    bool slot_invalidated;
+    double slot_invalidated_s;     /* -1: still valid */
+    uint64_t slot_lag_peak_bytes;  /* most WAL the slot held */
+    double device_utilization;     /* pg_wal's own volume busy, whole run (0: shared) */
+} ws_walvol_stats;
+
 /* The headline figures that carry a 95 % interval (ws_window.ci). */
 typedef enum ws_headline {
     WS_H_TPS,          /* completed transactions per second */
@@ -70,6 +90,7 @@ typedef enum ws_headline {
 #define WS_WARN_TRANSIENT 8u       /* the initial transient did not end within the run */
 #define WS_WARN_SATURATED 16u      /* closed loop: a resource at its limit (not an overload) */
 #define WS_WARN_NO_INTERVAL 32u    /* too few batches for a confidence interval */
+#define WS_WARN_WAL_FULL 64u       /* pg_wal outgrew its volume: PANIC, the run stopped */
 
 /* The measurement window of a variant and the conditions of its figures:
  * every figure of ws_run_stats (latency, tps, checkpoints, WAL, device,
@@ -139,6 +160,7 @@ typedef struct ws_run_stats {
     double worst_recovery_s;
     uint64_t worst_replay_bytes;
     ws_crash_stats crash;
+    ws_walvol_stats walvol;
     /* the lines charts draw: shared_buffers, max/min_wal_size, the OS's
      * background and throttling thresholds (bytes) */
     uint64_t shared_buffers_bytes, max_wal_size_bytes, min_wal_size_bytes;

@@ -33,6 +33,7 @@
 #include "walsim/device.h"
 #include "walsim/scenario.h"
 #include "walsim/sim.h"
+#include "walsim/walkeep.h"
 
 typedef void (*ws_wal_done_fn)(void *ctx, uint64_t arg);
 typedef void (*ws_wal_segment_fn)(void *ctx, int64_t filled_segno);
@@ -76,6 +77,19 @@ typedef struct ws_wal {
     int64_t oldest_seg;         /* oldest segment file in pg_wal */
     int64_t horizon_seg;        /* furthest existing future segment (recycled/preallocated) */
     uint64_t pg_wal_peak;
+    /* retention beyond the checkpoint (walkeep.h): archiver.c moves
+     * archived_upto, replslot.c moves slot_lsn */
+    bool archiving;             /* archive_mode != off */
+    int64_t archived_upto;      /* first segment without .done */
+    bool slot;                  /* a valid replication slot exists */
+    uint64_t slot_lsn;          /* its restart_lsn */
+    ws_time slot_lost_at;       /* when a checkpoint invalidated it (-1: never) */
+    /* pg_wal's own volume: growing past vol_limit (0: none) calls on_full
+     * once (the PANIC of a failed WAL file creation) */
+    uint64_t vol_limit;
+    ws_wal_segment_fn on_full, on_ready; /* on_ready: a segment is complete (.ready) */
+    void *full_ctx, *ready_ctx;
+    bool full;
     ws_wal_stats st;
 } ws_wal;
 
@@ -120,11 +134,28 @@ void ws_wal_file_name(const ws_wal *w, uint64_t lsn, char *buf, size_t len);
 uint64_t ws_wal_pg_wal_bytes(const ws_wal *w);
 
 /* A checkpoint with redo pointer `redo` completed: remove and recycle old
- * segments.  `estimate` is CheckPointDistanceEstimate after this
+ * segments, following walkeep.h (wal_keep_size, the slot and
+ * max_slot_wal_keep_size (-1: no limit), archive status); *keep says what
+ * the rules decided, including a slot invalidation (w->slot is then
+ * false).  `estimate` is CheckPointDistanceEstimate after this
  * checkpoint.  Adds to the stats counters; returns through the pointers
  * what this checkpoint's log line reports. */
 void ws_wal_checkpoint_done(ws_wal *w, uint64_t redo, double estimate, double cct,
                             int64_t min_wal_size, int64_t max_wal_size, int64_t keep_size,
+                            int64_t max_slot_keep, ws_walkeep_out *keep,
                             int *added, int *removed, int *recycled);
+
+/* A forced segment switch (pg_switch_wal, archive_timeout: xlog.c
+ * RequestXLogSwitch): the insert position moves to the next segment
+ * boundary unless it is at one. */
+void ws_wal_switch(ws_wal *w);
+
+/* Segments completed but not yet archived (.ready files), 0 without
+ * archiving. */
+int64_t ws_wal_archive_lag(const ws_wal *w);
+
+/* WAL the slot holds: insert position less its restart_lsn (0: no valid
+ * slot). */
+uint64_t ws_wal_slot_retained(const ws_wal *w);
 
 #endif

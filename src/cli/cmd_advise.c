@@ -16,6 +16,7 @@
 #include "walsim/report.h"
 #include "walsim/run.h"
 #include "walsim/sweep.h"
+#include "walsim/units.h"
 
 const char cli_usage_advise[] =
     "Usage: walsim advise [FILE] [options]\n"
@@ -35,6 +36,11 @@ const char cli_usage_advise[] =
     "  --seed N           same as --set seed=N\n"
     "  --jobs N           simulations in parallel (default: the number of cores)\n"
     "  --no-verify        do not simulate the recommended max_wal_size\n"
+    "  --archive-outage T  for a variant with pg_wal on its own volume ([disk]\n"
+    "                     wal_size): the volume that survives an archiver outage\n"
+    "                     of T (e.g. 2h), and the max_slot_wal_keep_size that\n"
+    "                     protects the volume from a disconnected standby, each\n"
+    "                     checked by simulation (docs/wal-volume.md)\n"
     "  --conf FILE        write the recommendation as a postgresql.conf fragment\n"
     "                     (include it, or paste it), each setting after a comment\n"
     "                     with its reason\n"
@@ -259,6 +265,129 @@ static int write_recommendation(const ws_scenario *s, const job *j, const job *f
     return CLI_OK;
 }
 
+/* pg_wal's own volume (docs/wal-volume.md): the size that survives an
+ * archiver outage of `outage_s` from the end of the warm-up, and the
+ * max_slot_wal_keep_size that keeps a standby disconnected from then on
+ * from filling the volume; each simulated.  The sizes: pg_wal without
+ * either (its peak, at least max_wal_size) plus what accumulates (the
+ * window's WAL rate times the outage; for the slot, one checkpoint cycle
+ * of WAL beyond the limit, since only a checkpoint invalidates it), with
+ * 10 % headroom. */
+typedef struct walvol_job {
+    job j[2];
+    char buf[2][4][96];
+    const char *sets[2][64];
+    double vol, slot_limit;
+} walvol_job;
+
+static void walvol_advice(const char *file, const char *const *sets, size_t n_sets, job *js,
+                          size_t n, double outage_s, unsigned jobs)
+{
+    walvol_job *w = calloc(n ? n : 1, sizeof *w);
+    job *todo = calloc(2 * (n ? n : 1), sizeof *todo);
+    if (!w || !todo || n_sets > 60) {
+        free(w);
+        free(todo);
+        return;
+    }
+    size_t nt = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ws_run_stats *st = &js[i].st;
+        if (js[i].rc != WS_OK || st->walvol.volume_bytes == 0 || st->duration_s <= 0)
+            continue;
+        double rate = (double)st->wal_bytes / st->duration_s;
+        double base = (double)st->max_wal_size_bytes;
+        if (!st->walvol.full && st->walvol.pg_wal_peak_bytes > base && !st->walvol.slot &&
+            st->walvol.archive_failures == 0)
+            base = (double)st->walvol.pg_wal_peak_bytes;
+        double gib = 1073741824.0, from = ceil(st->win.start_s / 60) * 60;
+        w[i].vol = ceil((base + outage_s * rate) * 1.10 / gib) * gib;
+        w[i].slot_limit = floor(((double)st->walvol.volume_bytes / 1.10 - base -
+                                 st->ckpt_distance_max) / gib) * gib;
+        for (int k = 0; k < 2; k++) {
+            w[i].j[k] = js[i];
+            w[i].j[k].max_wal_size = 0;
+            for (size_t q = 0; q < n_sets; q++)
+                w[i].sets[k][q] = sets[q];
+            w[i].j[k].sets = w[i].sets[k];
+            w[i].j[k].n_sets = n_sets + 4;
+        }
+        char (*a)[96] = w[i].buf[0], (*b)[96] = w[i].buf[1];
+        snprintf(a[0], 96, "archive_mode=on");
+        snprintf(a[1], 96, "archive_fail=%.0fs..%.0fs", from, from + outage_s);
+        snprintf(a[2], 96, "wal_size=%.0fGB", w[i].vol / gib);
+        snprintf(a[3], 96, "duration=%.0fs", from + outage_s + 1200);
+        double fill = w[i].slot_limit > 0 ? w[i].slot_limit / rate : 0;
+        double cycle = st->win.cycle_s_mean > 0 ? st->win.cycle_s_mean : st->checkpoint_timeout_s;
+        snprintf(b[0], 96, "slot=on");
+        snprintf(b[1], 96, "slot_down=%.0fs..%.0fs", from, from + fill + 3 * cycle + 600);
+        snprintf(b[2], 96, "max_slot_wal_keep_size=%.0fGB",
+                 w[i].slot_limit > 0 ? w[i].slot_limit / gib : 0);
+        snprintf(b[3], 96, "duration=%.0fs", from + fill + 3 * cycle + 600);
+        for (int q = 0; q < 4; q++) {
+            w[i].sets[0][n_sets + (size_t)q] = a[q];
+            w[i].sets[1][n_sets + (size_t)q] = b[q];
+        }
+        todo[nt++] = w[i].j[0];
+        if (w[i].slot_limit > 0)
+            todo[nt++] = w[i].j[1];
+    }
+    (void)file;
+    if (nt == 0) {
+        free(w);
+        free(todo);
+        return;
+    }
+    char what[96];
+    snprintf(what, sizeof what, "checking pg_wal's volume (%zu run%s)", nt, nt == 1 ? "" : "s");
+    run_stage(todo, nt, jobs, what);
+    size_t k = 0;
+    char t[32], b1[32], b2[32], b3[32];
+    ws_metric_format(WS_MK_TIME, outage_s, 3, t, sizeof t);
+    for (size_t i = 0; i < n; i++) {
+        if (w[i].vol == 0)
+            continue;
+        const job *ja = &todo[k++];
+        const job *jb = w[i].slot_limit > 0 ? &todo[k++] : NULL;
+        printf("\nvariant %s: pg_wal on its own %s volume\n", js[i].variant,
+               size((double)js[i].st.walvol.volume_bytes, b1, sizeof b1));
+        if (ja->rc != WS_OK)
+            printf("  archiver outage of %s: %s\n", t, ja->err.msg);
+        else if (ja->st.walvol.full)
+            printf("  archiver outage of %s: a %s volume still filled (at %.0f min): the WAL "
+                   "rate grows during the run; not verified\n",
+                   t, size(w[i].vol, b1, sizeof b1), ja->st.walvol.full_at_s / 60);
+        else
+            printf("  => a volume of %s survives an archiver outage of %s (verified by "
+                   "simulation: pg_wal peak %s, %lld segments waiting at most)\n",
+                   size(w[i].vol, b1, sizeof b1), t,
+                   size((double)ja->st.walvol.pg_wal_peak_bytes, b2, sizeof b2),
+                   (long long)ja->st.walvol.archive_lag_peak);
+        if (!jb) {
+            printf("  no max_slot_wal_keep_size protects it: the volume does not hold "
+                   "max_wal_size and one checkpoint cycle of WAL with 10 %% headroom\n");
+            continue;
+        }
+        if (jb->rc != WS_OK)
+            printf("  max_slot_wal_keep_size = %s: %s\n", size(w[i].slot_limit, b1, sizeof b1),
+                   jb->err.msg);
+        else if (jb->st.walvol.full || !jb->st.walvol.slot_invalidated)
+            printf("  max_slot_wal_keep_size = %s did not protect it in simulation (%s); "
+                   "not verified\n",
+                   size(w[i].slot_limit, b1, sizeof b1),
+                   jb->st.walvol.full ? "the volume filled" : "the slot was never invalidated");
+        else
+            printf("  => max_slot_wal_keep_size = %s protects it from a disconnected standby "
+                   "(verified by simulation: slot invalidated at %.0f min, pg_wal peak %s of "
+                   "%s)\n",
+                   size(w[i].slot_limit, b1, sizeof b1), jb->st.walvol.slot_invalidated_s / 60,
+                   size((double)jb->st.walvol.pg_wal_peak_bytes, b2, sizeof b2),
+                   size((double)js[i].st.walvol.volume_bytes, b3, sizeof b3));
+    }
+    free(w);
+    free(todo);
+}
+
 int cmd_advise(int argc, char **argv)
 {
     const char *file = NULL;
@@ -268,6 +397,7 @@ int cmd_advise(int argc, char **argv)
     size_t n_sets = 0, n_only = 0, n_owned = 0;
     unsigned jobs = ws_cpu_count();
     bool verify = true;
+    double outage_s = 0;
     const char *conf_file = NULL, *sql_file = NULL;
     int rc = CLI_USAGE;
     ws_scenario *s = NULL;
@@ -280,7 +410,8 @@ int cmd_advise(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool takes = !strcmp(a, "--variant") || !strcmp(a, "--set") || !strcmp(a, "--seed") ||
-                     !strcmp(a, "--jobs") || !strcmp(a, "--conf") || !strcmp(a, "--alter-system");
+                     !strcmp(a, "--jobs") || !strcmp(a, "--conf") || !strcmp(a, "--alter-system") ||
+                     !strcmp(a, "--archive-outage");
         if (takes && i + 1 >= argc) {
             cli_error("advise: %s needs a value; see walsim help advise", a);
             goto done;
@@ -307,6 +438,16 @@ int cmd_advise(int argc, char **argv)
                 goto done;
             }
             jobs = (unsigned)v;
+        } else if (!strcmp(a, "--archive-outage")) {
+            double v;
+            char e[200];
+            if (ws_unit_parse(argv[++i], WS_UC_TIME, 1e9, &v, e, sizeof e) != 0 || v < 60e9 ||
+                v > 30 * 86400e9) {
+                cli_error("advise: --archive-outage %s: expected a time from 1min to 30d (e.g. 2h)",
+                          argv[i]);
+                goto done;
+            }
+            outage_s = v / 1e9;
         } else if (!strcmp(a, "--no-verify"))
             verify = false;
         else if (!strcmp(a, "--conf"))
@@ -487,6 +628,8 @@ int cmd_advise(int argc, char **argv)
                    "bursts; look at its wal.png\n",
                    size((double)first[i].max_wal_size, b1, sizeof b1));
     }
+    if (outage_s > 0)
+        walvol_advice(file, sets, n_sets, js, n, outage_s, jobs);
     if (rc == CLI_OK && (conf_file || sql_file) && n == 1)
         rc = write_recommendation(s, &js[0], &first[0], &second[0], conf_file, sql_file);
     free(first);

@@ -74,6 +74,33 @@ static void logf_(ws_db *db, const char *fmt, ...)
     fputc('\n', db->log);
 }
 
+/* InvalidateObsoleteReplicationSlots (slot.c) logs whatever
+ * log_checkpoints says, in its version's words: PostgreSQL 13-15
+ * InvalidateObsoleteReplicationSlots, 16+ ReportSlotInvalidation. */
+static void log_invalidation(ws_db *db, const ws_walkeep_out *keep)
+{
+    FILE *f = db->log_all;
+    if (!f)
+        return;
+    char prefix[160], lsn[32];
+    ws_db_log_prefix(db, ws_sim_now(db->sim), CHECKPOINTER_PID, prefix, sizeof prefix);
+    ws_wal_lsn_text(db->wal.slot_lsn, lsn, sizeof lsn);
+    if (db->pg_version >= 16) {
+        fprintf(f, "%sLOG:  invalidating obsolete replication slot \"%s\"\n", prefix, WS_SLOT_NAME);
+        fprintf(f, "%sDETAIL:  The slot's restart_lsn %s exceeds the limit by %lld byte%s.\n", prefix,
+                lsn, (long long)keep->slot_excess, keep->slot_excess == 1 ? "" : "s"); /* ngettext */
+        fprintf(f, db->pg_version >= 17
+                       ? "%sHINT:  You might need to increase \"max_slot_wal_keep_size\".\n"
+                       : "%sHINT:  You might need to increase max_slot_wal_keep_size.\n",
+                prefix);
+    } else {
+        fprintf(f,
+                "%sLOG:  invalidating slot \"%s\" because its restart_lsn %s exceeds "
+                "max_slot_wal_keep_size\n",
+                prefix, WS_SLOT_NAME, lsn);
+    }
+}
+
 void ws_ckpt_init(ws_db *db)
 {
     ws_checkpointer *ck = &db->ck;
@@ -451,11 +478,16 @@ static void finish(ws_db *db)
     if (ck->have_prev)
         ck->estimate = ws_pg_distance_estimate(ck->estimate, distance);
     int added, removed, recycled;
+    ws_walkeep_out keep;
     ws_wal_checkpoint_done(&db->wal, ck->redo, ck->estimate,
                            ws_cfg_num(db->cfg, WS_S_checkpoint_completion_target),
                            ws_cfg_int(db->cfg, WS_S_min_wal_size),
                            ws_cfg_int(db->cfg, WS_S_max_wal_size),
-                           ws_cfg_int(db->cfg, WS_S_wal_keep_size), &added, &removed, &recycled);
+                           ws_cfg_int(db->cfg, WS_S_wal_keep_size),
+                           ws_cfg_int(db->cfg, WS_S_max_slot_wal_keep_size), &keep, &added,
+                           &removed, &recycled);
+    if (keep.slot_invalidated)
+        log_invalidation(db, &keep);
 
     ws_time write = ck->t_sync - ck->t_start, sync = now - ck->t_sync, total = now - ck->t_start;
     db->st.checkpoint_write_time_ms += (double)write / 1e6;

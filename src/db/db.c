@@ -4,6 +4,8 @@
  */
 #include "walsim/db.h"
 
+#include "walsim/units.h"
+
 #include <assert.h>
 #include <ctype.h>
 #include <math.h>
@@ -328,6 +330,7 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
     db->sim = sim;
     db->cfg = cfg;
     db->log = ws_cfg_bool(cfg, WS_S_log_checkpoints) ? log : NULL;
+    db->log_all = log;
     db->pg_version = ws_config_pg_version(cfg);
     snprintf(db->log_start, sizeof db->log_start, "%s", ws_cfg_str(cfg, WS_S_start_time));
     const char *comp = ws_cfg_str(cfg, WS_S_wal_compression);
@@ -336,7 +339,13 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
     db->sync_commit = strcmp(ws_cfg_str(cfg, WS_S_synchronous_commit), "off") != 0;
     uint64_t seed = (uint64_t)ws_cfg_int(cfg, WS_S_seed);
 
-    if (ws_device_init(&db->dev, sim, cfg) != 0 || ws_pc_init(&db->pc, sim, &db->dev, cfg) != 0 || ws_wal_init(&db->wal, sim, &db->dev, cfg) != 0 ||
+    db->wal_own_dev = ws_cfg_int(cfg, WS_S_disk_wal_size) > 0;
+    if (db->wal_own_dev && ws_device_init_wal(&db->wal_dev, sim, cfg) != 0) {
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    if (ws_device_init(&db->dev, sim, cfg) != 0 || ws_pc_init(&db->pc, sim, &db->dev, cfg) != 0 ||
+        ws_wal_init(&db->wal, sim, db->wal_own_dev ? &db->wal_dev : &db->dev, cfg) != 0 ||
         ws_bufpool_init(&db->bp, (uint32_t)(ws_cfg_num(cfg, WS_S_shared_buffers) / WS_PAGE)) != 0 ||
         ws_rng_init(&db->rng_pages, seed, "db.pages") != 0 ||
         ws_rng_init_keyed(&db->rng_tx, seed, "db.tx") != 0 ||
@@ -374,6 +383,28 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
     return WS_OK;
 }
 
+/* The tables and indexes must fit on the data volume when the scenario
+ * sets its size ([disk] size; the default 1TB is no statement about the
+ * server): a database that does not is a scenario error, not a run that
+ * reports "0B free". */
+static int check_volume(const ws_db *db, ws_diag *err)
+{
+    double bytes = 0;
+    for (int i = 0; i < db->n_rels; i++)
+        bytes += (double)db->rels[i].pages * WS_PAGE;
+    const ws_value *v = ws_cfg_value(db->cfg, WS_S_disk_size);
+    if (!v->text || bytes <= v->num)
+        return WS_OK;
+    char have[32], need[32];
+    ws_unit_format(v->num, WS_UC_MEMORY, have, sizeof have);
+    ws_unit_format(ceil(bytes / 1073741824.0) * 1073741824.0, WS_UC_MEMORY, need, sizeof need);
+    ws_diag_set(err, v->file, v->line,
+                "size: the database's tables and indexes (%.1f GB) do not fit on the data volume "
+                "(%s); expected a [disk] size of at least %s (1GB to 1024TB)",
+                bytes / 1073741824.0, have, need);
+    return WS_EINPUT;
+}
+
 int ws_db_check(ws_sim *sim, const ws_config *cfg, ws_diag *err)
 {
     ws_db *db = calloc(1, sizeof *db);
@@ -389,6 +420,8 @@ int ws_db_check(ws_sim *sim, const ws_config *cfg, ws_diag *err)
                                                                    : custom_profile(db, err);
     if (rc == WS_OK)
         rc = ws_bulk_init(db, err);
+    if (rc == WS_OK)
+        rc = check_volume(db, err);
     free(db);
     return rc;
 }
@@ -408,6 +441,8 @@ void ws_db_destroy(ws_db *db)
     ws_wal_destroy(&db->wal);
     ws_pc_destroy(&db->pc);
     ws_device_destroy(&db->dev);
+    if (db->wal_own_dev)
+        ws_device_destroy(&db->wal_dev);
     ws_rng_destroy(&db->rng_pages);
     ws_rng_destroy(&db->rng_tx);
     ws_rng_destroy(&db->rng_cache);

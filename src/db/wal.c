@@ -34,6 +34,7 @@ int ws_wal_init(ws_wal *w, ws_sim *sim, ws_device *dev, const ws_config *cfg)
     w->oldest_seg = 0;
     w->horizon_seg = ws_pg_segs(ws_cfg_int(cfg, WS_S_min_wal_size), w->seg) - 1;
     w->pg_wal_peak = ws_wal_pg_wal_bytes(w);
+    w->slot_lost_at = -1;
     ws_sim_after(sim, w->writer_delay, on_writer, w, 0);
     return 0;
 }
@@ -81,9 +82,19 @@ uint64_t ws_wal_insert(ws_wal *w, uint64_t bytes, uint32_t fpi, uint64_t fpi_byt
         uint64_t size = ws_wal_pg_wal_bytes(w);
         if (size > w->pg_wal_peak)
             w->pg_wal_peak = size;
-        for (int64_t s = before; s < after; s++)
+        for (int64_t s = before; s < after; s++) {
             if (w->on_segment)
                 w->on_segment(w->seg_ctx, s);
+            if (w->on_ready)
+                w->on_ready(w->ready_ctx, s);
+        }
+        /* The next segment's file: a new one when none was recycled ahead
+         * (XLogFileInit writes "xlogtemp.PID" in full first). */
+        if (w->vol_limit && !w->full && size > w->vol_limit) {
+            w->full = true;
+            if (w->on_full)
+                w->on_full(w->full_ctx, after);
+        }
     }
     return w->insert;
 }
@@ -213,11 +224,23 @@ static void on_writer(ws_sim *sim, void *ctx, uint64_t arg)
 
 void ws_wal_checkpoint_done(ws_wal *w, uint64_t redo, double estimate, double cct,
                             int64_t min_wal_size, int64_t max_wal_size, int64_t keep_size,
+                            int64_t max_slot_keep, ws_walkeep_out *keep,
                             int *added, int *removed, int *recycled)
 {
     int64_t cur = (int64_t)(w->insert / (uint64_t)w->seg);
-    /* KeepLogSeg: wal_keep_size holds segments back from the redo segment. */
-    int64_t cutoff = (int64_t)(redo / (uint64_t)w->seg) - 1 - ws_pg_segs(keep_size, w->seg);
+    /* KeepLogSeg, InvalidateObsoleteReplicationSlots, RemoveOldXlogFiles
+     * (walkeep.h); the checkpoint record was just inserted: recptr is the
+     * insert position. */
+    ws_walkeep_in in = {.seg_size = w->seg, .redo = redo, .recptr = w->insert,
+                        .wal_keep_size = keep_size, .slot = w->slot, .slot_lsn = w->slot_lsn,
+                        .max_slot_keep = max_slot_keep, .archiving = w->archiving,
+                        .archived_upto = w->archived_upto};
+    *keep = ws_walkeep_apply(&in);
+    if (keep->slot_invalidated) {
+        w->slot = false;
+        w->slot_lost_at = ws_sim_now(w->sim);
+    }
+    int64_t cutoff = keep->remove_upto;
     int64_t old = cutoff - w->oldest_seg + 1;
     if (old < 0)
         old = 0;
@@ -243,4 +266,33 @@ void ws_wal_checkpoint_done(ws_wal *w, uint64_t redo, double estimate, double cc
     w->st.segments_added += (uint64_t)*added;
     w->st.segments_removed += (uint64_t)*removed;
     w->st.segments_recycled += (uint64_t)*recycled;
+}
+
+int64_t ws_wal_archive_lag(const ws_wal *w)
+{
+    if (!w->archiving)
+        return 0;
+    int64_t done = (int64_t)(w->insert / (uint64_t)w->seg); /* segments before cur are complete */
+    return done > w->archived_upto ? done - w->archived_upto : 0;
+}
+
+uint64_t ws_wal_slot_retained(const ws_wal *w)
+{
+    if (!w->slot || w->slot_lsn >= w->insert)
+        return 0;
+    return w->insert - w->slot_lsn;
+}
+
+void ws_wal_switch(ws_wal *w)
+{
+    uint64_t seg = (uint64_t)w->seg;
+    if (w->insert % seg == 0)
+        return; /* at a boundary already: RequestXLogSwitch does nothing */
+    /* The switch record ends the segment; the rest is padding the WAL
+     * writer writes out, not counted in pg_stat_wal's wal_bytes. */
+    uint64_t pad = seg - w->insert % seg;
+    ws_wal_insert(w, pad, 0, 0, 0);
+    w->st.records--;
+    w->st.bytes -= pad;
+    ws_wal_kick(w);
 }

@@ -35,6 +35,7 @@
 
 #include "walsim/db.h"
 #include "walsim/pgrules.h"
+#include "walsim/walkeep.h"
 
 typedef struct rel_rate {
     double acc, mod;   /* accesses and changes per transaction */
@@ -245,12 +246,12 @@ int ws_warm_start(ws_db *db, double *phase_s, ws_diag *err)
     ws_time next = ck->last_start + (ws_time)ws_cfg_num(cfg, WS_S_checkpoint_timeout);
     ck->timer = ws_sim_at(db->sim, next > 0 ? next : 0, ws_ckpt_timer_event, db, 0);
 
-    /* pg_wal: from R's segment (less wal_keep_size) to the recycling
-     * horizon of a checkpoint at R. */
-    int64_t keep = ws_pg_segs(ws_cfg_int(cfg, WS_S_wal_keep_size), (int64_t)seg);
-    int64_t oldest = (int64_t)(R / seg) - keep;
-    w->oldest_seg = oldest > 0 ? oldest : 0;
+    /* pg_wal: from what the checkpoint at R kept (KeepLogSeg from the
+     * insert position: wal_keep_size; walkeep.h) to its recycling
+     * horizon.  Archiving and a slot start caught up. */
     int64_t cur = (int64_t)(insert / seg);
+    w->oldest_seg = ws_walkeep_keep_seg((int64_t)(R / seg), insert, false, 0, -1,
+                                        ws_cfg_int(cfg, WS_S_wal_keep_size), (int64_t)seg);
     int64_t horizon = ws_pg_recycle_horizon((int64_t)R, w_cycle,
                                             ws_cfg_num(cfg, WS_S_checkpoint_completion_target),
                                             ws_cfg_int(cfg, WS_S_min_wal_size),

@@ -80,16 +80,36 @@ static void set_caps(ws_device *d)
     }
 }
 
+static int init(ws_device *d, ws_sim *sim, const ws_config *cfg, const char *name,
+                double size_bytes, bool overrides);
+
 int ws_device_init(ws_device *d, ws_sim *sim, const ws_config *cfg)
+{
+    return init(d, sim, cfg, ws_cfg_str(cfg, WS_S_disk_preset), ws_cfg_num(cfg, WS_S_disk_size),
+                true);
+}
+
+int ws_device_init_wal(ws_device *d, ws_sim *sim, const ws_config *cfg)
+{
+    const char *name = ws_cfg_str(cfg, WS_S_disk_wal_preset);
+    if (!strcmp(name, "same"))
+        return init(d, sim, cfg, ws_cfg_str(cfg, WS_S_disk_preset),
+                    ws_cfg_num(cfg, WS_S_disk_wal_size), true);
+    return init(d, sim, cfg, name, ws_cfg_num(cfg, WS_S_disk_wal_size), false);
+}
+
+/* A device from preset `name` of `size_bytes` (gp2 scales with it), with
+ * the [disk] overrides when `overrides`. */
+static int init(ws_device *d, ws_sim *sim, const ws_config *cfg, const char *name,
+                double size_bytes, bool overrides)
 {
     memset(d, 0, sizeof *d);
     d->sim = sim;
-    const char *name = ws_cfg_str(cfg, WS_S_disk_preset);
     const preset *p = &presets[0];
     for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
         if (strcmp(presets[i].name, name) == 0)
             p = &presets[i];
-    double size_gib = ws_cfg_num(cfg, WS_S_disk_size) / GiB;
+    double size_gib = size_bytes / GiB;
     d->write_bw = p->write_mibs * MiB;
     d->read_bw = p->read_mibs * MiB;
     d->write_iops = p->write_iops;
@@ -116,6 +136,8 @@ int ws_device_init(ws_device *d, ws_sim *sim, const ws_config *cfg)
         d->write_bw = d->read_bw = tput * MiB;
     }
     double v;
+    if (!overrides)
+        goto done;
     if ((v = ws_cfg_num(cfg, WS_S_disk_write_bandwidth)) > 0)
         d->write_bw = v;
     if ((v = ws_cfg_num(cfg, WS_S_disk_read_bandwidth)) > 0)
@@ -142,6 +164,7 @@ int ws_device_init(ws_device *d, ws_sim *sim, const ws_config *cfg)
         d->burst_credits = d->credits = v;
     if ((v = ws_cfg_num(cfg, WS_S_disk_wbt_latency)) > 0)
         d->wbt_target = (ws_time)v;
+done:
     d->wbt = ws_cfg_bool(cfg, WS_S_disk_wbt);
     d->exponential = strcmp(ws_cfg_str(cfg, WS_S_disk_service_time), "exponential") == 0;
     if (ws_rng_init(&d->rng, (uint64_t)ws_cfg_int(cfg, WS_S_seed), "disk.service") != 0)

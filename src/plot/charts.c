@@ -1924,6 +1924,8 @@ int ws_plot_dir_with(const char *dir, const char *formats, const ws_plot_options
         nj++;
     }
     rc = plot_render_all(dir, mask, jobs, nj, err);
+    if (rc == WS_OK)
+        rc = ws_plot_walvol(dir, mask, err);
     plot_run_free(&r);
     return rc;
 }

@@ -43,6 +43,8 @@ void ws_advice_compute(const ws_run_stats *st, ws_advice *a)
     a->pg_wal_peak = st->pg_wal_peak_bytes;
     a->disk_free_bytes = (double)st->disk_size_bytes - (double)st->database_bytes -
                          (double)st->pg_wal_peak_bytes;
+    if (st->walvol.volume_bytes) /* pg_wal on its own volume ([disk] wal_size) */
+        a->disk_free_bytes = (double)st->walvol.volume_bytes - (double)st->pg_wal_peak_bytes;
     a->full_disk_s = a->wal_rate > 0 ? fmax(0, a->disk_free_bytes) / a->wal_rate : INFINITY;
     a->worst_recovery_s = st->worst_recovery_s;
     a->worst_replay_bytes = st->worst_replay_bytes;
@@ -120,7 +122,13 @@ void ws_advice_print(FILE *f, const ws_run_stats *st, const ws_advice *a, const 
     }
     fprintf(f, "%spg_wal: peak %s (max_wal_size %s is a soft limit)", in,
             size((double)a->pg_wal_peak, b1, sizeof b1), size((double)st->max_wal_size_bytes, b2, sizeof b2));
-    if (st->disk_size_bytes)
+    if (st->walvol.volume_bytes)
+        fprintf(f, "; on its own %s volume, %s free: full in %s at %s/s if checkpoints stalled (a "
+                   "failing archive_command or a stuck replication slot)\n",
+                size((double)st->walvol.volume_bytes, b1, sizeof b1),
+                size(fmax(0, a->disk_free_bytes), b3, sizeof b3), dur(a->full_disk_s, b4, sizeof b4),
+                size(a->wal_rate, b5, sizeof b5));
+    else if (st->disk_size_bytes)
         fprintf(f, "; on a %s volume with %s of data, %s free: full in %s at %s/s if checkpoints "
                    "stalled (a failing archive_command or a stuck replication slot)\n",
                 size((double)st->disk_size_bytes, b1, sizeof b1), size((double)st->database_bytes, b2, sizeof b2),

@@ -58,6 +58,13 @@ GET(g_cpu_util, st->cpu_utilization)
 GET(g_compression_cpu, st->compression_cpu_s)
 GET(g_cpu_per_tx, st->cpu_per_tx_ms / 1e3)
 GET(g_crash_recovery, st->crash.recovery_s)
+GET(g_wal_full, st->walvol.full)
+GET(g_wal_full_at, st->walvol.full ? st->walvol.full_at_s : 0)
+GET(g_wal_vol_peak, st->walvol.pg_wal_peak_bytes)
+GET(g_arch_lag, st->walvol.archive_lag_peak)
+GET(g_slot_inval, st->walvol.slot_invalidated)
+GET(g_slot_inval_at, st->walvol.slot_invalidated ? st->walvol.slot_invalidated_s : 0)
+GET(g_slot_lag, st->walvol.slot_lag_peak_bytes)
 GET(g_crash_lost, st->crash.lost_commits)
 GET(g_crash_unlogged, st->crash.unlogged_bytes)
 
@@ -214,6 +221,13 @@ static const ws_metric metrics[] = {
     MS("p99_latency_lo", g_p99_lo, "95% interval of p99_latency: low end"),
     MS("p99_latency_hi", g_p99_hi, "95% interval of p99_latency: high end"),
     COUNT("warnings", g_warnings, "warnings on the figures (overloaded, few cycles, cold start...)"),
+    COUNT("wal_volume_full", g_wal_full, "1 when pg_wal outgrew its volume ([disk] wal_size): PANIC, the run stopped"),
+    COUNT("archive_lag_peak", g_arch_lag, "most segments waiting to be archived (.ready) at once"),
+    COUNT("slot_invalidated", g_slot_inval, "1 when max_slot_wal_keep_size invalidated the replication slot"),
+    SEC("wal_full_at", g_wal_full_at, "when pg_wal outgrew its volume (0: never)"),
+    SEC("slot_invalidated_at", g_slot_inval_at, "when the slot was invalidated (0: never)"),
+    BYTES("wal_volume_peak", g_wal_vol_peak, "largest size of pg_wal over the whole run, warm-up included"),
+    BYTES("slot_lag_peak", g_slot_lag, "most WAL the replication slot held (insert position less restart_lsn)"),
 };
 
 #define N_METRICS (sizeof metrics / sizeof metrics[0])

@@ -377,6 +377,35 @@ static void json_config(FILE *f, const ws_config *c)
 
 /* "device": the disk's effective figures (the preset's, or [disk]
  * overrides), as the model uses them. */
+/* "wal_volume": pg_wal's volume, archiving and the slot over the whole
+ * run; only when the scenario uses one of them (docs/wal-volume.md). */
+static void json_walvol(FILE *f, const ws_walvol_stats *w)
+{
+    fputs(",\n      \"wal_volume\": {", f);
+    json_field_u(f, "volume_bytes", w->volume_bytes, 1);
+    json_field_u(f, "pg_wal_peak_bytes", w->pg_wal_peak_bytes, 0);
+    fputs(", \"full\": ", f);
+    json_bool(f, w->full);
+    fputs(", \"full_at_s\": ", f);
+    json_number_if(f, w->full, w->full_at_s);
+    fputs(", \"archiving\": ", f);
+    json_bool(f, w->archiving);
+    json_field_u(f, "archived_segments", w->archived, 0);
+    json_field_u(f, "archive_failures", w->archive_failures, 0);
+    json_field_u(f, "archive_lag_peak_segments", (uint64_t)w->archive_lag_peak, 0);
+    fputs(", \"archive_first_failure_s\": ", f);
+    json_number_if(f, w->archive_first_fail_s >= 0, w->archive_first_fail_s);
+    fputs(", \"archive_recovered_s\": ", f);
+    json_number_if(f, w->archive_recovered_s >= 0, w->archive_recovered_s);
+    fputs(", \"slot\": ", f);
+    json_bool(f, w->slot);
+    fputs(", \"slot_invalidated_s\": ", f);
+    json_number_if(f, w->slot_invalidated, w->slot_invalidated_s);
+    json_field_u(f, "slot_lag_peak_bytes", w->slot_lag_peak_bytes, 0);
+    json_field_d(f, "device_utilization", w->device_utilization);
+    fputs("}", f);
+}
+
 static void json_device(FILE *f, const ws_device *d, const ws_config *c)
 {
     fputs("{\"preset\": ", f);
@@ -723,6 +752,8 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
         } else {
             fputs("null", f);
         }
+        if (r->walvol.on)
+            json_walvol(f, &r->walvol);
         fputs(",\n      \"device_written_bytes\": {", f);
         const char *classes[] = {"wal", "checkpoint", "bgwriter", "backend", "writeback"};
         for (int i = 0; i < 5; i++)

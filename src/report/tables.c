@@ -32,7 +32,15 @@ void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_det
           "ckpt_phase,ckpt_started,wal_bytes,wal_fpi_bytes,wal_rec_bytes,wal_fpi,pg_wal_bytes,"
           "dirty_buffers,os_dirty_bytes,os_writeback_bytes,buffers_checkpoint,buffers_clean,"
           "buffers_backend,dev_read_bytes,dev_wal_bytes,dev_checkpoint_bytes,dev_bgwriter_bytes,"
-          "dev_backend_bytes,dev_writeback_bytes,dev_util,throttle_ms,wal_lsn,wal_file,in_window\n",
+          "dev_backend_bytes,dev_writeback_bytes,dev_util,throttle_ms,wal_lsn,wal_file,in_window",
+          f);
+    /* pg_wal's volume, archiving, slot: only when a variant uses them
+     * (docs/wal-volume.md) */
+    bool walvol = false;
+    for (size_t v = 0; v < n; v++)
+        walvol = walvol || stats[v].walvol.on;
+    fputs(walvol ? ",wal_volume_bytes,archive_lag_segments,archive_lag_bytes,slot_lag_bytes,wal_dev_util,"
+                   "wal_time_to_full_s\n" : "\n",
           f);
     for (size_t v = 0; v < n; v++) {
         for (size_t i = 0; i < d[v].timeline.n; i++) {
@@ -64,8 +72,23 @@ void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_det
                 u64(f, r->dev_written[c]);
             num(f, r->dev_util);
             num(f, r->throttle_ms);
-            fprintf(f, ",%s,%s,%d\n", r->wal_lsn[0] ? r->wal_lsn : "", r->wal_file,
+            fprintf(f, ",%s,%s,%d", r->wal_lsn[0] ? r->wal_lsn : "", r->wal_file,
                     in_window(&stats[v].win, r->t_s));
+            if (walvol) {
+                u64(f, stats[v].walvol.volume_bytes);
+                u64(f, (uint64_t)r->archive_lag_segs);
+                u64(f, (uint64_t)r->archive_lag_segs * stats[v].wal_segment_bytes);
+                u64(f, r->slot_lag_bytes);
+                num(f, r->wal_dev_util);
+                /* if nothing were removed from now on, at this interval's WAL rate */
+                double rate = r->len_s > 0 ? (double)r->wal_bytes / r->len_s : 0;
+                uint64_t vol = stats[v].walvol.volume_bytes;
+                if (vol > 0 && rate > 0)
+                    num(f, vol > r->pg_wal_bytes ? (double)(vol - r->pg_wal_bytes) / rate : 0);
+                else
+                    fputc(',', f);
+            }
+            fputc('\n', f);
         }
     }
 }

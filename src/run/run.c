@@ -22,10 +22,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "walsim/archiver.h"
 #include "walsim/db.h"
 #include "walsim/hist.h"
 #include "walsim/recovery.h"
 #include "walsim/steady.h"
+#include "walsim/units.h"
 #include "walsim/window.h"
 #include "walsim/workload.h"
 
@@ -37,6 +39,7 @@ typedef struct sample_prev {
     uint64_t dev_read, dev_written[WS_IO__COUNT];
     ws_time dev_busy, throttle;
     uint32_t ckpts;
+    ws_time wal_dev_busy;   /* pg_wal's own volume */
 } sample_prev;
 
 typedef struct runner {
@@ -59,6 +62,11 @@ typedef struct runner {
      * crash loses those above the flushed LSN */
     uint64_t *async_lsn;
     size_t async_head, async_n, async_cap;
+    /* pg_wal's volume, archiver, slot (archiver.h) */
+    ws_archiver arch;
+    ws_replslot slot;
+    ws_time full_at;        /* pg_wal outgrew its volume (0: never) */
+    uint64_t pg_wal_peak_all;
 } runner;
 
 static void on_tx_done(void *ctx, int type, ws_time arrival, ws_time end)
@@ -207,6 +215,10 @@ static void sample(runner *r)
         row->wal_fpi_bytes = w->fpi_bytes - p->wal_fpi_bytes;
         row->wal_fpi = w->fpi - p->wal_fpi;
         row->pg_wal_bytes = ws_wal_pg_wal_bytes(&db->wal);
+        row->archive_lag_segs = ws_wal_archive_lag(&db->wal);
+        row->slot_lag_bytes = ws_wal_slot_retained(&db->wal);
+        ws_time wal_busy = db->wal_own_dev ? dev_busy_done(&db->wal_dev, now) : 0;
+        row->wal_dev_util = fmin(1, (double)(wal_busy - p->wal_dev_busy) / (double)(now - p->t));
         ws_wal_lsn_text(db->wal.insert, row->wal_lsn, sizeof row->wal_lsn);
         ws_wal_file_name(&db->wal, db->wal.insert, row->wal_file, sizeof row->wal_file);
         row->dirty_buffers = db->bp.dirty;
@@ -233,7 +245,8 @@ static void sample(runner *r)
                            {0},
                            busy,
                            db->pc.throttle_ns,
-                           db->ck.n_rec};
+                           db->ck.n_rec,
+                           wal_busy};
         for (int i = 0; i < WS_IO__COUNT; i++)
             p->dev_written[i] = db->dev.written[i];
     } else {
@@ -293,6 +306,36 @@ static void on_crash_event(ws_sim *sim, void *ctx, uint64_t arg)
     for (int i = 0; i < db->n_rels; i++)
         if (!db->rels[i].logged)
             c->unlogged_bytes += db->rels[i].pages * WS_PAGE;
+}
+
+/* pg_wal outgrew its volume: the process that needed the next segment
+ * (XLogFileInit) PANICs and the postmaster stops every process, as a
+ * crash. */
+#define PANIC_PID 4300
+static void on_panic_event(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    runner *r = ctx;
+    if (r->crash_at)
+        return;
+    ws_db *db = r->db;
+    if (db->log_all) {
+        char prefix[160];
+        ws_db_log_prefix(db, ws_sim_now(sim), PANIC_PID, prefix, sizeof prefix);
+        fprintf(db->log_all,
+                "%sPANIC:  could not write to file \"pg_wal/xlogtemp.%d\": No space left on "
+                "device\n",
+                prefix, PANIC_PID);
+    }
+    r->full_at = ws_sim_now(sim) > 0 ? ws_sim_now(sim) : 1;
+    on_crash_event(sim, r, 0);
+}
+
+static void on_wal_full(void *ctx, int64_t segno)
+{
+    (void)segno;
+    runner *r = ctx;
+    ws_sim_at(r->sim, ws_sim_now(r->sim), on_panic_event, r, 0);
 }
 
 static void on_checkpoint_event(ws_sim *sim, void *ctx, uint64_t arg)
@@ -369,6 +412,34 @@ static void snap(const runner *r, ws_counters *c)
         c->dev_written[i] = db->dev.written[i];
 }
 
+static double secs_or(ws_time t) { return t >= 0 ? (double)t / 1e9 : -1; }
+
+static void fill_walvol(const runner *r, ws_walvol_stats *v)
+{
+    const ws_db *db = r->db;
+    *v = (ws_walvol_stats){.archive_first_fail_s = -1, .archive_recovered_s = -1,
+                           .slot_invalidated_s = -1};
+    v->volume_bytes = db->wal.vol_limit;
+    v->archiving = db->wal.archiving;
+    v->slot = ws_cfg_bool(db->cfg, WS_S_slot);
+    v->on = v->volume_bytes > 0 || v->archiving || v->slot;
+    v->pg_wal_peak_bytes = r->pg_wal_peak_all > db->wal.pg_wal_peak ? r->pg_wal_peak_all
+                                                                    : db->wal.pg_wal_peak;
+    v->full = r->full_at > 0;
+    v->full_at_s = v->full ? (double)r->full_at / 1e9 : -1;
+    v->archived = r->arch.archived;
+    v->archive_failures = r->arch.failed;
+    v->archive_lag_peak = r->arch.lag_peak;
+    v->archive_first_fail_s = secs_or(r->arch.first_fail);
+    v->archive_recovered_s = secs_or(r->arch.recovered);
+    v->slot_invalidated = v->slot && db->wal.slot_lost_at >= 0 && !db->wal.slot;
+    v->slot_invalidated_s = v->slot_invalidated ? (double)db->wal.slot_lost_at / 1e9 : -1;
+    v->slot_lag_peak_bytes = r->slot.lag_peak;
+    ws_time now = ws_sim_now(r->sim);
+    if (db->wal_own_dev && now > 0)
+        v->device_utilization = fmin(1, (double)dev_busy_done(&db->wal_dev, now) / (double)now);
+}
+
 /* The peaks since the last call, restarted at the present values. */
 static void take_peaks(runner *r, ws_peaks *p)
 {
@@ -377,6 +448,8 @@ static void take_peaks(runner *r, ws_peaks *p)
     if (!db)
         return;
     p->pg_wal = db->wal.pg_wal_peak;
+    if (p->pg_wal > r->pg_wal_peak_all)
+        r->pg_wal_peak_all = p->pg_wal;
     db->wal.pg_wal_peak = ws_wal_pg_wal_bytes(&db->wal);
     p->os_dirty = db->pc.dirty_peak;
     db->pc.dirty_peak = ws_pc_dirty_bytes(&db->pc);
@@ -456,6 +529,7 @@ static void collect(const runner *r, ws_run_stats *out, const ws_counters *a,
     out->worst_recovery_s = rec.total_s;
     out->worst_replay_bytes = worst;
     out->crash = r->crash;
+    fill_walvol(r, &out->walvol);
     out->shared_buffers_bytes = (uint64_t)db->bp.n * WS_PAGE;
     out->max_wal_size_bytes = (uint64_t)ws_cfg_int(db->cfg, WS_S_max_wal_size);
     out->min_wal_size_bytes = (uint64_t)ws_cfg_int(db->cfg, WS_S_min_wal_size);
@@ -937,6 +1011,11 @@ int ws_run_detailed_to(const ws_config *cfg, ws_progress_fn progress, void *ctx,
         ws_time crash_at = (ws_time)llround(ws_cfg_num(cfg, WS_S_crash_at));
         if (crash_at > 0 && crash_at < duration)
             ws_sim_at(r.sim, crash_at, on_crash_event, &r, 0);
+        ws_archiver_start(&r.arch, &db);
+        ws_replslot_start(&r.slot, &db);
+        db.wal.vol_limit = (uint64_t)ws_cfg_int(cfg, WS_S_disk_wal_size);
+        db.wal.on_full = on_wal_full;
+        db.wal.full_ctx = &r;
     }
     {
         ws_counters c0;
@@ -1044,6 +1123,19 @@ int ws_run_detailed_to(const ws_config *cfg, ws_progress_fn progress, void *ctx,
              "cold start: empty shared buffers at t=0 (start = cold), as after a restart; "
              "the window starts at %.0f s",
              W->start_s);
+    if (r.full_at) {
+        const ws_walvol_stats *wv = &out->walvol;
+        char at[32], vol[32];
+        long sec = lround(wv->full_at_s);
+        snprintf(at, sizeof at, "%ld:%02ld:%02ld", sec / 3600, sec / 60 % 60, sec % 60);
+        ws_unit_format((double)wv->volume_bytes, WS_UC_MEMORY, vol, sizeof vol);
+        warn(W, WS_WARN_WAL_FULL,
+             "PANIC: pg_wal filled its %s volume at %s (%lld segment%s waiting for the archiver, "
+             "%.1f GB held by the slot); the server stopped, figures cover the run up to then",
+             vol, at, (long long)ws_wal_archive_lag(&r.db->wal),
+             ws_wal_archive_lag(&r.db->wal) == 1 ? "" : "s",
+             (double)ws_wal_slot_retained(&r.db->wal) / 1073741824.0);
+    }
     if (W->n_batches < 2)
         warn(W, WS_WARN_NO_INTERVAL, "no confidence interval: the window is too short for two batches");
     if (detail) {

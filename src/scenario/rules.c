@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "walsim/archiver.h"
 #include "walsim/phases.h"
 #include "walsim/units.h"
 
@@ -228,12 +229,44 @@ static int check_times(const ws_config *c, ws_diag *err)
     return WS_OK;
 }
 
+/* archive_fail and slot_down are windows 'START..END' (archiver.h); a slot needs a WAL sender. */
+static int check_archive_slot(const ws_config *c, ws_diag *err)
+{
+    const ws_setting_id ids[2] = {WS_S_archive_fail, WS_S_slot_down};
+    const char *names[2] = {"archive_fail", "slot_down"};
+    for (int i = 0; i < 2; i++) {
+        const ws_value *v = ws_cfg_value(c, ids[i]);
+        ws_time a, b;
+        char msg[400];
+        if (ws_archiver_parse_window(v->str, &a, &b, msg, sizeof msg) != 0) {
+            ws_diag_set(err, v->file, v->line, "%s: %s", names[i], msg);
+            return WS_EINPUT;
+        }
+    }
+    /* A physical slot needs wal_level replica or logical (ReplicationSlotCreate:
+     * CheckSlotRequirements), and its standby a WAL sender; with
+     * max_wal_senders = 0 (which wal_level = minimal requires) there is
+     * neither. */
+    const ws_value *slot = ws_cfg_value(c, WS_S_slot);
+    const ws_value *senders = ws_cfg_value(c, WS_S_max_wal_senders);
+    if (slot->num != 0 && senders->num == 0) {
+        const ws_value *at = slot->file || !senders->file ? slot : senders;
+        ws_diag_set(err, at->file, at->line,
+                    "%s: slot = on needs a WAL sender for its standby (max_wal_senders is 0); "
+                    "expected max_wal_senders of 1 or more and wal_level replica or logical",
+                    at == slot ? "slot" : "max_wal_senders");
+        return WS_EINPUT;
+    }
+    return WS_OK;
+}
+
 int ws_rules_check(const ws_config *c, ws_diag *err)
 {
     int rc;
     if ((rc = check_wal_sizes(c, err)) != WS_OK || (rc = check_wal_level(c, err)) != WS_OK ||
         (rc = check_memory(c, err)) != WS_OK ||
-        (rc = check_phases(c, err)) != WS_OK || (rc = check_times(c, err)) != WS_OK)
+        (rc = check_phases(c, err)) != WS_OK || (rc = check_times(c, err)) != WS_OK ||
+        (rc = check_archive_slot(c, err)) != WS_OK)
         return rc;
     return WS_OK;
 }
