@@ -65,7 +65,7 @@ typedef struct ws_plot_options {
 /* walvol.png (src/plot/walvol_chart.c): pg_wal against its volume, the
  * archive backlog and the slot's WAL, when DIR's timeline.csv has those
  * columns; nothing otherwise.  `mask` as ws_plot_parse_formats gives. */
-int ws_plot_walvol(const char *dir, unsigned mask, ws_diag *err);
+int ws_plot_walvol(const char *dir, const char *title, unsigned mask, ws_diag *err);
 
 int ws_plot_dir_with(const char *dir, const char *formats, const ws_plot_options *opts,
                      ws_diag *err);

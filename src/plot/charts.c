@@ -1925,7 +1925,7 @@ int ws_plot_dir_with(const char *dir, const char *formats, const ws_plot_options
     }
     rc = plot_render_all(dir, mask, jobs, nj, err);
     if (rc == WS_OK)
-        rc = ws_plot_walvol(dir, mask, err);
+        rc = ws_plot_walvol(dir, r.title, mask, err);
     plot_run_free(&r);
     return rc;
 }

@@ -32,6 +32,7 @@ typedef struct wv_run {
     wv_variant *v;
     size_t nv;
     double t1;
+    const char *title; /* the scenario's name, from summary.json */
 } wv_run;
 
 static void wv_free(wv_run *r)
@@ -88,8 +89,8 @@ static int draw(cairo_t *cr, const void *ctx, ws_diag *err)
         {"waiting for the archiver (.ready)", WS_OI_ORANGE, WS_SW_LINE, 0},
         {"held by the replication slot", WS_OI_BLUE, WS_SW_LINE, 0},
     };
-    double top = plot_draw_head(cr, "pg_wal against its volume: what holds the WAL", "", items,
-                                4);
+    double top = plot_draw_head(cr, "pg_wal against its volume: what holds the WAL",
+                                r->title ? r->title : "", items, 4);
     double left = WS_PLOT_MARGIN_LEFT, right = WS_PLOT_WIDTH - WS_PLOT_MARGIN_RIGHT;
     double gap = 28, bottom = WS_PLOT_HEIGHT - 50;
     double h = (bottom - top - gap * (double)(r->nv - 1)) / (double)r->nv;
@@ -114,8 +115,13 @@ static int draw(cairo_t *cr, const void *ctx, ws_diag *err)
             ws_plot_line(cr, &p, v->col[C_T], v->col[C_VOL], v->n, WS_OI_VERMILLION, 2, 8);
         ws_plot_panel_frame(cr, &p);
         ws_plot_panel_ylabels(cr, &p, tick);
-        if (k + 1 == r->nv)
+        if (k + 1 == r->nv) {
             ws_plot_panel_xlabels(cr, &p, tick);
+            char xt[96];
+            ws_plot_axis_title(&p.x.t, "simulated time", xt, sizeof xt);
+            ws_plot_text(cr, tick, p.r.x + p.r.w / 2, WS_PLOT_HEIGHT - 6,
+                         WS_TA_CENTER | WS_TA_BOTTOM, 0, xt);
+        }
         char label[128];
         double last = v->n ? v->col[C_T][v->n - 1] : 0;
         snprintf(label, sizeof label, "%s%s", v->name,
@@ -125,7 +131,7 @@ static int draw(cairo_t *cr, const void *ctx, ws_diag *err)
     return WS_OK;
 }
 
-int ws_plot_walvol(const char *dir, unsigned mask, ws_diag *err)
+int ws_plot_walvol(const char *dir, const char *title, unsigned mask, ws_diag *err)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/timeline.csv", dir);
@@ -143,6 +149,7 @@ int ws_plot_walvol(const char *dir, unsigned mask, ws_diag *err)
         return rc;
     }
     wv_run r = {0};
+    r.title = title;
     rc = wv_load(csv, &r, err);
     ws_csv_free(csv);
     if (rc == WS_OK && r.nv > 0) {
