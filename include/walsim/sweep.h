@@ -138,7 +138,7 @@ int ws_sweep_run(ws_sweep *sw, unsigned jobs, FILE *csv, ws_sweep_progress_fn pr
 void ws_sweep_write_meta(const ws_sweep *sw, FILE *f);
 
 /* ------------------------------------------------------------------------
- * sweep.csv (src/report/sweepcsv.c): the columns of docs/outputs.md. */
+ * sweep.csv (src/output/sweepcsv.c): the columns of docs/outputs.md. */
 
 /* point,seed,KEY,KEY_num,...,variant,<every metric's CSV column> */
 void ws_sweep_csv_header(FILE *f, const ws_sweep_param *params, size_t n);

@@ -1,7 +1,7 @@
 /*
  * sweep.c - parameter grammar, grid, shards and the parallel runner of
  * `walsim sweep` (see sweep.h).  sweep.csv's columns and the merge of
- * shards are in src/report/sweepcsv.c.
+ * shards are in src/output/sweepcsv.c.
  *
  * Every (point, seed) loads its own scenario and applies --set, the
  * point's values and the seed as command-line overrides: a ws_scenario is

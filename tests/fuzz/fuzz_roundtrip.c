@@ -3,13 +3,13 @@
  * from the input are written with walsim's own writers, read back with its
  * own readers, and compared.
  *
- *   - sweep.csv (ws_sweep_csv_header, ws_sweep_csv_row, src/report/sweepcsv.c)
+ *   - sweep.csv (ws_sweep_csv_header, ws_sweep_csv_row, src/output/sweepcsv.c)
  *     with parameters (real keys, values and numbers from the input) and a
  *     variant name, seed and metrics from the input, read back with
  *     ws_csv_parse (csvread.h): the header names every column, the row has
  *     the parameter's text, its number (to %.9g), the variant name, and
  *     every metric's CSV value (empty when not finite);
- *   - summary.json (ws_report_summary_json, src/report/summary.c) for 1-3
+ *   - summary.json (ws_report_summary_json, src/output/summary.c) for 1-3
  *     variants whose names, seeds, warnings and figures come from the
  *     input, read back with ws_json_parse (json.h): the variants in order
  *     under their names, their version, seed, transactions, tps, duration,

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the libFuzzer dictionaries tests/fuzz/*.dict from the sources:
 setting keys and their enum values (src/scenario/*.def), section names,
-units, metric names (src/report/metrics.c), and the string literals of the
+units, metric names (src/judge/metrics.c), and the string literals of the
 importers and readers.  Run from the repository root after adding a key
 or a metric; the output is committed."""
 import re, pathlib
@@ -37,10 +37,10 @@ keys += re.findall(r'^WS_PG\((\w+),', (root / 'src/scenario/pg_settings.def').re
 enums = [e for grp in re.findall(r'"([a-z0-9_.-]+(?:\|[a-z0-9_.-]+)+)"', settings)
          for e in grp.split('|')]
 metrics = re.findall(r'^\s*\{"([a-z0-9_]+)", WS_MK_\w+, "([a-z0-9_]+)"',
-                     (root / 'src/report/metrics.c').read_text(), re.M)
+                     (root / 'src/judge/metrics.c').read_text(), re.M)
 suffix = {'MS': '_ms', 'SEC': '_s', 'SEC_CK': '_s', 'BYTES': '_bytes'}
 for mac, name in re.findall(r'^\s*([A-Z_]+)\("([a-z0-9_]+)"',
-                            (root / 'src/report/metrics.c').read_text(), re.M):
+                            (root / 'src/judge/metrics.c').read_text(), re.M):
     metrics.append((name, name + suffix.get(mac, '')))
 metric_names = [m[0] for m in metrics]
 columns = [m[1] for m in metrics]
@@ -56,5 +56,5 @@ write('fuzz_import.dict', lits('src/import/pglog.c') + lits('src/import/pgstats.
        'write=', ' s, sync=', ' s, total=', 'distance=', ' kB, estimate=', '\n', ',', ' UTC '])
 write('fuzz_readers.dict', ['{', '}', '[', ']', ':', ',', '"', 'true', 'false', 'null', '\\u',
       '\\ud800', 'e+308', '-0', '1e-400', '\r\n', '\xef\xbb\xbf', 'schema_version', 'variants'] +
-      columns + lits('src/report/csvread.c') + lits('src/report/json.c'))
+      columns + lits('src/output/csvread.c') + lits('src/output/json.c'))
 write('fuzz_roundtrip.dict', [',', '"', '\n', '\r', '\xff', '\xc3\xa9', '\xed\xa0\x80'])
