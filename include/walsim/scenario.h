@@ -88,6 +88,14 @@ void ws_scenario_free(ws_scenario *s);
  * the file.  Checked at once against every variant. */
 int ws_scenario_set(ws_scenario *s, const char *assignment, ws_diag *err);
 
+/* The command line's n overrides, in order, checked once all are applied:
+ * the result does not depend on their order (--set duration=2min
+ * --set warmup=0 is as good as the reverse).  On failure nothing is
+ * applied and *bad is the assignment to name: the one malformed, or the
+ * first after which the settings no longer hold. */
+int ws_scenario_set_all(ws_scenario *s, const char *const *sets, size_t n, size_t *bad,
+                        ws_diag *err);
+
 /* The scenario's file name as given ("<built-in>/checkpoint-smoothing.conf"). */
 const char *ws_scenario_file(const ws_scenario *s);
 

@@ -148,10 +148,12 @@ int cmd_check(int argc, char **argv)
     }
     if (!(s = cli_load(file)))
         goto done;
-    for (size_t i = 0; i < n_sets; i++) {
+    {
         ws_diag err;
-        if (ws_scenario_set(s, sets[i], &err) != WS_OK) {
-            cli_set_error(sets[i], err.msg);
+        ws_diag_clear(&err);
+        size_t bad = 0;
+        if (ws_scenario_set_all(s, sets, n_sets, &bad, &err) != WS_OK) {
+            cli_set_error(sets[bad], err.msg);
             goto done;
         }
     }

@@ -138,11 +138,12 @@ int cmd_lint(int argc, char **argv)
     ws_scenario *s = cli_load(file);
     if (!s)
         return CLI_USAGE;
-    for (size_t i = 0; i < n_sets; i++) {
+    {
         ws_diag err;
         ws_diag_clear(&err);
-        if (ws_scenario_set(s, sets[i], &err) != WS_OK) {
-            cli_set_error(sets[i], err.msg);
+        size_t bad = 0;
+        if (ws_scenario_set_all(s, sets, n_sets, &bad, &err) != WS_OK) {
+            cli_set_error(sets[bad], err.msg);
             ws_scenario_free(s);
             return CLI_USAGE;
         }

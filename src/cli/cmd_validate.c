@@ -260,11 +260,11 @@ int cmd_validate(int argc, char **argv)
     /* The scenario first: its errors come before reading big logs. */
     if (!(s = cli_load(file)))
         goto done;
-    for (size_t i = 0; i < n_sets; i++)
-        if (ws_scenario_set(s, sets[i], &err) != WS_OK) {
-            cli_set_error(sets[i], err.msg);
-            goto done;
-        }
+    size_t bad = 0;
+    if (ws_scenario_set_all(s, sets, n_sets, &bad, &err) != WS_OK) {
+        cli_set_error(sets[bad], err.msg);
+        goto done;
+    }
     int v = 0;
     if (variant && (v = ws_scenario_variant_index(s, variant)) < 0) {
         fprintf(stderr, "walsim: validate: --variant %s: no such variant; the scenario has:",

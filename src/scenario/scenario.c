@@ -947,7 +947,46 @@ void ws_scenario_free(ws_scenario *s)
     free(s);
 }
 
+static int set_one(ws_scenario *s, const char *assignment, bool check, ws_diag *err);
+
 int ws_scenario_set(ws_scenario *s, const char *assignment, ws_diag *err)
+{
+    return set_one(s, assignment, true, err);
+}
+
+int ws_scenario_set_all(ws_scenario *s, const char *const *sets, size_t n, size_t *bad,
+                        ws_diag *err)
+{
+    size_t mark = s->n_assigns, scope_mark = s->by_scope[1].n;
+    for (size_t i = 0; i < n; i++) {
+        int rc = set_one(s, sets[i], false, err);
+        if (rc != WS_OK) {
+            *bad = i;
+            s->n_assigns = mark;
+            s->by_scope[1].n = scope_mark;
+            return rc;
+        }
+    }
+    if (check_all_variants(s, err) == WS_OK)
+        return WS_OK;
+    /* Together they break a rule: name the first assignment after which
+     * the settings no longer hold, applying them again one by one. */
+    s->n_assigns = mark;
+    s->by_scope[1].n = scope_mark;
+    for (size_t i = 0; i < n; i++) {
+        int rc = set_one(s, sets[i], true, err);
+        if (rc != WS_OK) {
+            *bad = i;
+            s->n_assigns = mark;
+            s->by_scope[1].n = scope_mark;
+            return rc;
+        }
+    }
+    assert(!"the assignments failed together but not one by one");
+    return WS_EINPUT;
+}
+
+static int set_one(ws_scenario *s, const char *assignment, bool check, ws_diag *err)
 {
     const char *eq = strchr(assignment, '=');
     if (!eq || eq == assignment) {
@@ -999,6 +1038,8 @@ int ws_scenario_set(ws_scenario *s, const char *assignment, ws_diag *err)
     }
     size_t mark = s->n_assigns;
     push_assign(s, (assign){SCOPE_CMDLINE, -1, b.id, b.instance, key, value, NULL, 0});
+    if (!check)
+        return WS_OK;
     rc = check_all_variants(s, err);
     if (rc != WS_OK) {
         s->n_assigns = mark;

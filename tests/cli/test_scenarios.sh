@@ -20,7 +20,7 @@ src=$2
 short=${WALSIM_SCENARIOS_DURATION:-}
 set_args=()
 if [ -n "$short" ]; then
-  set_args=(--set "duration=$short" --set "max_duration=$short")
+  set_args=(--set "duration=$short" --set "max_duration=$short" --set warmup=0)
   echo "short mode: every scenario runs for $short (WALSIM_SCENARIOS_DURATION);" \
        "memory safety is checked, the [expect] verdicts are SKIPPED (judged by the full-length run)"
 fi

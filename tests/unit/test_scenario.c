@@ -110,6 +110,40 @@ static void test_variant_precedence_and_provenance(void **state)
     ws_scenario_free(s);
 }
 
+/* --set assignments are checked together: their order does not matter,
+ * and a rule they break names the first one after which it fails. */
+static void test_set_all_is_order_free(void **state)
+{
+    (void)state;
+    static const char text[] = "[scenario]\nduration = 1h\nwarmup = 10min\n";
+    ws_scenario *s = load(text);
+    ws_diag err;
+    size_t bad = 99;
+    const char *ok[] = {"duration=2min", "warmup=0"};
+    assert_int_equal(ws_scenario_set_all(s, ok, 2, &bad, &err), WS_OK);
+    ws_config *c = resolve(s, "base");
+    assert_true(ws_cfg_num(c, WS_S_duration) == 120e9);
+    assert_true(ws_cfg_num(c, WS_S_warmup) == 0);
+    ws_config_free(c);
+    ws_scenario_free(s);
+
+    s = load(text);
+    const char *broken[] = {"seed=3", "duration=2min", "max_wal_size=2GB"};
+    assert_int_equal(ws_scenario_set_all(s, broken, 3, &bad, &err), WS_EINPUT);
+    assert_int_equal(bad, 1); /* duration=2min, against the file's warmup */
+    assert_non_null(strstr(err.msg, "warmup"));
+    c = resolve(s, "base"); /* nothing was applied */
+    assert_true(ws_cfg_num(c, WS_S_duration) == 3600e9);
+    assert_int_equal(ws_cfg_value(c, WS_S_seed)->origin != WS_ORIGIN_CMDLINE, 1);
+    ws_config_free(c);
+
+    const char *malformed[] = {"seed=3", "max_wal_size"};
+    assert_int_equal(ws_scenario_set_all(s, malformed, 2, &bad, &err), WS_EINPUT);
+    assert_int_equal(bad, 1);
+    assert_non_null(strstr(err.msg, "expected KEY=VALUE"));
+    ws_scenario_free(s);
+}
+
 static void test_set_overrides_everything(void **state)
 {
     (void)state;
@@ -294,6 +328,7 @@ int main(void)
         cmocka_unit_test(test_no_variants_means_base),
         cmocka_unit_test(test_variant_precedence_and_provenance),
         cmocka_unit_test(test_set_overrides_everything),
+        cmocka_unit_test(test_set_all_is_order_free),
         cmocka_unit_test(test_variant_key_errors),
         cmocka_unit_test(test_expectations_and_events),
         cmocka_unit_test(test_variant_names_and_limits),
