@@ -7,6 +7,7 @@
  * are stored row-major in one array of rows * cols pointers, so a lookup
  * is an index, and the memory is two allocations plus the line table.
  */
+#include "walsim/slurp.h"
 #include "walsim/csvread.h"
 #include "walsim/json.h"
 
@@ -260,41 +261,14 @@ int ws_csv_read_file(const char *path, ws_csv **out, ws_diag *err)
         ws_diag_set(err, path, 0, "cannot open: %s", strerror(errno));
         return WS_EIO;
     }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    int rc = WS_OK;
-    while (buf) {
-        if (n == cap) {
-            if (cap > WS_CSV_MAX_FILE) {
-                ws_diag_set(err, path, 0, "larger than %u MiB; not a walsim file?",
-                            WS_CSV_MAX_FILE >> 20);
-                rc = WS_EINPUT;
-                break;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (!buf) {
-        ws_diag_set(err, path, 0, "out of memory");
-        rc = WS_ENOMEM;
-    } else if (rc == WS_OK && ferror(f)) {
-        ws_diag_set(err, path, 0, "read error: %s", strerror(errno));
-        rc = WS_EIO;
-    }
-    fclose(f);
-    if (rc == WS_OK)
-        rc = ws_csv_parse(buf, n, path, out, err);
+    char *buf, too_big[64];
+    size_t n;
+    snprintf(too_big, sizeof too_big, "larger than %u MiB; not a walsim file?",
+             WS_CSV_MAX_FILE >> 20);
+    int rc = ws_slurp(f, path, WS_CSV_MAX_FILE, too_big, &buf, &n, err);
+    if (rc != WS_OK)
+        return rc;
+    rc = ws_csv_parse(buf, n, path, out, err);
     free(buf);
     return rc;
 }

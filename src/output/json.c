@@ -6,6 +6,7 @@
  * "[[[[..." cannot overflow the stack.  Each value is one allocation;
  * arrays and objects grow their item arrays by doubling.
  */
+#include "walsim/slurp.h"
 #include "walsim/json.h"
 
 #include <errno.h>
@@ -582,41 +583,14 @@ int ws_json_parse_file(const char *path, ws_json **out, ws_diag *err)
         ws_diag_set(err, path, 0, "cannot open: %s", strerror(errno));
         return WS_EIO;
     }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    int rc = WS_OK;
-    while (buf) {
-        if (n == cap) {
-            if (cap >= WS_JSON_MAX_FILE) {
-                ws_diag_set(err, path, 0, "larger than %u MiB; not a walsim file?",
-                            WS_JSON_MAX_FILE >> 20);
-                rc = WS_EINPUT;
-                break;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (!buf) {
-        ws_diag_set(err, path, 0, "out of memory");
-        rc = WS_ENOMEM;
-    } else if (rc == WS_OK && ferror(f)) {
-        ws_diag_set(err, path, 0, "read error: %s", strerror(errno));
-        rc = WS_EIO;
-    }
-    fclose(f);
-    if (rc == WS_OK)
-        rc = ws_json_parse(buf, n, path, out, err);
+    char *buf, too_big[64];
+    size_t n;
+    snprintf(too_big, sizeof too_big, "larger than %u MiB; not a walsim file?",
+             WS_JSON_MAX_FILE >> 20);
+    int rc = ws_slurp(f, path, WS_JSON_MAX_FILE, too_big, &buf, &n, err);
+    if (rc != WS_OK)
+        return rc;
+    rc = ws_json_parse(buf, n, path, out, err);
     free(buf);
     return rc;
 }

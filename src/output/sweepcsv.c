@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "walsim/slurp.h"
 #include "walsim/csvread.h"
 #include "walsim/metrics.h"
 #include "walsim/report.h"
@@ -83,43 +84,7 @@ static int read_whole(const char *dir, const char *name, char **out, size_t *len
                     errno == ENOENT ? " (is it a folder written by walsim sweep?)" : "");
         return WS_EIO;
     }
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n + 65536 + 1 > cap) {
-            size_t nc = cap ? cap * 2 : 131072;
-            if ((uint64_t)nc > MAX_FILE || nc < cap) {
-                ws_diag_set(err, NULL, 0, "%s: larger than 16GB", path);
-                free(buf);
-                fclose(f);
-                return WS_EIO;
-            }
-            char *b = realloc(buf, nc);
-            if (!b) {
-                ws_diag_set(err, NULL, 0, "out of memory reading %s", path);
-                free(buf);
-                fclose(f);
-                return WS_ENOMEM;
-            }
-            buf = b;
-            cap = nc;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        ws_diag_set(err, NULL, 0, "%s: read error", path);
-        free(buf);
-        return WS_EIO;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return WS_OK;
+    return ws_slurp(f, path, (size_t)MAX_FILE, "larger than 16GB", out, len, err);
 }
 
 typedef struct input {

@@ -7,6 +7,7 @@
  * Numbers go out with %.9g (JSON, CSV) or fixed decimals (the table), so
  * the same inputs give the same bytes.
  */
+#include "walsim/slurp.h"
 #include "walsim/json.h"
 #include "walsim/validate.h"
 
@@ -218,43 +219,13 @@ int ws_waldump_stats_read_file(const char *path, ws_waldump_stats *out, ws_diag 
         ws_diag_set(err, path, 0, "cannot open: %s", strerror(errno));
         return WS_EIO;
     }
-    enum { MAX = 64 << 20 };
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    int rc = WS_OK;
-    while (buf) {
-        if (n == cap) {
-            if (cap >= MAX) {
-                ws_diag_set(err, path, 0, "larger than 64 MB: not pg_waldump --stats output");
-                rc = WS_EINPUT;
-                break;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                ws_diag_set(err, path, 0, "cannot read: %s", strerror(errno));
-                rc = WS_EIO;
-            }
-            break;
-        }
-    }
-    fclose(f);
-    if (!buf) {
-        ws_diag_set(err, path, 0, "out of memory");
-        return WS_ENOMEM;
-    }
-    if (rc == WS_OK)
-        rc = ws_waldump_stats_parse_string(buf, n, path, out, err);
+    char *buf;
+    size_t n;
+    int rc = ws_slurp(f, path, (size_t)64 << 20,
+                      "larger than 64 MB: not pg_waldump --stats output", &buf, &n, err);
+    if (rc != WS_OK)
+        return rc;
+    rc = ws_waldump_stats_parse_string(buf, n, path, out, err);
     free(buf);
     return rc;
 }
