@@ -140,6 +140,12 @@ const ws_value *ws_cfg_instance_value(const ws_config *c, ws_section sec, size_t
 /* Formats a value for display ("16GB", "5min", "on", "lz4", "'text'"). */
 void ws_value_format(const ws_value *v, ws_setting_id id, char *buf, size_t len);
 
+/* Where v came from, as `walsim lint` and summary.json's config show it:
+ * "default" ("default (PostgreSQL 15)" for a PostgreSQL setting),
+ * "FILE:LINE", "variant NAME (FILE:LINE)" or "--set". */
+void ws_value_source(const ws_value *v, bool postgres, const char *variant, int pg_version,
+                     char *buf, size_t len);
+
 /* The built-in default scenario (scenarios/checkpoint-smoothing.conf,
  * embedded at build time). */
 extern const char ws_default_scenario_text[];

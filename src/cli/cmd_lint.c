@@ -31,27 +31,6 @@ const char cli_usage_lint[] =
     "\n"
     "Exit codes: 0 ok, 2 bad usage or input.\n";
 
-static void source_of(const ws_value *v, bool postgres, const char *variant, int pg_version,
-                      char *buf, size_t len)
-{
-    switch (v->origin) {
-    case WS_ORIGIN_DEFAULT:
-        if (postgres)
-            snprintf(buf, len, "default (PostgreSQL %d)", pg_version);
-        else
-            snprintf(buf, len, "default");
-        break;
-    case WS_ORIGIN_FILE:
-        snprintf(buf, len, "%s:%d", v->file, v->line);
-        break;
-    case WS_ORIGIN_VARIANT:
-        snprintf(buf, len, "variant %s (%s:%d)", variant, v->file, v->line);
-        break;
-    case WS_ORIGIN_CMDLINE:
-        snprintf(buf, len, "--set");
-        break;
-    }
-}
 
 static void print_row(const char *section, const char *name, const ws_value *v, ws_setting_id id,
                       const char *variant, int pg_version, bool changed_only)
@@ -60,7 +39,7 @@ static void print_row(const char *section, const char *name, const ws_value *v, 
         return;
     char val[128], src[512], key[160];
     ws_value_format(v, id, val, sizeof val);
-    source_of(v, strcmp(section, "postgres") == 0, variant, pg_version, src, sizeof src);
+    ws_value_source(v, strcmp(section, "postgres") == 0, variant, pg_version, src, sizeof src);
     snprintf(key, sizeof key, "%s.%s", section, name);
     printf("  %-40s %-22s %s\n", key, val, src);
 }

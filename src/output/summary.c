@@ -295,35 +295,13 @@ static void differing_settings(FILE *f, const ws_config *const *cfgs, size_t n, 
 }
 
 
-/* Where a value came from, as `walsim lint` prints it. */
-static void source_text(const ws_value *v, bool postgres, const char *variant, int pg_version,
-                        char *buf, size_t len)
-{
-    switch (v->origin) {
-    case WS_ORIGIN_DEFAULT:
-        if (postgres)
-            snprintf(buf, len, "default (PostgreSQL %d)", pg_version);
-        else
-            snprintf(buf, len, "default");
-        break;
-    case WS_ORIGIN_FILE:
-        snprintf(buf, len, "%s:%d", v->file ? v->file : "?", v->line);
-        break;
-    case WS_ORIGIN_VARIANT:
-        snprintf(buf, len, "variant %s (%s:%d)", variant, v->file ? v->file : "?", v->line);
-        break;
-    case WS_ORIGIN_CMDLINE:
-        snprintf(buf, len, "--set");
-        break;
-    }
-}
 
 static void config_row(FILE *f, bool *first, const char *key, const ws_value *v, ws_setting_id id,
                        const ws_config *c)
 {
     char val[256], src[600];
     ws_value_format(v, id, val, sizeof val);
-    source_text(v, strncmp(key, "postgres.", 9) == 0, ws_config_variant(c),
+    ws_value_source(v, strncmp(key, "postgres.", 9) == 0, ws_config_variant(c),
                 ws_config_pg_version(c), src, sizeof src);
     fputs(*first ? "\n        " : ",\n        ", f);
     *first = false;

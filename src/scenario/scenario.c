@@ -1287,3 +1287,26 @@ void ws_value_format(const ws_value *v, ws_setting_id id, char *buf, size_t len)
     }
     ws_unit_format(v->num, ws_type_unit_class(d->type), buf, len);
 }
+
+void ws_value_source(const ws_value *v, bool postgres, const char *variant, int pg_version,
+                     char *buf, size_t len)
+{
+    const char *file = v->file ? v->file : "?";
+    switch (v->origin) {
+    case WS_ORIGIN_DEFAULT:
+        if (postgres)
+            snprintf(buf, len, "default (PostgreSQL %d)", pg_version);
+        else
+            snprintf(buf, len, "default");
+        break;
+    case WS_ORIGIN_FILE:
+        snprintf(buf, len, "%s:%d", file, v->line);
+        break;
+    case WS_ORIGIN_VARIANT:
+        snprintf(buf, len, "variant %s (%s:%d)", variant, file, v->line);
+        break;
+    case WS_ORIGIN_CMDLINE:
+        snprintf(buf, len, "--set");
+        break;
+    }
+}

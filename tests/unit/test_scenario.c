@@ -155,6 +155,15 @@ static void test_set_overrides_everything(void **state)
     assert_true(ws_cfg_num(a, WS_S_max_wal_size) == 16.0 * 1073741824);
     assert_int_equal(ws_cfg_value(a, WS_S_max_wal_size)->origin, WS_ORIGIN_CMDLINE);
     assert_true(ws_cfg_instance_value(a, WS_SEC_TABLE, 0, WS_S_table_size)->num == 1073741824.0);
+    char src[128];
+    ws_value_source(ws_cfg_value(a, WS_S_max_wal_size), true, "a", 15, src, sizeof src);
+    assert_string_equal(src, "--set");
+    ws_value_source(ws_cfg_value(a, WS_S_disk_preset), false, "a", 15, src, sizeof src);
+    assert_string_equal(src, "variant a (v.conf:11)");
+    ws_value_source(ws_cfg_value(a, WS_S_checkpoint_timeout), true, "a", 15, src, sizeof src);
+    assert_string_equal(src, "v.conf:5");
+    ws_value_source(ws_cfg_value(a, WS_S_wal_compression), true, "a", 15, src, sizeof src);
+    assert_string_equal(src, "default (PostgreSQL 15)");
     ws_config_free(a);
 
     /* A bad --set is refused with the reason and changes nothing. */
