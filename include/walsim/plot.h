@@ -213,8 +213,9 @@ cairo_t *ws_plot_canvas_cr(ws_plot_canvas *c);
 /* Finishes the drawing and writes the file's bytes to f.  Output is
  * deterministic: PDF dates are fixed (cairo_pdf_surface_set_metadata) and
  * SVG element ids, which cairo numbers from a process-wide counter, are
- * renumbered in order of appearance.  Fails (WS_EIO) when cairo reports
- * an error for the drawing or the stream fails. */
+ * renumbered in order of appearance.  An SVG's text is <text> elements
+ * (see ws_plot_text).  Fails (WS_EIO) when cairo reports an error for
+ * the drawing or the stream fails. */
 int ws_plot_canvas_write(ws_plot_canvas *c, FILE *f, const char *name, ws_diag *err);
 void ws_plot_canvas_free(ws_plot_canvas *c);
 
@@ -283,9 +284,20 @@ double ws_plot_text_width(cairo_t *cr, ws_plot_font f, const char *s);
 
 /* Draws s anchored at (x, y) (WS_TA_* flags ORed), rotated by `angle`
  * radians around the anchor (-pi/2 reads bottom to top).  Returns the
- * width.  Text that is not valid UTF-8 has its bad bytes shown as '?'. */
+ * width.  Text that is not valid UTF-8 has its bad bytes shown as '?'.
+ * On an SVG canvas the text is not drawn through cairo (which would
+ * write glyph outlines) but kept, with its place, font, colour and clip,
+ * and written as <text> elements over the drawing by
+ * ws_plot_canvas_write: text must be drawn after whatever lies under it
+ * and never be covered by a later shape. */
 double ws_plot_text(cairo_t *cr, ws_plot_font f, double x, double y, int anchor, double angle,
                     const char *s);
+
+/* Tests: when on, PNG canvases created afterwards keep their text as SVG
+ * ones do and draw it at the end, over everything; a chart whose PNG
+ * then differs from the normal one draws a shape over text, which the
+ * SVG would get wrong. */
+void ws_plot_set_text_deferred(bool on);
 
 /* ================================================================== */
 /* Panels */

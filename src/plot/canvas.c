@@ -9,6 +9,17 @@
  * in order of appearance makes the file depend on the drawing only.  The
  * PDF surface writes the current time as CreationDate unless told
  * otherwise; we set both dates to a fixed value.
+ *
+ * Text in SVG is kept as text (issue 16): cairo's SVG surface would
+ * write every glyph as an outline <symbol> placed with <use>, which
+ * cannot be selected or searched and makes the file large.  On an SVG
+ * canvas ws_plot_text draws nothing through cairo: it records the text
+ * with its cairo-computed baseline, anchor, rotation, font, colour and
+ * clip on the canvas (found from the cairo_t through user data on its
+ * target surface), and ws_plot_canvas_write adds the items as <text>
+ * elements at the end of the document, over every shape (no chart draws
+ * a shape over its text: test_plot checks that drawing the text last
+ * leaves every PNG pixel as it was).  PNG and PDF draw glyphs as before.
  */
 #include "walsim/plot.h"
 
@@ -17,6 +28,7 @@
 #include <fontconfig/fontconfig.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,12 +113,45 @@ typedef struct membuf {
     bool failed;
 } membuf;
 
+/* One text drawn on a canvas that keeps text as text (SVG). */
+typedef struct text_item {
+    char *s;           /* clean UTF-8 (clean_text) */
+    cairo_matrix_t m;  /* device from the text's frame: origin at the anchor, x along the text */
+    double dx, dy;     /* the start of the baseline in that frame, as cairo placed it */
+    double advance;    /* cairo's width of the text */
+    int halign;        /* WS_TA_LEFT, WS_TA_CENTER, WS_TA_RIGHT */
+    ws_plot_font f;
+    int clip;          /* index into clips, -1 for none */
+} text_item;
+
+typedef struct text_clip {
+    cairo_rectangle_t *r; /* device space, their union */
+    int n;
+} text_clip;
+
 struct ws_plot_canvas {
     unsigned format;
+    double w, h;
     cairo_surface_t *surface;
     cairo_t *cr;
     membuf out;
+    bool keep_text; /* ws_plot_text records instead of drawing */
+    bool text_failed;
+    text_item *texts;
+    size_t n_texts, cap_texts;
+    text_clip *clips;
+    int n_clips, cap_clips;
 };
+
+/* Finds the canvas of a cairo_t that keeps its text (user data on the
+ * target surface). */
+static const cairo_user_data_key_t text_key;
+
+/* Tests: PNG canvases record their text as SVG ones do and draw it last
+ * (see ws_plot_set_text_deferred). */
+static bool defer_png_text;
+
+void ws_plot_set_text_deferred(bool on) { defer_png_text = on; }
 
 static cairo_status_t to_membuf(void *closure, const unsigned char *data, unsigned int len)
 {
@@ -141,6 +186,8 @@ ws_plot_canvas *ws_plot_canvas_new(unsigned format, double w, double h, ws_diag 
         return NULL;
     }
     c->format = format;
+    c->w = w;
+    c->h = h;
     switch (format) {
     case WS_PLOT_SVG:
         c->surface = cairo_svg_surface_create_for_stream(to_membuf, &c->out, w, h);
@@ -167,6 +214,13 @@ ws_plot_canvas *ws_plot_canvas_new(unsigned format, double w, double h, ws_diag 
         ws_plot_canvas_free(c);
         return NULL;
     }
+    c->keep_text = c->format == WS_PLOT_SVG || (c->format == WS_PLOT_PNG && defer_png_text);
+    if (c->keep_text &&
+        cairo_surface_set_user_data(c->surface, &text_key, c, NULL) != CAIRO_STATUS_SUCCESS) {
+        ws_diag_set(err, NULL, 0, "out of memory");
+        ws_plot_canvas_free(c);
+        return NULL;
+    }
     cairo_set_source_rgb(c->cr, 1, 1, 1);
     cairo_paint(c->cr);
     cairo_select_font_face(c->cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
@@ -186,6 +240,12 @@ void ws_plot_canvas_free(ws_plot_canvas *c)
     if (c->surface)
         cairo_surface_destroy(c->surface);
     free(c->out.p);
+    for (size_t i = 0; i < c->n_texts; i++)
+        free(c->texts[i].s);
+    free(c->texts);
+    for (int i = 0; i < c->n_clips; i++)
+        free(c->clips[i].r);
+    free(c->clips);
     free(c);
 }
 
@@ -266,6 +326,20 @@ nomem:
     return NULL;
 }
 
+static void draw_kept_text(ws_plot_canvas *c);
+static bool svg_text(const ws_plot_canvas *c, membuf *b);
+
+/* Where the kept text goes: before the last "</svg>". */
+static size_t svg_end(const unsigned char *p, size_t n)
+{
+    static const char tag[] = "</svg>";
+    size_t k = sizeof tag - 1;
+    for (size_t i = n >= k ? n - k + 1 : 0; i-- > 0;)
+        if (memcmp(p + i, tag, k) == 0)
+            return i;
+    return n;
+}
+
 static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
 {
     return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
@@ -278,7 +352,19 @@ int ws_plot_canvas_write(ws_plot_canvas *c, FILE *f, const char *name, ws_diag *
         ws_diag_set(err, name, 0, "cairo: drawing failed: %s", cairo_status_to_string(st));
         return WS_EIO;
     }
+    if (c->text_failed) {
+        ws_diag_set(err, name, 0, "out of memory");
+        return WS_ENOMEM;
+    }
     if (c->format == WS_PLOT_PNG) {
+        if (c->keep_text) {
+            draw_kept_text(c);
+            st = cairo_status(c->cr);
+            if (st != CAIRO_STATUS_SUCCESS) {
+                ws_diag_set(err, name, 0, "cairo: drawing failed: %s", cairo_status_to_string(st));
+                return WS_EIO;
+            }
+        }
         cairo_surface_flush(c->surface);
         st = cairo_surface_write_to_png_stream(c->surface, to_file, f);
         if (st != CAIRO_STATUS_SUCCESS) {
@@ -300,25 +386,34 @@ int ws_plot_canvas_write(ws_plot_canvas *c, FILE *f, const char *name, ws_diag *
     const unsigned char *bytes = c->out.p;
     size_t n = c->out.n;
     unsigned char *fixed = NULL, *fixed2 = NULL;
+    membuf text = {0};
+    size_t at = n; /* where the text goes */
     if (c->format == WS_PLOT_SVG) {
+        /* Renumbering first: it must not touch the text ("#surface1" in a
+         * scenario's name). */
         size_t n1 = 0, n2 = 0;
         fixed = renumber(c->out.p, c->out.n, "surface", &n1);
         fixed2 = fixed ? renumber(fixed, n1, "image", &n2) : NULL;
-        if (!fixed2) {
+        if (!fixed2 || !svg_text(c, &text)) {
             free(fixed);
+            free(fixed2);
+            free(text.p);
             ws_diag_set(err, name, 0, "out of memory");
             return WS_ENOMEM;
         }
         bytes = fixed2;
         n = n2;
+        at = svg_end(bytes, n);
     }
     int rc = WS_OK;
-    if (fwrite(bytes, 1, n, f) != n) {
+    if (fwrite(bytes, 1, at, f) != at || fwrite(text.p, 1, text.n, f) != text.n ||
+        fwrite(bytes + at, 1, n - at, f) != n - at) {
         ws_diag_set(err, name, 0, "write failed: %s", strerror(errno));
         rc = WS_EIO;
     }
     free(fixed);
     free(fixed2);
+    free(text.p);
     return rc;
 }
 
@@ -350,10 +445,22 @@ static size_t utf8_len(const unsigned char *p)
     return 0;
 }
 
+/* The code point of the well-formed k-byte sequence at p. */
+static unsigned long utf8_decode(const unsigned char *p, size_t k)
+{
+    static const unsigned char first_mask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+    unsigned long cp = p[0] & first_mask[k];
+    for (size_t i = 1; i < k; i++)
+        cp = cp << 6 | (p[i] & 0x3F);
+    return cp;
+}
+
 /* cairo refuses invalid UTF-8 by putting the context into an error state
  * (CAIRO_STATUS_INVALID_STRING), which would fail the whole chart; a
- * scenario name is user text, so bad bytes become '?'.  Control
- * characters too: they have no glyph. */
+ * scenario name is user text, so bad bytes become '?'.  So do the
+ * noncharacters that cairo refuses as well (U+FDD0..U+FDEF and U+xFFFE,
+ * U+xFFFF of every plane; XML does not allow U+FFFE and U+FFFF either),
+ * one '?' each, and control characters: they have no glyph. */
 static void clean_text(const char *s, char *buf, size_t len)
 {
     size_t o = 0;
@@ -363,6 +470,12 @@ static void clean_text(const char *s, char *buf, size_t len)
         if (k == 0 || (k == 1 && (*p < 0x20 || *p == 0x7f))) {
             buf[o++] = '?';
             p++;
+            continue;
+        }
+        unsigned long cp = utf8_decode(p, k);
+        if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) {
+            buf[o++] = '?';
+            p += k;
             continue;
         }
         memcpy(buf + o, p, k);
@@ -389,6 +502,95 @@ double ws_plot_text_width(cairo_t *cr, ws_plot_font f, const char *s)
     return te.x_advance;
 }
 
+/* The clip of cr in device space as a union of rectangles: -1 when it is
+ * the whole canvas (or cannot be said in rectangles: no chart clips its
+ * text other than to rectangles), else an index into c->clips, the last
+ * one again when it is the same.  -2 when out of memory. */
+static int current_clip(ws_plot_canvas *c, cairo_t *cr)
+{
+    cairo_save(cr);
+    cairo_identity_matrix(cr);
+    cairo_rectangle_list_t *l = cairo_copy_clip_rectangle_list(cr);
+    cairo_restore(cr);
+    int rc = -1;
+    if (l->status != CAIRO_STATUS_SUCCESS) {
+        rc = l->status == CAIRO_STATUS_NO_MEMORY ? -2 : -1;
+        goto out;
+    }
+    if (l->num_rectangles == 1 && l->rectangles[0].x <= 0 && l->rectangles[0].y <= 0 &&
+        l->rectangles[0].x + l->rectangles[0].width >= c->w &&
+        l->rectangles[0].y + l->rectangles[0].height >= c->h)
+        goto out;
+    if (c->n_clips > 0) {
+        const text_clip *last = &c->clips[c->n_clips - 1];
+        if (last->n == l->num_rectangles &&
+            (last->n == 0 || memcmp(last->r, l->rectangles, (size_t)last->n * sizeof *last->r) == 0)) {
+            rc = c->n_clips - 1;
+            goto out;
+        }
+    }
+    if (c->n_clips == c->cap_clips) {
+        int cap = c->cap_clips ? 2 * c->cap_clips : 8;
+        text_clip *p = realloc(c->clips, (size_t)cap * sizeof *p);
+        if (!p) {
+            rc = -2;
+            goto out;
+        }
+        c->clips = p;
+        c->cap_clips = cap;
+    }
+    text_clip *t = &c->clips[c->n_clips];
+    t->n = l->num_rectangles;
+    t->r = NULL;
+    if (t->n > 0) {
+        t->r = malloc((size_t)t->n * sizeof *t->r);
+        if (!t->r) {
+            rc = -2;
+            goto out;
+        }
+        memcpy(t->r, l->rectangles, (size_t)t->n * sizeof *t->r);
+    }
+    rc = c->n_clips++;
+out:
+    cairo_rectangle_list_destroy(l);
+    return rc;
+}
+
+static void keep_text(ws_plot_canvas *c, cairo_t *cr, ws_plot_font f, int halign, double dx,
+                      double dy, double advance, const char *s)
+{
+    if (c->text_failed)
+        return;
+    if (c->n_texts == c->cap_texts) {
+        size_t cap = c->cap_texts ? 2 * c->cap_texts : 64;
+        text_item *p = realloc(c->texts, cap * sizeof *p);
+        if (!p) {
+            c->text_failed = true;
+            return;
+        }
+        c->texts = p;
+        c->cap_texts = cap;
+    }
+    text_item *t = &c->texts[c->n_texts];
+    size_t len = strlen(s) + 1;
+    t->s = malloc(len);
+    if (t->s)
+        memcpy(t->s, s, len);
+    t->clip = current_clip(c, cr);
+    if (!t->s || t->clip == -2) {
+        free(t->s);
+        c->text_failed = true;
+        return;
+    }
+    cairo_get_matrix(cr, &t->m);
+    t->dx = dx;
+    t->dy = dy;
+    t->advance = advance;
+    t->halign = halign;
+    t->f = f;
+    c->n_texts++;
+}
+
 double ws_plot_text(cairo_t *cr, ws_plot_font f, double x, double y, int anchor, double angle,
                     const char *s)
 {
@@ -413,14 +615,183 @@ double ws_plot_text(cairo_t *cr, ws_plot_font f, double x, double y, int anchor,
     case WS_TA_BOTTOM: dy = -fe.descent; break;
     default: break;
     }
+    ws_plot_canvas *c = cairo_surface_get_user_data(cairo_get_target(cr), &text_key);
     cairo_save(cr);
     cairo_translate(cr, x, y);
     if (angle != 0)
         cairo_rotate(cr, angle);
-    ws_plot_set_color(cr, f.color, 1);
-    cairo_move_to(cr, dx, dy);
-    cairo_show_text(cr, buf);
-    cairo_new_path(cr);
+    if (c) {
+        keep_text(c, cr, f, anchor & 3, dx, dy, te.x_advance, buf);
+    } else {
+        ws_plot_set_color(cr, f.color, 1);
+        cairo_move_to(cr, dx, dy);
+        cairo_show_text(cr, buf);
+        cairo_new_path(cr);
+    }
     cairo_restore(cr);
     return te.x_advance;
+}
+
+/* The kept text drawn through cairo, as ws_plot_text would have drawn it
+ * (tests: a PNG so drawn must equal the one drawn in order). */
+static void draw_kept_text(ws_plot_canvas *c)
+{
+    cairo_t *cr = c->cr;
+    for (size_t i = 0; i < c->n_texts; i++) {
+        const text_item *t = &c->texts[i];
+        cairo_save(cr);
+        cairo_reset_clip(cr);
+        cairo_identity_matrix(cr);
+        if (t->clip >= 0) {
+            const text_clip *k = &c->clips[t->clip];
+            cairo_new_path(cr);
+            for (int j = 0; j < k->n; j++)
+                cairo_rectangle(cr, k->r[j].x, k->r[j].y, k->r[j].width, k->r[j].height);
+            cairo_clip(cr);
+        }
+        set_font(cr, t->f);
+        cairo_set_matrix(cr, &t->m);
+        ws_plot_set_color(cr, t->f.color, 1);
+        cairo_move_to(cr, t->dx, t->dy);
+        cairo_show_text(cr, t->s);
+        cairo_new_path(cr);
+        cairo_restore(cr);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Text as SVG <text> */
+
+static bool put(membuf *b, const char *s, size_t len)
+{
+    return to_membuf(b, (const unsigned char *)s, (unsigned)len) == CAIRO_STATUS_SUCCESS;
+}
+
+static bool putf(membuf *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    return len >= 0 && (size_t)len < sizeof tmp && put(b, tmp, (size_t)len);
+}
+
+/* A coordinate with at most 3 decimals and no trailing zeros ("12.5",
+ * "-90", "0"), independent of the locale's decimal point. */
+static const char *num(double v, char *buf, size_t len)
+{
+    double r = round(v * 1000) / 1000;
+    if (r == 0)
+        r = 0; /* no "-0" */
+    long long whole = (long long)fabs(trunc(r));
+    long frac = lround(fabs(r - trunc(r)) * 1000);
+    if (frac >= 1000) { /* not expected after the rounding above */
+        whole++;
+        frac -= 1000;
+    }
+    int o = snprintf(buf, len, "%s%lld", r < 0 ? "-" : "", whole);
+    if (frac && o > 0 && (size_t)o + 5 <= len) {
+        char f[8];
+        snprintf(f, sizeof f, "%03ld", frac);
+        for (int k = 2; k > 0 && f[k] == '0'; k--)
+            f[k] = '\0';
+        snprintf(buf + o, len - (size_t)o, ".%s", f);
+    }
+    return buf;
+}
+
+static unsigned byte255(double v)
+{
+    return v <= 0 ? 0 : v >= 1 ? 255 : (unsigned)lround(v * 255);
+}
+
+/* s as XML character data: & < > escaped.  clean_text has left only
+ * characters that XML allows (no control characters, no invalid UTF-8,
+ * no U+FFFE or U+FFFF). */
+static bool put_escaped(membuf *b, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        bool ok = *p == '&'   ? put(b, "&amp;", 5)
+                  : *p == '<' ? put(b, "&lt;", 4)
+                  : *p == '>' ? put(b, "&gt;", 4)
+                              : put(b, p, 1);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* The kept text as one group of <text> elements.  Each is anchored where
+ * ws_plot_text anchored it (text-anchor start, middle or end at the
+ * anchor's x, so a viewer with another font still centres and
+ * right-aligns), on the baseline cairo used (the vertical anchor is
+ * already applied from cairo's font extents, so no dominant-baseline is
+ * needed), rotated about the anchor.  White space is kept as cairo shows
+ * it (xml:space). */
+static bool svg_text(const ws_plot_canvas *c, membuf *b)
+{
+    static const char *const anchors[] = {"", " text-anchor=\"middle\"", " text-anchor=\"end\"", ""};
+    char n1[48], n2[48], n3[48], n4[48], n5[48], n6[48];
+    if (c->n_texts == 0)
+        return true;
+    bool ok = true;
+    if (c->n_clips > 0) {
+        ok = ok && putf(b, "<defs>\n");
+        for (int i = 0; ok && i < c->n_clips; i++) {
+            ok = putf(b, "<clipPath id=\"text-clip%d\">", i + 1);
+            for (int j = 0; ok && j < c->clips[i].n; j++) {
+                const cairo_rectangle_t *r = &c->clips[i].r[j];
+                ok = putf(b, "<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\"/>",
+                          num(r->x, n1, sizeof n1), num(r->y, n2, sizeof n2),
+                          num(r->width, n3, sizeof n3), num(r->height, n4, sizeof n4));
+            }
+            ok = ok && putf(b, "</clipPath>\n");
+        }
+        ok = ok && putf(b, "</defs>\n");
+    }
+    unsigned dr = byte255(WS_PLOT_TEXT.r), dg = byte255(WS_PLOT_TEXT.g), db = byte255(WS_PLOT_TEXT.b);
+    ok = ok && putf(b,
+                    "<g font-family=\"'DejaVu Sans', sans-serif\" fill=\"#%02x%02x%02x\" "
+                    "xml:space=\"preserve\" style=\"font-kerning:none;font-variant-ligatures:none\">\n",
+                    dr, dg, db);
+    for (size_t i = 0; ok && i < c->n_texts; i++) {
+        const text_item *t = &c->texts[i];
+        /* The anchor (the frame's origin) and the baseline's start in the
+         * frame; dx only serves text-anchor start. */
+        double ax = t->halign == WS_TA_LEFT ? t->dx : 0;
+        const cairo_matrix_t *m = &t->m;
+        char where[256];
+        if (m->xx == 1 && m->yy == 1 && m->xy == 0 && m->yx == 0) {
+            snprintf(where, sizeof where, "x=\"%s\" y=\"%s\"", num(m->x0 + ax, n1, sizeof n1),
+                     num(m->y0 + t->dy, n2, sizeof n2));
+        } else if (fabs(m->xx - m->yy) < 1e-9 && fabs(m->xy + m->yx) < 1e-9 &&
+                   fabs(m->xx * m->xx + m->yx * m->yx - 1) < 1e-9) {
+            /* A rotation about the anchor: rotate(A X Y) of the point
+             * (X + ax, Y + dy) is the frame's (ax, dy). */
+            double deg = atan2(m->yx, m->xx) * 180 / M_PI;
+            snprintf(where, sizeof where, "x=\"%s\" y=\"%s\" transform=\"rotate(%s %s %s)\"",
+                     num(m->x0 + ax, n1, sizeof n1), num(m->y0 + t->dy, n2, sizeof n2),
+                     num(deg, n3, sizeof n3), num(m->x0, n4, sizeof n4),
+                     num(m->y0, n5, sizeof n5));
+        } else {
+            snprintf(where, sizeof where,
+                     "x=\"%s\" y=\"%s\" transform=\"matrix(%.9g %.9g %.9g %.9g %s %s)\"",
+                     num(ax, n1, sizeof n1), num(t->dy, n2, sizeof n2), m->xx, m->yx, m->xy, m->yy,
+                     num(m->x0, n5, sizeof n5), num(m->y0, n6, sizeof n6));
+        }
+        /* The clip in the group's space, not the rotated text's. */
+        if (t->clip >= 0)
+            ok = putf(b, "<g clip-path=\"url(#text-clip%d)\">", t->clip + 1);
+        ok = ok && putf(b, "<text %s font-size=\"%s\"%s%s textLength=\"%s\"", where,
+                        num(t->f.size, n1, sizeof n1), t->f.bold ? " font-weight=\"bold\"" : "",
+                        anchors[t->halign & 3], num(t->advance, n2, sizeof n2));
+        unsigned r = byte255(t->f.color.r), g = byte255(t->f.color.g), bl = byte255(t->f.color.b);
+        if (ok && (r != dr || g != dg || bl != db))
+            ok = putf(b, " fill=\"#%02x%02x%02x\"", r, g, bl);
+        ok = ok && put(b, ">", 1) && put_escaped(b, t->s) &&
+             putf(b, t->clip >= 0 ? "</text></g>\n" : "</text>\n");
+    }
+    ok = ok && putf(b, "</g>\n");
+    return ok && !b->failed;
 }
