@@ -18,7 +18,7 @@
  * clip on the canvas (found from the cairo_t through user data on its
  * target surface), and ws_plot_canvas_write adds the items as <text>
  * elements at the end of the document, over every shape (no chart draws
- * a shape over its text: test_plot checks that drawing the text last
+ * a shape over its text: test_plot_svg checks that drawing the text last
  * leaves every PNG pixel as it was).  PNG and PDF draw glyphs as before.
  */
 #include "walsim/plot.h"
