@@ -406,7 +406,7 @@ int ws_plot_canvas_write(ws_plot_canvas *c, FILE *f, const char *name, ws_diag *
         at = svg_end(bytes, n);
     }
     int rc = WS_OK;
-    if (fwrite(bytes, 1, at, f) != at || fwrite(text.p, 1, text.n, f) != text.n ||
+    if (fwrite(bytes, 1, at, f) != at || (text.n && fwrite(text.p, 1, text.n, f) != text.n) ||
         fwrite(bytes + at, 1, n - at, f) != n - at) {
         ws_diag_set(err, name, 0, "write failed: %s", strerror(errno));
         rc = WS_EIO;
