@@ -95,16 +95,25 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
         upcoming = min_scan + reusable_est;
 
     int64_t num_to_scan = bufs_to_lap, written = 0, reusable = reusable_est;
+    int64_t budget = maxpages + bg->carry;
     while (num_to_scan > 0 && reusable < upcoming) {
         uint32_t b = bg->next_to_clean;
         uint8_t st = bp->state[b];
         bool candidate = (st & WS_BUF_USAGE_MASK) == 0; /* unused, or an empty buffer */
         bool wrote = false;
+        uint32_t w = 1;
         if (candidate && (st & WS_BUF_DIRTY)) {
+            /* A sampled buffer stands for k pages (sampling.c); the
+             * lru_maxpages budget counts pages. */
+            w = ws_db_weight(db, bp->page[b]);
+            if (written + w > budget) {
+                db->st.maxwritten_clean++;
+                break;
+            }
             uint32_t file;
-            local += ws_db_write_buffer(db, b, WS_PC_BGWRITER, local, &file);
+            local += ws_db_write_buffer(db, b, w, WS_PC_BGWRITER, local, &file);
             wrote = true;
-            ws_writeback_add(db, &bg->wb, file);
+            ws_writeback_add(db, &bg->wb, file, w);
         }
         if (++bg->next_to_clean >= bp->n) {
             bg->next_to_clean = 0;
@@ -113,7 +122,8 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
         num_to_scan--;
         if (wrote) {
             reusable++;
-            if (++written >= maxpages) {
+            written += w;
+            if (written >= budget) {
                 db->st.maxwritten_clean++;
                 break;
             }
@@ -123,6 +133,11 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
     }
     ws_writeback_issue(db, &bg->wb);
     db->st.buffers_clean += (uint64_t)written;
+    /* Under sampling a round may not afford one sampled buffer (k pages
+     * over lru_maxpages): the unused budget carries over, up to k. */
+    bg->carry = db->sample_k > 1 ? budget - written : 0;
+    if (bg->carry > (int64_t)db->sample_k)
+        bg->carry = db->sample_k;
 
     int64_t new_delta = bufs_to_lap - num_to_scan, new_alloc = reusable - reusable_est;
     if (new_delta > 0 && new_alloc > 0) {

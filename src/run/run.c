@@ -221,7 +221,7 @@ static void sample(runner *r)
         row->wal_dev_util = fmin(1, (double)(wal_busy - p->wal_dev_busy) / (double)(now - p->t));
         ws_wal_lsn_text(db->wal.insert, row->wal_lsn, sizeof row->wal_lsn);
         ws_wal_file_name(&db->wal, db->wal.insert, row->wal_file, sizeof row->wal_file);
-        row->dirty_buffers = db->bp.dirty;
+        row->dirty_buffers = ws_db_dirty_pages(db);
         row->os_dirty_bytes = ws_pc_dirty_bytes(&db->pc);
         row->os_writeback_bytes = ws_pc_writeback_bytes(&db->pc);
         row->buffers_checkpoint = db->st.buffers_checkpoint - p->buffers_checkpoint;
@@ -530,7 +530,7 @@ static void collect(const runner *r, ws_run_stats *out, const ws_counters *a,
     out->worst_replay_bytes = worst;
     out->crash = r->crash;
     fill_walvol(r, &out->walvol);
-    out->shared_buffers_bytes = (uint64_t)db->bp.n * WS_PAGE;
+    out->shared_buffers_bytes = (uint64_t)db->nbuf_full * WS_PAGE;
     out->max_wal_size_bytes = (uint64_t)ws_cfg_int(db->cfg, WS_S_max_wal_size);
     out->min_wal_size_bytes = (uint64_t)ws_cfg_int(db->cfg, WS_S_min_wal_size);
     out->checkpoint_timeout_s = ws_cfg_num(db->cfg, WS_S_checkpoint_timeout) / 1e9;
