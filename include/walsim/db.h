@@ -199,6 +199,8 @@ typedef struct ws_bgwriter {
     uint64_t prev_allocs;
     bool saved_info_valid;
     int64_t carry;             /* lru_maxpages budget left from the last round (sampling) */
+    uint64_t owed, owed_page;  /* sampling: pages written buffers stand for, not yet written */
+    double pace;               /* sampling: pages written per round, smoothed */
     ws_writeback wb;
 } ws_bgwriter;
 
@@ -244,7 +246,7 @@ typedef struct ws_db {
     uint32_t sample_k;
     uint32_t nbuf_full;        /* NBuffers of the full system (bp.n is the sampled pool's) */
     double p_dirty_victim;     /* share of the sampled pool's recent victims that were dirty */
-    uint32_t victim_file;      /* file of the last dirty victim (UINT32_MAX: none yet) */
+    uint64_t victim_page;      /* page of the last dirty victim (WS_BUF_NONE: none yet) */
     ws_rng rng_proxy;          /* draws for accesses outside the sample */
 } ws_db;
 
@@ -290,6 +292,13 @@ static inline uint32_t ws_db_weight(const ws_db *db, uint64_t page)
 {
     return db->rels[ws_page_rel(page)].k;
 }
+
+/* A file for one of the unsimulated pages a sampled page stands for: the
+ * file of a random block of the same part of its relation (its own file
+ * when not sampled), registered for the next checkpoint's fsync.  Writes
+ * that stand for many random pages (the bgwriter's, backends' outside the
+ * sample) spread over the files as the full system's do. */
+uint32_t ws_db_stand_in_file(ws_db *db, uint64_t page);
 
 /* Spatial sampling (sampling.c).  ws_sample_setup decides, once the
  * relations exist, which are sampled (db->sample_k from [scenario]

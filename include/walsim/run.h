@@ -164,6 +164,10 @@ typedef struct ws_run_stats {
     /* the lines charts draw: shared_buffers, max/min_wal_size, the OS's
      * background and throttling thresholds (bytes) */
     uint64_t shared_buffers_bytes, max_wal_size_bytes, min_wal_size_bytes;
+    /* spatial sampling (sampling.c): 1 page in sample_k of the tables named
+     * in sampled_tables was simulated; those in whole_tables every page */
+    uint32_t sample_k;
+    char sampled_tables[256], whole_tables[256];
     /* for the recommendations (advise.h) */
     double checkpoint_timeout_s, checkpoint_completion_target, checkpoint_warning_s;
     uint64_t wal_segment_bytes, disk_size_bytes, database_bytes;

@@ -111,9 +111,14 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
                 break;
             }
             uint32_t file;
-            local += ws_db_write_buffer(db, b, w, WS_PC_BGWRITER, local, &file);
+            if (w > 1) {
+                /* the other pages it stands for are owed (below) */
+                bg->owed_page = bp->page[b];
+                bg->owed += w - 1;
+            }
+            local += ws_db_write_buffer(db, b, 1, WS_PC_BGWRITER, local, &file);
             wrote = true;
-            ws_writeback_add(db, &bg->wb, file, w);
+            ws_writeback_add(db, &bg->wb, file, 1);
         }
         if (++bg->next_to_clean >= bp->n) {
             bg->next_to_clean = 0;
@@ -130,6 +135,23 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
         } else if (candidate) {
             reusable++;
         }
+    }
+    if (db->sample_k > 1) {
+        /* Under sampling, the pages the sampled buffers written stand for
+         * are paid at the pace the bgwriter writes pages, not at once (k
+         * pages in one round would be a burst the full system's bgwriter
+         * never makes): random pages of the last one's table (stand-in
+         * files), as the full system's bgwriter finds them. */
+        bg->pace += ((double)written - bg->pace) / SMOOTHING_SAMPLES;
+        uint64_t pay = (uint64_t)ceil(bg->pace);
+        if (pay > bg->owed)
+            pay = bg->owed;
+        for (uint64_t x = 0; x < pay; x++) {
+            uint32_t file = ws_db_stand_in_file(db, bg->owed_page);
+            local += ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BGWRITER, local);
+            ws_writeback_add(db, &bg->wb, file, 1);
+        }
+        bg->owed -= pay;
     }
     ws_writeback_issue(db, &bg->wb);
     db->st.buffers_clean += (uint64_t)written;

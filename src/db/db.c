@@ -508,6 +508,25 @@ static void mark_for_sync(ws_db *db, uint32_t file)
     db->cycle_files[db->n_cycle_files++] = file;
 }
 
+uint32_t ws_db_stand_in_file(ws_db *db, uint64_t page)
+{
+    ws_rel *r = &db->rels[ws_page_rel(page)];
+    uint64_t block = ws_page_block(page);
+    if (r->k > 1 && r->access.pages > 0) {
+        uint64_t lo = 0, hi = r->access.pages;
+        if (r->access.kind == WS_ACCESS_HOTSET && r->access.hot_pages < r->access.pages) {
+            if (block < r->access.hot_pages)
+                hi = r->access.hot_pages;
+            else
+                lo = r->access.hot_pages;
+        }
+        block = lo + ws_rng_below(&db->rng_proxy, hi - lo);
+    }
+    uint32_t file = file_of(db, r, block);
+    mark_for_sync(db, file);
+    return file;
+}
+
 ws_time ws_db_write_buffer(ws_db *db, uint32_t b, uint32_t pages, ws_pc_writer who, ws_time at,
                            uint32_t *file_out)
 {
@@ -586,7 +605,6 @@ static void write_victim(ws_db *db, int64_t b, uint64_t lsn, uint32_t file, ws_t
         *wait += ws_db_write_buffer(db, (uint32_t)b, 1, WS_PC_BACKENDS, now + *wait, &f);
         file = f;
     } else {
-        mark_for_sync(db, file);
         *wait += ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BACKENDS, now + *wait);
     }
     ws_writeback_add(db, &db->backend_wb, file, 1);
@@ -645,8 +663,7 @@ static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_tim
          * flushing WAL up to its LSN if needed. */
         write_victim(db, v, (flags & WS_BUF_PERMANENT) ? db->bp.lsn[v] : 0, 0, wait);
         if (db->sample_k > 1)
-            db->victim_file = file_of(db, &db->rels[ws_page_rel(db->bp.page[v])],
-                                      ws_page_block(db->bp.page[v]));
+            db->victim_page = db->bp.page[v];
     }
     fill_buffer(db, r, page, extend, wait);
     ws_bufpool_load(&db->bp, v, ws_page_id(rel, page), r->logged);
@@ -664,8 +681,8 @@ static bool proxy_access(ws_db *db, ws_rel *r, uint64_t page, bool extend, ws_ti
     if (hit)
         return true;
     db->st.buffers_alloc++;
-    if (db->victim_file != UINT32_MAX && ws_rng_uniform(&db->rng_proxy) < db->p_dirty_victim)
-        write_victim(db, -1, 0, db->victim_file, wait);
+    if (db->victim_page != WS_BUF_NONE && ws_rng_uniform(&db->rng_proxy) < db->p_dirty_victim)
+        write_victim(db, -1, 0, ws_db_stand_in_file(db, db->victim_page), wait);
     fill_buffer(db, r, page, extend, wait);
     return false;
 }

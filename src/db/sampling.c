@@ -35,7 +35,7 @@
 
 #include "walsim/db.h"
 
-#define AUTO_MIN_PART 65536   /* auto: sampled pages per sampled part, at least */
+#define AUTO_MIN_PART 8192    /* auto: sampled pages per sampled part, at least */
 #define AUTO_MIN_POOL 32768   /* auto: sampled buffers, at least */
 #define MIN_PART 1024         /* any R: a part with fewer sampled pages is kept whole */
 #define MIN_POOL 1024         /* any R: sampled buffers, at least */
@@ -148,7 +148,7 @@ int ws_sample_setup(ws_db *db, ws_diag *err)
      * the pages kept whole. */
     uint64_t pool = k > 1 ? nbuf / k + whole : nbuf;
     db->bp.n = (uint32_t)(pool < nbuf ? pool : nbuf);
-    db->victim_file = UINT32_MAX;
+    db->victim_page = WS_BUF_NONE;
     return WS_OK;
 }
 

@@ -679,6 +679,13 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
                 (unsigned long long)r->min_wal_size_bytes,
                 (unsigned long long)r->os_dirty_background_bytes,
                 (unsigned long long)r->os_dirty_limit_bytes);
+        fprintf(f, ",\n      \"sampling\": {\"rate\": ");
+        json_number(f, 1.0 / (r->sample_k ? r->sample_k : 1));
+        fputs(", \"sampled_tables\": ", f);
+        json_string(f, r->sampled_tables);
+        fputs(", \"whole_tables\": ", f);
+        json_string(f, r->whole_tables);
+        fputs("}", f);
         fputs(",\n      \"advice\": ", f);
         if (r->win.overloaded) {
             fputs("null", f); /* no capacity advice for a variant that cannot carry its load */

@@ -531,6 +531,13 @@ static void collect(const runner *r, ws_run_stats *out, const ws_counters *a,
     out->crash = r->crash;
     fill_walvol(r, &out->walvol);
     out->shared_buffers_bytes = (uint64_t)db->nbuf_full * WS_PAGE;
+    out->sample_k = db->sample_k;
+    out->sampled_tables[0] = out->whole_tables[0] = '\0';
+    for (int i = 0; i < db->n_rels && db->sample_k > 1; i++) {
+        char *list = db->rels[i].k > 1 ? out->sampled_tables : out->whole_tables;
+        size_t n = strlen(list);
+        snprintf(list + n, sizeof out->sampled_tables - n, "%s%s", n ? ", " : "", db->rels[i].name);
+    }
     out->max_wal_size_bytes = (uint64_t)ws_cfg_int(db->cfg, WS_S_max_wal_size);
     out->min_wal_size_bytes = (uint64_t)ws_cfg_int(db->cfg, WS_S_min_wal_size);
     out->checkpoint_timeout_s = ws_cfg_num(db->cfg, WS_S_checkpoint_timeout) / 1e9;
