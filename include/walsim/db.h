@@ -197,6 +197,7 @@ typedef struct ws_bgwriter {
     uint64_t prev_strategy_passes;
     uint32_t prev_strategy_hand;
     uint64_t prev_allocs;
+    uint64_t prev_full_allocs; /* sampling: buffers_alloc at the last round */
     bool saved_info_valid;
     int64_t carry;             /* lru_maxpages budget left from the last round (sampling) */
     uint64_t owed, owed_page;  /* sampling: pages written buffers stand for, not yet written */
@@ -307,6 +308,9 @@ uint32_t ws_db_stand_in_file(ws_db *db, uint64_t page);
 int ws_sample_setup(ws_db *db, ws_diag *err);
 /* The pages a relation's page state holds: all, or the sampled ones. */
 uint64_t ws_sample_state_pages(const ws_rel *r, uint64_t pages);
+/* When the sample is smaller than what auto keeps (and what the 2 %
+ * accuracy was checked at), says so in msg and returns true. */
+bool ws_sample_small(const ws_db *db, char *msg, size_t len);
 /* Recounts the per-part counters from the pool and the page state (after
  * a warm start). */
 void ws_sample_recount(ws_db *db);

@@ -44,8 +44,17 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
     const int64_t N = bp->n;
     uint32_t strategy_buf_id = bp->hand;
     uint64_t strategy_passes = bp->passes;
-    int64_t recent_alloc = (int64_t)(bp->allocs - bg->prev_allocs);
+    double recent_alloc = (double)(bp->allocs - bg->prev_allocs);
     bg->prev_allocs = bp->allocs;
+    if (db->sample_k > 1) {
+        /* Under sampling the sampled pool's few allocations per round are
+         * a noisy count, and the fast-attack average below would follow
+         * their peaks: take the full system's allocations (every miss,
+         * sampled or not) over k instead - the same mean, the full
+         * system's noise. */
+        recent_alloc = (double)(db->st.buffers_alloc - bg->prev_full_allocs) / db->sample_k;
+        bg->prev_full_allocs = db->st.buffers_alloc;
+    }
 
     int64_t maxpages = ws_cfg_int(db->cfg, WS_S_bgwriter_lru_maxpages);
     if (maxpages <= 0) {
@@ -76,16 +85,16 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
     bg->saved_info_valid = true;
 
     if (strategy_delta > 0 && recent_alloc > 0) {
-        double scans_per_alloc = (double)strategy_delta / (double)recent_alloc;
+        double scans_per_alloc = (double)strategy_delta / recent_alloc;
         bg->smoothed_density += (scans_per_alloc - bg->smoothed_density) / SMOOTHING_SAMPLES;
     }
     int64_t bufs_ahead = N - bufs_to_lap;
     int64_t reusable_est = (int64_t)((double)bufs_ahead / bg->smoothed_density);
 
-    if ((double)recent_alloc >= bg->smoothed_alloc)
-        bg->smoothed_alloc = (double)recent_alloc;
+    if (recent_alloc >= bg->smoothed_alloc)
+        bg->smoothed_alloc = recent_alloc;
     else
-        bg->smoothed_alloc += ((double)recent_alloc - bg->smoothed_alloc) / SMOOTHING_SAMPLES;
+        bg->smoothed_alloc += (recent_alloc - bg->smoothed_alloc) / SMOOTHING_SAMPLES;
     int64_t upcoming = (int64_t)(bg->smoothed_alloc * ws_cfg_num(db->cfg, WS_S_bgwriter_lru_multiplier));
     if (upcoming == 0)
         bg->smoothed_alloc = 0;
@@ -156,10 +165,10 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
     ws_writeback_issue(db, &bg->wb);
     db->st.buffers_clean += (uint64_t)written;
     /* Under sampling a round may not afford one sampled buffer (k pages
-     * over lru_maxpages): the unused budget carries over, up to k. */
+     * over lru_maxpages): the unused budget carries over, up to k - 1. */
     bg->carry = db->sample_k > 1 ? budget - written : 0;
-    if (bg->carry > (int64_t)db->sample_k)
-        bg->carry = db->sample_k;
+    if (bg->carry > (int64_t)db->sample_k - 1)
+        bg->carry = (int64_t)db->sample_k - 1;
 
     int64_t new_delta = bufs_to_lap - num_to_scan, new_alloc = reusable - reusable_est;
     if (new_delta > 0 && new_alloc > 0) {

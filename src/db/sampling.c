@@ -202,3 +202,31 @@ uint64_t ws_db_dirty_pages(const ws_db *db)
             n += ws_db_weight(db, db->bp.page[b]);
     return n;
 }
+
+bool ws_sample_small(const ws_db *db, char *msg, size_t len)
+{
+    if (db->sample_k <= 1)
+        return false;
+    if (db->nbuf_full / db->sample_k < AUTO_MIN_POOL) {
+        snprintf(msg, len,
+                 "sampling = %g keeps %u sampled buffers (under %d): figures may be off an exact "
+                 "run by more than 2 %% (sampling = auto picks a safe R)",
+                 1.0 / db->sample_k, db->nbuf_full / db->sample_k, AUTO_MIN_POOL);
+        return true;
+    }
+    for (int i = 0; i < db->n_rels; i++) {
+        const ws_rel *r = &db->rels[i];
+        for (int j = 0; j < 2 && r->k > 1 && r->access.kind != WS_ACCESS_APPEND; j++)
+            if (r->s_pages[j] > 0 && r->s_pages[j] < AUTO_MIN_PART) {
+                snprintf(msg, len,
+                         "sampling = %g keeps %llu sampled pages of %s%s (under %d): figures "
+                         "may be off an exact run by more than 2 %% (sampling = auto picks a "
+                         "safe R)",
+                         1.0 / db->sample_k, (unsigned long long)r->s_pages[j], r->name,
+                         r->access.kind == WS_ACCESS_HOTSET ? (j ? " (cold part)" : " (hot part)") : "",
+                         AUTO_MIN_PART);
+                return true;
+            }
+    }
+    return false;
+}

@@ -1143,6 +1143,9 @@ int ws_run_detailed_to(const ws_config *cfg, ws_progress_fn progress, void *ctx,
              ws_wal_archive_lag(&r.db->wal) == 1 ? "" : "s",
              (double)ws_wal_slot_retained(&r.db->wal) / 1073741824.0);
     }
+    char small[WS_WARNING_LEN];
+    if (r.db && ws_sample_small(r.db, small, sizeof small))
+        warn(W, WS_WARN_SAMPLE_SMALL, "%s", small);
     if (W->n_batches < 2)
         warn(W, WS_WARN_NO_INTERVAL, "no confidence interval: the window is too short for two batches");
     if (detail) {
