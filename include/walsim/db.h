@@ -356,6 +356,11 @@ unsigned ws_ckpt_phases(ws_db *db);
 /* "wal", "time", "immediate+force", ...: the start line's flags. */
 void ws_ckpt_flags_text(int flags, char sep, char *buf, size_t len);
 
+/* Entry i of the running checkpoint's sorted list: its buffer (-1: the
+ * page is no longer in shared buffers) and, in *page, the page it held
+ * when tagged. */
+int64_t ws_ckpt_todo_entry(const ws_db *db, uint32_t i, uint64_t *page);
+
 /* The checkpoint timer's event (checkpointer.c), for warm.c's rescheduling. */
 void ws_ckpt_timer_event(ws_sim *sim, void *ctx, uint64_t arg);
 

@@ -286,9 +286,7 @@ static uint32_t tag_and_sort(ws_db *db, uint8_t mask)
     return n;
 }
 
-/* Entry i of the sorted list: its buffer (-1: the page is no longer in
- * shared buffers) and the page it held when tagged. */
-static int64_t todo_entry(const ws_db *db, uint32_t i, uint64_t *page)
+int64_t ws_ckpt_todo_entry(const ws_db *db, uint32_t i, uint64_t *page)
 {
     const ws_checkpointer *ck = &db->ck;
     uint64_t x = ck->todo[i];
@@ -399,12 +397,12 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
         } else {
             if (ck->next + PREFETCH < ck->n_todo && ck->todo_packed) {
                 uint64_t ahead_page;
-                int64_t ahead = todo_entry(db, ck->next + PREFETCH, &ahead_page);
+                int64_t ahead = ws_ckpt_todo_entry(db, ck->next + PREFETCH, &ahead_page);
                 __builtin_prefetch(&db->bp.state[ahead]);
                 __builtin_prefetch(&db->bp.lsn[ahead]);
             }
             uint64_t page;
-            int64_t b = todo_entry(db, ck->next++, &page);
+            int64_t b = ws_ckpt_todo_entry(db, ck->next++, &page);
             uint32_t w = ws_db_weight(db, page);
             /* Still tagged means still the page it held when tagged:
              * eviction and reloading clear the tag. */
