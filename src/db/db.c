@@ -785,7 +785,7 @@ void ws_db_prefetch(ws_db *db, int type, uint64_t seq)
     pf_slot *old = &db->pf->slot[(seq + PF_RING - 2) % PF_RING];
     if (old->seq + 2 == seq)
         for (int i = 0; i < old->n; i++) {
-            if (old->acc[i].page == APPENDED)
+            if (old->acc[i].page == APPENDED || !in_sample(&db->rels[old->acc[i].rel], old->acc[i].page))
                 continue;
             int64_t b = ws_bufpool_lookup(&db->bp, ws_page_id(old->acc[i].rel, old->acc[i].page));
             if (b >= 0) {
@@ -799,7 +799,7 @@ void ws_db_prefetch(ws_db *db, int type, uint64_t seq)
     now->seq = seq;
     now->n = n <= PF_PAGES && db->types[type].stable ? n : -1;
     for (int i = 0; i < n; i++) {
-        if (acc[i].page == APPENDED)
+        if (acc[i].page == APPENDED || !in_sample(&db->rels[acc[i].rel], acc[i].page))
             continue;
         ws_bufpool_prefetch(&db->bp, ws_page_id(acc[i].rel, acc[i].page));
         if (acc[i].modify && db->rels[acc[i].rel].k == 1)
@@ -837,7 +837,8 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
      * overlapped: map slots first, then the state and LSN of the buffers
      * found and the pages' image epochs. */
     for (int i = 0; i < n_acc; i++)
-        ws_bufpool_prefetch(&db->bp, ws_page_id(acc[i].rel, acc[i].page));
+        if (in_sample(&db->rels[acc[i].rel], acc[i].page))
+            ws_bufpool_prefetch(&db->bp, ws_page_id(acc[i].rel, acc[i].page));
     for (int i = 0; i < n_acc; i++) {
         if (!in_sample(&db->rels[acc[i].rel], acc[i].page)) {
             acc[i].buf = OUTSIDE;
