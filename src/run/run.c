@@ -770,6 +770,11 @@ static void intervals(const runner *r, ws_run_stats *out, size_t c_win, const ws
         for (size_t i = 0; i < nb; i++)
             x[i] = v[i][m];
         W->ci[m] = ws_steady_batch_ci(ws_run_headline(out, (ws_headline)m), x, nb);
+        /* every headline (tps, latencies, WAL/tx) is >= 0: a t interval
+         * from a few wide batches may reach below 0, which says nothing
+         * more than 0 does ("p99 [-96.66, 324.20] ms" was printed) */
+        if (W->ci[m].lo < 0)
+            W->ci[m].lo = 0;
     }
     if (nb < 2) {
         W->ci_method[0] = 0;
