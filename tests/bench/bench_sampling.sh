@@ -4,8 +4,9 @@
 # CPU time and peak memory of `walsim run`, and the error of each headline
 # figure against the exact run (R = 1): WAL/tx, FPI/tx, buffers per
 # checkpoint, checkpoint counts (timed, requested), tps, p50, p99, pg_wal
-# peak (tests/bench/sampling_compare.py).  A benchmark, not a test: it
-# judges nothing; docs/engine.md, "Sampling", holds its last results.
+# peak (tests/bench/sampling_compare.py), every R over the same window
+# (the exact run's).  A benchmark, not a test: it judges nothing;
+# docs/engine.md, "Sampling", holds its last results.
 #
 # Usage: bench_sampling.sh WALSIM SOURCE_DIR [SCENARIO...]
 #   default scenarios: every scenarios/*.conf but week.conf, the validation
@@ -41,6 +42,18 @@ for f in "${scenarios[@]}"; do
   [ "$name" = big-oltp ] && extra=(--set "duration=$big" --set warmup=10min)
   echo
   echo "== $name"
+  # One measurement window for every R: the exact run's (warmup and
+  # duration auto would let MSER-5 and the cycle count pick another window
+  # for each realisation, and a window that starts elsewhere in the
+  # checkpoint cycle moves WAL/tx by itself).
+  if "$walsim" run "$f" --quiet --no-report --set sampling=1 "${extra[@]}" --out "$tmp/$name-window" \
+       >/dev/null 2>"$tmp/err"; then
+    read -r w d < <(python3 -c "
+import json; v = json.load(open('$tmp/$name-window/summary.json'))['variants'].values()
+print('%.3fs %.3fs' % (max(x['window']['start_s'] for x in v), max(x['window']['end_s'] for x in v)))")
+    extra+=(--set "warmup=$w" --set "duration=$d")
+    echo "  window: $w to $d (the exact run's, every variant)"
+  fi
   dirs=()
   for r in $rates; do
     out="$tmp/$name-$r"
