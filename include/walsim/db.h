@@ -58,6 +58,15 @@ typedef struct ws_rel {
     ws_pagestate ps;          /* checkpoint epoch per page */
     uint32_t *files;          /* page cache file per 1 GB segment */
     uint32_t n_files;
+    /* Spatial sampling (sampling.c, [scenario] sampling): k = 1 simulates
+     * every page; k > 1 only the blocks with block % k == 0, whose page
+     * state is kept at index block / k.  Per part (hotset: 0 hot, 1 cold;
+     * otherwise 0), the sampled pages, how many are in shared buffers and
+     * how many were changed since the redo pointer: what the accesses to
+     * the other pages are drawn from. */
+    uint32_t k;
+    uint64_t s_pages[2], s_resident[2], s_touched[2];
+    uint16_t tail_epoch;      /* k > 1, append: image epoch of an unsampled last page */
 } ws_rel;
 
 typedef struct ws_touch {
@@ -146,9 +155,15 @@ typedef struct ws_checkpointer {
     double estimate;           /* CheckPointDistanceEstimate */
     /* the running checkpoint */
     ws_time t_start, t_sync, t_end;
-    uint32_t *todo;            /* tagged buffers, sorted */
-    uint64_t *todo_page;       /* the page each held when tagged */
-    uint32_t n_todo, next, written;
+    uint64_t *todo;            /* tagged buffers, sorted: (relation, block, buffer) packed
+                                  (todo_packed), or page ids found again when written */
+    uint32_t cap_todo;
+    unsigned todo_buf_bits, todo_block_bits;
+    bool todo_packed;
+    uint32_t n_todo, next;
+    uint64_t w_todo, w_next;   /* pages the tagged / the passed buffers stand for (sampling) */
+    uint32_t sub_left, sub_file; /* pages of the last sampled buffer still to write, its file */
+    uint64_t written;          /* pages written (a sampled buffer stands for k) */
     double cached_elapsed;
     ws_time head;              /* how late the whole-second clock already is at the start */
     ws_time next_head;         /* ... for the next timed checkpoint: the fraction of a
@@ -182,7 +197,11 @@ typedef struct ws_bgwriter {
     uint64_t prev_strategy_passes;
     uint32_t prev_strategy_hand;
     uint64_t prev_allocs;
+    uint64_t prev_full_allocs; /* sampling: buffers_alloc at the last round */
     bool saved_info_valid;
+    int64_t carry;             /* lru_maxpages budget left from the last round (sampling) */
+    uint64_t owed, owed_page;  /* sampling: pages written buffers stand for, not yet written */
+    double pace;               /* sampling: pages written per round, smoothed */
     ws_writeback wb;
 } ws_bgwriter;
 
@@ -223,6 +242,13 @@ typedef struct ws_db {
     FILE *log_all;             /* lines PostgreSQL logs whatever log_checkpoints says (may be NULL) */
     char log_start[32];        /* [scenario] start_time */
     bool dry;                  /* ws_db_check: relations without page state */
+    /* Spatial sampling (sampling.c): 1 / R, and what the accesses to pages
+     * outside the sample are drawn from. */
+    uint32_t sample_k;
+    uint32_t nbuf_full;        /* NBuffers of the full system (bp.n is the sampled pool's) */
+    double p_dirty_victim;     /* share of the sampled pool's recent victims that were dirty */
+    uint64_t victim_page;      /* page of the last dirty victim (WS_BUF_NONE: none yet) */
+    ws_rng rng_proxy;          /* draws for accesses outside the sample */
 } ws_db;
 
 int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag *err);
@@ -250,13 +276,48 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
 
 /* Writes buffer b (dirty) into the page cache (the caller counts it) for
  * `who` at its time `at`; returns the writer's pause.  Clears the
- * buffer's dirty state. */
-ws_time ws_db_write_buffer(ws_db *db, uint32_t b, ws_pc_writer who, ws_time at, uint32_t *file_out);
+ * buffer's dirty state.  `pages` is how many pages the write stands for:
+ * 1, or for the checkpointer and bgwriter under sampling the buffer's
+ * weight (ws_db_weight). */
+ws_time ws_db_write_buffer(ws_db *db, uint32_t b, uint32_t pages, ws_pc_writer who, ws_time at,
+                           uint32_t *file_out);
 
 /* The same, for a caller that knows the page id buffer b holds (the
  * checkpointer's sorted list): spares a read of its descriptor. */
-ws_time ws_db_write_page(ws_db *db, uint32_t b, uint64_t page, ws_pc_writer who, ws_time at,
-                         uint32_t *file_out);
+ws_time ws_db_write_page(ws_db *db, uint32_t b, uint64_t page, uint32_t pages, ws_pc_writer who,
+                         ws_time at, uint32_t *file_out);
+
+/* Pages of the full system a buffer holding page id `page` stands for:
+ * its relation's k (sampling.c). */
+static inline uint32_t ws_db_weight(const ws_db *db, uint64_t page)
+{
+    return db->rels[ws_page_rel(page)].k;
+}
+
+/* A file for one of the unsimulated pages a sampled page stands for: the
+ * file of a random block of the same part of its relation (its own file
+ * when not sampled), registered for the next checkpoint's fsync.  Writes
+ * that stand for many random pages (the bgwriter's, backends' outside the
+ * sample) spread over the files as the full system's do. */
+uint32_t ws_db_stand_in_file(ws_db *db, uint64_t page);
+
+/* Spatial sampling (sampling.c).  ws_sample_setup decides, once the
+ * relations exist, which are sampled (db->sample_k from [scenario]
+ * sampling; auto picks it) and sizes the sampled pool: call before the
+ * buffer pool and page state are allocated.  Returns 0 or WS_EINPUT. */
+int ws_sample_setup(ws_db *db, ws_diag *err);
+/* The pages a relation's page state holds: all, or the sampled ones. */
+uint64_t ws_sample_state_pages(const ws_rel *r, uint64_t pages);
+/* When the sample is smaller than what auto keeps (and what the 2 %
+ * accuracy was checked at), says so in msg and returns true. */
+bool ws_sample_small(const ws_db *db, char *msg, size_t len);
+/* Recounts the per-part counters from the pool and the page state (after
+ * a warm start). */
+void ws_sample_recount(ws_db *db);
+/* A new redo pointer: no sampled page changed since. */
+void ws_sample_new_redo(ws_db *db);
+/* Dirty pages of the full system: the pool's, weighted. */
+uint64_t ws_db_dirty_pages(const ws_db *db);
 
 /* The relation named name (len bytes), or -1. */
 int ws_db_rel_by_name(const ws_db *db, const char *name, size_t len);
@@ -281,7 +342,7 @@ int ws_bulk_init(ws_db *db, ws_diag *err);
 
 /* Writeback hints (db.c): set up, count a page written to `file`, issue. */
 void ws_writeback_init(ws_writeback *wb, double flush_after_bytes, ws_io_class cls);
-void ws_writeback_add(ws_db *db, ws_writeback *wb, uint32_t file);
+void ws_writeback_add(ws_db *db, ws_writeback *wb, uint32_t file, uint32_t pages);
 void ws_writeback_issue(ws_db *db, ws_writeback *wb);
 
 /* Checkpointer (checkpointer.c). */
@@ -294,6 +355,11 @@ void ws_ckpt_destroy(ws_db *db);
 unsigned ws_ckpt_phases(ws_db *db);
 /* "wal", "time", "immediate+force", ...: the start line's flags. */
 void ws_ckpt_flags_text(int flags, char sep, char *buf, size_t len);
+
+/* Entry i of the running checkpoint's sorted list: its buffer (-1: the
+ * page is no longer in shared buffers) and, in *page, the page it held
+ * when tagged. */
+int64_t ws_ckpt_todo_entry(const ws_db *db, uint32_t i, uint64_t *page);
 
 /* The checkpoint timer's event (checkpointer.c), for warm.c's rescheduling. */
 void ws_ckpt_timer_event(ws_sim *sim, void *ctx, uint64_t arg);

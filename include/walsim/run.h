@@ -91,6 +91,7 @@ typedef enum ws_headline {
 #define WS_WARN_SATURATED 16u      /* closed loop: a resource at its limit (not an overload) */
 #define WS_WARN_NO_INTERVAL 32u    /* too few batches for a confidence interval */
 #define WS_WARN_WAL_FULL 64u       /* pg_wal outgrew its volume: PANIC, the run stopped */
+#define WS_WARN_SAMPLE_SMALL 128u  /* sampling = R below the sample sizes checked to 2 % */
 
 /* The measurement window of a variant and the conditions of its figures:
  * every figure of ws_run_stats (latency, tps, checkpoints, WAL, device,
@@ -164,6 +165,10 @@ typedef struct ws_run_stats {
     /* the lines charts draw: shared_buffers, max/min_wal_size, the OS's
      * background and throttling thresholds (bytes) */
     uint64_t shared_buffers_bytes, max_wal_size_bytes, min_wal_size_bytes;
+    /* spatial sampling (sampling.c): 1 page in sample_k of the tables named
+     * in sampled_tables was simulated; those in whole_tables every page */
+    uint32_t sample_k;
+    char sampled_tables[256], whole_tables[256];
     /* for the recommendations (advise.h) */
     double checkpoint_timeout_s, checkpoint_completion_target, checkpoint_warning_s;
     uint64_t wal_segment_bytes, disk_size_bytes, database_bytes;

@@ -44,8 +44,17 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
     const int64_t N = bp->n;
     uint32_t strategy_buf_id = bp->hand;
     uint64_t strategy_passes = bp->passes;
-    int64_t recent_alloc = (int64_t)(bp->allocs - bg->prev_allocs);
+    double recent_alloc = (double)(bp->allocs - bg->prev_allocs);
     bg->prev_allocs = bp->allocs;
+    if (db->sample_k > 1) {
+        /* Under sampling the sampled pool's few allocations per round are
+         * a noisy count, and the fast-attack average below would follow
+         * their peaks: take the full system's allocations (every miss,
+         * sampled or not) over k instead - the same mean, the full
+         * system's noise. */
+        recent_alloc = (double)(db->st.buffers_alloc - bg->prev_full_allocs) / db->sample_k;
+        bg->prev_full_allocs = db->st.buffers_alloc;
+    }
 
     int64_t maxpages = ws_cfg_int(db->cfg, WS_S_bgwriter_lru_maxpages);
     if (maxpages <= 0) {
@@ -76,16 +85,16 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
     bg->saved_info_valid = true;
 
     if (strategy_delta > 0 && recent_alloc > 0) {
-        double scans_per_alloc = (double)strategy_delta / (double)recent_alloc;
+        double scans_per_alloc = (double)strategy_delta / recent_alloc;
         bg->smoothed_density += (scans_per_alloc - bg->smoothed_density) / SMOOTHING_SAMPLES;
     }
     int64_t bufs_ahead = N - bufs_to_lap;
     int64_t reusable_est = (int64_t)((double)bufs_ahead / bg->smoothed_density);
 
-    if ((double)recent_alloc >= bg->smoothed_alloc)
-        bg->smoothed_alloc = (double)recent_alloc;
+    if (recent_alloc >= bg->smoothed_alloc)
+        bg->smoothed_alloc = recent_alloc;
     else
-        bg->smoothed_alloc += ((double)recent_alloc - bg->smoothed_alloc) / SMOOTHING_SAMPLES;
+        bg->smoothed_alloc += (recent_alloc - bg->smoothed_alloc) / SMOOTHING_SAMPLES;
     int64_t upcoming = (int64_t)(bg->smoothed_alloc * ws_cfg_num(db->cfg, WS_S_bgwriter_lru_multiplier));
     if (upcoming == 0)
         bg->smoothed_alloc = 0;
@@ -95,16 +104,30 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
         upcoming = min_scan + reusable_est;
 
     int64_t num_to_scan = bufs_to_lap, written = 0, reusable = reusable_est;
+    int64_t budget = maxpages + bg->carry;
     while (num_to_scan > 0 && reusable < upcoming) {
         uint32_t b = bg->next_to_clean;
         uint8_t st = bp->state[b];
         bool candidate = (st & WS_BUF_USAGE_MASK) == 0; /* unused, or an empty buffer */
         bool wrote = false;
+        uint32_t w = 1;
         if (candidate && (st & WS_BUF_DIRTY)) {
+            /* A sampled buffer stands for k pages (sampling.c); the
+             * lru_maxpages budget counts pages. */
+            w = ws_db_weight(db, bp->page[b]);
+            if (written + w > budget) {
+                db->st.maxwritten_clean++;
+                break;
+            }
             uint32_t file;
-            local += ws_db_write_buffer(db, b, WS_PC_BGWRITER, local, &file);
+            if (w > 1) {
+                /* the other pages it stands for are owed (below) */
+                bg->owed_page = bp->page[b];
+                bg->owed += w - 1;
+            }
+            local += ws_db_write_buffer(db, b, 1, WS_PC_BGWRITER, local, &file);
             wrote = true;
-            ws_writeback_add(db, &bg->wb, file);
+            ws_writeback_add(db, &bg->wb, file, 1);
         }
         if (++bg->next_to_clean >= bp->n) {
             bg->next_to_clean = 0;
@@ -113,7 +136,8 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
         num_to_scan--;
         if (wrote) {
             reusable++;
-            if (++written >= maxpages) {
+            written += w;
+            if (written >= budget) {
                 db->st.maxwritten_clean++;
                 break;
             }
@@ -121,8 +145,30 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
             reusable++;
         }
     }
+    if (db->sample_k > 1) {
+        /* Under sampling, the pages the sampled buffers written stand for
+         * are paid at the pace the bgwriter writes pages, not at once (k
+         * pages in one round would be a burst the full system's bgwriter
+         * never makes): random pages of the last one's table (stand-in
+         * files), as the full system's bgwriter finds them. */
+        bg->pace += ((double)written - bg->pace) / SMOOTHING_SAMPLES;
+        uint64_t pay = (uint64_t)ceil(bg->pace);
+        if (pay > bg->owed)
+            pay = bg->owed;
+        for (uint64_t x = 0; x < pay; x++) {
+            uint32_t file = ws_db_stand_in_file(db, bg->owed_page);
+            local += ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BGWRITER, local);
+            ws_writeback_add(db, &bg->wb, file, 1);
+        }
+        bg->owed -= pay;
+    }
     ws_writeback_issue(db, &bg->wb);
     db->st.buffers_clean += (uint64_t)written;
+    /* Under sampling a round may not afford one sampled buffer (k pages
+     * over lru_maxpages): the unused budget carries over, up to k - 1. */
+    bg->carry = db->sample_k > 1 ? budget - written : 0;
+    if (bg->carry > (int64_t)db->sample_k - 1)
+        bg->carry = (int64_t)db->sample_k - 1;
 
     int64_t new_delta = bufs_to_lap - num_to_scan, new_alloc = reusable - reusable_est;
     if (new_delta > 0 && new_alloc > 0) {

@@ -33,7 +33,8 @@ int ws_bufpool_init(ws_bufpool *bp, uint32_t nbuffers)
     bp->lsn = ws_big_calloc(nbuffers, sizeof *bp->lsn);
     bp->state = ws_big_calloc(nbuffers, sizeof *bp->state);
     bp->map = ws_big_calloc(size, sizeof *bp->map);
-    if (!bp->page || !bp->lsn || !bp->state || !bp->map) {
+    bp->dirty_bits = calloc(((size_t)nbuffers + 63) / 64, sizeof *bp->dirty_bits);
+    if (!bp->page || !bp->lsn || !bp->state || !bp->map || !bp->dirty_bits) {
         ws_bufpool_destroy(bp);
         return -1;
     }
@@ -50,6 +51,8 @@ void ws_bufpool_destroy(ws_bufpool *bp)
     free(bp->lsn);
     free(bp->state);
     free(bp->map);
+    free(bp->dirty_bits);
+    bp->dirty_bits = NULL;
     bp->page = bp->lsn = NULL;
     bp->state = NULL;
     bp->map = NULL;
@@ -122,8 +125,10 @@ void ws_bufpool_load(ws_bufpool *bp, uint32_t b, uint64_t page, bool permanent)
     assert(b < bp->n);
     if (bp->page[b] != WS_BUF_NONE) {
         map_remove(bp, bp->page[b]);
-        if (bp->state[b] & WS_BUF_DIRTY)
+        if (bp->state[b] & WS_BUF_DIRTY) {
             bp->dirty--; /* the caller wrote it out first */
+            bp->dirty_bits[b >> 6] &= ~(UINT64_C(1) << (b & 63));
+        }
     }
     bp->page[b] = page;
     bp->lsn[b] = 0;

@@ -128,10 +128,12 @@ void ws_ckpt_replay_now(const ws_db *db, uint64_t *wal_bytes, uint64_t *pages)
             continue;
         uint16_t cur = ps->current;
         uint16_t prev = cur > 1 ? (uint16_t)(cur - 1) : (uint16_t)WS_PS_EPOCH_MAX;
+        uint64_t m = 0;
         for (uint64_t p = 0; p < ps->pages; p++) {
             uint16_t e = ps->epoch[p];
-            n += e != 0 && (e == cur || (running && e == prev));
+            m += e != 0 && (e == cur || (running && e == prev));
         }
+        n += m * db->rels[i].k; /* a sampled page stands for k */
     }
     *pages = n;
 }
@@ -176,10 +178,8 @@ void ws_ckpt_destroy(ws_db *db)
     free(db->ck.rec);
     db->ck.rec = NULL;
     free(db->ck.todo);
-    free(db->ck.todo_page);
     free(db->ck.sync_files);
     db->ck.todo = NULL;
-    db->ck.todo_page = NULL;
     db->ck.sync_files = NULL;
 }
 
@@ -199,59 +199,71 @@ static int by_key(const void *a, const void *b)
 
 /* BufferSync's first steps: tag the buffers whose state matches `mask`
  * and sort them by (relation, block) (ckpt_buforder_comparator; walsim has
- * one tablespace).  Each entry is packed into one 64-bit word, (relation,
- * block) above the buffer number, and sorted by an LSD radix sort on the
- * (relation, block) bits only: a few linear passes, where a comparison
- * sort would chase two random buffer descriptors at every step.  Page ids
- * are unique, so the order is total.  Every pass reads memory in order.
- * Returns the number of buffers tagged; fills ck->todo. */
+ * one tablespace).  The dirty buffers are found through the pool's dirty
+ * bitmap, so the work is proportional to the dirty buffers (plus N / 64
+ * word reads), not to shared_buffers.  Each entry is packed into one
+ * 64-bit word, (relation, block) above the buffer number, and sorted by an
+ * LSD radix sort on the (relation, block) bits only: a few linear passes,
+ * where a comparison sort would chase two random buffer descriptors at
+ * every step.  Page ids are unique, so the order is total.  The list keeps
+ * its capacity from one checkpoint to the next, and the sort's second
+ * array lives only during the sort: 16 bytes per dirty buffer at most.
+ * Returns the number of buffers tagged; fills ck->todo and ck->w_todo. */
 static uint32_t tag_and_sort(ws_db *db, uint8_t mask)
 {
     ws_checkpointer *ck = &db->ck;
     ws_bufpool *bp = &db->bp;
-    uint32_t cap = bp->dirty ? bp->dirty : 1;
-    free(ck->todo);
-    free(ck->todo_page);
-    ck->todo = malloc((size_t)cap * sizeof *ck->todo);
-    ck->todo_page = malloc((size_t)cap * sizeof *ck->todo_page);
-    uint64_t *a = malloc((size_t)cap * 2 * sizeof *a);
-    if (!ck->todo || !ck->todo_page || !a)
+    if (bp->dirty > ck->cap_todo || !ck->todo) {
+        free(ck->todo);
+        ck->cap_todo = bp->dirty ? bp->dirty : 1;
+        ck->todo = malloc((size_t)ck->cap_todo * sizeof *ck->todo);
+        if (!ck->todo)
+            abort();
+    }
+    uint64_t *a = ck->todo;
+    uint64_t *tmp = malloc((size_t)ck->cap_todo * sizeof *tmp); /* buffers, then the sort's */
+    if (!tmp)
         abort();
     uint32_t n = 0;
-    uint64_t max_block = 0;
+    uint64_t max_block = 0, weight = 0;
     int max_rel = 0;
-    for (uint32_t b = 0; b < bp->n; b++) {
-        if ((bp->state[b] & mask) != mask)
-            continue;
-        assert(n < cap);
-        bp->state[b] |= WS_BUF_CKPT_NEEDED;
-        uint64_t id = bp->page[b];
-        if (ws_page_block(id) > max_block)
-            max_block = ws_page_block(id);
-        if (ws_page_rel(id) > max_rel)
-            max_rel = ws_page_rel(id);
-        ck->todo[n] = b;
-        a[n++] = id;
+    for (uint32_t w = 0; w < (bp->n + 63) / 64; w++) {
+        for (uint64_t bits = bp->dirty_bits[w]; bits; bits &= bits - 1) {
+            uint32_t b = w * 64 + (uint32_t)__builtin_ctzll(bits);
+            if ((bp->state[b] & mask) != mask)
+                continue;
+            assert(n < ck->cap_todo);
+            bp->state[b] |= WS_BUF_CKPT_NEEDED;
+            uint64_t id = bp->page[b];
+            if (ws_page_block(id) > max_block)
+                max_block = ws_page_block(id);
+            if (ws_page_rel(id) > max_rel)
+                max_rel = ws_page_rel(id);
+            weight += ws_db_weight(db, id);
+            tmp[n] = b;
+            a[n++] = id;
+        }
     }
+    ck->w_todo = weight;
     unsigned buf_bits = bits_for(bp->n - 1), block_bits = bits_for(max_block);
     unsigned key_bits = bits_for((uint64_t)max_rel) + block_bits;
-    if (buf_bits + key_bits > 64) {
-        /* Too large to pack: sort the page ids, find each buffer again. */
+    ck->todo_packed = buf_bits + key_bits <= 64;
+    if (!ck->todo_packed) {
+        /* Too large to pack: sort the page ids; each buffer is found again
+         * when written. */
         qsort(a, n, sizeof *a, by_key);
-        for (uint32_t i = 0; i < n; i++) {
-            ck->todo[i] = (uint32_t)ws_bufpool_lookup(bp, a[i]);
-            ck->todo_page[i] = a[i];
-        }
-        free(a);
+        free(tmp);
         return n;
     }
+    ck->todo_buf_bits = buf_bits;
+    ck->todo_block_bits = block_bits;
     for (uint32_t i = 0; i < n; i++) {
         uint64_t key = (uint64_t)ws_page_rel(a[i]) << block_bits | ws_page_block(a[i]);
-        a[i] = key << buf_bits | ck->todo[i];
+        a[i] = key << buf_bits | tmp[i];
     }
     enum { DIGIT = 11, RADIX = 1 << DIGIT };
     uint32_t count[RADIX];
-    uint64_t *from = a, *to = a + cap;
+    uint64_t *from = a, *to = tmp;
     for (unsigned shift = buf_bits; shift < buf_bits + key_bits; shift += DIGIT) {
         memset(count, 0, sizeof count);
         for (uint32_t i = 0; i < n; i++)
@@ -268,14 +280,24 @@ static uint32_t tag_and_sort(ws_db *db, uint8_t mask)
         from = to;
         to = t;
     }
-    uint64_t low = (UINT64_C(1) << buf_bits) - 1, block_mask = (UINT64_C(1) << block_bits) - 1;
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t key = from[i] >> buf_bits;
-        ck->todo[i] = (uint32_t)(from[i] & low);
-        ck->todo_page[i] = ws_page_id((int)(key >> block_bits), key & block_mask);
-    }
-    free(a);
+    if (from != a)
+        memcpy(a, from, (size_t)n * sizeof *a);
+    free(tmp);
     return n;
+}
+
+int64_t ws_ckpt_todo_entry(const ws_db *db, uint32_t i, uint64_t *page)
+{
+    const ws_checkpointer *ck = &db->ck;
+    uint64_t x = ck->todo[i];
+    if (!ck->todo_packed) {
+        *page = x;
+        return ws_bufpool_lookup(&db->bp, x);
+    }
+    uint64_t key = x >> ck->todo_buf_bits;
+    *page = ws_page_id((int)(key >> ck->todo_block_bits),
+                       key & ((UINT64_C(1) << ck->todo_block_bits) - 1));
+    return (int64_t)(x & ((UINT64_C(1) << ck->todo_buf_bits) - 1));
 }
 
 static void start(ws_db *db, int flags)
@@ -327,6 +349,7 @@ static void start(ws_db *db, int flags)
     ck->fpi_at_redo = db->wal.st.fpi;
     for (int i = 0; i < db->n_rels; i++)
         ws_pagestate_new_redo(&db->rels[i].ps);
+    ws_sample_new_redo(db);
 
     char what[96];
     ws_ckpt_flags_text(flags, ' ', what, sizeof what);
@@ -340,7 +363,9 @@ static void start(ws_db *db, int flags)
      * a timed one wakes with the fraction of the second the previous
      * checkpoint ended in (CheckpointerMain sleeps whole seconds from then). */
     ck->head = (flags & WS_CKPT_F_TIME) ? ck->next_head : now - whole_sec(now);
-    ck->next = ck->written = 0;
+    ck->next = 0;
+    ck->written = ck->w_next = 0;
+    ck->sub_left = 0;
     ck->cached_elapsed = 0;
     ws_writeback_init(&ck->wb, ws_cfg_num(db->cfg, WS_S_checkpoint_flush_after), WS_IO_CHECKPOINT);
     ws_sim_at(db->sim, now, on_write_step, db, db->wal.insert);
@@ -358,24 +383,44 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
     double cct = ws_cfg_num(db->cfg, WS_S_checkpoint_completion_target);
     double timeout = cfg_s(db, WS_S_checkpoint_timeout);
 
-    while (ck->next < ck->n_todo) {
-        if (ck->next + PREFETCH < ck->n_todo) {
-            uint32_t ahead = ck->todo[ck->next + PREFETCH];
-            __builtin_prefetch(&db->bp.state[ahead]);
-            __builtin_prefetch(&db->bp.lsn[ahead]);
-        }
-        uint32_t b = ck->todo[ck->next];
-        uint64_t page = ck->todo_page[ck->next++];
-        /* Still tagged means still the page it held when tagged: eviction
-         * and reloading clear the tag. */
-        if (db->bp.state[b] & WS_BUF_CKPT_NEEDED) {
-            uint32_t file;
-            local += WRITE_COST + ws_db_write_page(db, b, page, WS_PC_CHECKPOINTER, local, &file);
+    while (ck->next < ck->n_todo || ck->sub_left > 0) {
+        if (ck->sub_left > 0) {
+            /* The other pages a sampled buffer stands for (sampling.c),
+             * written one at a time like the full system's, so that the
+             * pacing and the page cache see the same stream. */
+            ck->sub_left--;
+            ck->w_next++;
+            local += WRITE_COST + ws_pc_write(&db->pc, ck->sub_file, WS_PAGE, WS_PC_CHECKPOINTER, local);
             ck->written++;
             db->st.buffers_checkpoint++;
-            ws_writeback_add(db, &ck->wb, file);
+            ws_writeback_add(db, &ck->wb, ck->sub_file, 1);
+        } else {
+            if (ck->next + PREFETCH < ck->n_todo && ck->todo_packed) {
+                uint64_t ahead_page;
+                int64_t ahead = ws_ckpt_todo_entry(db, ck->next + PREFETCH, &ahead_page);
+                __builtin_prefetch(&db->bp.state[ahead]);
+                __builtin_prefetch(&db->bp.lsn[ahead]);
+            }
+            uint64_t page;
+            int64_t b = ws_ckpt_todo_entry(db, ck->next++, &page);
+            uint32_t w = ws_db_weight(db, page);
+            /* Still tagged means still the page it held when tagged:
+             * eviction and reloading clear the tag. */
+            if (b >= 0 && (db->bp.state[b] & WS_BUF_CKPT_NEEDED)) {
+                uint32_t file;
+                local += WRITE_COST +
+                         ws_db_write_page(db, (uint32_t)b, page, 1, WS_PC_CHECKPOINTER, local, &file);
+                ck->written++;
+                db->st.buffers_checkpoint++;
+                ws_writeback_add(db, &ck->wb, file, 1);
+                ck->w_next++;
+                ck->sub_left = w - 1;
+                ck->sub_file = file;
+            } else {
+                ck->w_next += w; /* written by another process: none of its pages is due */
+            }
         }
-        double progress = (double)ck->next / ck->n_todo;
+        double progress = (double)ck->w_next / (double)ck->w_todo;
         /* IsCheckpointOnSchedule's elapsed time counts from the whole
          * second the checkpoint started in: at the start it is already
          * 0-1 s "late" and writes that share at once. */
@@ -511,17 +556,17 @@ static void finish(ws_db *db)
         snprintf(lsn, sizeof lsn, "; lsn=%s, redo lsn=%s", l, r);
     }
     logf_(db,
-          "LOG:  checkpoint complete: wrote %u buffers (%.1f%%); %d WAL file(s) added, %d "
+          "LOG:  checkpoint complete: wrote %llu buffers (%.1f%%); %d WAL file(s) added, %d "
           "removed, %d recycled; write=%s s, sync=%s s, total=%s s; sync files=%u, longest=%s s, "
           "average=%s s; distance=%d kB, estimate=%d kB%s",
-          ck->written, 100.0 * ck->written / db->bp.n, added, removed, recycled, w, s, t, ck->n_sync,
+          (unsigned long long)ck->written, 100.0 * (double)ck->written / db->nbuf_full, added, removed, recycled, w, s, t, ck->n_sync,
           lg, av, (int)(distance / 1024), (int)(ck->estimate / 1024), lsn);
 
     ws_ckpt_record *r = &ck->rec[ck->n_rec - 1];
     r->done = true;
     r->end = now;
-    r->buffers = ck->written;
-    r->buffers_pct = 100.0 * ck->written / db->bp.n;
+    r->buffers = (uint32_t)ck->written;
+    r->buffers_pct = 100.0 * (double)ck->written / db->nbuf_full;
     r->sync_files = ck->n_sync;
     r->longest_sync = ck->sync_longest;
     r->average_sync = ck->n_sync ? ck->sync_total / ck->n_sync : 0;

@@ -27,6 +27,7 @@ typedef struct access {
 } access;
 
 #define APPENDED UINT64_MAX
+#define OUTSIDE (-2) /* access.buf of a page outside the sample (sampling.c) */
 
 /* The transactions that got a core recently, with the pages they will
  * touch: a ring indexed by transaction number (see ws_db_prefetch). */
@@ -90,10 +91,7 @@ static int add_rel(ws_db *db, const rel_spec *sp, ws_diag *err)
     case WS_ACCESS_HOTSET: ws_access_hotset(&r->access, r->pages, sp->a1, sp->a2); break;
     case WS_ACCESS_APPEND: ws_access_append(&r->access, r->pages, (uint64_t)sp->a1); break;
     }
-    if (!db->dry && ws_pagestate_init(&r->ps, r->pages ? r->pages : 1) != 0) {
-        ws_diag_set(err, NULL, 0, "out of memory for %s's page state", r->name);
-        return WS_ENOMEM;
-    }
+    r->k = 1;
     db->n_rels++;
     return WS_OK;
 }
@@ -346,8 +344,8 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
     }
     if (ws_device_init(&db->dev, sim, cfg) != 0 || ws_pc_init(&db->pc, sim, &db->dev, cfg) != 0 ||
         ws_wal_init(&db->wal, sim, db->wal_own_dev ? &db->wal_dev : &db->dev, cfg) != 0 ||
-        ws_bufpool_init(&db->bp, (uint32_t)(ws_cfg_num(cfg, WS_S_shared_buffers) / WS_PAGE)) != 0 ||
         ws_rng_init(&db->rng_pages, seed, "db.pages") != 0 ||
+        ws_rng_init(&db->rng_proxy, seed, "db.proxy") != 0 ||
         ws_rng_init_keyed(&db->rng_tx, seed, "db.tx") != 0 ||
         ws_rng_init(&db->rng_cache, seed, "os.cache") != 0) {
         ws_diag_set(err, NULL, 0, "out of memory");
@@ -355,8 +353,21 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
     }
     int rc = strcmp(ws_cfg_str(cfg, WS_S_profile), "pgbench") == 0 ? pgbench_profile(db, err)
                                                                    : custom_profile(db, err);
-    if (rc != WS_OK || (rc = ws_bulk_init(db, err)) != WS_OK)
+    if (rc != WS_OK || (rc = ws_bulk_init(db, err)) != WS_OK || (rc = ws_sample_setup(db, err)) != WS_OK)
         return rc;
+    /* The buffer pool and page state, sized by the sampling. */
+    if (ws_bufpool_init(&db->bp, db->bp.n) != 0) {
+        ws_diag_set(err, NULL, 0, "out of memory for shared_buffers");
+        return WS_ENOMEM;
+    }
+    for (int i = 0; i < db->n_rels; i++) {
+        ws_rel *r = &db->rels[i];
+        uint64_t n = ws_sample_state_pages(r, r->pages);
+        if (ws_pagestate_init(&r->ps, n ? n : 1) != 0) {
+            ws_diag_set(err, NULL, 0, "out of memory for %s's page state", r->name);
+            return WS_ENOMEM;
+        }
+    }
     db->pf = malloc(sizeof *db->pf);
     if (!db->pf) {
         ws_diag_set(err, NULL, 0, "out of memory");
@@ -421,6 +432,8 @@ int ws_db_check(ws_sim *sim, const ws_config *cfg, ws_diag *err)
     if (rc == WS_OK)
         rc = ws_bulk_init(db, err);
     if (rc == WS_OK)
+        rc = ws_sample_setup(db, err);
+    if (rc == WS_OK)
         rc = check_volume(db, err);
     free(db);
     return rc;
@@ -444,6 +457,7 @@ void ws_db_destroy(ws_db *db)
     if (db->wal_own_dev)
         ws_device_destroy(&db->wal_dev);
     ws_rng_destroy(&db->rng_pages);
+    ws_rng_destroy(&db->rng_proxy);
     ws_rng_destroy(&db->rng_tx);
     ws_rng_destroy(&db->rng_cache);
 }
@@ -494,13 +508,33 @@ static void mark_for_sync(ws_db *db, uint32_t file)
     db->cycle_files[db->n_cycle_files++] = file;
 }
 
-ws_time ws_db_write_buffer(ws_db *db, uint32_t b, ws_pc_writer who, ws_time at, uint32_t *file_out)
+uint32_t ws_db_stand_in_file(ws_db *db, uint64_t page)
 {
-    return ws_db_write_page(db, b, db->bp.page[b], who, at, file_out);
+    ws_rel *r = &db->rels[ws_page_rel(page)];
+    uint64_t block = ws_page_block(page);
+    if (r->k > 1 && r->access.pages > 0) {
+        uint64_t lo = 0, hi = r->access.pages;
+        if (r->access.kind == WS_ACCESS_HOTSET && r->access.hot_pages < r->access.pages) {
+            if (block < r->access.hot_pages)
+                hi = r->access.hot_pages;
+            else
+                lo = r->access.hot_pages;
+        }
+        block = lo + ws_rng_below(&db->rng_proxy, hi - lo);
+    }
+    uint32_t file = file_of(db, r, block);
+    mark_for_sync(db, file);
+    return file;
 }
 
-ws_time ws_db_write_page(ws_db *db, uint32_t b, uint64_t page, ws_pc_writer who, ws_time at,
-                         uint32_t *file_out)
+ws_time ws_db_write_buffer(ws_db *db, uint32_t b, uint32_t pages, ws_pc_writer who, ws_time at,
+                           uint32_t *file_out)
+{
+    return ws_db_write_page(db, b, db->bp.page[b], pages, who, at, file_out);
+}
+
+ws_time ws_db_write_page(ws_db *db, uint32_t b, uint64_t page, uint32_t pages, ws_pc_writer who,
+                         ws_time at, uint32_t *file_out)
 {
     uint8_t flags = ws_bufpool_flags(&db->bp, b);
     assert(flags & WS_BUF_DIRTY);
@@ -515,7 +549,7 @@ ws_time ws_db_write_page(ws_db *db, uint32_t b, uint64_t page, ws_pc_writer who,
     ws_bufpool_clean(&db->bp, b);
     if (file_out)
         *file_out = file;
-    return ws_pc_write(&db->pc, file, WS_PAGE, who, at);
+    return ws_pc_write(&db->pc, file, (uint64_t)pages * WS_PAGE, who, at);
 }
 
 /* ---- writeback hints ---------------------------------------------------- */
@@ -532,7 +566,7 @@ void ws_writeback_issue(ws_db *db, ws_writeback *wb)
     wb->pages = 0;
 }
 
-void ws_writeback_add(ws_db *db, ws_writeback *wb, uint32_t file)
+void ws_writeback_add(ws_db *db, ws_writeback *wb, uint32_t file, uint32_t pages)
 {
     if (!wb->flush_after)
         return;
@@ -540,32 +574,47 @@ void ws_writeback_add(ws_db *db, ws_writeback *wb, uint32_t file)
         ws_writeback_issue(db, wb);
         wb->file = file;
     }
-    if (++wb->pages >= wb->flush_after)
+    wb->pages += pages;
+    if (wb->pages >= wb->flush_after)
         ws_writeback_issue(db, wb);
 }
 
 /* ---- a transaction ------------------------------------------------------ */
 
-/* A miss: take a clock-sweep victim (writing it first if dirty), then
- * read the page, or create it when the relation is extended.  Adds the
- * time this takes to *wait; returns the buffer. */
-static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_time *wait)
+/* The part of relation r block `block` belongs to (sampling.c). */
+static inline int part_of(const ws_rel *r, uint64_t block)
 {
-    ws_rel *r = &db->rels[rel];
-    uint32_t v = ws_bufpool_victim(&db->bp);
-    db->st.buffers_alloc++;
-    uint8_t flags = ws_bufpool_flags(&db->bp, v);
-    if (flags & WS_BUF_DIRTY) {
-        /* A dirty victim: the backend writes it (buffers_backend), after
-         * flushing WAL up to its LSN if needed. */
-        ws_time now = ws_sim_now(db->sim);
-        if ((flags & WS_BUF_PERMANENT) && db->bp.lsn[v] > db->wal.flushed)
-            *wait += ws_wal_flushed_by(&db->wal, db->bp.lsn[v]) - now;
-        uint32_t file;
-        *wait += ws_db_write_buffer(db, v, WS_PC_BACKENDS, now + *wait, &file);
-        ws_writeback_add(db, &db->backend_wb, file);
-        db->st.buffers_backend++;
+    return r->access.kind == WS_ACCESS_HOTSET && block >= r->access.hot_pages;
+}
+
+/* Is block `block` of r simulated (always, unless r is sampled)? */
+static inline bool in_sample(const ws_rel *r, uint64_t block)
+{
+    return r->k == 1 || block % r->k == 0;
+}
+
+/* A backend writes a dirty victim (buffers_backend) into `file`, after
+ * flushing WAL up to `lsn` if needed; adds the time to *wait. */
+static void write_victim(ws_db *db, int64_t b, uint64_t lsn, uint32_t file, ws_time *wait)
+{
+    ws_time now = ws_sim_now(db->sim);
+    if (lsn > db->wal.flushed)
+        *wait += ws_wal_flushed_by(&db->wal, lsn) - now;
+    if (b >= 0) {
+        uint32_t f;
+        *wait += ws_db_write_buffer(db, (uint32_t)b, 1, WS_PC_BACKENDS, now + *wait, &f);
+        file = f;
+    } else {
+        *wait += ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BACKENDS, now + *wait);
     }
+    ws_writeback_add(db, &db->backend_wb, file, 1);
+    db->st.buffers_backend++;
+}
+
+/* Reads page `page` of relation r into a buffer, or creates it when the
+ * relation is extended; adds the time to *wait. */
+static void fill_buffer(ws_db *db, ws_rel *r, uint64_t page, bool extend, ws_time *wait)
+{
     if (extend) {
         /* Relation extension writes a new zero page (mdextend): a backend
          * write that PostgreSQL also counts in buffers_backend. */
@@ -583,10 +632,86 @@ static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_tim
             *wait += ws_device_read(&db->dev, now, WS_PAGE) - now;
         }
     }
+}
+
+/* A miss: take a clock-sweep victim (writing it first if dirty), then
+ * read the page, or create it when the relation is extended.  Adds the
+ * time this takes to *wait; returns the buffer. */
+static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_time *wait)
+{
+    ws_rel *r = &db->rels[rel];
+    uint32_t v = ws_bufpool_victim(&db->bp);
+    db->st.buffers_alloc++;
+    uint8_t flags = ws_bufpool_flags(&db->bp, v);
+    if (db->sample_k > 1) {
+        /* The sample's counters: the victim leaves, the page comes in;
+         * what share of victims are dirty (for the accesses outside the
+         * sample). */
+        uint64_t old = db->bp.page[v];
+        if (old != WS_BUF_NONE) {
+            ws_rel *o = &db->rels[ws_page_rel(old)];
+            if (o->k > 1)
+                o->s_resident[part_of(o, ws_page_block(old))]--;
+        }
+        if (r->k > 1)
+            r->s_resident[part_of(r, page)]++;
+        bool dirty = (flags & WS_BUF_DIRTY) != 0;
+        db->p_dirty_victim += ((double)dirty - db->p_dirty_victim) / 64;
+    }
+    if (flags & WS_BUF_DIRTY) {
+        /* A dirty victim: the backend writes it (buffers_backend), after
+         * flushing WAL up to its LSN if needed. */
+        write_victim(db, v, (flags & WS_BUF_PERMANENT) ? db->bp.lsn[v] : 0, 0, wait);
+        if (db->sample_k > 1)
+            db->victim_page = db->bp.page[v];
+    }
+    fill_buffer(db, r, page, extend, wait);
     ws_bufpool_load(&db->bp, v, ws_page_id(rel, page), r->logged);
     return v;
 }
 
+/* An access outside the sample (sampling.c): a hit, or a miss with a
+ * victim that is dirty as often as the sampled pool's are, drawn from the
+ * sample's state now.  Returns true for a hit. */
+static bool proxy_access(ws_db *db, ws_rel *r, uint64_t page, bool extend, ws_time *wait)
+{
+    int j = part_of(r, page);
+    bool hit = !extend && r->s_pages[j] > 0 &&
+               ws_rng_uniform(&db->rng_proxy) * (double)r->s_pages[j] < (double)r->s_resident[j];
+    if (hit)
+        return true;
+    db->st.buffers_alloc++;
+    if (db->victim_page != WS_BUF_NONE && ws_rng_uniform(&db->rng_proxy) < db->p_dirty_victim)
+        write_victim(db, -1, 0, ws_db_stand_in_file(db, db->victim_page), wait);
+    fill_buffer(db, r, page, extend, wait);
+    return false;
+}
+
+/* Does a change of page `page` of r need a full-page image?  Sampled
+ * pages answer from their state; the others draw it with the share of
+ * the part's sampled pages not yet changed since the redo pointer (an
+ * appended table's unsampled last page keeps its own epoch). */
+static bool needs_image(ws_db *db, ws_rel *r, uint64_t page, bool extend)
+{
+    if (r->k == 1)
+        return ws_pagestate_touch(&r->ps, page);
+    if (in_sample(r, page)) {
+        bool image = ws_pagestate_touch(&r->ps, page / r->k);
+        if (image)
+            r->s_touched[part_of(r, page)]++;
+        return image;
+    }
+    if (r->access.kind == WS_ACCESS_APPEND) {
+        if (extend)
+            r->tail_epoch = 0;
+        if (r->tail_epoch == r->ps.current)
+            return false;
+        r->tail_epoch = r->ps.current;
+        return true;
+    }
+    int j = part_of(r, page);
+    return ws_rng_uniform(&db->rng_proxy) * (double)r->s_pages[j] >= (double)r->s_touched[j];
+}
 
 /* An append to relation a->rel: the page at its end, a new one when the
  * last is full (access.c). */
@@ -597,7 +722,9 @@ static void append_row(ws_db *db, access *a)
     a->page = ws_access_next(&r->access, NULL);
     a->extend = r->access.pages != before;
     r->pages = r->access.pages;
-    if (ws_pagestate_grow(&r->ps, r->pages) != 0)
+    if (r->k > 1 && a->extend && in_sample(r, a->page))
+        r->s_pages[0]++;
+    if (ws_pagestate_grow(&r->ps, ws_sample_state_pages(r, r->pages)) != 0)
         abort();
 }
 
@@ -658,7 +785,7 @@ void ws_db_prefetch(ws_db *db, int type, uint64_t seq)
     pf_slot *old = &db->pf->slot[(seq + PF_RING - 2) % PF_RING];
     if (old->seq + 2 == seq)
         for (int i = 0; i < old->n; i++) {
-            if (old->acc[i].page == APPENDED)
+            if (old->acc[i].page == APPENDED || !in_sample(&db->rels[old->acc[i].rel], old->acc[i].page))
                 continue;
             int64_t b = ws_bufpool_lookup(&db->bp, ws_page_id(old->acc[i].rel, old->acc[i].page));
             if (b >= 0) {
@@ -672,10 +799,10 @@ void ws_db_prefetch(ws_db *db, int type, uint64_t seq)
     now->seq = seq;
     now->n = n <= PF_PAGES && db->types[type].stable ? n : -1;
     for (int i = 0; i < n; i++) {
-        if (acc[i].page == APPENDED)
+        if (acc[i].page == APPENDED || !in_sample(&db->rels[acc[i].rel], acc[i].page))
             continue;
         ws_bufpool_prefetch(&db->bp, ws_page_id(acc[i].rel, acc[i].page));
-        if (acc[i].modify)
+        if (acc[i].modify && db->rels[acc[i].rel].k == 1)
             __builtin_prefetch(&db->rels[acc[i].rel].ps.epoch[acc[i].page], 1);
     }
     if (now->n > 0)
@@ -710,15 +837,21 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
      * overlapped: map slots first, then the state and LSN of the buffers
      * found and the pages' image epochs. */
     for (int i = 0; i < n_acc; i++)
-        ws_bufpool_prefetch(&db->bp, ws_page_id(acc[i].rel, acc[i].page));
+        if (in_sample(&db->rels[acc[i].rel], acc[i].page))
+            ws_bufpool_prefetch(&db->bp, ws_page_id(acc[i].rel, acc[i].page));
     for (int i = 0; i < n_acc; i++) {
+        if (!in_sample(&db->rels[acc[i].rel], acc[i].page)) {
+            acc[i].buf = OUTSIDE;
+            continue;
+        }
         acc[i].buf = acc[i].extend ? -1 : ws_bufpool_lookup(&db->bp, ws_page_id(acc[i].rel, acc[i].page));
         if (acc[i].buf >= 0)
             __builtin_prefetch(&db->bp.state[acc[i].buf], 1);
         if (acc[i].modify) {
             if (acc[i].buf >= 0)
                 __builtin_prefetch(&db->bp.lsn[acc[i].buf], 1);
-            __builtin_prefetch(&db->rels[acc[i].rel].ps.epoch[acc[i].page], 1);
+            const ws_rel *r = &db->rels[acc[i].rel];
+            __builtin_prefetch(&r->ps.epoch[acc[i].page / r->k], 1);
         }
     }
 
@@ -737,6 +870,27 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
         ws_rel *r = &db->rels[a->rel];
         uint64_t id = ws_page_id(a->rel, a->page);
         uint32_t b;
+        if (a->buf == OUTSIDE) {
+            /* Outside the sample: drawn from it (sampling.c).  An
+             * appended table's last page is in shared buffers. */
+            if (r->access.kind == WS_ACCESS_APPEND && a->modify) {
+                if (a->extend)
+                    proxy_access(db, r, a->page, true, &wait);
+            } else {
+                proxy_access(db, r, a->page, false, &wait);
+            }
+            if (a->modify && r->logged) {
+                logged = true;
+                if (needs_image(db, r, a->page, a->extend) && db->full_page_writes) {
+                    fpi++;
+                    fpi_stored += r->fpi_stored + WS_FPI_RECORD_OVERHEAD;
+                    fpi_raw += r->fpi_raw;
+                    *cpu += r->fpi_cpu;
+                    db->st.cpu_compress += r->fpi_cpu;
+                }
+            }
+            continue;
+        }
         /* A buffer found in step 2 holds another page now if an earlier
          * access of this transaction took it as its victim. */
         bool reused = false;
@@ -762,7 +916,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
         if (r->logged) {
             logged = true;
             /* First change since the redo pointer: a full-page image. */
-            if (ws_pagestate_touch(&r->ps, a->page) && db->full_page_writes) {
+            if (needs_image(db, r, a->page, a->extend) && db->full_page_writes) {
                 fpi++;
                 fpi_stored += r->fpi_stored + WS_FPI_RECORD_OVERHEAD;
                 fpi_raw += r->fpi_raw;
@@ -814,6 +968,7 @@ void ws_db_modify_pages(ws_db *db, int rel, int n, ws_time *wait, uint32_t *fpi,
         } else {
             b = load_page(db, rel, page, extend, wait);
         }
+        assert(r->k == 1); /* bulk loads are never sampled (sampling.c) */
         bool image = ws_pagestate_touch(&r->ps, page) && !extend;
         if (r->logged && image && db->full_page_writes) {
             (*fpi)++;
@@ -832,7 +987,7 @@ ws_time ws_db_write_new_page(ws_db *db, int rel, uint64_t page, ws_time at)
     mark_for_sync(db, file);
     db->st.buffers_backend++;
     ws_time pause = ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BACKENDS, at);
-    ws_writeback_add(db, &db->backend_wb, file);
+    ws_writeback_add(db, &db->backend_wb, file, 1);
     return pause;
 }
 

@@ -35,11 +35,11 @@ static uint64_t buffer_bytes(double shared_buffers)
         slots *= 2;
     const ws_bufpool *bp = NULL;
     const ws_checkpointer *ck = NULL;
-    /* page id, LSN, state; the checkpoint sort: todo, todo_page and its
-     * two 64-bit radix buffers, for every buffer at worst */
+    /* page id, LSN, state, dirty bit; the checkpoint sort: its list and
+     * the radix sort's second array, for every buffer at worst */
     uint64_t per = sizeof *bp->page + sizeof *bp->lsn + sizeof *bp->state + sizeof *ck->todo +
-                   sizeof *ck->todo_page + 2 * sizeof(uint64_t);
-    return n * per + slots * sizeof *bp->map;
+                   sizeof(uint64_t);
+    return n * per + n / 8 + slots * sizeof *bp->map;
 }
 
 /* Rows a page of [table i] holds (db.c custom_profile). */
@@ -60,7 +60,11 @@ static void set_driver(ws_memest *m, const ws_value *v, const char *key)
 void ws_memest_variant(const ws_config *c, ws_memest *m)
 {
     memset(m, 0, sizeof *m);
-    m->buffers = buffer_bytes(ws_cfg_num(c, WS_S_shared_buffers));
+    /* [scenario] sampling = R keeps about R of the pool and of the page
+     * state (sampling.c); auto is counted as 1, an upper bound. */
+    double r = ws_cfg_num(c, WS_S_sampling);
+    double k = r > 0 ? round(1 / r) : 1;
+    m->buffers = buffer_bytes(ws_cfg_num(c, WS_S_shared_buffers) / k);
     m->fixed = FIXED_BYTES;
 
     /* page state: 2 bytes a page (ws_pagestate's epoch) */
@@ -108,7 +112,7 @@ void ws_memest_variant(const ws_config *c, ws_memest *m)
             }
         }
     }
-    m->page_state = (uint64_t)(pages * 2);
+    m->page_state = (uint64_t)(pages * 2 / k);
 
     /* series: five doubles a second (window.c), grown by doubling; one
      * ws_interval per timeline interval, grown the same way; the chunks'

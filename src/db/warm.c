@@ -162,7 +162,9 @@ int ws_warm_start(ws_db *db, double *phase_s, ws_diag *err)
     img_bytes = db->full_page_writes && img_n > 0 ? img_bytes / img_n : 0;
 
     /* 1. Residency: T in transactions. */
-    double nbuf = (double)db->bp.n;
+    /* Residency is solved for the full pool; under sampling the sampled
+     * pages (1 in k of a sampled table) then fill the sampled pool alike. */
+    double nbuf = (double)db->nbuf_full;
     bool all_fit = pages_total <= 0.97 * nbuf;
     double T = all_fit ? INFINITY : solve(db, rr, 0.97 * nbuf, false, 0, 0);
 
@@ -209,7 +211,7 @@ int ws_warm_start(ws_db *db, double *phase_s, ws_diag *err)
         const ws_access *a = &r->access;
         if (a->kind == WS_ACCESS_APPEND || rr[i].acc <= 0)
             continue;
-        for (uint64_t k = 0; k < a->pages; k++) {
+        for (uint64_t k = 0; k < a->pages; k += r->k) {
             double p = prob(r, &rr[i], k);
             uint64_t page = page_of(a, k);
             bool changed = false;
@@ -217,7 +219,7 @@ int ws_warm_start(ws_db *db, double *phase_s, ws_diag *err)
                 double q = -expm1(-rr[i].mod * p * na);
                 changed = ws_rng_uniform(&rng) < q;
                 if (changed && r->logged)
-                    r->ps.epoch[page] = r->ps.current;
+                    r->ps.epoch[page / r->k] = r->ps.current;
             }
             double h = all_fit ? 1 : -expm1(-rr[i].acc * p * T);
             if (b >= bp->n || ws_rng_uniform(&rng) >= h)
@@ -258,5 +260,6 @@ int ws_warm_start(ws_db *db, double *phase_s, ws_diag *err)
                                             ws_cfg_int(cfg, WS_S_max_wal_size), (int64_t)seg);
     w->horizon_seg = horizon > cur ? horizon : cur;
     w->pg_wal_peak = ws_wal_pg_wal_bytes(w);
+    ws_sample_recount(db);
     return WS_OK;
 }

@@ -679,6 +679,13 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
                 (unsigned long long)r->min_wal_size_bytes,
                 (unsigned long long)r->os_dirty_background_bytes,
                 (unsigned long long)r->os_dirty_limit_bytes);
+        fprintf(f, ",\n      \"sampling\": {\"rate\": ");
+        json_number(f, 1.0 / (r->sample_k ? r->sample_k : 1));
+        fputs(", \"sampled_tables\": ", f);
+        json_string(f, r->sampled_tables);
+        fputs(", \"whole_tables\": ", f);
+        json_string(f, r->whole_tables);
+        fputs("}", f);
         fputs(",\n      \"advice\": ", f);
         if (r->win.overloaded) {
             fputs("null", f); /* no capacity advice for a variant that cannot carry its load */
@@ -917,6 +924,8 @@ static void table_windows(FILE *f, const ws_run_stats *stats, size_t n)
         }
         if (w->duration_auto)
             fputs(", duration auto", f);
+        if (stats[v].sample_k > 1)
+            fprintf(f, ", pages sampled 1 in %u", (unsigned)stats[v].sample_k);
         if (w->cycles > 0) {
             ws_metric_format(WS_MK_TIME, w->cycle_s_mean, 3, cyc, sizeof cyc);
             fprintf(f, ", %u checkpoint cycle%s of %s\n", (unsigned)w->cycles,

@@ -683,6 +683,21 @@ static void section_assumptions(rdoc *d, const ws_json *vars)
     }
     const char *cells[] = {"start state", start, cfg_source(ref, "scenario.start")};
     rdoc_row(d, NULL, cells);
+    /* page sampling (sampling.c): exact, or which tables were sampled */
+    char samp[700];
+    double rate = num(ref, "sampling.rate");
+    const char *sampled = str(ref, "sampling.sampled_tables");
+    const char *whole = str(ref, "sampling.whole_tables");
+    if (!(rate > 0) || rate >= 1)
+        snprintf(samp, sizeof samp, "none: every page simulated");
+    else
+        snprintf(samp, sizeof samp,
+                 "1 page in %.0f of %s simulated, shared_buffers scaled alike; every figure at "
+                 "full scale (docs/model.md, \"Sampling\")%s%s",
+                 1 / rate, sampled ? sampled : "?", whole && *whole ? "; every page of " : "",
+                 whole && *whole ? whole : "");
+    const char *scells[] = {"page sampling", samp, cfg_source(ref, "scenario.sampling")};
+    rdoc_row(d, NULL, scells);
     assume_row(d, vars, "crash recovery replay rate", "scenario.replay_rate");
     /* compression ratios per method: per table when the scenario has
      * tables, else the defaults */

@@ -221,7 +221,7 @@ static void sample(runner *r)
         row->wal_dev_util = fmin(1, (double)(wal_busy - p->wal_dev_busy) / (double)(now - p->t));
         ws_wal_lsn_text(db->wal.insert, row->wal_lsn, sizeof row->wal_lsn);
         ws_wal_file_name(&db->wal, db->wal.insert, row->wal_file, sizeof row->wal_file);
-        row->dirty_buffers = db->bp.dirty;
+        row->dirty_buffers = ws_db_dirty_pages(db);
         row->os_dirty_bytes = ws_pc_dirty_bytes(&db->pc);
         row->os_writeback_bytes = ws_pc_writeback_bytes(&db->pc);
         row->buffers_checkpoint = db->st.buffers_checkpoint - p->buffers_checkpoint;
@@ -530,7 +530,14 @@ static void collect(const runner *r, ws_run_stats *out, const ws_counters *a,
     out->worst_replay_bytes = worst;
     out->crash = r->crash;
     fill_walvol(r, &out->walvol);
-    out->shared_buffers_bytes = (uint64_t)db->bp.n * WS_PAGE;
+    out->shared_buffers_bytes = (uint64_t)db->nbuf_full * WS_PAGE;
+    out->sample_k = db->sample_k;
+    out->sampled_tables[0] = out->whole_tables[0] = '\0';
+    for (int i = 0; i < db->n_rels && db->sample_k > 1; i++) {
+        char *list = db->rels[i].k > 1 ? out->sampled_tables : out->whole_tables;
+        size_t n = strlen(list);
+        snprintf(list + n, sizeof out->sampled_tables - n, "%s%s", n ? ", " : "", db->rels[i].name);
+    }
     out->max_wal_size_bytes = (uint64_t)ws_cfg_int(db->cfg, WS_S_max_wal_size);
     out->min_wal_size_bytes = (uint64_t)ws_cfg_int(db->cfg, WS_S_min_wal_size);
     out->checkpoint_timeout_s = ws_cfg_num(db->cfg, WS_S_checkpoint_timeout) / 1e9;
@@ -763,6 +770,11 @@ static void intervals(const runner *r, ws_run_stats *out, size_t c_win, const ws
         for (size_t i = 0; i < nb; i++)
             x[i] = v[i][m];
         W->ci[m] = ws_steady_batch_ci(ws_run_headline(out, (ws_headline)m), x, nb);
+        /* every headline (tps, latencies, WAL/tx) is >= 0: a t interval
+         * from a few wide batches may reach below 0, which says nothing
+         * more than 0 does ("p99 [-96.66, 324.20] ms" was printed) */
+        if (W->ci[m].lo < 0)
+            W->ci[m].lo = 0;
     }
     if (nb < 2) {
         W->ci_method[0] = 0;
@@ -1136,6 +1148,9 @@ int ws_run_detailed_to(const ws_config *cfg, ws_progress_fn progress, void *ctx,
              ws_wal_archive_lag(&r.db->wal) == 1 ? "" : "s",
              (double)ws_wal_slot_retained(&r.db->wal) / 1073741824.0);
     }
+    char small[WS_WARNING_LEN];
+    if (r.db && ws_sample_small(r.db, small, sizeof small))
+        warn(W, WS_WARN_SAMPLE_SMALL, "%s", small);
     if (W->n_batches < 2)
         warn(W, WS_WARN_NO_INTERVAL, "no confidence interval: the window is too short for two batches");
     if (detail) {

@@ -3,7 +3,8 @@
  * a pgbench-like load at 5,000 transactions per second (open loop) with
  * 16 GB of shared_buffers, one simulated hour.  Prints simulated seconds
  * per wall second, events per second and peak RSS.
- * Usage: bench_model [simulated-seconds]   (default 3600)
+ * Usage: bench_model [simulated-seconds [scale [sampling]]]
+ *        (defaults 3600, 1000, 1: every page; docs/engine.md)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,13 +19,14 @@ int main(int argc, char **argv)
 {
     int seconds = argc > 1 ? atoi(argv[1]) : 3600;
     int scale = argc > 2 ? atoi(argv[2]) : 1000;
+    const char *sampling = argc > 3 ? argv[3] : "1";
     char text[1024];
     snprintf(text, sizeof text,
-             "[scenario]\nduration = %ds\npg_version = 15\n"
+             "[scenario]\nduration = %ds\npg_version = 15\nsampling = %s\n"
              "[workload]\nprofile = pgbench\nscale = %d\nrate = 5000/s\n"
              "[postgres]\nshared_buffers = 16GB\nmax_wal_size = 16GB\ncheckpoint_timeout = 15min\n"
              "[os]\nram = 64GB\ncpus = 16\n[disk]\npreset = nvme-enterprise\n",
-             seconds, scale);
+             seconds, sampling, scale);
     ws_scenario *s;
     ws_diag err;
     if (ws_scenario_load_string(text, strlen(text), "bench", &s, &err) != WS_OK) {
@@ -45,7 +47,8 @@ int main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
                  (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-    printf("pgbench-like, 5000 tx/s, shared_buffers 16GB, scale %d, %d simulated s\n", scale, seconds);
+    printf("pgbench-like, 5000 tx/s, shared_buffers 16GB, scale %d, %d simulated s, sampling %s (1 in %u)\n",
+           scale, seconds, sampling, st.sample_k);
     printf("  transactions      %llu (%.0f tps)\n", (unsigned long long)st.transactions, st.tps);
     printf("  wall time         %.2f s (CPU %.2f s: on a busy machine, read the CPU figure)\n",
            st.wall_s, cpu);

@@ -51,15 +51,23 @@ static void test_tagged_buffers_sorted_by_relation_and_block(void **state)
     ws_ckpt_request(&db, WS_CKPT_F_IMMEDIATE | WS_CKPT_F_FORCE);
     assert_int_equal(db.ck.phase, WS_CKPT_WRITE);
     assert_int_equal(db.ck.n_todo, dirty_perm);
+    uint64_t prev = 0;
     for (uint32_t i = 0; i < db.ck.n_todo; i++) {
-        uint32_t b = db.ck.todo[i];
-        uint8_t f = ws_bufpool_flags(&db.bp, b);
+        uint64_t page;
+        int64_t b = ws_ckpt_todo_entry(&db, i, &page);
+        assert_true(b >= 0);
+        assert_true(db.bp.page[b] == page);
+        uint8_t f = ws_bufpool_flags(&db.bp, (uint32_t)b);
         assert_true(f & WS_BUF_CKPT_NEEDED);
         assert_true(f & WS_BUF_PERMANENT);
-        assert_int_not_equal(ws_page_rel(db.bp.page[b]), 2);
+        assert_int_not_equal(ws_page_rel(page), 2);
         if (i > 0)
-            assert_true(db.bp.page[db.ck.todo[i - 1]] < db.bp.page[b]);
+            assert_true(prev < page);
+        prev = page;
     }
+    /* every pass over the list is weighted 1 page per buffer when nothing
+     * is sampled */
+    assert_int_equal(db.ck.w_todo, dirty_perm);
     /* the untagged: clean ones and the UNLOGGED ones */
     for (uint32_t b = 0; b < db.bp.n; b++)
         if (db.bp.page[b] != WS_BUF_NONE && ws_page_rel(db.bp.page[b]) == 2)

@@ -36,10 +36,16 @@ static void test_parts_and_drivers(void **state)
     ws_scenario *s;
     ws_config *c;
     ws_memest m = estimate("[postgres]\nshared_buffers = 8GB\n", &s, &c);
-    /* 1 Mi buffers: 45 bytes each (page id, LSN, state, sort) + 2 Mi map slots of 16 */
-    assert_true(m.buffers == 1048576ull * 45 + 2097152ull * 16);
+    /* 1 Mi buffers: 33 bytes each (page id, LSN, state, the checkpoint's
+     * list and its sort buffer) and a dirty bit + 2 Mi map slots of 16 */
+    assert_true(m.buffers == 1048576ull * 33 + 1048576ull / 8 + 2097152ull * 16);
     assert_string_equal(m.driver_key, "shared_buffers");
     assert_int_equal(m.driver->line, 2);
+    done(s, c);
+
+    /* sampling = 0.1 keeps a tenth of the pool ([scenario] sampling) */
+    m = estimate("[postgres]\nshared_buffers = 8GB\n[scenario]\nsampling = 0.1\n", &s, &c);
+    assert_true(m.buffers == 104857ull * 33 + 104857ull / 8 + 262144ull * 16);
     done(s, c);
 
     m = estimate("[workload]\nprofile = pgbench\nscale = 100000\n", &s, &c);
