@@ -1069,6 +1069,128 @@ static int chart_dirty(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 /* ------------------------------------------------------------------ */
 /* 5. device */
 
+/* Three columns: throughput by source, I/O operations per second, busy.
+ * Busy is a share: its column is narrower. */
+#define DEV_GAP 112.0
+
+static void three_columns(double top, size_t n, ws_plot_rect *a, ws_plot_rect *b, ws_plot_rect *c)
+{
+    double avail = RIGHT - LEFT - 2 * DEV_GAP;
+    double wa = avail * 0.43, wb = avail * 0.39;
+    double xa = LEFT, xb = xa + wa + DEV_GAP, xc = xb + wb + DEV_GAP;
+    stack_rects(top + 32, BOTTOM, xa, xa + wa, n, a);
+    stack_rects(top + 32, BOTTOM, xb, xb + wb, n, b);
+    stack_rects(top + 32, BOTTOM, xc, RIGHT, n, c);
+}
+
+/* Did the variant read from the device at all (then a separate read
+ * limit is worth a line)? */
+static bool has_reads(const plot_variant *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (v->col[PLOT_DEV_READ][i] > 0)
+            return true;
+    return false;
+}
+
+/* A dashed limit line at y, its value noted in the caption row in the
+ * short form of the device chart, whose captions share their row with
+ * the variant's name: "limit 125 MiB/s", "limit 200000 IOPS ↑" when it
+ * is above the axis (the legend says what the arrow means). */
+static void limit_line(cairo_t *cr, const ws_plot_panel *p, double y, ws_plot_rgb c,
+                       const char *what, ws_plot_unit unit, note *notes, int *n)
+{
+    if (!isfinite(y) || *n >= MAX_NOTES)
+        return;
+    char num[32];
+    ws_plot_format_value(y, unit, num, sizeof num);
+    bool above = y > p->y.hi * (1 + 1e-9);
+    snprintf(notes[*n].text, sizeof notes[*n].text, "%s %s%s%s", what, num,
+             unit == WS_PU_PLAIN ? " IOPS" : "", above ? " \xE2\x86\x91" : "");
+    notes[*n].color = c;
+    (*n)++;
+    ws_plot_hline(cr, p, y, c, 9, NULL, F_REF, NULL);
+}
+
+/* Is a limit of the variant above its panel's axis? */
+static bool limit_above(const ws_plot_axis *y, double lim)
+{
+    return isfinite(lim) && lim > 0 && lim > y->hi * (1 + 1e-9);
+}
+
+/* The device's limits of one kind as reference lines: one "limit" when
+ * reads and writes share it (or the variant reads nothing), else the
+ * write limit and the read limit; a gp2-style burst limit above the
+ * baseline. */
+static void device_limits(cairo_t *cr, const ws_plot_panel *p, const plot_variant *v,
+                          double wr, double rd, double burst, ws_plot_unit unit, note *notes,
+                          int *nn, wlabels *wl)
+{
+    bool same = !(rd > 0) || rd == wr || !has_reads(v);
+    if (wr > 0) {
+        limit_line(cr, p, wr, WS_OI_BLACK, same ? "limit" : "write limit", unit, notes, nn);
+        wl_mark_hline(wl, p, wr, p->x.lo, p->x.hi);
+    }
+    if (!same) {
+        limit_line(cr, p, rd, WS_OI_SKY, "read limit", unit, notes, nn);
+        wl_mark_hline(wl, p, rd, p->x.lo, p->x.hi);
+    }
+    if (burst > 0 && burst > wr) {
+        limit_line(cr, p, burst, WS_PLOT_AXIS, "burst", unit, notes, nn);
+        wl_mark_hline(wl, p, burst, p->x.lo, p->x.hi);
+    }
+}
+
+/* The device chart's panels under `top` and its bandwidth and IOPS axes,
+ * shared by the variants (lim: room for 3 limits a variant). */
+static void device_axes(const plot_run *r, double top, ws_plot_rect *lr, ws_plot_rect *mr,
+                        ws_plot_rect *rr, ws_plot_axis *ly, ws_plot_axis *my, double *lim)
+{
+    enum { NCLASS = 6 };
+    static const plot_tcol cls[NCLASS] = {PLOT_DEV_READ,     PLOT_DEV_WAL,     PLOT_DEV_CKPT,
+                                          PLOT_DEV_BGWRITER, PLOT_DEV_BACKEND, PLOT_DEV_WRITEBACK};
+    bool iops = r->has_iops;
+    three_columns(top, r->nv, lr, mr, rr);
+    double mx = 0, mx_ios = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        for (size_t i = 0; i < v->n; i++) {
+            double s = 0;
+            for (int c = 0; c < NCLASS; c++)
+                s += fmax(v->col[cls[c]][i], 0);
+            if (s / v->dt > mx)
+                mx = s / v->dt;
+            if (iops) {
+                double n = fmax(v->col[PLOT_DEV_READ_IOPS][i], 0) +
+                           fmax(v->col[PLOT_DEV_WRITE_IOPS][i], 0);
+                if (n > mx_ios)
+                    mx_ios = n;
+            }
+        }
+    }
+    /* the limits share the axis when they are near the data (1.5x) */
+    size_t nl = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        lim[nl++] = r->v[k].dev_write_bw > 0 ? r->v[k].dev_write_bw : NAN;
+        if (has_reads(&r->v[k]) && r->v[k].dev_read_bw > 0)
+            lim[nl++] = r->v[k].dev_read_bw;
+    }
+    ws_plot_axis_fit(ly, 0, HEAD(with_limits(mx, lim, nl, 1.5)), lr[0].h, 45, WS_PU_BYTE_RATE);
+    nl = 0;
+    for (size_t k = 0; k < r->nv && iops; k++) {
+        const plot_variant *v = &r->v[k];
+        lim[nl++] = v->dev_write_iops > 0 ? v->dev_write_iops : NAN;
+        if (has_reads(v) && v->dev_read_iops > 0)
+            lim[nl++] = v->dev_read_iops;
+        if (v->dev_burst_iops > v->dev_write_iops)
+            lim[nl++] = v->dev_burst_iops;
+    }
+    ws_plot_axis_fit(my, 0, iops ? HEAD(with_limits(mx_ios, lim, nl, 1.5)) : 1, mr[0].h, 45,
+                     WS_PU_PLAIN);
+}
+
+static const ws_plot_rgb WRITE_IOS = {0.62, 0.62, 0.62};
+
 static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 {
     const plot_run *r = cx->r;
@@ -1079,52 +1201,92 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
                                         WS_OI_GREEN, WS_OI_VERMILLION, WS_OI_PURPLE};
     static const char *const names[NCLASS] = {"reads",   "WAL writes",      "checkpointer",
                                               "bgwriter", "backends", "OS writeback"};
-    ws_plot_legend_item items[NCLASS + 4];
-    for (int i = 0; i < NCLASS; i++)
-        items[i] = (ws_plot_legend_item){names[i], colors[i], WS_SW_AREA, 0};
-    items[NCLASS] = (ws_plot_legend_item){"busy", WS_OI_BLACK, WS_SW_LINE, 0};
-    items[NCLASS + 1] = LEG_WRITE;
-    items[NCLASS + 2] = LEG_SYNC;
-    int n_items = NCLASS + 3;
-    add_warmup_item(r, items, &n_items);
-    double top = draw_head(cr, r, "Disk: throughput by source, and utilisation", items, n_items);
-    ws_plot_rect *lr = calloc(r->nv, sizeof *lr), *rr = calloc(r->nv, sizeof *rr);
-    if (!lr || !rr) {
+    bool iops = r->has_iops;
+    bool any_lim = false, any_read_lim = false, any_burst = false;
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        any_lim = any_lim || v->dev_write_bw > 0 || (iops && v->dev_write_iops > 0);
+        bool split = (v->dev_read_bw > 0 && v->dev_read_bw != v->dev_write_bw) ||
+                     (iops && v->dev_read_iops > 0 && v->dev_read_iops != v->dev_write_iops);
+        any_read_lim = any_read_lim || (split && has_reads(v));
+        any_burst = any_burst || (iops && v->dev_burst_iops > v->dev_write_iops);
+    }
+    ws_plot_rect *lr = calloc(r->nv, sizeof *lr), *mr = calloc(r->nv, sizeof *mr),
+                 *rr = calloc(r->nv, sizeof *rr);
+    double *lim = calloc(3 * r->nv + 1, sizeof *lim);
+    if (!lr || !mr || !rr || !lim) {
         free(lr);
+        free(mr);
         free(rr);
+        free(lim);
         ws_diag_set(err, NULL, 0, "out of memory");
         return WS_ENOMEM;
     }
-    two_columns(top, r->nv, lr, rr);
-    double mx = 0;
+    ws_plot_axis ly, my, ry, xl, xm, xr;
+    /* the panels' size depends on the legend's rows, the legend on
+     * whether a limit is above its axis: fit once under a provisional
+     * head (two legend rows), then again under the real one */
+    device_axes(r, 146, lr, mr, rr, &ly, &my, lim);
+    bool any_above = false;
     for (size_t k = 0; k < r->nv; k++) {
         const plot_variant *v = &r->v[k];
-        for (size_t i = 0; i < v->n; i++) {
-            double s = 0;
-            for (int c = 0; c < NCLASS; c++)
-                s += fmax(v->col[cls[c]][i], 0);
-            if (s / v->dt > mx)
-                mx = s / v->dt;
-        }
+        any_above = any_above || limit_above(&ly, v->dev_write_bw) ||
+                    (has_reads(v) && limit_above(&ly, v->dev_read_bw)) ||
+                    (iops && (limit_above(&my, v->dev_write_iops) ||
+                              (has_reads(v) && limit_above(&my, v->dev_read_iops)) ||
+                              limit_above(&my, v->dev_burst_iops)));
     }
-    ws_plot_axis ly, ry, xl, xr;
-    ws_plot_axis_fit(&ly, 0, HEAD(mx), lr[0].h, 45, WS_PU_BYTE_RATE);
+    ws_plot_legend_item items[NCLASS + 9];
+    int n_items = 0;
+    for (int i = 0; i < NCLASS; i++)
+        items[n_items++] = (ws_plot_legend_item){names[i], colors[i], WS_SW_AREA, 0};
+    if (iops)
+        items[n_items++] = (ws_plot_legend_item){"writes (I/Os of every source)", WRITE_IOS,
+                                                 WS_SW_AREA, 0};
+    items[n_items++] = (ws_plot_legend_item){"busy", WS_OI_BLACK, WS_SW_LINE, 0};
+    if (any_lim)
+        items[n_items++] = (ws_plot_legend_item){
+            any_read_lim ? (any_above ? "device limit (writes; \xE2\x86\x91 above the axis)"
+                                      : "device limit (writes)")
+                         : (any_above ? "device limit (\xE2\x86\x91 above the axis)"
+                                      : "device limit"),
+            WS_OI_BLACK, WS_SW_DASH, 0};
+    if (any_read_lim)
+        items[n_items++] = (ws_plot_legend_item){"device limit (reads)", WS_OI_SKY, WS_SW_DASH, 0};
+    if (any_burst)
+        items[n_items++] = (ws_plot_legend_item){"burst limit", WS_PLOT_AXIS, WS_SW_DASH, 0};
+    items[n_items++] = LEG_WRITE;
+    items[n_items++] = LEG_SYNC;
+    add_warmup_item(r, items, &n_items);
+    double top = draw_head(cr, r,
+                           iops ? "Disk: throughput by source, I/O operations per second, and "
+                                  "utilisation"
+                                : "Disk: throughput by source, and utilisation",
+                           items, n_items);
+    device_axes(r, top, lr, mr, rr, &ly, &my, lim);
     ws_plot_axis_fit(&ry, 0, 1, rr[0].h, 45, WS_PU_PERCENT);
     ws_plot_axis_time(&xl, r->t0, r->t1, lr[0].w, 110);
+    ws_plot_axis_time(&xm, r->t0, r->t1, mr[0].w, 110);
     ws_plot_axis_time(&xr, r->t0, r->t1, rr[0].w, 110);
     int rc = WS_OK;
     for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
         const plot_variant *v = &r->v[k];
         xs x;
         double *rates[NCLASS + 1] = {0}; /* the last: the stack's top */
+        double *ios[3] = {0};            /* reads, writes, their sum */
         for (int c = 0; c <= NCLASS && rc == WS_OK; c++)
             if (!(rates[c] = scratch(v->n, err)))
+                rc = WS_ENOMEM;
+        for (int c = 0; c < 3 && rc == WS_OK && iops; c++)
+            if (!(ios[c] = scratch(v->n, err)))
                 rc = WS_ENOMEM;
         if (rc == WS_OK)
             rc = make_xs(v, &x, err);
         if (rc != WS_OK) {
             for (int c = 0; c <= NCLASS; c++)
                 free(rates[c]);
+            for (int c = 0; c < 3; c++)
+                free(ios[c]);
             break;
         }
         for (size_t i = 0; i < v->n; i++)
@@ -1134,36 +1296,71 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
                 rates[c][i] = v->col[cls[c]][i] / v->dt;
                 rates[NCLASS][i] += fmax(rates[c][i], 0);
             }
-        ws_plot_panel pl = {lr[k], xl, ly}, pr = {rr[k], xr, ry};
-        draw_phases(cr, &pl, v);
-        draw_phases(cr, &pr, v);
-        ws_plot_panel_grid(cr, &pl);
-        ws_plot_panel_grid(cr, &pr);
-        wlabels wll, wlr;
-        warmup_begin(cr, &wll, &pl, v);
-        warmup_begin(cr, &wlr, &pr, v);
-        ws_plot_stack(cr, &pl, x.mid, (const double *const *)rates, colors, NCLASS, v->n);
-        ws_plot_line(cr, &pr, x.mid, v->col[PLOT_DEV_UTIL], v->n, WS_OI_BLACK, 1.6, 0);
-        wl_mark(&wll, &pl, x.mid, rates[NCLASS], v->n, true);
-        wl_mark(&wlr, &pr, x.mid, v->col[PLOT_DEV_UTIL], v->n, false);
-        wl_draw(cr, &wll);
-        wl_draw(cr, &wlr);
-        for (int side = 0; side < 2; side++) {
-            const ws_plot_panel *p = side ? &pr : &pl;
-            ws_plot_panel_frame(cr, p);
-            ws_plot_panel_ylabels(cr, p, F_TICK);
-            if (k + 1 == r->nv)
-                ws_plot_panel_xlabels(cr, p, F_TICK);
+        for (size_t i = 0; i < v->n && iops; i++) {
+            ios[0][i] = v->col[PLOT_DEV_READ_IOPS][i];
+            ios[1][i] = v->col[PLOT_DEV_WRITE_IOPS][i];
+            ios[2][i] = fmax(ios[0][i], 0) + fmax(ios[1][i], 0);
         }
-        draw_caption(cr, v, &lr[k], caption_right(&lr[k], RIGHT));
+        ws_plot_panel pl = {lr[k], xl, ly}, pm = {mr[k], xm, my}, pr = {rr[k], xr, ry};
+        const ws_plot_panel *ps[3] = {&pl, &pm, &pr};
+        wlabels wl[3];
+        for (int s = 0; s < 3; s++) {
+            draw_phases(cr, ps[s], v);
+            ws_plot_panel_grid(cr, ps[s]);
+        }
+        for (int s = 0; s < 3; s++)
+            warmup_begin(cr, &wl[s], ps[s], v);
+        note nl_[MAX_NOTES], nm[MAX_NOTES];
+        int nnl = 0, nnm = 0;
+        ws_plot_stack(cr, &pl, x.mid, (const double *const *)rates, colors, NCLASS, v->n);
+        wl_mark(&wl[0], &pl, x.mid, rates[NCLASS], v->n, true);
+        device_limits(cr, &pl, v, v->dev_write_bw, v->dev_read_bw, 0, WS_PU_BYTE_RATE, nl_, &nnl,
+                      &wl[0]);
+        if (iops) {
+            const ws_plot_rgb ic[2] = {WS_OI_SKY, WRITE_IOS};
+            ws_plot_stack(cr, &pm, x.mid, (const double *const *)ios, ic, 2, v->n);
+            wl_mark(&wl[1], &pm, x.mid, ios[2], v->n, true);
+            device_limits(cr, &pm, v, v->dev_write_iops, v->dev_read_iops, v->dev_burst_iops,
+                          WS_PU_PLAIN, nm, &nnm, &wl[1]);
+        } else if (k == 0 || r->nv <= 3) {
+            ws_plot_text(cr, font2(16), pm.r.x + pm.r.w / 2, pm.r.y + pm.r.h / 2,
+                         WS_TA_CENTER | WS_TA_MIDDLE, 0, "no I/O counts in this run");
+        }
+        ws_plot_line(cr, &pr, x.mid, v->col[PLOT_DEV_UTIL], v->n, WS_OI_BLACK, 1.6, 0);
+        wl_mark(&wl[2], &pr, x.mid, v->col[PLOT_DEV_UTIL], v->n, false);
+        for (int s = 0; s < 3; s++)
+            wl_draw(cr, &wl[s]);
+        draw_notes(cr, &mr[k], nm, nnm);
+        double free_right = draw_notes(cr, &lr[k], nl_, nnl);
+        for (int s = 0; s < 3; s++) {
+            ws_plot_panel_frame(cr, ps[s]);
+            if (s != 1 || iops)
+                ws_plot_panel_ylabels(cr, ps[s], F_TICK);
+            if (k + 1 == r->nv)
+                ws_plot_panel_xlabels(cr, ps[s], F_TICK);
+        }
+        draw_caption(cr, v, &lr[k], fmin(free_right - 20, lr[k].x + lr[k].w + DEV_GAP - 80));
         for (int c = 0; c <= NCLASS; c++)
             free(rates[c]);
+        for (int c = 0; c < 3; c++)
+            free(ios[c]);
         free_xs(&x);
     }
-    if (rc == WS_OK)
-        column_titles(cr, lr, rr, &ly, &ry, "device throughput by source", "device busy", &xl);
+    if (rc == WS_OK) {
+        char buf[256];
+        double y = lr[0].y - 28 - 8;
+        ws_plot_axis_title(&ly.t, "throughput by source", buf, sizeof buf);
+        ws_plot_text(cr, font(18, true), lr[0].x - 70, y, WS_TA_LEFT | WS_TA_BOTTOM, 0, buf);
+        ws_plot_text(cr, font(18, true), mr[0].x - 70, y, WS_TA_LEFT | WS_TA_BOTTOM, 0,
+                     "I/O operations per second (IOPS)");
+        ws_plot_axis_title(&ry.t, "busy", buf, sizeof buf);
+        ws_plot_text(cr, font(18, true), rr[0].x - 70, y, WS_TA_LEFT | WS_TA_BOTTOM, 0, buf);
+        draw_time_title(cr, &xl, LEFT, RIGHT);
+    }
     free(lr);
+    free(mr);
     free(rr);
+    free(lim);
     return rc;
 }
 

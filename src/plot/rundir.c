@@ -29,6 +29,8 @@ const char *const plot_tcol_names[PLOT_TCOL__COUNT] = {
     [PLOT_DEV_BACKEND] = "dev_backend_bytes",
     [PLOT_DEV_WRITEBACK] = "dev_writeback_bytes",
     [PLOT_DEV_UTIL] = "dev_util",
+    [PLOT_DEV_READ_IOPS] = "dev_read_iops",
+    [PLOT_DEV_WRITE_IOPS] = "dev_write_iops",
 };
 
 void plot_run_free(plot_run *r)
@@ -409,6 +411,11 @@ static int load_summary(const char *dir, plot_run *r, ws_diag *err)
             {"limits.min_wal_size_bytes", &v->min_wal_size},
             {"limits.os_dirty_background_bytes", &v->dirty_background},
             {"limits.os_dirty_limit_bytes", &v->dirty_limit},
+            {"device.write_bandwidth_bytes_per_s", &v->dev_write_bw},
+            {"device.read_bandwidth_bytes_per_s", &v->dev_read_bw},
+            {"device.write_iops", &v->dev_write_iops},
+            {"device.read_iops", &v->dev_read_iops},
+            {"device.burst_iops", &v->dev_burst_iops},
         };
         for (size_t k = 0; k < sizeof opt / sizeof opt[0] && rc == WS_OK; k++)
             rc = opt_num(o, opt[k].path, opt[k].out, err);
@@ -460,9 +467,14 @@ static int load_timeline(const char *dir, plot_run *r, ws_diag *err)
     int cv = ws_csv_need(c, "variant", err), ct = cv >= 0 ? ws_csv_need(c, "t_s", err) : -1;
     int cols[PLOT_TCOL__COUNT];
     rc = cv < 0 || ct < 0 ? WS_EINPUT : WS_OK;
-    for (int k = 0; k < PLOT_TCOL__COUNT && rc == WS_OK; k++)
+    for (int k = 0; k < PLOT_TCOL_REQUIRED && rc == WS_OK; k++)
         if ((cols[k] = ws_csv_need(c, plot_tcol_names[k], err)) < 0)
             rc = WS_EINPUT;
+    /* the I/O counts: both or none (a timeline.csv of an older walsim) */
+    r->has_iops = true;
+    for (int k = PLOT_TCOL_REQUIRED; k < PLOT_TCOL__COUNT; k++)
+        r->has_iops = r->has_iops && (cols[k] = ws_csv_col(c, plot_tcol_names[k])) >= 0;
+    int ncols = r->has_iops ? PLOT_TCOL__COUNT : PLOT_TCOL_REQUIRED;
     size_t rows = ws_csv_rows(c);
     int *which = rc == WS_OK ? malloc((rows ? rows : 1) * sizeof *which) : NULL;
     if (rc == WS_OK && !which)
@@ -484,7 +496,7 @@ static int load_timeline(const char *dir, plot_run *r, ws_diag *err)
         }
         if (!(v->t = malloc(v->n * sizeof *v->t)))
             rc = nomem(err);
-        for (int j = 0; j < PLOT_TCOL__COUNT && rc == WS_OK; j++)
+        for (int j = 0; j < ncols && rc == WS_OK; j++)
             if (!(v->col[j] = malloc(v->n * sizeof *v->col[j])))
                 rc = nomem(err);
         v->n = 0; /* refilled below */
@@ -501,7 +513,7 @@ static int load_timeline(const char *dir, plot_run *r, ws_diag *err)
                         t, v->t[n - 1], v->name);
             rc = WS_EINPUT;
         }
-        for (int j = 0; j < PLOT_TCOL__COUNT && rc == WS_OK; j++)
+        for (int j = 0; j < ncols && rc == WS_OK; j++)
             rc = ws_csv_num(c, i, (size_t)cols[j], &v->col[j][n], err);
         if (rc == WS_OK) {
             v->t[n] = t;

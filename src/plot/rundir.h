@@ -39,8 +39,14 @@ typedef enum plot_tcol {
     PLOT_DEV_BACKEND,
     PLOT_DEV_WRITEBACK,
     PLOT_DEV_UTIL,
+    /* optional (since the IOPS columns were added): a timeline.csv
+     * without them loads with has_iops false and these NULL */
+    PLOT_DEV_READ_IOPS,
+    PLOT_DEV_WRITE_IOPS,
     PLOT_TCOL__COUNT
 } plot_tcol;
+
+#define PLOT_TCOL_REQUIRED PLOT_DEV_READ_IOPS
 
 extern const char *const plot_tcol_names[PLOT_TCOL__COUNT];
 
@@ -68,6 +74,10 @@ typedef struct plot_variant {
     /* summary.json limits; NAN when the file has none */
     double shared_buffers, max_wal_size, min_wal_size, dirty_background, dirty_limit;
     double transactions; /* summary.json "transactions"; NAN when absent */
+    /* summary.json "device" (the effective figures of the variant's disk:
+     * the preset's, or the [disk] overrides); NAN when absent, 0 for no
+     * limit (burst_iops 0: no burst) */
+    double dev_write_bw, dev_read_bw, dev_write_iops, dev_read_iops, dev_burst_iops;
     /* summary.json "window" and "warnings" (schema_version 2): the span
      * every figure above covers, and what is wrong with them.  has_window
      * is false for an older file, which is drawn as before. */
@@ -96,6 +106,7 @@ typedef struct plot_run {
     plot_variant *v;
     size_t nv;
     double t0, t1; /* the time axis: first interval start .. last interval end */
+    bool has_iops; /* timeline.csv has dev_read_iops and dev_write_iops */
 } plot_run;
 
 /* Loads DIR's files into r (zeroed first).  On error r is freed and the

@@ -1196,6 +1196,80 @@ static void test_sweep_intervals(void **state)
     remove_dir(dir);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* device.png: the IOPS column */
+
+/* The fixture as a walsim with I/O counts writes it: every row reads 500
+ * and writes 2000 I/Os per second, the disk an aws-gp3 (3000 IOPS). */
+static void add_iops(int line, char *buf, size_t n)
+{
+    size_t len = strlen(buf);
+    snprintf(buf + len, n - len, "%s", line == 1 ? ",dev_read_iops,dev_write_iops" : ",500,2000");
+}
+
+static void add_device(int line, char *buf, size_t n)
+{
+    (void)line;
+    if (strncmp(buf, "      \"limits\":", 15) != 0)
+        return;
+    char rest[2048];
+    snprintf(rest, sizeof rest, "%s", buf);
+    snprintf(buf, n,
+             "      \"device\": {\"preset\": \"aws-gp3\", \"write_bandwidth_bytes_per_s\": 131072000, "
+             "\"read_bandwidth_bytes_per_s\": 131072000, \"write_iops\": 3000, \"read_iops\": 3000, "
+             "\"io_unit_bytes\": 262144, \"burst_iops\": 0},\n%s",
+             rest);
+}
+
+static const ws_plot_rgb IOPS_WRITES = {0.62, 0.62, 0.62};
+
+/* x inside the middle (IOPS) column of device.png: charts.c
+ * three_columns puts it from about 761 to 1231 px. */
+#define IOPS_X 1000
+
+static void test_device_iops(void **state)
+{
+    (void)state;
+    /* With the columns: the IOPS column has the reads (sky) and the
+     * writes (grey) stacked, in each of the three panels. */
+    char *dir = fixture_copy("run", run_files);
+    rewrite(dir, "timeline.csv", add_iops);
+    rewrite(dir, "summary.json", add_device);
+    ws_diag err;
+    assert_int_equal(ws_plot_dir(dir, "png", &err), WS_OK);
+    cairo_surface_t *img = load_png(dir, "device");
+    int grey = count_in_column(img, IOPS_X, IOPS_WRITES);
+    int sky = count_in_column(img, IOPS_X, WS_OI_SKY);
+    print_message("with I/O counts: %d write pixels, %d read pixels at x %d\n", grey, sky, IOPS_X);
+    /* 2000 of an axis to about 3150 in three panels of about 150 px
+     * (less grid lines and the window's start line) */
+    assert_true(grey >= 3 * 60);
+    /* reads: 500 of 3150, a sixth of each panel */
+    assert_true(sky >= 3 * 15);
+    assert_true(grey > 3 * sky);
+    cairo_surface_destroy(img);
+    if (getenv("WALSIM_KEEP_PLOT")) {
+        print_message("kept %s\n", dir);
+        free(dir);
+    } else {
+        remove_dir(dir);
+    }
+
+    /* An older folder (the fixture as it is): drawn, and its IOPS column
+     * has no data (it says "no I/O counts in this run"). */
+    dir = fixture_copy("run", run_files);
+    assert_int_equal(ws_plot_dir(dir, "png", &err), WS_OK);
+    img = load_png(dir, "device");
+    grey = count_in_column(img, IOPS_X, IOPS_WRITES);
+    sky = count_in_column(img, IOPS_X, WS_OI_SKY);
+    print_message("without: %d write pixels, %d read pixels at x %d\n", grey, sky, IOPS_X);
+    assert_true(grey < 10);
+    assert_true(sky < 10);
+    cairo_surface_destroy(img);
+    remove_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1218,6 +1292,7 @@ int main(void)
         cmocka_unit_test(test_warmup_and_tags),
         cmocka_unit_test(test_window_broken),
         cmocka_unit_test(test_sweep_intervals),
+        cmocka_unit_test(test_device_iops),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     ws_plot_shutdown();
