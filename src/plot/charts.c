@@ -261,7 +261,7 @@ static void outside_spans(const plot_variant *v, const ws_plot_panel *p, double 
         return;
     if (v->win_start > p->x.lo)
         *warm_to = v->win_start;
-    if (v->n && v->t[v->n - 1] >= v->win_end - 1e-9 && v->win_end < p->x.hi)
+    if (v->n && v->t_last >= v->win_end - 1e-9 && v->win_end < p->x.hi)
         *after_from = v->win_end;
 }
 
@@ -556,77 +556,46 @@ static int chart_latency(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 
 /* The worst hour: of every hour-long stretch of rows inside a variant's
  * measurement window, the one with the highest mean p99 (a sustained
- * slowdown, such as a nightly batch, rather than one noisy interval);
- * false when the run is not long enough (6 h) for a zoom to add
- * anything.  *a is its start, *worst its mean p99, *which the variant. */
-#define ZOOM_MIN_SPAN (6 * 3600.0)
-#define ZOOM_SPAN 3600.0
-
-static bool worst_hour(const plot_run *r, double *a, double *worst, size_t *which)
-{
-    if (r->t1 - r->t0 < ZOOM_MIN_SPAN)
-        return false;
-    *worst = -1;
-    double at = NAN;
-    for (size_t k = 0; k < r->nv; k++) {
-        const plot_variant *v = &r->v[k];
-        /* a sliding window of rows [i, j) no longer than an hour */
-        double sum = 0;
-        size_t cnt = 0, i = 0;
-        for (size_t j = 0; j < v->n; j++) {
-            bool in = !v->has_window || (v->t[j] >= v->win_start - 1e-9 && v->t[j] < v->win_end);
-            double p99 = in ? lat_at(v, PLOT_P99, j) : NAN;
-            if (isfinite(p99)) {
-                sum += p99;
-                cnt++;
-            }
-            while (v->t[j] + v->dt - v->t[i] > ZOOM_SPAN + 1e-9) {
-                double q = lat_at(v, PLOT_P99, i);
-                bool qin = !v->has_window ||
-                           (v->t[i] >= v->win_start - 1e-9 && v->t[i] < v->win_end);
-                if (qin && isfinite(q)) {
-                    sum -= q;
-                    cnt--;
-                }
-                i++;
-            }
-            /* only full hours count, nearly all of it inside the window
-             * with latencies (not a warm-up hour with a few rows in) */
-            if (cnt && v->t[j] + v->dt - v->t[i] >= ZOOM_SPAN - 1e-9 &&
-                (double)cnt >= 0.9 * (double)(j - i + 1) && sum / (double)cnt > *worst) {
-                *worst = sum / (double)cnt;
-                at = v->t[i];
-                *which = k;
-            }
-        }
-    }
-    if (!isfinite(at))
-        return false;
-    *a = fmin(fmax(at, r->t0), r->t1 - ZOOM_SPAN);
-    return true;
-}
-
+ * slowdown, such as a nightly batch, rather than one noisy interval),
+ * found while timeline.csv was read (rundir.c); none when the run is not
+ * long enough (6 h) for a zoom to add anything.  The zoom draws the
+ * hour's rows whole, also of a variant whose rows were decimated. */
 static int chart_worst_hour(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 {
-    double a, worst;
-    size_t k = 0;
-    if (!worst_hour(cx->r, &a, &worst, &k)) {
+    const plot_run *r = cx->r;
+    if (!r->zoom) {
         ws_diag_set(err, NULL, 0, "internal error: worst-hour.png drawn for a short run");
         return WS_EINPUT;
     }
-    plot_run z = *cx->r;
+    double a = r->zoom_at;
+    plot_run z = *r;
     z.t0 = a;
-    z.t1 = a + ZOOM_SPAN;
+    z.t1 = a + PLOT_ZOOM_SPAN;
+    z.v = malloc((r->nv ? r->nv : 1) * sizeof *z.v);
+    if (!z.v) {
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    for (size_t k = 0; k < r->nv; k++) {
+        z.v[k] = r->v[k];
+        if (r->v[k].decimated) {
+            z.v[k].n = r->v[k].zn;
+            z.v[k].t = r->v[k].zt;
+            memcpy(z.v[k].col, r->v[k].zcol, sizeof z.v[k].col);
+        }
+    }
     chart_ctx zc = {&z, cx->opts};
     char per[48], when[48], p99[32], title[256];
-    per_interval(cx->r, per, sizeof per);
+    per_interval(r, per, sizeof per);
     ws_plot_ticks t;
     ws_plot_ticks_linear(z.t0, z.t1, 8, WS_PU_TIME, &t);
     ws_plot_tick_label(&t, z.t0, when, sizeof when);
-    ws_plot_format_value(worst, WS_PU_MS, p99, sizeof p99);
+    ws_plot_format_value(r->zoom_worst, WS_PU_MS, p99, sizeof p99);
     snprintf(title, sizeof title, "The worst hour (from %s): latency %s, mean p99 %s (%s)", when,
-             per, p99, cx->r->v[k].name);
-    return latency_chart(cr, &zc, title, err);
+             per, p99, r->v[r->zoom_which].name);
+    int rc = latency_chart(cr, &zc, title, err);
+    free(z.v);
+    return rc;
 }
 
 static int latency_chart(cairo_t *cr, const chart_ctx *cx, const char *title, ws_diag *err)
@@ -1716,7 +1685,7 @@ static void overview_warmup(cairo_t *cr, const plot_run *r, const ws_plot_panel 
         if (!v->has_window)
             continue;
         start = fmax(start, v->win_start);
-        if (v->n && v->t[v->n - 1] >= v->win_end - 1e-9)
+        if (v->n && v->t_last >= v->win_end - 1e-9)
             end = fmin(end, v->win_end);
     }
     if (!isfinite(start))
@@ -2110,11 +2079,8 @@ int ws_plot_dir_with(const char *dir, const char *formats, const ws_plot_options
     plot_job jobs[N];
     job_ctx jc[N];
     size_t nj = 0;
-    double a, worst;
-    size_t which;
-    bool long_run = worst_hour(&r, &a, &worst, &which);
     for (size_t i = 0; i < N; i++) {
-        if (charts[i].draw == chart_worst_hour && !long_run)
+        if (charts[i].draw == chart_worst_hour && !r.zoom)
             continue;
         jc[nj] = (job_ctx){&cx, i};
         jobs[nj] = (plot_job){charts[i].name, draw_job, &jc[nj], charts[i].always_pdf};

@@ -64,6 +64,18 @@ typedef struct plot_variant {
     double *t;                      /* interval starts (s) */
     double *col[PLOT_TCOL__COUNT];  /* n values each, as in the file */
     double dt;                      /* interval length (s) */
+    double t_last;                  /* the last row's start (s), kept or not */
+    /* A long timeline is not held whole: timeline.csv is read in chunks,
+     * and of a variant with more than PLOT_KEEP_ALL rows only the rows
+     * M4 could draw are kept (rundir.c: per one of PLOT_BUCKETS slices of
+     * the time axis, the first, the last, and each drawn series' lowest
+     * and highest row); decimated says so.  zn, zt, zcol: the rows of the
+     * worst hour (and a row or two around it) whole, for worst-hour.png,
+     * when the variant is decimated (else NULL: t and col hold them). */
+    bool decimated;
+    size_t zn;
+    double *zt;
+    double *zcol[PLOT_TCOL__COUNT];
     plot_span *spans;               /* checkpoint phases, in time order */
     size_t n_spans;
     double *cdf_ms, *cdf;           /* latency_cdf.csv rows */
@@ -107,7 +119,19 @@ typedef struct plot_run {
     size_t nv;
     double t0, t1; /* the time axis: first interval start .. last interval end */
     bool has_iops; /* timeline.csv has dev_read_iops and dev_write_iops */
+    /* The worst hour (charts.c worst-hour.png), found while reading: of
+     * every hour-long stretch of rows inside a variant's measurement
+     * window, the one with the highest mean p99; only for runs of
+     * PLOT_ZOOM_MIN_SPAN or more. */
+    bool zoom;
+    double zoom_at, zoom_worst; /* its start (s), its mean p99 (ms) */
+    size_t zoom_which;          /* the variant */
+    size_t rows_read;           /* timeline.csv rows, all variants (for tests) */
 } plot_run;
+
+#define PLOT_ZOOM_MIN_SPAN (6 * 3600.0)
+#define PLOT_ZOOM_SPAN 3600.0
+enum { PLOT_KEEP_ALL = 16384, PLOT_BUCKETS = 4096 };
 
 /* Loads DIR's files into r (zeroed first).  On error r is freed and the
  * message names the file and line. */
