@@ -1234,6 +1234,9 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
                            items, n_items);
     device_axes(r, top, lr, mr, rr, &ly, &my, lim);
     ws_plot_axis_fit(&ry, 0, 1, rr[0].h, 45, WS_PU_PERCENT);
+    /* room above 100 %, without a tick at 120 %: a device busy all the
+     * time (the one that matters) is not drawn on the frame */
+    ry.hi = HEAD(ry.hi);
     ws_plot_axis_time(&xl, r->t0, r->t1, lr[0].w, 110);
     ws_plot_axis_time(&xm, r->t0, r->t1, mr[0].w, 110);
     ws_plot_axis_time(&xr, r->t0, r->t1, rr[0].w, 110);
