@@ -1078,7 +1078,8 @@ static void limit_line(cairo_t *cr, const ws_plot_panel *p, double y, ws_plot_rg
              unit == WS_PU_PLAIN ? " IOPS" : "", above ? " \xE2\x86\x91" : "");
     notes[*n].color = c;
     (*n)++;
-    ws_plot_hline(cr, p, y, c, 9, NULL, F_REF, NULL);
+    if (cr)
+        ws_plot_hline(cr, p, y, c, 9, NULL, F_REF, NULL);
 }
 
 /* Is a limit of the variant above its panel's axis? */
@@ -1090,7 +1091,7 @@ static bool limit_above(const ws_plot_axis *y, double lim)
 /* The device's limits of one kind as reference lines: one "limit" when
  * reads and writes share it (or the variant reads nothing), else the
  * write limit and the read limit; a gp2-style burst limit above the
- * baseline. */
+ * baseline.  cr and wl NULL: the notes only. */
 static void device_limits(cairo_t *cr, const ws_plot_panel *p, const plot_variant *v,
                           double wr, double rd, double burst, ws_plot_unit unit, note *notes,
                           int *nn, wlabels *wl)
@@ -1098,15 +1099,18 @@ static void device_limits(cairo_t *cr, const ws_plot_panel *p, const plot_varian
     bool same = !(rd > 0) || rd == wr || !has_reads(v);
     if (wr > 0) {
         limit_line(cr, p, wr, WS_OI_BLACK, same ? "limit" : "write limit", unit, notes, nn);
-        wl_mark_hline(wl, p, wr, p->x.lo, p->x.hi);
+        if (wl)
+            wl_mark_hline(wl, p, wr, p->x.lo, p->x.hi);
     }
     if (!same) {
         limit_line(cr, p, rd, WS_OI_SKY, "read limit", unit, notes, nn);
-        wl_mark_hline(wl, p, rd, p->x.lo, p->x.hi);
+        if (wl)
+            wl_mark_hline(wl, p, rd, p->x.lo, p->x.hi);
     }
     if (burst > 0 && burst > wr) {
         limit_line(cr, p, burst, WS_PLOT_AXIS, "burst", unit, notes, nn);
-        wl_mark_hline(wl, p, burst, p->x.lo, p->x.hi);
+        if (wl)
+            wl_mark_hline(wl, p, burst, p->x.lo, p->x.hi);
     }
 }
 
@@ -1156,6 +1160,31 @@ static void device_axes(const plot_run *r, double top, ws_plot_rect *lr, ws_plot
     }
     ws_plot_axis_fit(my, 0, iops ? HEAD(with_limits(mx_ios, lim, nl, 1.5)) : 1, mr[0].h, 45,
                      WS_PU_PLAIN);
+}
+
+/* Do two variants' limit notes read the same? */
+static bool same_notes(const note *a, int na, const note *b, int nb)
+{
+    if (na != nb)
+        return false;
+    for (int i = 0; i < na; i++)
+        if (strcmp(a[i].text, b[i].text) != 0)
+            return false;
+    return true;
+}
+
+/* Notes after a column title at (x, y), in their colours; returns the
+ * right end. */
+static double header_notes(cairo_t *cr, double x, double y, const note *notes, int n, bool draw)
+{
+    for (int i = 0; i < n; i++) {
+        ws_plot_font f = {17, false, notes[i].color};
+        x += 12;
+        if (draw)
+            ws_plot_text(cr, f, x, y, WS_TA_LEFT | WS_TA_BOTTOM, 0, notes[i].text);
+        x += ws_plot_text_width(cr, f, notes[i].text);
+    }
+    return x;
 }
 
 static const ws_plot_rgb WRITE_IOS = {0.62, 0.62, 0.62};
@@ -1240,6 +1269,41 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     ws_plot_axis_time(&xl, r->t0, r->t1, lr[0].w, 110);
     ws_plot_axis_time(&xm, r->t0, r->t1, mr[0].w, 110);
     ws_plot_axis_time(&xr, r->t0, r->t1, rr[0].w, 110);
+    /* Limits that read the same for every variant (one disk for all) are
+     * noted once, after the column's title, when they fit there; the
+     * captions then have the row (up to the IOPS column's own notes). */
+    note hl[MAX_NOTES], hm[MAX_NOTES];
+    int nhl = 0, nhm = 0;
+    bool same_l = true, same_m = iops;
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        ws_plot_panel pl = {lr[k], xl, ly}, pm = {mr[k], xm, my};
+        note a[MAX_NOTES], b[MAX_NOTES];
+        int na = 0, nb = 0;
+        device_limits(NULL, &pl, v, v->dev_write_bw, v->dev_read_bw, 0, WS_PU_BYTE_RATE, a, &na,
+                      NULL);
+        if (iops)
+            device_limits(NULL, &pm, v, v->dev_write_iops, v->dev_read_iops, v->dev_burst_iops,
+                          WS_PU_PLAIN, b, &nb, NULL);
+        if (k == 0) {
+            memcpy(hl, a, sizeof a);
+            memcpy(hm, b, sizeof b);
+            nhl = na;
+            nhm = nb;
+        } else {
+            same_l = same_l && same_notes(a, na, hl, nhl);
+            same_m = same_m && same_notes(b, nb, hm, nhm);
+        }
+    }
+    char lt[256], rt[256];
+    const char *mt = "I/O operations per second (IOPS)";
+    ws_plot_axis_title(&ly.t, "throughput by source", lt, sizeof lt);
+    ws_plot_axis_title(&ry.t, "busy", rt, sizeof rt);
+    double hy = lr[0].y - 28 - 8;
+    same_l = same_l && header_notes(cr, lr[0].x - 70 + ws_plot_text_width(cr, font(18, true), lt),
+                                    hy, hl, nhl, false) <= mr[0].x - 70 - 20;
+    same_m = same_m && header_notes(cr, mr[0].x - 70 + ws_plot_text_width(cr, font(18, true), mt),
+                                    hy, hm, nhm, false) <= rr[0].x - 70 - 20;
     int rc = WS_OK;
     for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
         const plot_variant *v = &r->v[k];
@@ -1302,8 +1366,8 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         wl_mark(&wl[2], &pr, x.mid, v->col[PLOT_DEV_UTIL], v->n, false);
         for (int s = 0; s < 3; s++)
             wl_draw(cr, &wl[s]);
-        draw_notes(cr, &mr[k], nm, nnm);
-        double free_right = draw_notes(cr, &lr[k], nl_, nnl);
+        double mid_left = same_m ? mr[k].x + mr[k].w : draw_notes(cr, &mr[k], nm, nnm);
+        double free_right = same_l ? INFINITY : draw_notes(cr, &lr[k], nl_, nnl);
         for (int s = 0; s < 3; s++) {
             ws_plot_panel_frame(cr, ps[s]);
             if (s != 1 || iops)
@@ -1311,7 +1375,11 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
             if (k + 1 == r->nv)
                 ws_plot_panel_xlabels(cr, ps[s], F_TICK);
         }
-        draw_caption(cr, v, &lr[k], fmin(free_right - 20, lr[k].x + lr[k].w + DEV_GAP - 80));
+        /* the caption may run on over the IOPS column's caption row when
+         * the left one has no notes (its tick labels are below the row) */
+        draw_caption(cr, v, &lr[k],
+                     same_l ? mid_left - 26
+                            : fmin(free_right - 20, lr[k].x + lr[k].w + DEV_GAP - 80));
         for (int c = 0; c <= NCLASS; c++)
             free(rates[c]);
         for (int c = 0; c < 3; c++)
@@ -1319,14 +1387,13 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
         free_xs(&x);
     }
     if (rc == WS_OK) {
-        char buf[256];
-        double y = lr[0].y - 28 - 8;
-        ws_plot_axis_title(&ly.t, "throughput by source", buf, sizeof buf);
-        ws_plot_text(cr, font(18, true), lr[0].x - 70, y, WS_TA_LEFT | WS_TA_BOTTOM, 0, buf);
-        ws_plot_text(cr, font(18, true), mr[0].x - 70, y, WS_TA_LEFT | WS_TA_BOTTOM, 0,
-                     "I/O operations per second (IOPS)");
-        ws_plot_axis_title(&ry.t, "busy", buf, sizeof buf);
-        ws_plot_text(cr, font(18, true), rr[0].x - 70, y, WS_TA_LEFT | WS_TA_BOTTOM, 0, buf);
+        double w = ws_plot_text(cr, font(18, true), lr[0].x - 70, hy, WS_TA_LEFT | WS_TA_BOTTOM, 0, lt);
+        if (same_l)
+            header_notes(cr, lr[0].x - 70 + w, hy, hl, nhl, true);
+        w = ws_plot_text(cr, font(18, true), mr[0].x - 70, hy, WS_TA_LEFT | WS_TA_BOTTOM, 0, mt);
+        if (same_m)
+            header_notes(cr, mr[0].x - 70 + w, hy, hm, nhm, true);
+        ws_plot_text(cr, font(18, true), rr[0].x - 70, hy, WS_TA_LEFT | WS_TA_BOTTOM, 0, rt);
         draw_time_title(cr, &xl, LEFT, RIGHT);
     }
     free(lr);
