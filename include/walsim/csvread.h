@@ -68,6 +68,26 @@ int ws_csv_num(const ws_csv *c, size_t row, size_t col, double *out, ws_diag *er
 int ws_csv_num_or(const ws_csv *c, size_t row, size_t col, double dflt, double *out,
                   ws_diag *err);
 
+/*
+ * The same format in chunks, for files too large to hold (a week's
+ * timeline.csv): ws_csv_reader_next hands out the next records, about
+ * `chunk` bytes of them, as a ws_csv of their own (the header's columns,
+ * cells, ws_csv_num, ws_csv_line naming the line in the file, all as for
+ * a whole file; free it with ws_csv_free), and NULL at the end.  The
+ * same checks and messages as ws_csv_parse, chunk by chunk, so an error
+ * may come after earlier chunks were handed out.  No limit on the file's
+ * size; a single record above WS_CSV_MAX_RECORD is refused.  Memory: a
+ * chunk, and the longest record.
+ */
+#define WS_CSV_MAX_RECORD (64u << 20)
+typedef struct ws_csv_reader ws_csv_reader;
+/* Opens path and reads its header; WS_EIO when it cannot be read. */
+int ws_csv_reader_open(const char *path, size_t chunk, ws_csv_reader **out, ws_diag *err);
+/* The header as a ws_csv without rows (ws_csv_col, ws_csv_need). */
+const ws_csv *ws_csv_reader_header(const ws_csv_reader *r);
+int ws_csv_reader_next(ws_csv_reader *r, ws_csv **out, ws_diag *err);
+void ws_csv_reader_close(ws_csv_reader *r);
+
 /* Writes one field: as it is, or in double quotes with every quote doubled
  * when it holds a comma, a double quote, CR or LF (RFC 4180).  NULL is an
  * empty field.  A byte that starts no well-formed UTF-8 sequence is

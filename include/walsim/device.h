@@ -128,7 +128,17 @@ typedef struct ws_device {
     uint64_t written[WS_IO__COUNT];      /* bytes written, by who caused them */
     uint64_t read_bytes;
     ws_time busy_ns;                     /* total service time */
-    uint64_t ios;                        /* I/Os served */
+    uint64_t ios;                        /* I/Os served (queued), in io_unit pieces */
+    uint64_t read_ios, write_ios;        /* ... of which reads, writes */
+    /* The pieces whose service may not have ended yet, in queue order
+     * (ends ascending), so ws_device_ios_done can leave out the part of
+     * the queue still ahead of now; ring, grown as needed. */
+    struct ws_dev_pending {
+        ws_time start, end;
+        uint32_t ios;
+        bool write;
+    } *pend;
+    uint32_t pend_head, pend_len, pend_cap;
 } ws_device;
 
 /* Fills the device from [disk] (preset, then overrides).  Returns 0, or
@@ -161,6 +171,13 @@ uint64_t ws_device_writeback(ws_device *d, ws_stream s, uint64_t bytes, ws_io_cl
  * it has). */
 void ws_device_wait(ws_device *d, ws_stream s, uint64_t ticket, ws_device_done_fn fn, void *ctx,
                     uint64_t arg);
+
+/* I/Os (in io_unit pieces, as the IOPS limit counts them) whose service
+ * has ended by `now` (a piece in service counts pro rata, as busy time
+ * does): *read and *write, cumulative.  Per-interval differences of these
+ * never exceed what the limits allow, unlike `ios`, which counts an I/O
+ * when it is queued. */
+void ws_device_ios_done(ws_device *d, ws_time now, uint64_t *read, uint64_t *write);
 
 /* Bytes handed to the streams and not yet written. */
 uint64_t ws_device_writeback_pending(const ws_device *d);

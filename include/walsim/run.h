@@ -156,6 +156,11 @@ typedef struct ws_run_stats {
     double cpu_per_tx_ms;         /* all CPU on the cores (transactions, their I/O, background
                                      processes, kernel writeback) per completed transaction */
     uint64_t dev_written[5], dev_read;
+    /* the device's own I/O counters at the end of the run (whole run, not
+     * the window; I/Os queued, in io_unit pieces: ws_device.read_ios,
+     * write_ios), and those served by then (ws_device_ios_done): the
+     * timeline's dev_read_ios and dev_write_ios add up to the latter */
+    uint64_t dev_read_ios_queued, dev_write_ios_queued, dev_read_ios_done, dev_write_ios_done;
     /* recovery if the server crashed at the worst moment (just before a
      * checkpoint completed), and after a crash event */
     double worst_recovery_s;

@@ -27,6 +27,8 @@ typedef struct ws_interval {
     uint64_t dev_read_bytes;
     uint64_t dev_written[5];           /* by ws_io_class: wal, checkpoint, bgwriter, backend, writeback */
     double dev_util, throttle_ms;
+    uint64_t dev_read_ios, dev_write_ios; /* I/Os served in the interval, in io_unit pieces
+                                           * (ws_device_ios_done) */
     int64_t archive_lag_segs;          /* .ready segments at the end (walvol) */
     uint64_t slot_lag_bytes;           /* WAL the slot holds at the end (walvol) */
     double wal_dev_util;               /* pg_wal's own volume busy (walvol; 0: shared) */

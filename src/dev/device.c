@@ -184,7 +184,39 @@ void ws_device_destroy(ws_device *d)
         d->s[s].w = NULL;
         d->s[s].seg = NULL;
     }
+    free(d->pend);
+    d->pend = NULL;
     ws_rng_destroy(&d->rng);
+}
+
+/* Forgets the pieces whose service ended by `now`. */
+static void pend_drop(ws_device *d, ws_time now)
+{
+    while (d->pend_len > 0 && d->pend[d->pend_head].end <= now) {
+        d->pend_head = (d->pend_head + 1) % d->pend_cap;
+        d->pend_len--;
+    }
+}
+
+/* Remembers a piece served from `start` to `end` (ends come in ascending
+ * order: the server is FIFO), dropping those done by the clock's now. */
+static void pend_push(ws_device *d, ws_time start, ws_time end, uint64_t ios, bool write)
+{
+    pend_drop(d, ws_sim_now(d->sim));
+    if (d->pend_len == d->pend_cap) {
+        uint32_t cap = d->pend_cap ? 2 * d->pend_cap : 64;
+        struct ws_dev_pending *n = malloc(cap * sizeof *n);
+        if (!n)
+            abort();
+        for (uint32_t i = 0; i < d->pend_len; i++)
+            n[i] = d->pend[(d->pend_head + i) % d->pend_cap];
+        free(d->pend);
+        d->pend = n;
+        d->pend_head = 0;
+        d->pend_cap = cap;
+    }
+    d->pend[(d->pend_head + d->pend_len++) % d->pend_cap] =
+        (struct ws_dev_pending){start, end, ios > UINT32_MAX ? UINT32_MAX : (uint32_t)ios, write};
 }
 
 /* Serves `bytes` starting no earlier than `at`, in queue order: returns
@@ -218,7 +250,33 @@ static ws_time serve(ws_device *d, ws_time at, bool write, uint64_t bytes)
     d->busy_until = start + svc;
     d->busy_ns += svc;
     d->ios += (uint64_t)ios;
+    if (write)
+        d->write_ios += (uint64_t)ios;
+    else
+        d->read_ios += (uint64_t)ios;
+    pend_push(d, start, start + svc, (uint64_t)ios, write);
     return start + svc;
+}
+
+/* I/Os of pieces still in the queue or in service at `now`: all of a
+ * piece not started, the part of the one in service not yet done. */
+void ws_device_ios_done(ws_device *d, ws_time now, uint64_t *read, uint64_t *write)
+{
+    pend_drop(d, now);
+    double rd = 0, wr = 0;
+    for (uint32_t i = 0; i < d->pend_len; i++) {
+        const struct ws_dev_pending *e = &d->pend[(d->pend_head + i) % d->pend_cap];
+        double left = e->ios;
+        if (e->start < now && e->end > e->start)
+            left *= (double)(e->end - now) / (double)(e->end - e->start);
+        if (e->write)
+            wr += left;
+        else
+            rd += left;
+    }
+    uint64_t r = (uint64_t)llround(rd), w = (uint64_t)llround(wr);
+    *read = d->read_ios - (r < d->read_ios ? r : d->read_ios);
+    *write = d->write_ios - (w < d->write_ios ? w : d->write_ios);
 }
 
 /* wbt: at the end of each 100 ms window in which foreground reads were

@@ -151,7 +151,17 @@ static int grow(ws_csv *c)
     return 0;
 }
 
+static int parse_from(const char *text, size_t len, const char *name, long line0, ws_csv **out,
+                      ws_diag *err);
+
 int ws_csv_parse(const char *text, size_t len, const char *name, ws_csv **out, ws_diag *err)
+{
+    return parse_from(text, len, name, 1, out, err);
+}
+
+/* As ws_csv_parse, the text's first line being line0 of the file. */
+static int parse_from(const char *text, size_t len, const char *name, long line0, ws_csv **out,
+                      ws_diag *err)
 {
     *out = NULL;
     ws_diag_clear(err);
@@ -174,7 +184,7 @@ int ws_csv_parse(const char *text, size_t len, const char *name, ws_csv **out, w
         p += 3;
     char *nul = memchr(p, '\0', (size_t)(end - p));
     if (nul) {
-        int line = 1;
+        int line = (int)line0;
         for (char *q = p; q < nul; q++)
             line += *q == '\n';
         ws_diag_set(err, name, line, "NUL byte; expected text");
@@ -183,7 +193,7 @@ int ws_csv_parse(const char *text, size_t len, const char *name, ws_csv **out, w
     }
 
     int rc = WS_OK;
-    long line = 1;
+    long line = line0;
     fieldvec fv = {NULL, 0, 0};
     while (p < end && rc == WS_OK) {
         long first = line;
@@ -196,7 +206,7 @@ int ws_csv_parse(const char *text, size_t len, const char *name, ws_csv **out, w
             break;
         line++;
         if (fv.n == 1 && fv.v[0][0] == '\0') { /* blank line */
-            if (first == 1) {
+            if (first == 1 && !c->hdr) {
                 ws_diag_set(err, name, 1, "empty first line; expected the header");
                 rc = WS_EINPUT;
             }
@@ -402,4 +412,171 @@ void ws_csv_write_field(FILE *f, const char *s)
     put_utf8(f, s, quote);
     if (quote)
         fputc('"', f);
+}
+
+/* ------------------------------------------------------------------ */
+/* In chunks */
+
+struct ws_csv_reader {
+    FILE *f;
+    char *name;
+    char *buf;        /* the header record, then the text read and not yet handed out */
+    size_t hdr_len;   /* bytes of the header record at buf[0..) (with its line end) */
+    long hdr_lines;   /* lines it spans */
+    size_t len, cap;  /* bytes in buf, room */
+    size_t chunk;     /* bytes to read at a time */
+    long next_line;   /* the file's line at buf[hdr_len] */
+    bool eof;
+    ws_csv *header;   /* the header alone, parsed */
+};
+
+void ws_csv_reader_close(ws_csv_reader *r)
+{
+    if (!r)
+        return;
+    if (r->f)
+        fclose(r->f);
+    ws_csv_free(r->header);
+    free(r->buf);
+    free(r->name);
+    free(r);
+}
+
+/* Reads up to r->chunk more bytes (growing buf); -1 with a message when
+ * the file cannot be read or a record outgrows WS_CSV_MAX_RECORD. */
+static int fill(ws_csv_reader *r, ws_diag *err)
+{
+    if (r->eof)
+        return 0;
+    if (r->len + r->chunk > r->cap) {
+        size_t cap = r->len + r->chunk;
+        if (cap > WS_CSV_MAX_RECORD + r->hdr_len + r->chunk) {
+            ws_diag_set(err, r->name, (int)r->next_line, "a record longer than %u MiB; not a walsim file?",
+                        WS_CSV_MAX_RECORD >> 20);
+            return -1;
+        }
+        char *b = realloc(r->buf, cap);
+        if (!b) {
+            ws_diag_set(err, r->name, 0, "out of memory");
+            return -1;
+        }
+        r->buf = b;
+        r->cap = cap;
+    }
+    size_t n = fread(r->buf + r->len, 1, r->cap - r->len, r->f);
+    if (n < r->cap - r->len) {
+        if (ferror(r->f)) {
+            ws_diag_set(err, r->name, 0, "cannot read: %s", strerror(errno));
+            return -1;
+        }
+        r->eof = true;
+    }
+    r->len += n;
+    return 0;
+}
+
+/* The end of the last whole record in buf[from, len): just past its line
+ * end outside quotes (the records before `from` are whole); `from` when
+ * there is none. */
+static size_t last_record_end(const ws_csv_reader *r, size_t from)
+{
+    bool quoted = false;
+    size_t end = from;
+    for (size_t i = from; i < r->len; i++) {
+        if (r->buf[i] == '"')
+            quoted = !quoted;
+        else if (r->buf[i] == '\n' && !quoted)
+            end = i + 1;
+    }
+    return end;
+}
+
+int ws_csv_reader_open(const char *path, size_t chunk, ws_csv_reader **out, ws_diag *err)
+{
+    *out = NULL;
+    ws_diag_clear(err);
+    ws_csv_reader *r = calloc(1, sizeof *r);
+    if (!r || !(r->name = strdup(path))) {
+        free(r);
+        ws_diag_set(err, path, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    r->chunk = chunk < 4096 ? 4096 : chunk;
+    if (!(r->f = fopen(path, "rb"))) {
+        ws_diag_set(err, path, 0, "cannot open: %s", strerror(errno));
+        ws_csv_reader_close(r);
+        return WS_EIO;
+    }
+    /* The header: the first record (blank lines before it are an error
+     * of the parser's, as for a whole file). */
+    size_t end = 0;
+    for (;;) {
+        if (fill(r, err) != 0) {
+            ws_csv_reader_close(r);
+            return WS_EIO;
+        }
+        bool quoted = false;
+        for (size_t i = 0; i < r->len && !end; i++) {
+            if (r->buf[i] == '"')
+                quoted = !quoted;
+            else if (r->buf[i] == '\n' && !quoted)
+                end = i + 1;
+        }
+        if (end || r->eof)
+            break;
+    }
+    if (!end)
+        end = r->len;
+    int rc = ws_csv_parse(r->buf, end, path, &r->header, err);
+    if (rc != WS_OK) {
+        ws_csv_reader_close(r);
+        return rc;
+    }
+    r->hdr_len = end;
+    r->hdr_lines = 0;
+    for (size_t i = 0; i < end; i++)
+        r->hdr_lines += r->buf[i] == '\n';
+    if (r->hdr_lines == 0)
+        r->hdr_lines = 1;
+    r->next_line = 1 + r->hdr_lines;
+    if (end == r->len || r->buf[end - 1] != '\n') {
+        /* a header without a line end is the whole file */
+        r->len = end;
+    }
+    *out = r;
+    return WS_OK;
+}
+
+const ws_csv *ws_csv_reader_header(const ws_csv_reader *r) { return r->header; }
+
+int ws_csv_reader_next(ws_csv_reader *r, ws_csv **out, ws_diag *err)
+{
+    *out = NULL;
+    size_t end;
+    for (;;) {
+        end = last_record_end(r, r->hdr_len);
+        if (end > r->hdr_len || r->eof)
+            break;
+        if (fill(r, err) != 0)
+            return WS_EIO;
+    }
+    if (r->eof && end < r->len)
+        end = r->len; /* the last record, without a line end */
+    if (end == r->hdr_len)
+        return WS_OK; /* the end */
+    /* header + records: the header gives the columns; the line numbers
+     * count from the chunk's first line */
+    int rc = parse_from(r->buf, end, r->name, r->next_line - r->hdr_lines, out, err);
+    if (rc != WS_OK)
+        return rc;
+    for (size_t i = r->hdr_len; i < end; i++)
+        r->next_line += r->buf[i] == '\n';
+    memmove(r->buf + r->hdr_len, r->buf + end, r->len - end);
+    r->len -= end - r->hdr_len;
+    if (!r->eof && fill(r, err) != 0) {
+        ws_csv_free(*out);
+        *out = NULL;
+        return WS_EIO;
+    }
+    return WS_OK;
 }

@@ -39,9 +39,11 @@ void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_det
     bool walvol = false;
     for (size_t v = 0; v < n; v++)
         walvol = walvol || stats[v].walvol.on;
-    fputs(walvol ? ",wal_volume_bytes,archive_lag_segments,archive_lag_bytes,slot_lag_bytes,wal_dev_util,"
-                   "wal_time_to_full_s\n" : "\n",
-          f);
+    if (walvol)
+        fputs(",wal_volume_bytes,archive_lag_segments,archive_lag_bytes,slot_lag_bytes,wal_dev_util,"
+              "wal_time_to_full_s", f);
+    /* last, so readers of the earlier columns by position keep working */
+    fputs(",dev_read_iops,dev_write_iops\n", f);
     for (size_t v = 0; v < n; v++) {
         for (size_t i = 0; i < d[v].timeline.n; i++) {
             ws_interval tmp;
@@ -88,6 +90,8 @@ void ws_report_timeline_csv(FILE *f, const ws_run_stats *stats, const ws_run_det
                 else
                     fputc(',', f);
             }
+            num(f, r->len_s > 0 ? (double)r->dev_read_ios / r->len_s : 0);
+            num(f, r->len_s > 0 ? (double)r->dev_write_ios / r->len_s : 0);
             fputc('\n', f);
         }
     }

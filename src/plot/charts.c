@@ -261,7 +261,7 @@ static void outside_spans(const plot_variant *v, const ws_plot_panel *p, double 
         return;
     if (v->win_start > p->x.lo)
         *warm_to = v->win_start;
-    if (v->n && v->t[v->n - 1] >= v->win_end - 1e-9 && v->win_end < p->x.hi)
+    if (v->n && v->t_last >= v->win_end - 1e-9 && v->win_end < p->x.hi)
         *after_from = v->win_end;
 }
 
@@ -556,77 +556,46 @@ static int chart_latency(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 
 /* The worst hour: of every hour-long stretch of rows inside a variant's
  * measurement window, the one with the highest mean p99 (a sustained
- * slowdown, such as a nightly batch, rather than one noisy interval);
- * false when the run is not long enough (6 h) for a zoom to add
- * anything.  *a is its start, *worst its mean p99, *which the variant. */
-#define ZOOM_MIN_SPAN (6 * 3600.0)
-#define ZOOM_SPAN 3600.0
-
-static bool worst_hour(const plot_run *r, double *a, double *worst, size_t *which)
-{
-    if (r->t1 - r->t0 < ZOOM_MIN_SPAN)
-        return false;
-    *worst = -1;
-    double at = NAN;
-    for (size_t k = 0; k < r->nv; k++) {
-        const plot_variant *v = &r->v[k];
-        /* a sliding window of rows [i, j) no longer than an hour */
-        double sum = 0;
-        size_t cnt = 0, i = 0;
-        for (size_t j = 0; j < v->n; j++) {
-            bool in = !v->has_window || (v->t[j] >= v->win_start - 1e-9 && v->t[j] < v->win_end);
-            double p99 = in ? lat_at(v, PLOT_P99, j) : NAN;
-            if (isfinite(p99)) {
-                sum += p99;
-                cnt++;
-            }
-            while (v->t[j] + v->dt - v->t[i] > ZOOM_SPAN + 1e-9) {
-                double q = lat_at(v, PLOT_P99, i);
-                bool qin = !v->has_window ||
-                           (v->t[i] >= v->win_start - 1e-9 && v->t[i] < v->win_end);
-                if (qin && isfinite(q)) {
-                    sum -= q;
-                    cnt--;
-                }
-                i++;
-            }
-            /* only full hours count, nearly all of it inside the window
-             * with latencies (not a warm-up hour with a few rows in) */
-            if (cnt && v->t[j] + v->dt - v->t[i] >= ZOOM_SPAN - 1e-9 &&
-                (double)cnt >= 0.9 * (double)(j - i + 1) && sum / (double)cnt > *worst) {
-                *worst = sum / (double)cnt;
-                at = v->t[i];
-                *which = k;
-            }
-        }
-    }
-    if (!isfinite(at))
-        return false;
-    *a = fmin(fmax(at, r->t0), r->t1 - ZOOM_SPAN);
-    return true;
-}
-
+ * slowdown, such as a nightly batch, rather than one noisy interval),
+ * found while timeline.csv was read (rundir.c); none when the run is not
+ * long enough (6 h) for a zoom to add anything.  The zoom draws the
+ * hour's rows whole, also of a variant whose rows were decimated. */
 static int chart_worst_hour(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 {
-    double a, worst;
-    size_t k = 0;
-    if (!worst_hour(cx->r, &a, &worst, &k)) {
+    const plot_run *r = cx->r;
+    if (!r->zoom) {
         ws_diag_set(err, NULL, 0, "internal error: worst-hour.png drawn for a short run");
         return WS_EINPUT;
     }
-    plot_run z = *cx->r;
+    double a = r->zoom_at;
+    plot_run z = *r;
     z.t0 = a;
-    z.t1 = a + ZOOM_SPAN;
+    z.t1 = a + PLOT_ZOOM_SPAN;
+    z.v = malloc((r->nv ? r->nv : 1) * sizeof *z.v);
+    if (!z.v) {
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
+    for (size_t k = 0; k < r->nv; k++) {
+        z.v[k] = r->v[k];
+        if (r->v[k].decimated) {
+            z.v[k].n = r->v[k].zn;
+            z.v[k].t = r->v[k].zt;
+            memcpy(z.v[k].col, r->v[k].zcol, sizeof z.v[k].col);
+        }
+    }
     chart_ctx zc = {&z, cx->opts};
     char per[48], when[48], p99[32], title[256];
-    per_interval(cx->r, per, sizeof per);
+    per_interval(r, per, sizeof per);
     ws_plot_ticks t;
     ws_plot_ticks_linear(z.t0, z.t1, 8, WS_PU_TIME, &t);
     ws_plot_tick_label(&t, z.t0, when, sizeof when);
-    ws_plot_format_value(worst, WS_PU_MS, p99, sizeof p99);
+    ws_plot_format_value(r->zoom_worst, WS_PU_MS, p99, sizeof p99);
     snprintf(title, sizeof title, "The worst hour (from %s): latency %s, mean p99 %s (%s)", when,
-             per, p99, cx->r->v[k].name);
-    return latency_chart(cr, &zc, title, err);
+             per, p99, r->v[r->zoom_which].name);
+    int rc = latency_chart(cr, &zc, title, err);
+    free(z.v);
+    return rc;
 }
 
 static int latency_chart(cairo_t *cr, const chart_ctx *cx, const char *title, ws_diag *err)
@@ -1069,6 +1038,157 @@ static int chart_dirty(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 /* ------------------------------------------------------------------ */
 /* 5. device */
 
+/* Three columns: throughput by source, I/O operations per second, busy.
+ * Busy is a share: its column is narrower. */
+#define DEV_GAP 112.0
+
+static void three_columns(double top, size_t n, ws_plot_rect *a, ws_plot_rect *b, ws_plot_rect *c)
+{
+    double avail = RIGHT - LEFT - 2 * DEV_GAP;
+    double wa = avail * 0.43, wb = avail * 0.39;
+    double xa = LEFT, xb = xa + wa + DEV_GAP, xc = xb + wb + DEV_GAP;
+    stack_rects(top + 32, BOTTOM, xa, xa + wa, n, a);
+    stack_rects(top + 32, BOTTOM, xb, xb + wb, n, b);
+    stack_rects(top + 32, BOTTOM, xc, RIGHT, n, c);
+}
+
+/* Did the variant read from the device at all (then a separate read
+ * limit is worth a line)? */
+static bool has_reads(const plot_variant *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (v->col[PLOT_DEV_READ][i] > 0)
+            return true;
+    return false;
+}
+
+/* A dashed limit line at y, its value noted in the caption row in the
+ * short form of the device chart, whose captions share their row with
+ * the variant's name: "limit 125 MiB/s", "limit 200000 IOPS ↑" when it
+ * is above the axis (the legend says what the arrow means). */
+static void limit_line(cairo_t *cr, const ws_plot_panel *p, double y, ws_plot_rgb c,
+                       const char *what, ws_plot_unit unit, note *notes, int *n)
+{
+    if (!isfinite(y) || *n >= MAX_NOTES)
+        return;
+    char num[32];
+    ws_plot_format_value(y, unit, num, sizeof num);
+    bool above = y > p->y.hi * (1 + 1e-9);
+    snprintf(notes[*n].text, sizeof notes[*n].text, "%s %s%s%s", what, num,
+             unit == WS_PU_PLAIN ? " IOPS" : "", above ? " \xE2\x86\x91" : "");
+    notes[*n].color = c;
+    (*n)++;
+    if (cr)
+        ws_plot_hline(cr, p, y, c, 9, NULL, F_REF, NULL);
+}
+
+/* Is a limit of the variant above its panel's axis? */
+static bool limit_above(const ws_plot_axis *y, double lim)
+{
+    return isfinite(lim) && lim > 0 && lim > y->hi * (1 + 1e-9);
+}
+
+/* The device's limits of one kind as reference lines: one "limit" when
+ * reads and writes share it (or the variant reads nothing), else the
+ * write limit and the read limit; a gp2-style burst limit above the
+ * baseline.  cr and wl NULL: the notes only. */
+static void device_limits(cairo_t *cr, const ws_plot_panel *p, const plot_variant *v,
+                          double wr, double rd, double burst, ws_plot_unit unit, note *notes,
+                          int *nn, wlabels *wl)
+{
+    bool same = !(rd > 0) || rd == wr || !has_reads(v);
+    if (wr > 0) {
+        limit_line(cr, p, wr, WS_OI_BLACK, same ? "limit" : "write limit", unit, notes, nn);
+        if (wl)
+            wl_mark_hline(wl, p, wr, p->x.lo, p->x.hi);
+    }
+    if (!same) {
+        limit_line(cr, p, rd, WS_OI_SKY, "read limit", unit, notes, nn);
+        if (wl)
+            wl_mark_hline(wl, p, rd, p->x.lo, p->x.hi);
+    }
+    if (burst > 0 && burst > wr) {
+        limit_line(cr, p, burst, WS_PLOT_AXIS, "burst", unit, notes, nn);
+        if (wl)
+            wl_mark_hline(wl, p, burst, p->x.lo, p->x.hi);
+    }
+}
+
+/* The device chart's panels under `top` and its bandwidth and IOPS axes,
+ * shared by the variants (lim: room for 3 limits a variant). */
+static void device_axes(const plot_run *r, double top, ws_plot_rect *lr, ws_plot_rect *mr,
+                        ws_plot_rect *rr, ws_plot_axis *ly, ws_plot_axis *my, double *lim)
+{
+    enum { NCLASS = 6 };
+    static const plot_tcol cls[NCLASS] = {PLOT_DEV_READ,     PLOT_DEV_WAL,     PLOT_DEV_CKPT,
+                                          PLOT_DEV_BGWRITER, PLOT_DEV_BACKEND, PLOT_DEV_WRITEBACK};
+    bool iops = r->has_iops;
+    three_columns(top, r->nv, lr, mr, rr);
+    double mx = 0, mx_ios = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        for (size_t i = 0; i < v->n; i++) {
+            double s = 0;
+            for (int c = 0; c < NCLASS; c++)
+                s += fmax(v->col[cls[c]][i], 0);
+            if (s / v->dt > mx)
+                mx = s / v->dt;
+            if (iops) {
+                double n = fmax(v->col[PLOT_DEV_READ_IOPS][i], 0) +
+                           fmax(v->col[PLOT_DEV_WRITE_IOPS][i], 0);
+                if (n > mx_ios)
+                    mx_ios = n;
+            }
+        }
+    }
+    /* the limits share the axis when they are near the data (1.5x) */
+    size_t nl = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        lim[nl++] = r->v[k].dev_write_bw > 0 ? r->v[k].dev_write_bw : NAN;
+        if (has_reads(&r->v[k]) && r->v[k].dev_read_bw > 0)
+            lim[nl++] = r->v[k].dev_read_bw;
+    }
+    ws_plot_axis_fit(ly, 0, HEAD(with_limits(mx, lim, nl, 1.5)), lr[0].h, 45, WS_PU_BYTE_RATE);
+    nl = 0;
+    for (size_t k = 0; k < r->nv && iops; k++) {
+        const plot_variant *v = &r->v[k];
+        lim[nl++] = v->dev_write_iops > 0 ? v->dev_write_iops : NAN;
+        if (has_reads(v) && v->dev_read_iops > 0)
+            lim[nl++] = v->dev_read_iops;
+        if (v->dev_burst_iops > v->dev_write_iops)
+            lim[nl++] = v->dev_burst_iops;
+    }
+    ws_plot_axis_fit(my, 0, iops ? HEAD(with_limits(mx_ios, lim, nl, 1.5)) : 1, mr[0].h, 45,
+                     WS_PU_PLAIN);
+}
+
+/* Do two variants' limit notes read the same? */
+static bool same_notes(const note *a, int na, const note *b, int nb)
+{
+    if (na != nb)
+        return false;
+    for (int i = 0; i < na; i++)
+        if (strcmp(a[i].text, b[i].text) != 0)
+            return false;
+    return true;
+}
+
+/* Notes after a column title at (x, y), in their colours; returns the
+ * right end. */
+static double header_notes(cairo_t *cr, double x, double y, const note *notes, int n, bool draw)
+{
+    for (int i = 0; i < n; i++) {
+        ws_plot_font f = {17, false, notes[i].color};
+        x += 12;
+        if (draw)
+            ws_plot_text(cr, f, x, y, WS_TA_LEFT | WS_TA_BOTTOM, 0, notes[i].text);
+        x += ws_plot_text_width(cr, f, notes[i].text);
+    }
+    return x;
+}
+
+static const ws_plot_rgb WRITE_IOS = {0.62, 0.62, 0.62};
+
 static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
 {
     const plot_run *r = cx->r;
@@ -1079,52 +1199,130 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
                                         WS_OI_GREEN, WS_OI_VERMILLION, WS_OI_PURPLE};
     static const char *const names[NCLASS] = {"reads",   "WAL writes",      "checkpointer",
                                               "bgwriter", "backends", "OS writeback"};
-    ws_plot_legend_item items[NCLASS + 4];
-    for (int i = 0; i < NCLASS; i++)
-        items[i] = (ws_plot_legend_item){names[i], colors[i], WS_SW_AREA, 0};
-    items[NCLASS] = (ws_plot_legend_item){"busy", WS_OI_BLACK, WS_SW_LINE, 0};
-    items[NCLASS + 1] = LEG_WRITE;
-    items[NCLASS + 2] = LEG_SYNC;
-    int n_items = NCLASS + 3;
-    add_warmup_item(r, items, &n_items);
-    double top = draw_head(cr, r, "Disk: throughput by source, and utilisation", items, n_items);
-    ws_plot_rect *lr = calloc(r->nv, sizeof *lr), *rr = calloc(r->nv, sizeof *rr);
-    if (!lr || !rr) {
+    bool iops = r->has_iops;
+    bool any_lim = false, any_read_lim = false, any_burst = false;
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        any_lim = any_lim || v->dev_write_bw > 0 || (iops && v->dev_write_iops > 0);
+        bool split = (v->dev_read_bw > 0 && v->dev_read_bw != v->dev_write_bw) ||
+                     (iops && v->dev_read_iops > 0 && v->dev_read_iops != v->dev_write_iops);
+        any_read_lim = any_read_lim || (split && has_reads(v));
+        any_burst = any_burst || (iops && v->dev_burst_iops > v->dev_write_iops);
+    }
+    ws_plot_rect *lr = calloc(r->nv, sizeof *lr), *mr = calloc(r->nv, sizeof *mr),
+                 *rr = calloc(r->nv, sizeof *rr);
+    double *lim = calloc(3 * r->nv + 1, sizeof *lim);
+    if (!lr || !mr || !rr || !lim) {
         free(lr);
+        free(mr);
         free(rr);
+        free(lim);
         ws_diag_set(err, NULL, 0, "out of memory");
         return WS_ENOMEM;
     }
-    two_columns(top, r->nv, lr, rr);
-    double mx = 0;
+    ws_plot_axis ly, my, ry, xl, xm, xr;
+    /* the panels' size depends on the legend's rows, the legend on
+     * whether a limit is above its axis: fit once under a provisional
+     * head (two legend rows), then again under the real one */
+    device_axes(r, 146, lr, mr, rr, &ly, &my, lim);
+    bool any_above = false;
     for (size_t k = 0; k < r->nv; k++) {
         const plot_variant *v = &r->v[k];
-        for (size_t i = 0; i < v->n; i++) {
-            double s = 0;
-            for (int c = 0; c < NCLASS; c++)
-                s += fmax(v->col[cls[c]][i], 0);
-            if (s / v->dt > mx)
-                mx = s / v->dt;
+        any_above = any_above || limit_above(&ly, v->dev_write_bw) ||
+                    (has_reads(v) && limit_above(&ly, v->dev_read_bw)) ||
+                    (iops && (limit_above(&my, v->dev_write_iops) ||
+                              (has_reads(v) && limit_above(&my, v->dev_read_iops)) ||
+                              limit_above(&my, v->dev_burst_iops)));
+    }
+    ws_plot_legend_item items[NCLASS + 9];
+    int n_items = 0;
+    for (int i = 0; i < NCLASS; i++)
+        items[n_items++] = (ws_plot_legend_item){names[i], colors[i], WS_SW_AREA, 0};
+    if (iops)
+        items[n_items++] = (ws_plot_legend_item){"writes (I/Os of every source)", WRITE_IOS,
+                                                 WS_SW_AREA, 0};
+    items[n_items++] = (ws_plot_legend_item){"busy", WS_OI_BLACK, WS_SW_LINE, 0};
+    if (any_lim)
+        items[n_items++] = (ws_plot_legend_item){
+            any_read_lim ? (any_above ? "device limit (writes; \xE2\x86\x91 above the axis)"
+                                      : "device limit (writes)")
+                         : (any_above ? "device limit (\xE2\x86\x91 above the axis)"
+                                      : "device limit"),
+            WS_OI_BLACK, WS_SW_DASH, 0};
+    if (any_read_lim)
+        items[n_items++] = (ws_plot_legend_item){"device limit (reads)", WS_OI_SKY, WS_SW_DASH, 0};
+    if (any_burst)
+        items[n_items++] = (ws_plot_legend_item){"burst limit", WS_PLOT_AXIS, WS_SW_DASH, 0};
+    items[n_items++] = LEG_WRITE;
+    items[n_items++] = LEG_SYNC;
+    add_warmup_item(r, items, &n_items);
+    double top = draw_head(cr, r,
+                           iops ? "Disk: throughput by source, I/O operations per second, and "
+                                  "utilisation"
+                                : "Disk: throughput by source, and utilisation",
+                           items, n_items);
+    device_axes(r, top, lr, mr, rr, &ly, &my, lim);
+    ws_plot_axis_fit(&ry, 0, 1, rr[0].h, 45, WS_PU_PERCENT);
+    /* room above 100 %, without a tick at 120 %: a device busy all the
+     * time (the one that matters) is not drawn on the frame */
+    ry.hi = HEAD(ry.hi);
+    ws_plot_axis_time(&xl, r->t0, r->t1, lr[0].w, 110);
+    ws_plot_axis_time(&xm, r->t0, r->t1, mr[0].w, 110);
+    ws_plot_axis_time(&xr, r->t0, r->t1, rr[0].w, 110);
+    /* Limits that read the same for every variant (one disk for all) are
+     * noted once, after the column's title, when they fit there; the
+     * captions then have the row (up to the IOPS column's own notes). */
+    note hl[MAX_NOTES], hm[MAX_NOTES];
+    int nhl = 0, nhm = 0;
+    bool same_l = true, same_m = iops;
+    for (size_t k = 0; k < r->nv; k++) {
+        const plot_variant *v = &r->v[k];
+        ws_plot_panel pl = {lr[k], xl, ly}, pm = {mr[k], xm, my};
+        note a[MAX_NOTES], b[MAX_NOTES];
+        int na = 0, nb = 0;
+        device_limits(NULL, &pl, v, v->dev_write_bw, v->dev_read_bw, 0, WS_PU_BYTE_RATE, a, &na,
+                      NULL);
+        if (iops)
+            device_limits(NULL, &pm, v, v->dev_write_iops, v->dev_read_iops, v->dev_burst_iops,
+                          WS_PU_PLAIN, b, &nb, NULL);
+        if (k == 0) {
+            memcpy(hl, a, sizeof a);
+            memcpy(hm, b, sizeof b);
+            nhl = na;
+            nhm = nb;
+        } else {
+            same_l = same_l && same_notes(a, na, hl, nhl);
+            same_m = same_m && same_notes(b, nb, hm, nhm);
         }
     }
-    ws_plot_axis ly, ry, xl, xr;
-    ws_plot_axis_fit(&ly, 0, HEAD(mx), lr[0].h, 45, WS_PU_BYTE_RATE);
-    ws_plot_axis_fit(&ry, 0, 1, rr[0].h, 45, WS_PU_PERCENT);
-    ws_plot_axis_time(&xl, r->t0, r->t1, lr[0].w, 110);
-    ws_plot_axis_time(&xr, r->t0, r->t1, rr[0].w, 110);
+    char lt[256], rt[256];
+    const char *mt = "I/O operations per second (IOPS)";
+    ws_plot_axis_title(&ly.t, "throughput by source", lt, sizeof lt);
+    ws_plot_axis_title(&ry.t, "busy", rt, sizeof rt);
+    double hy = lr[0].y - 28 - 8;
+    same_l = same_l && header_notes(cr, lr[0].x - 70 + ws_plot_text_width(cr, font(18, true), lt),
+                                    hy, hl, nhl, false) <= mr[0].x - 70 - 20;
+    same_m = same_m && header_notes(cr, mr[0].x - 70 + ws_plot_text_width(cr, font(18, true), mt),
+                                    hy, hm, nhm, false) <= rr[0].x - 70 - 20;
     int rc = WS_OK;
     for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
         const plot_variant *v = &r->v[k];
         xs x;
         double *rates[NCLASS + 1] = {0}; /* the last: the stack's top */
+        double *ios[3] = {0};            /* reads, writes, their sum */
         for (int c = 0; c <= NCLASS && rc == WS_OK; c++)
             if (!(rates[c] = scratch(v->n, err)))
+                rc = WS_ENOMEM;
+        for (int c = 0; c < 3 && rc == WS_OK && iops; c++)
+            if (!(ios[c] = scratch(v->n, err)))
                 rc = WS_ENOMEM;
         if (rc == WS_OK)
             rc = make_xs(v, &x, err);
         if (rc != WS_OK) {
             for (int c = 0; c <= NCLASS; c++)
                 free(rates[c]);
+            for (int c = 0; c < 3; c++)
+                free(ios[c]);
             break;
         }
         for (size_t i = 0; i < v->n; i++)
@@ -1134,36 +1332,74 @@ static int chart_device(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
                 rates[c][i] = v->col[cls[c]][i] / v->dt;
                 rates[NCLASS][i] += fmax(rates[c][i], 0);
             }
-        ws_plot_panel pl = {lr[k], xl, ly}, pr = {rr[k], xr, ry};
-        draw_phases(cr, &pl, v);
-        draw_phases(cr, &pr, v);
-        ws_plot_panel_grid(cr, &pl);
-        ws_plot_panel_grid(cr, &pr);
-        wlabels wll, wlr;
-        warmup_begin(cr, &wll, &pl, v);
-        warmup_begin(cr, &wlr, &pr, v);
-        ws_plot_stack(cr, &pl, x.mid, (const double *const *)rates, colors, NCLASS, v->n);
-        ws_plot_line(cr, &pr, x.mid, v->col[PLOT_DEV_UTIL], v->n, WS_OI_BLACK, 1.6, 0);
-        wl_mark(&wll, &pl, x.mid, rates[NCLASS], v->n, true);
-        wl_mark(&wlr, &pr, x.mid, v->col[PLOT_DEV_UTIL], v->n, false);
-        wl_draw(cr, &wll);
-        wl_draw(cr, &wlr);
-        for (int side = 0; side < 2; side++) {
-            const ws_plot_panel *p = side ? &pr : &pl;
-            ws_plot_panel_frame(cr, p);
-            ws_plot_panel_ylabels(cr, p, F_TICK);
-            if (k + 1 == r->nv)
-                ws_plot_panel_xlabels(cr, p, F_TICK);
+        for (size_t i = 0; i < v->n && iops; i++) {
+            ios[0][i] = v->col[PLOT_DEV_READ_IOPS][i];
+            ios[1][i] = v->col[PLOT_DEV_WRITE_IOPS][i];
+            ios[2][i] = fmax(ios[0][i], 0) + fmax(ios[1][i], 0);
         }
-        draw_caption(cr, v, &lr[k], caption_right(&lr[k], RIGHT));
+        ws_plot_panel pl = {lr[k], xl, ly}, pm = {mr[k], xm, my}, pr = {rr[k], xr, ry};
+        const ws_plot_panel *ps[3] = {&pl, &pm, &pr};
+        wlabels wl[3];
+        for (int s = 0; s < 3; s++) {
+            draw_phases(cr, ps[s], v);
+            ws_plot_panel_grid(cr, ps[s]);
+        }
+        for (int s = 0; s < 3; s++)
+            warmup_begin(cr, &wl[s], ps[s], v);
+        note nl_[MAX_NOTES], nm[MAX_NOTES];
+        int nnl = 0, nnm = 0;
+        ws_plot_stack(cr, &pl, x.mid, (const double *const *)rates, colors, NCLASS, v->n);
+        wl_mark(&wl[0], &pl, x.mid, rates[NCLASS], v->n, true);
+        device_limits(cr, &pl, v, v->dev_write_bw, v->dev_read_bw, 0, WS_PU_BYTE_RATE, nl_, &nnl,
+                      &wl[0]);
+        if (iops) {
+            const ws_plot_rgb ic[2] = {WS_OI_SKY, WRITE_IOS};
+            ws_plot_stack(cr, &pm, x.mid, (const double *const *)ios, ic, 2, v->n);
+            wl_mark(&wl[1], &pm, x.mid, ios[2], v->n, true);
+            device_limits(cr, &pm, v, v->dev_write_iops, v->dev_read_iops, v->dev_burst_iops,
+                          WS_PU_PLAIN, nm, &nnm, &wl[1]);
+        } else if (k == 0 || r->nv <= 3) {
+            ws_plot_text(cr, font2(16), pm.r.x + pm.r.w / 2, pm.r.y + pm.r.h / 2,
+                         WS_TA_CENTER | WS_TA_MIDDLE, 0, "no I/O counts in this run");
+        }
+        ws_plot_line(cr, &pr, x.mid, v->col[PLOT_DEV_UTIL], v->n, WS_OI_BLACK, 1.6, 0);
+        wl_mark(&wl[2], &pr, x.mid, v->col[PLOT_DEV_UTIL], v->n, false);
+        for (int s = 0; s < 3; s++)
+            wl_draw(cr, &wl[s]);
+        double mid_left = same_m ? mr[k].x + mr[k].w : draw_notes(cr, &mr[k], nm, nnm);
+        double free_right = same_l ? INFINITY : draw_notes(cr, &lr[k], nl_, nnl);
+        for (int s = 0; s < 3; s++) {
+            ws_plot_panel_frame(cr, ps[s]);
+            if (s != 1 || iops)
+                ws_plot_panel_ylabels(cr, ps[s], F_TICK);
+            if (k + 1 == r->nv)
+                ws_plot_panel_xlabels(cr, ps[s], F_TICK);
+        }
+        /* the caption may run on over the IOPS column's caption row when
+         * the left one has no notes (its tick labels are below the row) */
+        draw_caption(cr, v, &lr[k],
+                     same_l ? mid_left - 26
+                            : fmin(free_right - 20, lr[k].x + lr[k].w + DEV_GAP - 80));
         for (int c = 0; c <= NCLASS; c++)
             free(rates[c]);
+        for (int c = 0; c < 3; c++)
+            free(ios[c]);
         free_xs(&x);
     }
-    if (rc == WS_OK)
-        column_titles(cr, lr, rr, &ly, &ry, "device throughput by source", "device busy", &xl);
+    if (rc == WS_OK) {
+        double w = ws_plot_text(cr, font(18, true), lr[0].x - 70, hy, WS_TA_LEFT | WS_TA_BOTTOM, 0, lt);
+        if (same_l)
+            header_notes(cr, lr[0].x - 70 + w, hy, hl, nhl, true);
+        w = ws_plot_text(cr, font(18, true), mr[0].x - 70, hy, WS_TA_LEFT | WS_TA_BOTTOM, 0, mt);
+        if (same_m)
+            header_notes(cr, mr[0].x - 70 + w, hy, hm, nhm, true);
+        ws_plot_text(cr, font(18, true), rr[0].x - 70, hy, WS_TA_LEFT | WS_TA_BOTTOM, 0, rt);
+        draw_time_title(cr, &xl, LEFT, RIGHT);
+    }
     free(lr);
+    free(mr);
     free(rr);
+    free(lim);
     return rc;
 }
 
@@ -1519,7 +1755,7 @@ static void overview_warmup(cairo_t *cr, const plot_run *r, const ws_plot_panel 
         if (!v->has_window)
             continue;
         start = fmax(start, v->win_start);
-        if (v->n && v->t[v->n - 1] >= v->win_end - 1e-9)
+        if (v->n && v->t_last >= v->win_end - 1e-9)
             end = fmin(end, v->win_end);
     }
     if (!isfinite(start))
@@ -1913,11 +2149,8 @@ int ws_plot_dir_with(const char *dir, const char *formats, const ws_plot_options
     plot_job jobs[N];
     job_ctx jc[N];
     size_t nj = 0;
-    double a, worst;
-    size_t which;
-    bool long_run = worst_hour(&r, &a, &worst, &which);
     for (size_t i = 0; i < N; i++) {
-        if (charts[i].draw == chart_worst_hour && !long_run)
+        if (charts[i].draw == chart_worst_hour && !r.zoom)
             continue;
         jc[nj] = (job_ctx){&cx, i};
         jobs[nj] = (plot_job){charts[i].name, draw_job, &jc[nj], charts[i].always_pdf};

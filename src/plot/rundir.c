@@ -29,6 +29,8 @@ const char *const plot_tcol_names[PLOT_TCOL__COUNT] = {
     [PLOT_DEV_BACKEND] = "dev_backend_bytes",
     [PLOT_DEV_WRITEBACK] = "dev_writeback_bytes",
     [PLOT_DEV_UTIL] = "dev_util",
+    [PLOT_DEV_READ_IOPS] = "dev_read_iops",
+    [PLOT_DEV_WRITE_IOPS] = "dev_write_iops",
 };
 
 void plot_run_free(plot_run *r)
@@ -38,8 +40,11 @@ void plot_run_free(plot_run *r)
         free(v->name);
         free(v->settings);
         free(v->t);
-        for (int c = 0; c < PLOT_TCOL__COUNT; c++)
+        for (int c = 0; c < PLOT_TCOL__COUNT; c++) {
             free(v->col[c]);
+            free(v->zcol[c]);
+        }
+        free(v->zt);
         free(v->spans);
         free(v->cdf_ms);
         free(v->cdf);
@@ -409,6 +414,11 @@ static int load_summary(const char *dir, plot_run *r, ws_diag *err)
             {"limits.min_wal_size_bytes", &v->min_wal_size},
             {"limits.os_dirty_background_bytes", &v->dirty_background},
             {"limits.os_dirty_limit_bytes", &v->dirty_limit},
+            {"device.write_bandwidth_bytes_per_s", &v->dev_write_bw},
+            {"device.read_bandwidth_bytes_per_s", &v->dev_read_bw},
+            {"device.write_iops", &v->dev_write_iops},
+            {"device.read_iops", &v->dev_read_iops},
+            {"device.burst_iops", &v->dev_burst_iops},
         };
         for (size_t k = 0; k < sizeof opt / sizeof opt[0] && rc == WS_OK; k++)
             rc = opt_num(o, opt[k].path, opt[k].out, err);
@@ -449,76 +459,462 @@ static int row_variant(const ws_csv *c, size_t row, int col, const plot_run *r, 
     return k;
 }
 
+/* ------------------------------------------------------------------ */
+/* timeline.csv, in chunks */
+
+#define CHUNK_BYTES (1u << 20)
+
+/* The columns of timeline.csv in the header's numbering. */
+typedef struct tcols {
+    int variant, t;
+    int col[PLOT_TCOL__COUNT];
+    int n; /* columns read: PLOT_TCOL_REQUIRED, or all with the I/O counts */
+} tcols;
+
+/* Latency of a row, NAN when it completed no transaction (charts.c lat_at). */
+static double row_lat(const double *c, plot_tcol k) { return c[PLOT_TPS] > 0 ? c[k] : NAN; }
+
+/* The worst hour of one variant, found row by row: a sliding window of
+ * the rows no longer than an hour (as charts.c did it over the whole
+ * arrays, in the same order of additions, so the same figures). */
+typedef struct hour_row {
+    double t, q; /* q: the p99 when in the window and with transactions, else NAN */
+} hour_row;
+
+typedef struct pass1 {
+    size_t n;
+    double t_first, t_last, dt;
+    bool have_dt;
+    hour_row pending; /* row 0, until row 1 gives dt */
+    hour_row *ring;
+    size_t head, len, cap;
+    double sum, worst, at;
+    size_t cnt;
+} pass1;
+
+static int hour_push(pass1 *p, hour_row h)
+{
+    if (p->len == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 256;
+        hour_row *n = malloc(cap * sizeof *n);
+        if (!n)
+            return -1;
+        for (size_t i = 0; i < p->len; i++)
+            n[i] = p->ring[(p->head + i) % p->cap];
+        free(p->ring);
+        p->ring = n;
+        p->head = 0;
+        p->cap = cap;
+    }
+    p->ring[(p->head + p->len++) % p->cap] = h;
+    return 0;
+}
+
+static int hour_row_add(pass1 *p, hour_row h)
+{
+    if (isfinite(h.q)) {
+        p->sum += h.q;
+        p->cnt++;
+    }
+    if (hour_push(p, h) != 0)
+        return -1;
+    while (p->len > 0 && h.t + p->dt - p->ring[p->head].t > PLOT_ZOOM_SPAN + 1e-9) {
+        double q = p->ring[p->head].q;
+        if (isfinite(q)) {
+            p->sum -= q;
+            p->cnt--;
+        }
+        p->head = (p->head + 1) % p->cap;
+        p->len--;
+    }
+    /* only full hours count, nearly all of it inside the window with
+     * latencies (not a warm-up hour with a few rows in) */
+    if (p->cnt && p->len > 0 && h.t + p->dt - p->ring[p->head].t >= PLOT_ZOOM_SPAN - 1e-9 &&
+        (double)p->cnt >= 0.9 * (double)p->len && p->sum / (double)p->cnt > p->worst) {
+        p->worst = p->sum / (double)p->cnt;
+        p->at = p->ring[p->head].t;
+    }
+    return 0;
+}
+
+/* A row of pass 1: its time and what the worst hour needs. */
+static int pass1_row(pass1 *p, const plot_variant *v, double t, double tps, double p99)
+{
+    bool in = !v->has_window || (t >= v->win_start - 1e-9 && t < v->win_end);
+    hour_row h = {t, in && tps > 0 && isfinite(p99) ? p99 : NAN};
+    if (p->n == 0)
+        p->t_first = t;
+    p->t_last = t;
+    p->n++;
+    if (p->n == 1) {
+        p->pending = h;
+        return 0;
+    }
+    if (!p->have_dt) {
+        p->dt = t - p->t_first;
+        p->have_dt = true;
+        if (hour_row_add(p, p->pending) != 0)
+            return -1;
+    }
+    return hour_row_add(p, h);
+}
+
+static int pass1_end(pass1 *p)
+{
+    if (p->n == 1 && !p->have_dt) {
+        p->dt = 1;
+        p->have_dt = true;
+        return hour_row_add(p, p->pending);
+    }
+    return 0;
+}
+
+/* One kept row. */
+typedef struct prow {
+    size_t i; /* its index in the variant */
+    double t;
+    double c[PLOT_TCOL__COUNT];
+} prow;
+
+/* The series the charts draw of a row, as their values (the stacks as
+ * their running sums, the latencies NAN without transactions): the rows
+ * holding each one's lowest and highest value in a bucket are kept. */
+enum { NSER = 19 };
+
+static void series_of(const double *c, bool iops, double *s)
+{
+    static const plot_tcol dev[6] = {PLOT_DEV_READ,     PLOT_DEV_WAL,     PLOT_DEV_CKPT,
+                                     PLOT_DEV_BGWRITER, PLOT_DEV_BACKEND, PLOT_DEV_WRITEBACK};
+    s[0] = c[PLOT_TPS];
+    s[1] = row_lat(c, PLOT_P50);
+    s[2] = row_lat(c, PLOT_P99);
+    s[3] = row_lat(c, PLOT_MAX);
+    s[4] = c[PLOT_WAL_FPI];
+    s[5] = fmax(c[PLOT_WAL_FPI], 0) + fmax(c[PLOT_WAL_REC], 0);
+    s[6] = c[PLOT_PG_WAL];
+    s[7] = c[PLOT_DIRTY_BUFFERS];
+    s[8] = c[PLOT_OS_DIRTY];
+    s[9] = c[PLOT_OS_WRITEBACK];
+    double acc = 0;
+    for (int k = 0; k < 6; k++) {
+        acc += fmax(c[dev[k]], 0);
+        s[10 + k] = acc;
+    }
+    s[16] = c[PLOT_DEV_UTIL];
+    s[17] = iops ? c[PLOT_DEV_READ_IOPS] : NAN;
+    s[18] = iops ? fmax(c[PLOT_DEV_READ_IOPS], 0) + fmax(c[PLOT_DEV_WRITE_IOPS], 0) : NAN;
+}
+
+/* A growable set of rows in column arrays (what plot_variant holds). */
+typedef struct rowsink {
+    size_t n, cap;
+    double *t;
+    double *col[PLOT_TCOL__COUNT];
+} rowsink;
+
+static int sink_add(rowsink *k, const prow *r, int ncols)
+{
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 1024;
+        double *t = realloc(k->t, cap * sizeof *t);
+        if (!t)
+            return -1;
+        k->t = t;
+        for (int c = 0; c < ncols; c++) {
+            double *x = realloc(k->col[c], cap * sizeof *x);
+            if (!x)
+                return -1;
+            k->col[c] = x;
+        }
+        k->cap = cap;
+    }
+    k->t[k->n] = r->t;
+    for (int c = 0; c < ncols; c++)
+        k->col[c][k->n] = r->c[c];
+    k->n++;
+    return 0;
+}
+
+static void sink_free(rowsink *k)
+{
+    free(k->t);
+    for (int c = 0; c < PLOT_TCOL__COUNT; c++)
+        free(k->col[c]);
+    memset(k, 0, sizeof *k);
+}
+
+/* Pass 2 of one variant: its rows (all, or a bucket's chosen ones) and
+ * the worst hour's. */
+typedef struct pass2 {
+    rowsink keep, zoom;
+    bool decimate;
+    long bucket;             /* the current bucket, -1 before the first row */
+    prow first, last, gap0, gap1, lo[NSER], hi[NSER];
+    bool have_gap, have_lo[NSER], have_hi[NSER];
+} pass2;
+
+static int cmp_prow(const void *a, const void *b)
+{
+    size_t x = (*(const prow *const *)a)->i, y = (*(const prow *const *)b)->i;
+    return x < y ? -1 : x > y;
+}
+
+/* The chosen rows of the current bucket, in order, each once. */
+static int flush_bucket(pass2 *p, int ncols)
+{
+    if (p->bucket < 0)
+        return 0;
+    const prow *set[4 + 2 * NSER];
+    int n = 0;
+    set[n++] = &p->first;
+    set[n++] = &p->last;
+    if (p->have_gap) {
+        set[n++] = &p->gap0;
+        set[n++] = &p->gap1;
+    }
+    for (int s = 0; s < NSER; s++) {
+        if (p->have_lo[s])
+            set[n++] = &p->lo[s];
+        if (p->have_hi[s])
+            set[n++] = &p->hi[s];
+    }
+    qsort(set, (size_t)n, sizeof *set, cmp_prow);
+    for (int k = 0; k < n; k++)
+        if ((k == 0 || set[k]->i != set[k - 1]->i) && sink_add(&p->keep, set[k], ncols) != 0)
+            return -1;
+    return 0;
+}
+
+static int pass2_row(pass2 *p, const prow *row, bool iops, int ncols, double t0, double t1)
+{
+    if (!p->decimate)
+        return sink_add(&p->keep, row, ncols);
+    long b = (long)floor((row->t - t0) / (t1 - t0) * PLOT_BUCKETS);
+    b = b < 0 ? 0 : b >= PLOT_BUCKETS ? PLOT_BUCKETS - 1 : b;
+    if (b != p->bucket) {
+        if (flush_bucket(p, ncols) != 0)
+            return -1;
+        p->bucket = b;
+        p->first = *row;
+        p->have_gap = false;
+        memset(p->have_lo, 0, sizeof p->have_lo);
+        memset(p->have_hi, 0, sizeof p->have_hi);
+    }
+    p->last = *row;
+    if (!(row->c[PLOT_TPS] > 0)) { /* a gap in the latency lines: keep where it starts */
+        if (!p->have_gap)
+            p->gap0 = *row;
+        p->gap1 = *row;
+        p->have_gap = true;
+    }
+    double s[NSER];
+    series_of(row->c, iops, s);
+    for (int k = 0; k < NSER; k++) {
+        if (!isfinite(s[k]))
+            continue;
+        double lo = 0, hi = 0;
+        if (p->have_lo[k]) {
+            double l[NSER];
+            series_of(p->lo[k].c, iops, l);
+            lo = l[k];
+        }
+        if (p->have_hi[k]) {
+            double h[NSER];
+            series_of(p->hi[k].c, iops, h);
+            hi = h[k];
+        }
+        if (!p->have_lo[k] || s[k] < lo) {
+            p->lo[k] = *row;
+            p->have_lo[k] = true;
+        }
+        if (!p->have_hi[k] || s[k] > hi) {
+            p->hi[k] = *row;
+            p->have_hi[k] = true;
+        }
+    }
+    return 0;
+}
+
+/* The header's columns; the I/O counts both or none. */
+static int find_cols(const ws_csv *h, tcols *tc, bool *iops, ws_diag *err)
+{
+    if ((tc->variant = ws_csv_need(h, "variant", err)) < 0 || (tc->t = ws_csv_need(h, "t_s", err)) < 0)
+        return WS_EINPUT;
+    for (int k = 0; k < PLOT_TCOL_REQUIRED; k++)
+        if ((tc->col[k] = ws_csv_need(h, plot_tcol_names[k], err)) < 0)
+            return WS_EINPUT;
+    *iops = true;
+    for (int k = PLOT_TCOL_REQUIRED; k < PLOT_TCOL__COUNT; k++)
+        *iops = *iops && (tc->col[k] = ws_csv_col(h, plot_tcol_names[k])) >= 0;
+    tc->n = *iops ? PLOT_TCOL__COUNT : PLOT_TCOL_REQUIRED;
+    return WS_OK;
+}
+
+/* Pass 1: the rows of each variant, their times (increasing), the
+ * interval, the time axis and the worst hour. */
+static int timeline_pass1(const char *path, plot_run *r, pass1 *p1, ws_diag *err)
+{
+    ws_csv_reader *rd;
+    int rc = ws_csv_reader_open(path, CHUNK_BYTES, &rd, err);
+    if (rc != WS_OK)
+        return rc;
+    tcols tc;
+    rc = find_cols(ws_csv_reader_header(rd), &tc, &r->has_iops, err);
+    ws_csv *c = NULL;
+    while (rc == WS_OK && (rc = ws_csv_reader_next(rd, &c, err)) == WS_OK && c) {
+        for (size_t i = 0; i < ws_csv_rows(c) && rc == WS_OK; i++) {
+            int k = row_variant(c, i, tc.variant, r, err);
+            if (k < 0) {
+                rc = WS_EINPUT;
+                break;
+            }
+            plot_variant *v = &r->v[k];
+            pass1 *p = &p1[k];
+            double t, tps, p99;
+            rc = ws_csv_num(c, i, (size_t)tc.t, &t, err);
+            if (rc == WS_OK && p->n > 0 && !(t > p->t_last)) {
+                ws_diag_set(err, path, ws_csv_line(c, i),
+                            "t_s %g is not after the previous row's %g for variant %s "
+                            "(rows are ordered by variant, then time)",
+                            t, p->t_last, v->name);
+                rc = WS_EINPUT;
+            }
+            if (rc == WS_OK)
+                rc = ws_csv_num(c, i, (size_t)tc.col[PLOT_TPS], &tps, err);
+            if (rc == WS_OK)
+                rc = ws_csv_num(c, i, (size_t)tc.col[PLOT_P99], &p99, err);
+            if (rc == WS_OK && pass1_row(p, v, t, tps, p99) != 0)
+                rc = nomem(err);
+            r->rows_read++;
+        }
+        ws_csv_free(c);
+        c = NULL;
+    }
+    ws_csv_reader_close(rd);
+    for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
+        plot_variant *v = &r->v[k];
+        if (p1[k].n == 0) {
+            ws_diag_set(err, path, 0, "no rows for variant '%s' of summary.json", v->name);
+            return WS_EINPUT;
+        }
+        if (pass1_end(&p1[k]) != 0)
+            return nomem(err);
+        v->dt = p1[k].dt;
+        v->t_last = p1[k].t_last;
+        double end = p1[k].t_last + v->dt;
+        if (k == 0 || p1[k].t_first < r->t0)
+            r->t0 = p1[k].t_first;
+        if (k == 0 || end > r->t1)
+            r->t1 = end;
+    }
+    if (rc != WS_OK)
+        return rc;
+    /* the worst hour of all variants: the first highest, in scenario order */
+    double worst = -1, at = NAN;
+    for (size_t k = 0; k < r->nv; k++)
+        if (p1[k].worst > worst && isfinite(p1[k].at)) {
+            worst = p1[k].worst;
+            at = p1[k].at;
+            r->zoom_which = k;
+        }
+    if (r->t1 - r->t0 >= PLOT_ZOOM_MIN_SPAN && isfinite(at)) {
+        r->zoom = true;
+        r->zoom_worst = worst;
+        r->zoom_at = fmin(fmax(at, r->t0), r->t1 - PLOT_ZOOM_SPAN);
+    }
+    return WS_OK;
+}
+
+/* Pass 2: every column of every row, checked; the rows kept. */
+static int timeline_pass2(const char *path, plot_run *r, const pass1 *p1, pass2 *p2, ws_diag *err)
+{
+    ws_csv_reader *rd;
+    int rc = ws_csv_reader_open(path, CHUNK_BYTES, &rd, err);
+    if (rc != WS_OK)
+        return rc;
+    tcols tc;
+    bool iops;
+    rc = find_cols(ws_csv_reader_header(rd), &tc, &iops, err);
+    size_t *seen = calloc(r->nv, sizeof *seen);
+    if (rc == WS_OK && !seen)
+        rc = nomem(err);
+    for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
+        p2[k].decimate = p1[k].n > PLOT_KEEP_ALL;
+        p2[k].bucket = -1;
+    }
+    double z0 = r->zoom_at, z1 = r->zoom_at + PLOT_ZOOM_SPAN;
+    ws_csv *c = NULL;
+    prow row;
+    while (rc == WS_OK && (rc = ws_csv_reader_next(rd, &c, err)) == WS_OK && c) {
+        for (size_t i = 0; i < ws_csv_rows(c) && rc == WS_OK; i++) {
+            int k = row_variant(c, i, tc.variant, r, err);
+            if (k < 0) {
+                rc = WS_EINPUT;
+                break;
+            }
+            rc = ws_csv_num(c, i, (size_t)tc.t, &row.t, err);
+            for (int j = 0; j < tc.n && rc == WS_OK; j++)
+                rc = ws_csv_num(c, i, (size_t)tc.col[j], &row.c[j], err);
+            if (rc != WS_OK)
+                break;
+            row.i = seen[k]++;
+            if (pass2_row(&p2[k], &row, iops, tc.n, r->t0, r->t1) != 0)
+                rc = nomem(err);
+            /* the worst hour whole, with two rows on each side */
+            double dt = r->v[k].dt;
+            if (rc == WS_OK && r->zoom && p2[k].decimate && row.t >= z0 - 2 * dt &&
+                row.t <= z1 + 2 * dt && sink_add(&p2[k].zoom, &row, tc.n) != 0)
+                rc = nomem(err);
+        }
+        ws_csv_free(c);
+        c = NULL;
+    }
+    ws_csv_reader_close(rd);
+    for (size_t k = 0; k < r->nv && rc == WS_OK; k++)
+        if (p2[k].decimate && flush_bucket(&p2[k], tc.n) != 0)
+            rc = nomem(err);
+    free(seen);
+    return rc;
+}
+
 static int load_timeline(const char *dir, plot_run *r, ws_diag *err)
 {
     char path[4096];
     path_of(path, sizeof path, dir, "timeline.csv");
-    ws_csv *c;
-    int rc = ws_csv_read_file(path, &c, err);
-    if (rc != WS_OK)
-        return rc;
-    int cv = ws_csv_need(c, "variant", err), ct = cv >= 0 ? ws_csv_need(c, "t_s", err) : -1;
-    int cols[PLOT_TCOL__COUNT];
-    rc = cv < 0 || ct < 0 ? WS_EINPUT : WS_OK;
-    for (int k = 0; k < PLOT_TCOL__COUNT && rc == WS_OK; k++)
-        if ((cols[k] = ws_csv_need(c, plot_tcol_names[k], err)) < 0)
-            rc = WS_EINPUT;
-    size_t rows = ws_csv_rows(c);
-    int *which = rc == WS_OK ? malloc((rows ? rows : 1) * sizeof *which) : NULL;
-    if (rc == WS_OK && !which)
-        rc = nomem(err);
-    /* First pass: the variant of every row, and the count per variant. */
-    for (size_t i = 0; i < rows && rc == WS_OK; i++) {
-        which[i] = row_variant(c, i, cv, r, err);
-        if (which[i] < 0)
-            rc = WS_EINPUT;
-        else
-            r->v[which[i]].n++;
+    pass1 *p1 = calloc(r->nv, sizeof *p1);
+    pass2 *p2 = calloc(r->nv, sizeof *p2);
+    if (!p1 || !p2) {
+        free(p1);
+        free(p2);
+        return nomem(err);
     }
-    for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
+    for (size_t k = 0; k < r->nv; k++) {
+        p1[k].worst = -1;
+        p1[k].at = NAN;
+    }
+    int rc = timeline_pass1(path, r, p1, err);
+    if (rc == WS_OK)
+        rc = timeline_pass2(path, r, p1, p2, err);
+    for (size_t k = 0; k < r->nv; k++) {
         plot_variant *v = &r->v[k];
-        if (v->n == 0) {
-            ws_diag_set(err, path, 0, "no rows for variant '%s' of summary.json", v->name);
-            rc = WS_EINPUT;
-            break;
-        }
-        if (!(v->t = malloc(v->n * sizeof *v->t)))
-            rc = nomem(err);
-        for (int j = 0; j < PLOT_TCOL__COUNT && rc == WS_OK; j++)
-            if (!(v->col[j] = malloc(v->n * sizeof *v->col[j])))
-                rc = nomem(err);
-        v->n = 0; /* refilled below */
-    }
-    for (size_t i = 0; i < rows && rc == WS_OK; i++) {
-        plot_variant *v = &r->v[which[i]];
-        size_t n = v->n;
-        double t;
-        rc = ws_csv_num(c, i, (size_t)ct, &t, err);
-        if (rc == WS_OK && n > 0 && !(t > v->t[n - 1])) {
-            ws_diag_set(err, path, ws_csv_line(c, i),
-                        "t_s %g is not after the previous row's %g for variant %s "
-                        "(rows are ordered by variant, then time)",
-                        t, v->t[n - 1], v->name);
-            rc = WS_EINPUT;
-        }
-        for (int j = 0; j < PLOT_TCOL__COUNT && rc == WS_OK; j++)
-            rc = ws_csv_num(c, i, (size_t)cols[j], &v->col[j][n], err);
         if (rc == WS_OK) {
-            v->t[n] = t;
-            v->n++;
+            /* hand the arrays over */
+            v->n = p2[k].keep.n;
+            v->t = p2[k].keep.t;
+            memcpy(v->col, p2[k].keep.col, sizeof v->col);
+            v->decimated = p2[k].decimate;
+            v->zn = p2[k].zoom.n;
+            v->zt = p2[k].zoom.t;
+            memcpy(v->zcol, p2[k].zoom.col, sizeof v->zcol);
+            memset(&p2[k].keep, 0, sizeof p2[k].keep);
+            memset(&p2[k].zoom, 0, sizeof p2[k].zoom);
         }
+        sink_free(&p2[k].keep);
+        sink_free(&p2[k].zoom);
+        free(p1[k].ring);
     }
-    for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
-        plot_variant *v = &r->v[k];
-        v->dt = v->n >= 2 ? v->t[1] - v->t[0] : 1;
-        double end = v->t[v->n - 1] + v->dt;
-        if (k == 0 || v->t[0] < r->t0)
-            r->t0 = v->t[0];
-        if (k == 0 || end > r->t1)
-            r->t1 = end;
-    }
-    free(which);
-    ws_csv_free(c);
+    free(p1);
+    free(p2);
     return rc;
 }
 
@@ -667,7 +1063,7 @@ bool plot_run_has_warmup(const plot_run *r)
         if (!v->has_window)
             continue;
         if (v->win_start > r->t0 ||
-            (v->n && v->t[v->n - 1] >= v->win_end - 1e-9 && v->win_end < r->t1))
+            (v->n && v->t_last >= v->win_end - 1e-9 && v->win_end < r->t1))
             return true;
     }
     return false;

@@ -39,8 +39,14 @@ typedef enum plot_tcol {
     PLOT_DEV_BACKEND,
     PLOT_DEV_WRITEBACK,
     PLOT_DEV_UTIL,
+    /* optional (since the IOPS columns were added): a timeline.csv
+     * without them loads with has_iops false and these NULL */
+    PLOT_DEV_READ_IOPS,
+    PLOT_DEV_WRITE_IOPS,
     PLOT_TCOL__COUNT
 } plot_tcol;
+
+#define PLOT_TCOL_REQUIRED PLOT_DEV_READ_IOPS
 
 extern const char *const plot_tcol_names[PLOT_TCOL__COUNT];
 
@@ -58,6 +64,18 @@ typedef struct plot_variant {
     double *t;                      /* interval starts (s) */
     double *col[PLOT_TCOL__COUNT];  /* n values each, as in the file */
     double dt;                      /* interval length (s) */
+    double t_last;                  /* the last row's start (s), kept or not */
+    /* A long timeline is not held whole: timeline.csv is read in chunks,
+     * and of a variant with more than PLOT_KEEP_ALL rows only the rows
+     * M4 could draw are kept (rundir.c: per one of PLOT_BUCKETS slices of
+     * the time axis, the first, the last, and each drawn series' lowest
+     * and highest row); decimated says so.  zn, zt, zcol: the rows of the
+     * worst hour (and a row or two around it) whole, for worst-hour.png,
+     * when the variant is decimated (else NULL: t and col hold them). */
+    bool decimated;
+    size_t zn;
+    double *zt;
+    double *zcol[PLOT_TCOL__COUNT];
     plot_span *spans;               /* checkpoint phases, in time order */
     size_t n_spans;
     double *cdf_ms, *cdf;           /* latency_cdf.csv rows */
@@ -68,6 +86,10 @@ typedef struct plot_variant {
     /* summary.json limits; NAN when the file has none */
     double shared_buffers, max_wal_size, min_wal_size, dirty_background, dirty_limit;
     double transactions; /* summary.json "transactions"; NAN when absent */
+    /* summary.json "device" (the effective figures of the variant's disk:
+     * the preset's, or the [disk] overrides); NAN when absent, 0 for no
+     * limit (burst_iops 0: no burst) */
+    double dev_write_bw, dev_read_bw, dev_write_iops, dev_read_iops, dev_burst_iops;
     /* summary.json "window" and "warnings" (schema_version 2): the span
      * every figure above covers, and what is wrong with them.  has_window
      * is false for an older file, which is drawn as before. */
@@ -96,7 +118,20 @@ typedef struct plot_run {
     plot_variant *v;
     size_t nv;
     double t0, t1; /* the time axis: first interval start .. last interval end */
+    bool has_iops; /* timeline.csv has dev_read_iops and dev_write_iops */
+    /* The worst hour (charts.c worst-hour.png), found while reading: of
+     * every hour-long stretch of rows inside a variant's measurement
+     * window, the one with the highest mean p99; only for runs of
+     * PLOT_ZOOM_MIN_SPAN or more. */
+    bool zoom;
+    double zoom_at, zoom_worst; /* its start (s), its mean p99 (ms) */
+    size_t zoom_which;          /* the variant */
+    size_t rows_read;           /* timeline.csv rows, all variants (for tests) */
 } plot_run;
+
+#define PLOT_ZOOM_MIN_SPAN (6 * 3600.0)
+#define PLOT_ZOOM_SPAN 3600.0
+enum { PLOT_KEEP_ALL = 16384, PLOT_BUCKETS = 4096 };
 
 /* Loads DIR's files into r (zeroed first).  On error r is freed and the
  * message names the file and line. */

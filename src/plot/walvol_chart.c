@@ -24,13 +24,13 @@ static const char *const col_names[C__N] = {"t_s", "pg_wal_bytes", "wal_volume_b
 
 typedef struct wv_variant {
     char name[64];
-    size_t n;
+    size_t n, cap;
     double *col[C__N];
 } wv_variant;
 
 typedef struct wv_run {
     wv_variant *v;
-    size_t nv;
+    size_t nv, cap;
     double t1;
     const char *title; /* the scenario's name, from summary.json */
 } wv_run;
@@ -44,26 +44,40 @@ static void wv_free(wv_run *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Rows of one variant are contiguous and in time order (tables.c). */
+/* The rows of one chunk of timeline.csv, appended.  Rows of one variant
+ * are contiguous and in time order (tables.c). */
 static int wv_load(const ws_csv *csv, wv_run *r, ws_diag *err)
 {
     int idx[C__N], vcol = ws_csv_col(csv, "variant");
     for (int c = 0; c < C__N; c++)
         idx[c] = ws_csv_col(csv, col_names[c]);
     size_t rows = ws_csv_rows(csv);
-    r->v = calloc(rows ? rows : 1, sizeof *r->v);
-    if (!r->v)
-        goto oom;
     for (size_t i = 0; i < rows; i++) {
         const char *name = ws_csv_cell(csv, i, (size_t)vcol);
         if (r->nv == 0 || strcmp(r->v[r->nv - 1].name, name) != 0) {
-            wv_variant *v = &r->v[r->nv++];
-            snprintf(v->name, sizeof v->name, "%s", name);
-            for (int c = 0; c < C__N; c++)
-                if (!(v->col[c] = calloc(rows, sizeof(double))))
+            if (r->nv == r->cap) {
+                size_t cap = r->cap ? 2 * r->cap : 8;
+                wv_variant *nv = realloc(r->v, cap * sizeof *nv);
+                if (!nv)
                     goto oom;
+                r->v = nv;
+                r->cap = cap;
+            }
+            wv_variant *v = &r->v[r->nv++];
+            memset(v, 0, sizeof *v);
+            snprintf(v->name, sizeof v->name, "%s", name);
         }
         wv_variant *v = &r->v[r->nv - 1];
+        if (v->n == v->cap) {
+            size_t cap = v->cap ? 2 * v->cap : 1024;
+            for (int c = 0; c < C__N; c++) {
+                double *x = realloc(v->col[c], cap * sizeof *x);
+                if (!x)
+                    goto oom;
+                v->col[c] = x;
+            }
+            v->cap = cap;
+        }
         for (int c = 0; c < C__N; c++) {
             double x;
             int rc = ws_csv_num(csv, i, (size_t)idx[c], &x, err);
@@ -135,23 +149,32 @@ int ws_plot_walvol(const char *dir, const char *title, unsigned mask, ws_diag *e
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/timeline.csv", dir);
-    ws_csv *csv;
-    int rc = ws_csv_read_file(path, &csv, err);
+    /* in chunks: a week's timeline.csv need not fit in memory, and a
+     * folder without the walvol columns is not read past its header */
+    ws_csv_reader *rd;
+    int rc = ws_csv_reader_open(path, 1u << 20, &rd, err);
     if (rc != WS_OK)
         return rc;
+    const ws_csv *hdr = ws_csv_reader_header(rd);
     for (int c = 0; c < C__N; c++)
-        if (ws_csv_col(csv, col_names[c]) < 0) {
-            ws_csv_free(csv);
+        if (ws_csv_col(hdr, col_names[c]) < 0) {
+            ws_csv_reader_close(rd);
             return WS_OK; /* no walvol columns: no chart */
         }
-    if ((rc = ws_csv_need(csv, "variant", err)) != WS_OK) {
-        ws_csv_free(csv);
-        return rc;
+    if (ws_csv_need(hdr, "variant", err) < 0) {
+        ws_csv_reader_close(rd);
+        return WS_EINPUT;
     }
     wv_run r = {0};
     r.title = title;
-    rc = wv_load(csv, &r, err);
-    ws_csv_free(csv);
+    ws_csv *csv;
+    while ((rc = ws_csv_reader_next(rd, &csv, err)) == WS_OK && csv) {
+        rc = wv_load(csv, &r, err);
+        ws_csv_free(csv);
+        if (rc != WS_OK)
+            break;
+    }
+    ws_csv_reader_close(rd);
     if (rc == WS_OK && r.nv > 0) {
         for (size_t k = 0; k < r.nv; k++)
             if (r.v[k].n)

@@ -37,6 +37,7 @@ typedef struct sample_prev {
     uint64_t wal_bytes, wal_fpi_bytes, wal_fpi;
     uint64_t buffers_checkpoint, buffers_clean, buffers_backend;
     uint64_t dev_read, dev_written[WS_IO__COUNT];
+    uint64_t dev_read_ios, dev_write_ios;   /* served by then (ws_device_ios_done) */
     ws_time dev_busy, throttle;
     uint32_t ckpts;
     ws_time wal_dev_busy;   /* pg_wal's own volume */
@@ -232,6 +233,13 @@ static void sample(runner *r)
             row->dev_written[i] = db->dev.written[i] - p->dev_written[i];
         ws_time busy = dev_busy_done(&db->dev, now);
         row->dev_util = fmin(1, (double)(busy - p->dev_busy) / (double)(now - p->t));
+        uint64_t rd_ios, wr_ios;
+        ws_device_ios_done(&db->dev, now, &rd_ios, &wr_ios);
+        /* cumulative and not decreasing (a piece in service is rounded) */
+        rd_ios = rd_ios > p->dev_read_ios ? rd_ios : p->dev_read_ios;
+        wr_ios = wr_ios > p->dev_write_ios ? wr_ios : p->dev_write_ios;
+        row->dev_read_ios = rd_ios - p->dev_read_ios;
+        row->dev_write_ios = wr_ios - p->dev_write_ios;
         row->throttle_ms = (double)(db->pc.throttle_ns - p->throttle) / 1e6;
         fill_stat(row, db);
         *p = (sample_prev){now,
@@ -243,6 +251,8 @@ static void sample(runner *r)
                            db->st.buffers_backend,
                            db->dev.read_bytes,
                            {0},
+                           rd_ios,
+                           wr_ios,
                            busy,
                            db->pc.throttle_ns,
                            db->ck.n_rec,
@@ -1158,6 +1168,12 @@ int ws_run_detailed_to(const ws_config *cfg, ws_progress_fn progress, void *ctx,
         r.lat = NULL;
     }
     out->events = ws_sim_events_run(r.sim);
+    if (r.db) {
+        out->dev_read_ios_queued = r.db->dev.read_ios;
+        out->dev_write_ios_queued = r.db->dev.write_ios;
+        ws_device_ios_done(&r.db->dev, ws_sim_now(r.sim), &out->dev_read_ios_done,
+                           &out->dev_write_ios_done);
+    }
 stop:
     if (r.db)
         ws_db_destroy(r.db);

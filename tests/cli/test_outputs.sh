@@ -95,6 +95,25 @@ else
   bad "run with quoted names exited $rc: $out"
 fi
 
+# the I/O counts: the last two columns of timeline.csv, per second; a
+# folder of an older walsim (without them) still plots
+if [ "$rc" = 0 ]; then
+  head -1 "$tmp/names/timeline.csv" | grep -q ',in_window,dev_read_iops,dev_write_iops$' && ok ||
+    bad "timeline.csv header does not end with the I/O counts: $(head -1 "$tmp/names/timeline.csv")"
+  mkdir "$tmp/old"
+  cp "$tmp/names/summary.json" "$tmp/names/checkpoints.csv" "$tmp/names/latency_cdf.csv" "$tmp/old/"
+  if command -v python3 >/dev/null 2>&1; then
+    python3 - "$tmp/names/timeline.csv" "$tmp/old/timeline.csv" <<'EOF'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    csv.writer(f, lineterminator="\n").writerows(r[:-2] for r in rows)
+EOF
+    expect_exit 0 "" -- plot "$tmp/old"
+    [ -s "$tmp/old/device.png" ] && ok || bad "no device.png for a timeline.csv without I/O counts"
+  fi
+fi
+
 # invalid UTF-8 in a name: refused at its line, or written as valid JSON
 printf "[scenario]\nduration = 10s\n[workload]\nscale = 10\nclients = 4\n[variant 'caf\xe9']\n" > "$tmp/latin1.conf"
 out=$("$walsim" run "$tmp/latin1.conf" --quiet --out "$tmp/latin1" 2>&1); rc=$?

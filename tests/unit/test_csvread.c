@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -196,6 +197,73 @@ static void test_file(void **state)
     assert_non_null(strstr(err.msg, "none.csv: cannot open"));
 }
 
+
+/* The chunked reader hands out the same cells with the same line numbers
+ * as the whole-file reader, with records (quoted line ends, commas,
+ * CRLF) across chunk boundaries, and names the same line for a bad row. */
+static void write_big(const char *path, int bad_row)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("\xEF\xBB\xBFvariant,t_s,note\r\n", f);
+    for (int i = 0; i < 3000; i++) {
+        if (i == bad_row)
+            fprintf(f, "v,%d\n", i); /* a field short */
+        else if (i % 7 == 0)
+            fprintf(f, "\"a,\nb \"\"%d\"\"\",%d,\"x\r\ny\"\r\n", i, i);
+        else
+            fprintf(f, "v%d,%d,%s\n", i % 3, i, i % 11 ? "" : "plain");
+    }
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_chunks(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/walsim-csvchunks-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    write_big(path, -1);
+    ws_csv *whole;
+    ws_diag err;
+    assert_int_equal(ws_csv_read_file(path, &whole, &err), WS_OK);
+    ws_csv_reader *r;
+    assert_int_equal(ws_csv_reader_open(path, 4096, &r, &err), WS_OK);
+    assert_int_equal(ws_csv_cols(ws_csv_reader_header(r)), 3);
+    assert_int_equal(ws_csv_col(ws_csv_reader_header(r), "note"), 2);
+    size_t row = 0;
+    int chunks = 0;
+    ws_csv *c;
+    while (ws_csv_reader_next(r, &c, &err) == WS_OK && c) {
+        chunks++;
+        for (size_t i = 0; i < ws_csv_rows(c); i++, row++) {
+            assert_int_equal(ws_csv_line(c, i), ws_csv_line(whole, row));
+            for (size_t k = 0; k < 3; k++)
+                assert_string_equal(ws_csv_cell(c, i, k), ws_csv_cell(whole, row, k));
+        }
+        ws_csv_free(c);
+    }
+    assert_null(c);
+    assert_int_equal(row, ws_csv_rows(whole));
+    assert_true(chunks > 5);
+    ws_csv_reader_close(r);
+    ws_csv_free(whole);
+
+    /* a bad row: the same message, its line in the file */
+    write_big(path, 2500);
+    ws_diag err2;
+    assert_int_equal(ws_csv_read_file(path, &whole, &err), WS_EINPUT);
+    assert_int_equal(ws_csv_reader_open(path, 4096, &r, &err2), WS_OK);
+    int rc;
+    while ((rc = ws_csv_reader_next(r, &c, &err2)) == WS_OK && c)
+        ws_csv_free(c);
+    assert_int_equal(rc, WS_EINPUT);
+    assert_string_equal(err.msg, err2.msg);
+    ws_csv_reader_close(r);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_bad_rows_named_by_line),
         cmocka_unit_test(test_quoting_round_trip),
         cmocka_unit_test(test_file),
+        cmocka_unit_test(test_chunks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

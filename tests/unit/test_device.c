@@ -222,6 +222,49 @@ static void test_iops_and_bandwidth_bounds(void **state)
     ws_scenario_free(s);
 }
 
+
+/* I/Os served by a time: reads at 1000 IOPS, then writes at 500 IOPS
+ * (a 1 MiB write is 4 I/Os of 256 kB), counted when their service ends,
+ * a piece in service pro rata; in the end every queued I/O. */
+static void test_ios_done(void **state)
+{
+    (void)state;
+    ws_sim *sim = ws_sim_new(0);
+    ws_device d;
+    ws_scenario *s;
+    ws_config *c;
+    make_device(&d, sim,
+                "read_iops = 1000/s\nwrite_iops = 500/s\nread_bandwidth = 1TB/s\n"
+                "write_bandwidth = 1TB/s\nio_unit = 256kB\nwbt = off\n",
+                &s, &c);
+    for (int i = 0; i < 300; i++)
+        ws_device_read(&d, 0, 8192); /* 1 ms each: until 0.3 s */
+    for (int i = 0; i < 100; i++)
+        ws_device_write(&d, 0, 8192, WS_IO_WAL); /* 2 ms each: until 0.5 s */
+    ws_device_write(&d, 0, 1048576, WS_IO_WAL);  /* 4 I/Os, 8 ms: until 0.508 s */
+    assert_int_equal(d.read_ios, 300);
+    assert_int_equal(d.write_ios, 104);
+    uint64_t rd, wr;
+    ws_device_ios_done(&d, 100 * WS_MSEC, &rd, &wr);
+    assert_int_equal(rd, 100);
+    assert_int_equal(wr, 0);
+    ws_device_ios_done(&d, 300 * WS_MSEC, &rd, &wr);
+    assert_int_equal(rd, 300);
+    assert_int_equal(wr, 0);
+    ws_device_ios_done(&d, 400 * WS_MSEC, &rd, &wr);
+    assert_int_equal(rd, 300);
+    assert_int_equal(wr, 50);
+    ws_device_ios_done(&d, 504 * WS_MSEC, &rd, &wr); /* half of the 1 MiB write */
+    assert_int_equal(wr, 102);
+    ws_device_ios_done(&d, WS_SEC, &rd, &wr);
+    assert_int_equal(rd, 300);
+    assert_int_equal(wr, 104);
+    ws_device_destroy(&d);
+    ws_sim_free(sim);
+    ws_config_free(c);
+    ws_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_wbt_scales_background_depth),
         cmocka_unit_test(test_gp2_burst_credits),
         cmocka_unit_test(test_iops_and_bandwidth_bounds),
+        cmocka_unit_test(test_ios_done),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,6 +29,7 @@
 
 #include <cmocka.h>
 
+#include "../../src/plot/rundir.h"
 #include "walsim/plot.h"
 
 #ifndef WS_TEST_DATA_DIR
@@ -1196,6 +1197,185 @@ static void test_sweep_intervals(void **state)
     remove_dir(dir);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* device.png: the IOPS column */
+
+/* The fixture as a walsim with I/O counts writes it: every row reads 500
+ * and writes 2000 I/Os per second, the disk an aws-gp3 (3000 IOPS). */
+static void add_iops(int line, char *buf, size_t n)
+{
+    size_t len = strlen(buf);
+    snprintf(buf + len, n - len, "%s", line == 1 ? ",dev_read_iops,dev_write_iops" : ",500,2000");
+}
+
+static void add_device(int line, char *buf, size_t n)
+{
+    (void)line;
+    if (strncmp(buf, "      \"limits\":", 15) != 0)
+        return;
+    char rest[2048];
+    snprintf(rest, sizeof rest, "%s", buf);
+    snprintf(buf, n,
+             "      \"device\": {\"preset\": \"aws-gp3\", \"write_bandwidth_bytes_per_s\": 131072000, "
+             "\"read_bandwidth_bytes_per_s\": 131072000, \"write_iops\": 3000, \"read_iops\": 3000, "
+             "\"io_unit_bytes\": 262144, \"burst_iops\": 0},\n%s",
+             rest);
+}
+
+static const ws_plot_rgb IOPS_WRITES = {0.62, 0.62, 0.62};
+
+/* x inside the middle (IOPS) column of device.png: charts.c
+ * three_columns puts it from about 761 to 1231 px. */
+#define IOPS_X 1000
+
+static void test_device_iops(void **state)
+{
+    (void)state;
+    /* With the columns: the IOPS column has the reads (sky) and the
+     * writes (grey) stacked, in each of the three panels. */
+    char *dir = fixture_copy("run", run_files);
+    rewrite(dir, "timeline.csv", add_iops);
+    rewrite(dir, "summary.json", add_device);
+    ws_diag err;
+    assert_int_equal(ws_plot_dir(dir, "png", &err), WS_OK);
+    cairo_surface_t *img = load_png(dir, "device");
+    int grey = count_in_column(img, IOPS_X, IOPS_WRITES);
+    int sky = count_in_column(img, IOPS_X, WS_OI_SKY);
+    print_message("with I/O counts: %d write pixels, %d read pixels at x %d\n", grey, sky, IOPS_X);
+    /* 2000 of an axis to about 3150 in three panels of about 150 px
+     * (less grid lines and the window's start line) */
+    assert_true(grey >= 3 * 60);
+    /* reads: 500 of 3150, a sixth of each panel */
+    assert_true(sky >= 3 * 15);
+    assert_true(grey > 3 * sky);
+    cairo_surface_destroy(img);
+    if (getenv("WALSIM_KEEP_PLOT")) {
+        print_message("kept %s\n", dir);
+        free(dir);
+    } else {
+        remove_dir(dir);
+    }
+
+    /* An older folder (the fixture as it is): drawn, and its IOPS column
+     * has no data (it says "no I/O counts in this run"). */
+    dir = fixture_copy("run", run_files);
+    assert_int_equal(ws_plot_dir(dir, "png", &err), WS_OK);
+    img = load_png(dir, "device");
+    grey = count_in_column(img, IOPS_X, IOPS_WRITES);
+    sky = count_in_column(img, IOPS_X, WS_OI_SKY);
+    print_message("without: %d write pixels, %d read pixels at x %d\n", grey, sky, IOPS_X);
+    assert_true(grey < 10);
+    assert_true(sky < 10);
+    cairo_surface_destroy(img);
+    remove_dir(dir);
+}
+
+
+/* ------------------------------------------------------------------ */
+/* A long timeline: read in chunks, decimated, extremes and gaps kept */
+
+static void write_long_timeline(const char *dir, size_t rows)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/timeline.csv", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    static const char *const cols[] = {
+        "variant", "t_s", "tps", "lat_mean_ms", "lat_p50_ms", "lat_p95_ms", "lat_p99_ms",
+        "lat_p999_ms", "lat_max_ms", "ckpt_phase", "ckpt_started", "wal_bytes", "wal_fpi_bytes",
+        "wal_rec_bytes", "wal_fpi", "pg_wal_bytes", "dirty_buffers", "os_dirty_bytes",
+        "os_writeback_bytes", "buffers_checkpoint", "buffers_clean", "buffers_backend",
+        "dev_read_bytes", "dev_wal_bytes", "dev_checkpoint_bytes", "dev_bgwriter_bytes",
+        "dev_backend_bytes", "dev_writeback_bytes", "dev_util", "throttle_ms", "in_window",
+        "dev_read_iops", "dev_write_iops"};
+    enum { NC = sizeof cols / sizeof cols[0] };
+    for (int c = 0; c < NC; c++)
+        fprintf(f, "%s%s", c ? "," : "", cols[c]);
+    fputc('\n', f);
+    static const char *const vars[] = {"default", "optimized", "pg-default"};
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < rows; i++) {
+            bool gap = k == 0 && i == 20000;
+            double p99 = 5 + (double)(i * 7919 % 101) / 100; /* noise, 5..6 ms */
+            if (k == 1 && i == 31337)
+                p99 = 500; /* one spike */
+            for (int c = 0; c < NC; c++) {
+                const char *n = cols[c];
+                fputs(c ? "," : "", f);
+                if (!strcmp(n, "variant"))
+                    fputs(vars[k], f);
+                else if (!strcmp(n, "t_s"))
+                    fprintf(f, "%zu", i);
+                else if (!strcmp(n, "ckpt_phase"))
+                    fputs("idle", f);
+                else if (!strcmp(n, "tps"))
+                    fputs(gap ? "0" : "1000", f);
+                else if (!strcmp(n, "lat_p99_ms"))
+                    fprintf(f, "%.9g", p99);
+                else if (!strcmp(n, "lat_max_ms"))
+                    fprintf(f, "%.9g", p99 * 2);
+                else if (!strcmp(n, "pg_wal_bytes"))
+                    fprintf(f, "%zu", 1000000 + i * 10);
+                else if (!strcmp(n, "dev_write_iops"))
+                    fprintf(f, "%zu", 1000 + i % 997);
+                else
+                    fputs("1", f);
+            }
+            fputc('\n', f);
+        }
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_long_timeline(void **state)
+{
+    (void)state;
+    enum { ROWS = 40000 }; /* 11 h of 1 s rows: decimated, and a worst hour */
+    char *dir = fixture_copy_v1();
+    write_long_timeline(dir, ROWS);
+    plot_run r;
+    ws_diag err;
+    assert_int_equal(plot_run_load(dir, &r, &err), WS_OK);
+    assert_int_equal(r.rows_read, 3 * ROWS);
+    assert_true(r.has_iops);
+    assert_true(r.t0 == 0 && r.t1 == ROWS);
+    for (size_t k = 0; k < r.nv; k++) {
+        const plot_variant *v = &r.v[k];
+        print_message("%s: %zu of %d rows kept\n", v->name, v->n, ROWS);
+        assert_true(v->decimated);
+        assert_true(v->n < ROWS / 2 && v->n >= PLOT_BUCKETS);
+        assert_true(v->dt == 1);
+        assert_true(v->t[0] == 0 && v->t[v->n - 1] == ROWS - 1 && v->t_last == ROWS - 1);
+        double mx = 0, mn = INFINITY, wmax = 0;
+        bool gap = false, spike = false;
+        for (size_t i = 0; i < v->n; i++) {
+            assert_true(i == 0 || v->t[i] > v->t[i - 1]);
+            mx = fmax(mx, v->col[PLOT_P99][i]);
+            mn = fmin(mn, v->col[PLOT_P99][i]);
+            wmax = fmax(wmax, v->col[PLOT_DEV_WRITE_IOPS][i]);
+            gap = gap || (v->t[i] == 20000 && v->col[PLOT_TPS][i] == 0);
+            spike = spike || (v->t[i] == 31337 && v->col[PLOT_P99][i] == 500);
+        }
+        /* every series' extremes are kept */
+        assert_true(mn == 5);
+        assert_true(wmax == 1996);
+        assert_true(k == 1 ? mx == 500 && spike : mx == 6);
+        assert_true(k != 0 || gap);
+    }
+    /* the worst hour: optimized's spike, its rows whole */
+    assert_true(r.zoom);
+    assert_int_equal(r.zoom_which, 1);
+    assert_true(r.zoom_at <= 31337 && 31337 < r.zoom_at + PLOT_ZOOM_SPAN);
+    for (size_t k = 0; k < r.nv; k++)
+        assert_true(r.v[k].zn >= 3600 && r.v[k].zn <= 3606);
+    plot_run_free(&r);
+    /* and it draws, worst hour included */
+    assert_int_equal(ws_plot_dir(dir, "png", &err), WS_OK);
+    check_signature(dir, "worst-hour", "png");
+    check_signature(dir, "device", "png");
+    remove_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1218,6 +1398,8 @@ int main(void)
         cmocka_unit_test(test_warmup_and_tags),
         cmocka_unit_test(test_window_broken),
         cmocka_unit_test(test_sweep_intervals),
+        cmocka_unit_test(test_device_iops),
+        cmocka_unit_test(test_long_timeline),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     ws_plot_shutdown();

@@ -52,6 +52,27 @@ static void roundtrip(int pg_version)
     assert_int_equal(ws_pgstats_parse_string(csv, csv_len, "pg_stat.csv", &ps, &err), WS_OK);
     assert_int_equal(ps->unknown_columns, 0);
     assert_int_equal(ps->n_rows, d.timeline.n);
+    /* the timeline's I/O counts add up to the device's own counters */
+    uint64_t rd = 0, wr = 0;
+    for (size_t i = 0; i < d.timeline.n; i++) {
+        ws_interval tmp;
+        const ws_interval *row = ws_timeline_get(&d.timeline, i, &tmp);
+        rd += row->dev_read_ios;
+        wr += row->dev_write_ios;
+    }
+    print_message("I/Os: reads %llu (device %llu served, %llu queued), writes %llu (%llu, %llu)\n",
+                  (unsigned long long)rd, (unsigned long long)st.dev_read_ios_done,
+                  (unsigned long long)st.dev_read_ios_queued, (unsigned long long)wr,
+                  (unsigned long long)st.dev_write_ios_done,
+                  (unsigned long long)st.dev_write_ios_queued);
+    assert_true(wr > 0);
+    assert_true(rd + wr > 0);
+    assert_int_equal(rd, st.dev_read_ios_done);
+    assert_int_equal(wr, st.dev_write_ios_done);
+    assert_true(st.dev_read_ios_done <= st.dev_read_ios_queued);
+    assert_true(st.dev_write_ios_done <= st.dev_write_ios_queued);
+    /* what is still queued at the end is a small part of the run */
+    assert_true((double)(st.dev_write_ios_queued - wr) <= 0.01 * (double)wr + 64);
     const ws_pgstats_snap *last = &ps->rows[ps->n_rows - 1];
     assert_true(last->v[WS_PGSTAT_CHECKPOINTS_TIMED] == (double)st.ckpt_timed);
     assert_true(last->v[WS_PGSTAT_CHECKPOINTS_REQ] == (double)st.ckpt_req);

@@ -402,8 +402,9 @@ static void write_timeline(FILE *f, void *ctx)
     ws_report_timeline_csv(f, t->st, t->d, 1);
 }
 
-/* in_window: the last column, 1 from the window's start (to a
- * nanosecond) to before its end. */
+/* in_window: the last column before the I/O counts, 1 from the
+ * window's start (to a nanosecond) to before its end; the I/O counts
+ * are the last two columns, per second of the interval. */
 static void test_timeline_in_window(void **state)
 {
     (void)state;
@@ -418,20 +419,39 @@ static void test_timeline_in_window(void **state)
     for (size_t i = 0; i < sizeof t0 / sizeof t0[0]; i++) {
         ws_interval *r = ws_timeline_add(&d.timeline);
         r->t_s = t0[i];
-        r->len_s = 1;
+        r->len_s = i == 6 ? 2 : 1;
+        r->dev_read_ios = 30 * i;
+        r->dev_write_ios = 45;
         snprintf(r->wal_file, sizeof r->wal_file, "000000010000000000000001");
     }
     tl_ctx t = {&st, &d};
     char *out = capture(write_timeline, &t, NULL);
     const char *nl = strchr(out, '\n');
     assert_non_null(nl);
-    assert_true(nl - out > 10 && strncmp(nl - 10, ",in_window", 10) == 0);
+    const char tail[] = ",in_window,dev_read_iops,dev_write_iops";
+    assert_true(nl - out > (ptrdiff_t)strlen(tail) &&
+                strncmp(nl - strlen(tail), tail, strlen(tail)) == 0);
     const char want[] = "01110"; /* rows 2..6 end with these; rows 0, 1 with 0 */
     int row = 0;
     for (const char *p = nl + 1; *p; row++) {
         const char *e = strchr(p, '\n');
         assert_non_null(e);
-        char last = e[-1];
+        /* ...,IN_WINDOW,READ_IOPS,WRITE_IOPS */
+        const char *c2 = e - 1, *c1;
+        while (*c2 != ',')
+            c2--;
+        c1 = c2 - 1;
+        while (*c1 != ',')
+            c1--;
+        char ios[64];
+        snprintf(ios, sizeof ios, "%.*s", (int)(e - c1 - 1), c1 + 1);
+        char want_ios[64];
+        if (row == 6)
+            snprintf(want_ios, sizeof want_ios, "90,22.5"); /* 180 and 45 in 2 s */
+        else
+            snprintf(want_ios, sizeof want_ios, "%d,45", 30 * row);
+        assert_string_equal(ios, want_ios);
+        char last = c1[-1];
         char expect = row < 2 ? '0' : want[row - 2];
         if (last != expect) {
             print_error("row %d: in_window %c, want %c\n", row, last, expect);
