@@ -45,6 +45,7 @@
 #define WS_MAX_RELS 64
 #define WS_MAX_TX_TYPES 32
 #define WS_MAX_TOUCH 16
+#define WS_VICTIM_LAGS 64 /* sampling: recent dirty victims the out-of-sample ones are drawn from */
 #define WS_FPI_RECORD_OVERHEAD 50 /* block reference and image headers per image (xlogrecord.h) */
 
 typedef struct ws_rel {
@@ -248,6 +249,8 @@ typedef struct ws_db {
     uint32_t nbuf_full;        /* NBuffers of the full system (bp.n is the sampled pool's) */
     double p_dirty_victim;     /* share of the sampled pool's recent victims that were dirty */
     uint64_t victim_page;      /* page of the last dirty victim (WS_BUF_NONE: none yet) */
+    uint64_t victim_lag[WS_VICTIM_LAGS];   /* insert - LSN of the last dirty victims (UINT64_MAX: none) */
+    uint32_t n_victim_lag;
     ws_rng rng_proxy;          /* draws for accesses outside the sample */
 } ws_db;
 

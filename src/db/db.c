@@ -661,9 +661,15 @@ static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_tim
     if (flags & WS_BUF_DIRTY) {
         /* A dirty victim: the backend writes it (buffers_backend), after
          * flushing WAL up to its LSN if needed. */
-        write_victim(db, v, (flags & WS_BUF_PERMANENT) ? db->bp.lsn[v] : 0, 0, wait);
-        if (db->sample_k > 1)
+        uint64_t lsn = (flags & WS_BUF_PERMANENT) ? db->bp.lsn[v] : 0;
+        if (db->sample_k > 1) {
+            /* what the out-of-sample dirty victims are drawn from: its
+             * page, and how far its LSN was behind the insert position */
             db->victim_page = db->bp.page[v];
+            db->victim_lag[db->n_victim_lag++ % WS_VICTIM_LAGS] =
+                lsn ? db->wal.insert - lsn : UINT64_MAX;
+        }
+        write_victim(db, v, lsn, 0, wait);
     }
     fill_buffer(db, r, page, extend, wait);
     ws_bufpool_load(&db->bp, v, ws_page_id(rel, page), r->logged);
@@ -681,8 +687,15 @@ static bool proxy_access(ws_db *db, ws_rel *r, uint64_t page, bool extend, ws_ti
     if (hit)
         return true;
     db->st.buffers_alloc++;
-    if (db->victim_page != WS_BUF_NONE && ws_rng_uniform(&db->rng_proxy) < db->p_dirty_victim)
-        write_victim(db, -1, 0, ws_db_stand_in_file(db, db->victim_page), wait);
+    if (db->victim_page != WS_BUF_NONE && ws_rng_uniform(&db->rng_proxy) < db->p_dirty_victim) {
+        /* Its LSN lags the insert position as one of the sampled pool's
+         * recent dirty victims' did: a backend may wait for a WAL flush
+         * before writing it (FlushBuffer -> XLogFlush). */
+        uint32_t n = db->n_victim_lag < WS_VICTIM_LAGS ? db->n_victim_lag : WS_VICTIM_LAGS;
+        uint64_t lag = db->victim_lag[ws_rng_below(&db->rng_proxy, n)];
+        uint64_t lsn = lag == UINT64_MAX || lag >= db->wal.insert ? 0 : db->wal.insert - lag;
+        write_victim(db, -1, lsn, ws_db_stand_in_file(db, db->victim_page), wait);
+    }
     fill_buffer(db, r, page, extend, wait);
     return false;
 }
