@@ -42,6 +42,53 @@ static uint64_t buffer_bytes(double shared_buffers)
     return n * per + slots * sizeof *bp->map;
 }
 
+/* Power-of-two capacity from `first` up that holds n (the growth of
+ * window.c, timeline.c and checkpointer.c). */
+static double doubled(double n, double first)
+{
+    double cap = first;
+    while (cap < n)
+        cap *= 2;
+    return cap;
+}
+
+/* What a run of `secs` seconds keeps besides the model (docs/charts.md,
+ * "Long simulations"):
+ *   - per second (window.c): five doubles, in arrays grown by doubling
+ *     from 1,024, and one double more at the end (MSER-5's series in
+ *     mser_cut, then the backlog slope's times in judge_load, run.c);
+ *   - per checkpoint: its record (db.h ck.rec, grown by doubling from 64)
+ *     and the copy handed to the caller (ws_run_detail.ckpts).  How many
+ *     depends on the WAL rate, unknown here: one every CKPT_SPACING_S
+ *     seconds is assumed (at least one per checkpoint_timeout);
+ *   - the timeline: none of it grows.  `walsim run` streams the rows to a
+ *     temporary file (timeline.h): at most WS_TIMELINE_BLOCK + 1 rows are
+ *     in memory, in a buffer of twice the block.  (ws_run_detailed with
+ *     no spill folder, as `walsim validate` calls it, keeps every row;
+ *     its runs are as long as the measured input.)
+ *   - the window's chunks (WS_WIN_MAX_CHUNKS of four histograms each,
+ *     however long the run) and the runner's own few histograms. */
+#define CKPT_SPACING_S 10.0
+#define RUNNER_HISTS 8
+
+static uint64_t series_bytes(double secs, double interval, double ckpt_timeout)
+{
+    double n_sec = ceil(secs);
+    double per_second = doubled(n_sec, 1024) * 5 * sizeof(double) + n_sec * sizeof(double);
+
+    double n_ckpt = ceil(secs / CKPT_SPACING_S);
+    if (ckpt_timeout > 0 && ceil(secs / ckpt_timeout) > n_ckpt)
+        n_ckpt = ceil(secs / ckpt_timeout);
+    double ckpts = (doubled(n_ckpt, 64) + n_ckpt) * sizeof(ws_ckpt_record);
+
+    double rows = interval > 0 ? ceil(secs / interval) : 0;
+    double timeline = (rows > WS_TIMELINE_BLOCK ? 2 * WS_TIMELINE_BLOCK : WS_TIMELINE_BLOCK) *
+                      (double)sizeof(ws_interval);
+
+    double hists = ((double)WS_WIN_MAX_CHUNKS * 4 + RUNNER_HISTS) * HIST_BYTES;
+    return (uint64_t)(per_second + ckpts + timeline + hists);
+}
+
 /* Rows a page of [table i] holds (db.c custom_profile). */
 static double rows_per_page(const ws_config *c, size_t i)
 {
@@ -110,17 +157,12 @@ void ws_memest_variant(const ws_config *c, ws_memest *m)
     }
     m->page_state = (uint64_t)(pages * 2);
 
-    /* series: five doubles a second (window.c), grown by doubling; one
-     * ws_interval per timeline interval, grown the same way; the chunks'
-     * histograms (a latency and three phase histograms each) */
+    /* series: what the run keeps that depends on its length */
     const ws_value *dv = ws_cfg_value(c, WS_S_duration);
     if (dv->num < 0)
         dv = ws_cfg_value(c, WS_S_max_duration);
     double secs = dv->num / 1e9, interval = ws_cfg_num(c, WS_S_interval) / 1e9;
-    m->series = (uint64_t)(secs * 5 * sizeof(double) * 2 +
-                           (interval > 0 ? secs / interval : 0) * sizeof(ws_interval) * 2) +
-                (uint64_t)WS_WIN_MAX_CHUNKS * 4 * HIST_BYTES;
-
+    m->series = series_bytes(secs, interval, ws_cfg_num(c, WS_S_checkpoint_timeout) / 1e9);
     m->total = m->buffers + m->page_state + m->series + m->fixed;
     if (m->buffers >= m->page_state && m->buffers >= m->series)
         set_driver(m, ws_cfg_value(c, WS_S_shared_buffers), "shared_buffers");
