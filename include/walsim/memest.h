@@ -14,8 +14,9 @@
  *   page state  2 bytes per page of every relation (pagestate.c): the
  *               pgbench tables of `scale` or the [table] sizes, and the
  *               pages [bulk] loads add
- *   series      what grows with the duration: five doubles per simulated
- *               second (window.c, grown by doubling) and one more for the
+ *   series      what grows with the duration: a double per simulated
+ *               second (the backlog; four with warmup = auto, MSER-5's
+ *               input; window.c, grown by doubling) and one more for the
  *               end's analysis (run.c), and every checkpoint's record
  *               (one per 10 s assumed: the count depends on the WAL rate);
  *               and what does not: a block of timeline rows (the rows
