@@ -14,8 +14,16 @@
  *   page state  2 bytes per page of every relation (pagestate.c): the
  *               pgbench tables of `scale` or the [table] sizes, and the
  *               pages [bulk] loads add
- *   series      per simulated second and per timeline interval (window.c,
- *               timeline.c), and the window's histograms (hist.c)
+ *   series      what grows with the duration: a double per simulated
+ *               second (the backlog; four with warmup = auto, MSER-5's
+ *               input; window.c, grown by doubling) and one more for the
+ *               end's analysis (run.c), and every checkpoint's record
+ *               (one per 10 s assumed: the count depends on the WAL rate);
+ *               and what does not: a block of timeline rows (the rows
+ *               stream to a temporary file, timeline.h; a caller of
+ *               ws_run_detailed without a spill folder keeps them all, not
+ *               counted) and the window's histograms (hist.c, 256 chunks
+ *               of four however long the run)
  *   fixed       the engine, device, page cache, WAL and workload: a bound
  *
  * The estimate is meant as an upper bound: the run itself usually takes

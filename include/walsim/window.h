@@ -5,8 +5,11 @@
  * The runner calls ws_win_second at the end of every simulated second with
  * the cumulative counters (ws_counters) and that second's figures.  The
  * window keeps
- *   - per-second series (transactions, mean latency, WAL bytes, backlog,
- *     pg_wal size): the input of MSER-5 and of the overload test;
+ *   - per-second series: the backlog (the overload test's slope), and,
+ *     when the warm-up is found by MSER-5 (warmup = auto), its input:
+ *     transactions, latency sum and WAL bytes.  8 bytes a second with a
+ *     set warm-up, 32 with auto: the only part that grows with the run
+ *     (a week: 4.8 or 19 MB);
  *   - chunks: consecutive spans of simulated time, each with its latency
  *     histograms, the counters at its start and the peaks inside it.
  *     A chunk is 1 s long at first; when there are WS_WIN_MAX_CHUNKS of
@@ -19,6 +22,7 @@
 #ifndef WALSIM_WINDOW_H
 #define WALSIM_WINDOW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,9 +60,11 @@ typedef struct ws_chunk {
 } ws_chunk;
 
 typedef struct ws_win {
-    /* per-second series, index s covers [s, s+1) seconds */
-    double *tx, *lat_sum, *wal, *backlog, *pg_wal;
+    /* per-second series, index s covers [s, s+1) seconds; tx, lat_sum
+     * and wal only when mser (NULL otherwise) */
+    double *tx, *lat_sum, *wal, *backlog;
     size_t n_sec, cap_sec;
+    bool mser;
     /* chunks, in order; the last one is open */
     ws_chunk chunk[WS_WIN_MAX_CHUNKS];
     size_t n_chunk;
@@ -67,19 +73,19 @@ typedef struct ws_win {
     double cur_tx, cur_lat_sum;
 } ws_win;
 
-/* Starts with one chunk at t = 0 with counters *c0.  Returns 0 or -1 (out of memory). */
-int ws_win_init(ws_win *w, const ws_counters *c0);
+/* Starts with one chunk at t = 0 with counters *c0; mser: keep MSER-5's
+ * series too.  Returns 0 or -1 (out of memory). */
+int ws_win_init(ws_win *w, const ws_counters *c0, bool mser);
 void ws_win_free(ws_win *w);
 
 /* A transaction completed now with `lat_s`, during checkpoint phase `phase` (0-2). */
 void ws_win_tx(ws_win *w, double lat_s, int phase);
 
-/* The second that ended at c->t: the counters then, the size of pg_wal and
- * the backlog (transactions arrived and not completed) at that instant,
- * and the peaks since the previous call.  Opens a new chunk when the
- * chunk length divides the elapsed seconds.  Returns 0 or -1 (out of memory). */
-int ws_win_second(ws_win *w, const ws_counters *c, double pg_wal, double backlog,
-                  const ws_peaks *peaks);
+/* The second that ended at c->t: the counters then, the backlog
+ * (transactions arrived and not completed) at that instant, and the peaks
+ * since the previous call.  Opens a new chunk when the chunk length
+ * divides the elapsed seconds.  Returns 0 or -1 (out of memory). */
+int ws_win_second(ws_win *w, const ws_counters *c, double backlog, const ws_peaks *peaks);
 
 /* The first chunk starting at or after t (n_chunk when none). */
 size_t ws_win_chunk_at(const ws_win *w, ws_time t);
@@ -90,7 +96,7 @@ void ws_win_merge(const ws_win *w, size_t c0, size_t c1, ws_hist *lat, ws_hist *
                   ws_peaks *peak);
 
 /* Per-second mean latency (s), with seconds without a completion carrying
- * the previous value (0 before the first), into out[0..n_sec-1]. */
+ * the previous value (0 before the first), into out[0..n_sec-1] (mser). */
 void ws_win_lat_series(const ws_win *w, double *out);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "walsim/bufpool.h"
 #include "walsim/db.h"
+#include "walsim/phases.h"
 #include "walsim/timeline.h"
 #include "walsim/units.h"
 #include "walsim/window.h"
@@ -40,6 +41,83 @@ static uint64_t buffer_bytes(double shared_buffers)
     uint64_t per = sizeof *bp->page + sizeof *bp->lsn + sizeof *bp->state + sizeof *ck->todo +
                    sizeof(uint64_t);
     return n * per + n / 8 + slots * sizeof *bp->map;
+}
+
+/* Power-of-two capacity from `first` up that holds n (the growth of
+ * window.c, timeline.c and checkpointer.c). */
+static double doubled(double n, double first)
+{
+    double cap = first;
+    while (cap < n)
+        cap *= 2;
+    return cap;
+}
+
+/* What a run of `secs` seconds keeps besides the model (docs/charts.md,
+ * "Long simulations"):
+ *   - per second (window.c): the backlog, and with warmup = auto MSER-5's
+ *     three series too, in arrays grown by doubling from 1,024; and one
+ *     double a second more at the end (MSER-5's latency series in
+ *     mser_cut, then the backlog slope's times in judge_load, run.c);
+ *   - per checkpoint: its record (db.h ck.rec, grown by doubling from 64;
+ *     handed to the caller at the end, not copied).  How many depends on
+ *     the WAL rate, unknown here: one every CKPT_SPACING_S seconds is
+ *     assumed (at least one per checkpoint_timeout);
+ *   - the timeline: none of it grows.  `walsim run` streams the rows to a
+ *     temporary file (timeline.h): at most WS_TIMELINE_BLOCK + 1 rows are
+ *     in memory, in a buffer of twice the block.  (ws_run_detailed with
+ *     no spill folder, as `walsim validate` calls it, keeps every row;
+ *     its runs are as long as the measured input.)
+ *   - the window's chunks (WS_WIN_MAX_CHUNKS of four histograms each,
+ *     however long the run) and the runner's own few histograms. */
+#define CKPT_SPACING_S 10.0
+#define RUNNER_HISTS 8
+
+static uint64_t series_bytes(double secs, double interval, double ckpt_timeout, bool mser)
+{
+    double n_sec = ceil(secs);
+    double per_second =
+        doubled(n_sec, 1024) * (mser ? 4 : 1) * sizeof(double) + n_sec * sizeof(double);
+
+    double n_ckpt = ceil(secs / CKPT_SPACING_S);
+    if (ckpt_timeout > 0 && ceil(secs / ckpt_timeout) > n_ckpt)
+        n_ckpt = ceil(secs / ckpt_timeout);
+    double ckpts = doubled(n_ckpt, 64) * sizeof(ws_ckpt_record);
+
+    double rows = interval > 0 ? ceil(secs / interval) : 0;
+    double timeline = (rows > WS_TIMELINE_BLOCK ? 2 * WS_TIMELINE_BLOCK : WS_TIMELINE_BLOCK) *
+                      (double)sizeof(ws_interval);
+
+    double hists = ((double)WS_WIN_MAX_CHUNKS * 4 + RUNNER_HISTS) * HIST_BYTES;
+    return (uint64_t)(per_second + ckpts + timeline + hists);
+}
+
+/* The most transactions a second a pgbench run can complete: the offered
+ * load (rate, or clients over their think time, times the phases' largest
+ * factor) and at most what the cores can run, each transaction taking
+ * pgbench_cpu of one ([os] cpus x cpu_usable); 0 when neither bounds it
+ * (a closed loop without think time or CPU cost). */
+static double pgbench_tps_bound(const ws_config *c)
+{
+    double most = 1;
+    ws_phase_point *pt = NULL;
+    size_t n = 0;
+    char msg[160];
+    if (ws_phases_parse(ws_cfg_str(c, WS_S_phases), &pt, &n, msg, sizeof msg) == 0)
+        for (size_t i = 0; i < n; i++)
+            if (pt[i].factor > most)
+                most = pt[i].factor;
+    free(pt);
+    double rate = ws_cfg_num(c, WS_S_rate), think = ws_cfg_num(c, WS_S_think_time) / 1e9;
+    double offered = rate > 0 ? rate * most
+                     : think > 0 ? (double)ws_cfg_int(c, WS_S_clients) * most / think
+                                 : 0;
+    double cpu = ws_cfg_num(c, WS_S_pgbench_cpu) / 1e9;
+    double cores = (double)ws_cfg_int(c, WS_S_os_cpus) * ws_cfg_num(c, WS_S_os_cpu_usable);
+    double by_cpu = cpu > 0 ? cores / cpu : 0;
+    if (offered > 0 && by_cpu > 0)
+        return offered < by_cpu ? offered : by_cpu;
+    return offered > 0 ? offered : by_cpu;
 }
 
 /* Rows a page of [table i] holds (db.c custom_profile). */
@@ -71,11 +149,27 @@ void ws_memest_variant(const ws_config *c, ws_memest *m)
     const ws_value *ps_driver = NULL;
     char ps_key[96] = "";
     double pages = 0;
+    const ws_value *dv = ws_cfg_value(c, WS_S_duration);
+    if (dv->num < 0)
+        dv = ws_cfg_value(c, WS_S_max_duration);
+    double secs = dv->num / 1e9;
     if (strcmp(ws_cfg_str(c, WS_S_profile), "pgbench") == 0) {
         double s = (double)ws_cfg_int(c, WS_S_scale);
         pages = ceil(1639.35 * s) + ceil(s / 20) + ceil(s / 2) + ceil(274.22 * s) + 1;
         ps_driver = ws_cfg_value(c, WS_S_scale);
         snprintf(ps_key, sizeof ps_key, "scale");
+        /* pgbench_history grows by a page every 157 transactions (db.c)
+         * for as long as the run lasts: its page state is the one part of
+         * the model that grows with the duration (a week at 5,000 tps:
+         * 19 million pages), in an array grown by half and zero-filled
+         * (pagestate.c), so up to 1.5 times the pages are resident. */
+        double hist = ceil(pgbench_tps_bound(c) * secs / 157) * 1.5;
+        pages += hist;
+        if (hist > pages - hist) {
+            ps_driver = dv;
+            snprintf(ps_key, sizeof ps_key, "%s",
+                     dv == ws_cfg_value(c, WS_S_duration) ? "duration" : "max_duration");
+        }
     } else {
         double most = -1;
         for (size_t i = 0; i < ws_cfg_instance_count(c, WS_SEC_TABLE); i++) {
@@ -114,17 +208,10 @@ void ws_memest_variant(const ws_config *c, ws_memest *m)
     }
     m->page_state = (uint64_t)(pages * 2 / k);
 
-    /* series: five doubles a second (window.c), grown by doubling; one
-     * ws_interval per timeline interval, grown the same way; the chunks'
-     * histograms (a latency and three phase histograms each) */
-    const ws_value *dv = ws_cfg_value(c, WS_S_duration);
-    if (dv->num < 0)
-        dv = ws_cfg_value(c, WS_S_max_duration);
-    double secs = dv->num / 1e9, interval = ws_cfg_num(c, WS_S_interval) / 1e9;
-    m->series = (uint64_t)(secs * 5 * sizeof(double) * 2 +
-                           (interval > 0 ? secs / interval : 0) * sizeof(ws_interval) * 2) +
-                (uint64_t)WS_WIN_MAX_CHUNKS * 4 * HIST_BYTES;
-
+    /* series: what the run keeps that depends on its length */
+    double interval = ws_cfg_num(c, WS_S_interval) / 1e9;
+    m->series = series_bytes(secs, interval, ws_cfg_num(c, WS_S_checkpoint_timeout) / 1e9,
+                             ws_cfg_num(c, WS_S_warmup) < 0);
     m->total = m->buffers + m->page_state + m->series + m->fixed;
     if (m->buffers >= m->page_state && m->buffers >= m->series)
         set_driver(m, ws_cfg_value(c, WS_S_shared_buffers), "shared_buffers");

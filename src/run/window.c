@@ -35,9 +35,10 @@ static void peaks_max(ws_peaks *into, const ws_peaks *p)
     }
 }
 
-int ws_win_init(ws_win *w, const ws_counters *c0)
+int ws_win_init(ws_win *w, const ws_counters *c0, bool mser)
 {
     memset(w, 0, sizeof *w);
+    w->mser = mser;
     w->chunk_len_s = 1;
     w->n_chunk = 1;
     w->chunk[0].t0 = c0->t;
@@ -53,7 +54,6 @@ void ws_win_free(ws_win *w)
     free(w->lat_sum);
     free(w->wal);
     free(w->backlog);
-    free(w->pg_wal);
     memset(w, 0, sizeof *w);
 }
 
@@ -99,26 +99,24 @@ static void halve(ws_win *w)
     w->chunk_len_s *= 2;
 }
 
-int ws_win_second(ws_win *w, const ws_counters *c, double pg_wal, double backlog,
-                  const ws_peaks *peaks)
+int ws_win_second(ws_win *w, const ws_counters *c, double backlog, const ws_peaks *peaks)
 {
     if (w->n_sec == w->cap_sec) {
         size_t cap = w->cap_sec ? 2 * w->cap_sec : 1024;
-        if (grow(&w->tx, cap) || grow(&w->lat_sum, cap) || grow(&w->wal, cap) ||
-            grow(&w->backlog, cap) || grow(&w->pg_wal, cap))
+        if ((w->mser && (grow(&w->tx, cap) || grow(&w->lat_sum, cap) || grow(&w->wal, cap))) ||
+            grow(&w->backlog, cap))
             return -1;
         w->cap_sec = cap;
     }
     ws_chunk *open = &w->chunk[w->n_chunk - 1];
     peaks_max(&open->peak, peaks);
     size_t s = w->n_sec++;
-    w->tx[s] = w->cur_tx;
-    w->lat_sum[s] = w->cur_lat_sum;
-    uint64_t wal_before = s == 0 ? w->chunk[0].at.wal_bytes : 0;
-    (void)wal_before;
-    w->wal[s] = (double)c->wal_bytes; /* cumulative for now: differenced below */
+    if (w->mser) {
+        w->tx[s] = w->cur_tx;
+        w->lat_sum[s] = w->cur_lat_sum;
+        w->wal[s] = (double)c->wal_bytes; /* cumulative: mser_cut (run.c) differences it */
+    }
     w->backlog[s] = backlog;
-    w->pg_wal[s] = pg_wal;
     w->cur_tx = w->cur_lat_sum = 0;
     if ((int64_t)w->n_sec % w->chunk_len_s != 0)
         return 0;
@@ -166,6 +164,7 @@ void ws_win_merge(const ws_win *w, size_t c0, size_t c1, ws_hist *lat, ws_hist *
 
 void ws_win_lat_series(const ws_win *w, double *out)
 {
+    assert(w->mser);
     double last = 0;
     for (size_t s = 0; s < w->n_sec; s++) {
         if (w->tx[s] > 0)

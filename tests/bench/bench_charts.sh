@@ -3,15 +3,17 @@
 # 1-hour run of the same model (scenarios/week.conf's `default` variant at
 # a constant 5,000 tps: `phases = 0=1`, `rate = 5000/s`), each with its
 # charts; then the charts of each folder drawn again by `walsim plot`.
-# Prints the wall time and peak memory (max RSS) of each step and the
-# week/hour memory ratio.  A benchmark, not a test: nothing is judged
-# (the goals, docs/charts.md: charts under 5 s, the week's peak memory
-# within 10 % of the hour's).
+# Prints the wall time, CPU time (user + system) and peak memory (max
+# RSS) of each step and the week/hour memory ratio.  A benchmark, not a
+# test: nothing is judged (the goals, docs/charts.md: charts under 5 s,
+# the week's peak memory within 10 % of the hour's).
 #
-# Note: on the machine of issue 16 the 7-day run had not finished after
-# 29 min of CPU (the 3-hour one takes 32 s): something in the model slows
-# with the duration (docs/charts.md, "Long simulations").  Pass DAYS = 1
-# for a quicker look.
+# Note: the run's CPU time is linear in the simulated time, about 11.3 s
+# per simulated hour at 5,000 tps on the 2-core VM of docs/charts.md (1 h:
+# 10.8 s, 6 h: 68 s, 24 h: 272 s), so the 7-day run alone takes about
+# 32 min of CPU; the earlier claim that "something in the model slows with
+# the duration" was a run stopped before it could finish (29 min of CPU).
+# Pass DAYS = 1 for a quicker look (about 5 min of CPU).
 #
 # Usage: bench_charts.sh WALSIM SOURCE_DIR [DAYS]   (DAYS: default 7)
 # Environment: BENCH_INTERVAL (timeline interval, default the scenario's
@@ -25,21 +27,24 @@ interval=${BENCH_INTERVAL:-1min}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/walsim-bench-charts-XXXXXX")
 [ "${BENCH_KEEP:-0}" = 1 ] || trap 'rm -rf "$tmp"' EXIT
 
-# wall seconds and max RSS (KiB) of a command, from GNU time or python
+# wall seconds, max RSS (KiB) and CPU seconds (user + system) of a
+# command, from GNU time or python
 measure() {
   local label=$1; shift
   if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null
+    /usr/bin/time -f "%e %M %U %S" -o "$tmp/time" "$@" >/dev/null
   else
     python3 - "$tmp/time" "$@" <<'PY'
 import resource, subprocess, sys, time
 t = time.monotonic(); subprocess.run(sys.argv[2:], check=True, stdout=subprocess.DEVNULL)
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
-open(sys.argv[1], "w").write("%.2f %d\n" % (time.monotonic() - t, r.ru_maxrss))
+open(sys.argv[1], "w").write("%.2f %d %.2f %.2f\n" % (time.monotonic() - t, r.ru_maxrss,
+                                                    r.ru_utime, r.ru_stime))
 PY
   fi
-  read -r secs kib <"$tmp/time"
-  printf '%-34s %9.2f s %9.1f MiB\n' "$label" "$secs" "$(echo "$kib / 1024" | bc -l)"
+  read -r secs kib usr sys <"$tmp/time"
+  printf '%-34s %9.2f s wall %9.2f s CPU %9.1f MiB\n' "$label" "$secs" \
+    "$(echo "$usr + $sys" | bc -l)" "$(echo "$kib / 1024" | bc -l)"
   eval "${label%% *}_kib=$kib"
 }
 
