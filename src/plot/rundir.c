@@ -433,6 +433,23 @@ static int load_summary(const char *dir, plot_run *r, ws_diag *err)
         if (rc == WS_OK && !(v->settings = settings_text(ws_json_get(o, "settings"))))
             rc = nomem(err);
     }
+    /* A run with page sampling says so under every chart's title, as its
+     * figures are estimates from a sample ([scenario] sampling). */
+    double rate = 1;
+    for (size_t i = 0; i < r->nv && rc == WS_OK; i++) {
+        double x = ws_json_num(ws_json_path(ws_json_at(vars, i), "sampling.rate"));
+        if (x > 0 && x < rate)
+            rate = x;
+    }
+    if (rc == WS_OK && rate < 1) {
+        size_t n = strlen(r->title) + 64;
+        char *t = malloc(n);
+        if (!t)
+            return ws_json_free(root), nomem(err);
+        snprintf(t, n, "%s (pages sampled, 1 in %.0f)", r->title, 1 / rate);
+        free(r->title);
+        r->title = t;
+    }
     ws_json_free(root);
     return rc;
 }
