@@ -1266,7 +1266,10 @@ void ws_value_format(const ws_value *v, ws_setting_id id, char *buf, size_t len)
         snprintf(buf, len, "%lld", (long long)llround(v->num));
         return;
     case WS_T_REAL:
-        snprintf(buf, len, "%g", v->num);
+        if ((d->flags & WS_SF_AUTO) && v->num < 0)
+            snprintf(buf, len, "auto"); /* [scenario] sampling = auto */
+        else
+            snprintf(buf, len, "%g", v->num);
         return;
     case WS_T_STRING:
         snprintf(buf, len, "'%s'", v->str ? v->str : "");
