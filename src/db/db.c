@@ -838,6 +838,25 @@ static int pages_of(ws_db *db, const ws_txtype *t, uint64_t seq, access *acc)
     return n;
 }
 
+/* A change of a->page of r: of a logged relation, it goes into the WAL
+ * record (returns true), with a full-page image when it is the page's
+ * first change since the redo pointer; the image's compression CPU is the
+ * inserting backend's. */
+static bool log_change(ws_db *db, ws_rel *r, const access *a, uint32_t *fpi, uint64_t *fpi_stored,
+                       uint64_t *fpi_raw, ws_time *cpu)
+{
+    if (!r->logged)
+        return false;
+    if (needs_image(db, r, a->page, a->extend) && db->full_page_writes) {
+        (*fpi)++;
+        *fpi_stored += r->fpi_stored + WS_FPI_RECORD_OVERHEAD;
+        *fpi_raw += r->fpi_raw;
+        *cpu += r->fpi_cpu;
+        db->st.cpu_compress += r->fpi_cpu;
+    }
+    return true;
+}
+
 ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, ws_time *cpu)
 {
     assert(type >= 0 && type < db->n_types);
@@ -892,16 +911,8 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
             } else {
                 proxy_access(db, r, a->page, false, &wait);
             }
-            if (a->modify && r->logged) {
-                logged = true;
-                if (needs_image(db, r, a->page, a->extend) && db->full_page_writes) {
-                    fpi++;
-                    fpi_stored += r->fpi_stored + WS_FPI_RECORD_OVERHEAD;
-                    fpi_raw += r->fpi_raw;
-                    *cpu += r->fpi_cpu;
-                    db->st.cpu_compress += r->fpi_cpu;
-                }
-            }
+            if (a->modify)
+                logged |= log_change(db, r, a, &fpi, &fpi_stored, &fpi_raw, cpu);
             continue;
         }
         /* A buffer found in step 2 holds another page now if an earlier
@@ -926,17 +937,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
             ws_bufpool_hit(&db->bp, b);
         if (!a->modify)
             continue;
-        if (r->logged) {
-            logged = true;
-            /* First change since the redo pointer: a full-page image. */
-            if (needs_image(db, r, a->page, a->extend) && db->full_page_writes) {
-                fpi++;
-                fpi_stored += r->fpi_stored + WS_FPI_RECORD_OVERHEAD;
-                fpi_raw += r->fpi_raw;
-                *cpu += r->fpi_cpu; /* compression CPU, on the inserting backend */
-                db->st.cpu_compress += r->fpi_cpu;
-            }
-        }
+        logged |= log_change(db, r, a, &fpi, &fpi_stored, &fpi_raw, cpu);
         modified[n_mod++] = b;
         ws_bufpool_dirty(&db->bp, b, 0);
     }
