@@ -37,10 +37,28 @@ typedef struct ws_pagestate {
     uint64_t cap;      /* entries allocated (>= pages); those past pages are 0 */
     uint16_t current;  /* epoch of the current redo pointer, 1..WS_PS_EPOCH_MAX */
     uint64_t checkpoints; /* redo pointers set so far */
+    /* Tail mode (ws_pagestate_init_tail), for a relation only ever changed
+     * at its end, one page after another (an append-only table): the
+     * pages changed since a redo pointer are then the run from the first
+     * one changed after it to the last, so three page numbers and the
+     * last page's epoch say all the array would, in constant memory. */
+    bool tail;
+    uint64_t tail_page;    /* the last page changed (UINT64_MAX: none yet) */
+    uint16_t tail_epoch;   /* its epoch */
+    uint64_t first_cur, first_prev; /* first page changed since the current / the previous
+                                       redo pointer (UINT64_MAX: none) */
 } ws_pagestate;
 
 /* Allocates state for `pages` pages, all unchanged.  Returns 0 or -1 (out of memory). */
 int ws_pagestate_init(ws_pagestate *ps, uint64_t pages);
+/* The same in tail mode: every later change must be of the last page
+ * changed or of the page after it (asserted).  Returns 0. */
+int ws_pagestate_init_tail(ws_pagestate *ps, uint64_t pages);
+/* Tail mode's ws_pagestate_touch. */
+bool ws_pagestate_touch_tail(ws_pagestate *ps, uint64_t page);
+/* Pages changed since the current redo pointer; with `prev`, also those
+ * whose last change was under the previous one. */
+uint64_t ws_pagestate_count_recent(const ws_pagestate *ps, bool prev);
 void ws_pagestate_destroy(ws_pagestate *ps);
 
 /* Grows to `pages` pages (an appended-to relation); new pages are
@@ -56,6 +74,8 @@ void ws_pagestate_new_redo(ws_pagestate *ps);
  * full_page_writes=off callers simply ignore the answer. */
 static inline bool ws_pagestate_touch(ws_pagestate *ps, uint64_t page)
 {
+    if (ps->tail)
+        return ws_pagestate_touch_tail(ps, page);
     uint16_t *e = &ps->epoch[page];
     if (*e == ps->current)
         return false;
@@ -66,6 +86,8 @@ static inline bool ws_pagestate_touch(ws_pagestate *ps, uint64_t page)
 /* Would a change of `page` need an image now? (no state change) */
 static inline bool ws_pagestate_needs_image(const ws_pagestate *ps, uint64_t page)
 {
+    if (ps->tail)
+        return !(page == ps->tail_page && ps->tail_epoch == ps->current);
     return ps->epoch[page] != ps->current;
 }
 

@@ -126,14 +126,7 @@ void ws_ckpt_replay_now(const ws_db *db, uint64_t *wal_bytes, uint64_t *pages)
         const ws_pagestate *ps = &db->rels[i].ps;
         if (!db->rels[i].logged)
             continue;
-        uint16_t cur = ps->current;
-        uint16_t prev = cur > 1 ? (uint16_t)(cur - 1) : (uint16_t)WS_PS_EPOCH_MAX;
-        uint64_t m = 0;
-        for (uint64_t p = 0; p < ps->pages; p++) {
-            uint16_t e = ps->epoch[p];
-            m += e != 0 && (e == cur || (running && e == prev));
-        }
-        n += m * db->rels[i].k; /* a sampled page stands for k */
+        n += ws_pagestate_count_recent(ps, running) * db->rels[i].k; /* a sampled page stands for k */
     }
     *pages = n;
 }

@@ -363,7 +363,12 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
     for (int i = 0; i < db->n_rels; i++) {
         ws_rel *r = &db->rels[i];
         uint64_t n = ws_sample_state_pages(r, r->pages);
-        if (ws_pagestate_init(&r->ps, n ? n : 1) != 0) {
+        /* An append-only table is changed only at its end: its page state
+         * needs no array (tail mode), unless a [bulk] load may truncate
+         * it and start again at page 0. */
+        if (r->access.kind == WS_ACCESS_APPEND && db->n_bulk == 0)
+            ws_pagestate_init_tail(&r->ps, n);
+        else if (ws_pagestate_init(&r->ps, n ? n : 1) != 0) {
             ws_diag_set(err, NULL, 0, "out of memory for %s's page state", r->name);
             return WS_ENOMEM;
         }
@@ -815,7 +820,7 @@ void ws_db_prefetch(ws_db *db, int type, uint64_t seq)
         if (acc[i].page == APPENDED || !in_sample(&db->rels[acc[i].rel], acc[i].page))
             continue;
         ws_bufpool_prefetch(&db->bp, ws_page_id(acc[i].rel, acc[i].page));
-        if (acc[i].modify && db->rels[acc[i].rel].k == 1)
+        if (acc[i].modify && db->rels[acc[i].rel].k == 1 && !db->rels[acc[i].rel].ps.tail)
             __builtin_prefetch(&db->rels[acc[i].rel].ps.epoch[acc[i].page], 1);
     }
     if (now->n > 0)
@@ -883,7 +888,8 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
             if (acc[i].buf >= 0)
                 __builtin_prefetch(&db->bp.lsn[acc[i].buf], 1);
             const ws_rel *r = &db->rels[acc[i].rel];
-            __builtin_prefetch(&r->ps.epoch[acc[i].page / r->k], 1);
+            if (!r->ps.tail)
+                __builtin_prefetch(&r->ps.epoch[acc[i].page / r->k], 1);
         }
     }
 

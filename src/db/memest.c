@@ -159,16 +159,19 @@ void ws_memest_variant(const ws_config *c, ws_memest *m)
         ps_driver = ws_cfg_value(c, WS_S_scale);
         snprintf(ps_key, sizeof ps_key, "scale");
         /* pgbench_history grows by a page every 157 transactions (db.c)
-         * for as long as the run lasts: its page state is the one part of
-         * the model that grows with the duration (a week at 5,000 tps:
-         * 19 million pages), in an array grown by half and zero-filled
-         * (pagestate.c), so up to 1.5 times the pages are resident. */
-        double hist = ceil(pgbench_tps_bound(c) * secs / 157) * 1.5;
-        pages += hist;
-        if (hist > pages - hist) {
-            ps_driver = dv;
-            snprintf(ps_key, sizeof ps_key, "%s",
-                     dv == ws_cfg_value(c, WS_S_duration) ? "duration" : "max_duration");
+         * for as long as the run lasts, but it is changed only at its end:
+         * its page state is in tail mode (pagestate.h), constant memory,
+         * unless a [bulk] load may truncate it (then an array grown by
+         * half, up to 1.5 times the pages resident: 19 million pages for
+         * a week at 5,000 tps). */
+        if (ws_cfg_instance_count(c, WS_SEC_BULK) > 0) {
+            double hist = ceil(pgbench_tps_bound(c) * secs / 157) * 1.5;
+            pages += hist;
+            if (hist > pages - hist) {
+                ps_driver = dv;
+                snprintf(ps_key, sizeof ps_key, "%s",
+                         dv == ws_cfg_value(c, WS_S_duration) ? "duration" : "max_duration");
+            }
         }
     } else {
         double most = -1;

@@ -173,6 +173,10 @@ void ws_sample_recount(ws_db *db)
         memset(r->s_touched, 0, sizeof r->s_touched);
         if (r->k <= 1)
             continue;
+        if (r->ps.tail) {
+            r->s_touched[0] = ws_pagestate_count_recent(&r->ps, false);
+            continue;
+        }
         for (uint64_t x = 0; x < r->ps.pages; x++)
             if (r->ps.epoch[x] == r->ps.current)
                 r->s_touched[r->access.kind == WS_ACCESS_HOTSET &&

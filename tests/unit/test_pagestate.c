@@ -108,9 +108,56 @@ static void test_grow_in_small_steps(void **state)
     ws_pagestate_destroy(&ps);
 }
 
+
+/* Tail mode answers as the array does for an append-only relation: the
+ * same images, the same counts of recently changed pages (what a crash
+ * replays), across redo pointers, runs of checkpoints without a change,
+ * and an epoch sweep, in constant memory. */
+static void test_tail_mode_equals_array(void **state)
+{
+    (void)state;
+    ws_pagestate a, t;
+    assert_int_equal(ws_pagestate_init(&a, 1), 0);
+    assert_int_equal(ws_pagestate_init_tail(&t, 1), 0);
+    assert_null(t.epoch);
+    uint64_t x = 99, page = 0;
+    for (int step = 0; step < 200000; step++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned r = (unsigned)(x >> 33) % 1000;
+        if (r < 3) {
+            ws_pagestate_new_redo(&a);
+            ws_pagestate_new_redo(&t);
+        } else {
+            if (r < 200)
+                page++; /* the next page: appended, changed by its append */
+            assert_int_equal(ws_pagestate_grow(&a, page + 1), 0);
+            assert_int_equal(ws_pagestate_grow(&t, page + 1), 0);
+            assert_int_equal(ws_pagestate_needs_image(&t, page), ws_pagestate_needs_image(&a, page));
+            assert_int_equal(ws_pagestate_touch(&t, page), ws_pagestate_touch(&a, page));
+        }
+        if (step % 997 == 0) {
+            assert_int_equal(ws_pagestate_count_recent(&t, false), ws_pagestate_count_recent(&a, false));
+            assert_int_equal(ws_pagestate_count_recent(&t, true), ws_pagestate_count_recent(&a, true));
+            assert_int_equal(ws_pagestate_count_current(&t), ws_pagestate_count_current(&a));
+        }
+    }
+    assert_true(a.checkpoints > 500 && page > 30000);
+    /* a last page left alone for more than a sweep period needs an image again */
+    for (unsigned i = 0; i < WS_PS_SWEEP_EVERY + 5; i++) {
+        ws_pagestate_new_redo(&a);
+        ws_pagestate_new_redo(&t);
+    }
+    assert_true(ws_pagestate_needs_image(&t, page));
+    assert_int_equal(ws_pagestate_touch(&t, page), ws_pagestate_touch(&a, page));
+    assert_int_equal(ws_pagestate_count_recent(&t, true), ws_pagestate_count_recent(&a, true));
+    ws_pagestate_destroy(&a);
+    ws_pagestate_destroy(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tail_mode_equals_array),
         cmocka_unit_test(test_first_touch_after_redo_only),
         cmocka_unit_test(test_exact_across_epoch_wrap),
         cmocka_unit_test(test_count_matches_distinct_touches),
