@@ -279,16 +279,18 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
 
 /* Writes buffer b (dirty) into the page cache (the caller counts it) for
  * `who` at its time `at`; returns the writer's pause.  Clears the
- * buffer's dirty state.  `pages` is how many pages the write stands for:
- * 1, or for the checkpointer and bgwriter under sampling the buffer's
- * weight (ws_db_weight). */
-ws_time ws_db_write_buffer(ws_db *db, uint32_t b, uint32_t pages, ws_pc_writer who, ws_time at,
-                           uint32_t *file_out);
+ * buffer's dirty state. */
+ws_time ws_db_write_buffer(ws_db *db, uint32_t b, ws_pc_writer who, ws_time at, uint32_t *file_out);
 
 /* The same, for a caller that knows the page id buffer b holds (the
  * checkpointer's sorted list): spares a read of its descriptor. */
-ws_time ws_db_write_page(ws_db *db, uint32_t b, uint64_t page, uint32_t pages, ws_pc_writer who,
-                         ws_time at, uint32_t *file_out);
+ws_time ws_db_write_page(ws_db *db, uint32_t b, uint64_t page, ws_pc_writer who, ws_time at,
+                         uint32_t *file_out);
+
+/* Under sampling, one of the pages a sampled buffer stands for, written
+ * by the checkpointer or bgwriter into `file` (its own file, or
+ * ws_db_stand_in_file's) with its writeback hint; returns the pause. */
+ws_time ws_db_write_stand_in(ws_db *db, uint32_t file, ws_writeback *wb, ws_pc_writer who, ws_time at);
 
 /* Pages of the full system a buffer holding page id `page` stands for:
  * its relation's k (sampling.c). */
@@ -345,7 +347,7 @@ int ws_bulk_init(ws_db *db, ws_diag *err);
 
 /* Writeback hints (db.c): set up, count a page written to `file`, issue. */
 void ws_writeback_init(ws_writeback *wb, double flush_after_bytes, ws_io_class cls);
-void ws_writeback_add(ws_db *db, ws_writeback *wb, uint32_t file, uint32_t pages);
+void ws_writeback_add(ws_db *db, ws_writeback *wb, uint32_t file);
 void ws_writeback_issue(ws_db *db, ws_writeback *wb);
 
 /* Checkpointer (checkpointer.c). */

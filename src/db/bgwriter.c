@@ -125,9 +125,9 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
                 bg->owed_page = bp->page[b];
                 bg->owed += w - 1;
             }
-            local += ws_db_write_buffer(db, b, 1, WS_PC_BGWRITER, local, &file);
+            local += ws_db_write_buffer(db, b, WS_PC_BGWRITER, local, &file);
             wrote = true;
-            ws_writeback_add(db, &bg->wb, file, 1);
+            ws_writeback_add(db, &bg->wb, file);
         }
         if (++bg->next_to_clean >= bp->n) {
             bg->next_to_clean = 0;
@@ -156,9 +156,8 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
         if (pay > bg->owed)
             pay = bg->owed;
         for (uint64_t x = 0; x < pay; x++) {
-            uint32_t file = ws_db_stand_in_file(db, bg->owed_page);
-            local += ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BGWRITER, local);
-            ws_writeback_add(db, &bg->wb, file, 1);
+            local += ws_db_write_stand_in(db, ws_db_stand_in_file(db, bg->owed_page), &bg->wb,
+                                          WS_PC_BGWRITER, local);
         }
         bg->owed -= pay;
     }

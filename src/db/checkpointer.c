@@ -383,10 +383,9 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
              * pacing and the page cache see the same stream. */
             ck->sub_left--;
             ck->w_next++;
-            local += WRITE_COST + ws_pc_write(&db->pc, ck->sub_file, WS_PAGE, WS_PC_CHECKPOINTER, local);
+            local += WRITE_COST + ws_db_write_stand_in(db, ck->sub_file, &ck->wb, WS_PC_CHECKPOINTER, local);
             ck->written++;
             db->st.buffers_checkpoint++;
-            ws_writeback_add(db, &ck->wb, ck->sub_file, 1);
         } else {
             if (ck->next + PREFETCH < ck->n_todo && ck->todo_packed) {
                 uint64_t ahead_page;
@@ -402,10 +401,10 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
             if (b >= 0 && (db->bp.state[b] & WS_BUF_CKPT_NEEDED)) {
                 uint32_t file;
                 local += WRITE_COST +
-                         ws_db_write_page(db, (uint32_t)b, page, 1, WS_PC_CHECKPOINTER, local, &file);
+                         ws_db_write_page(db, (uint32_t)b, page, WS_PC_CHECKPOINTER, local, &file);
                 ck->written++;
                 db->st.buffers_checkpoint++;
-                ws_writeback_add(db, &ck->wb, file, 1);
+                ws_writeback_add(db, &ck->wb, file);
                 ck->w_next++;
                 ck->sub_left = w - 1;
                 ck->sub_file = file;

@@ -532,14 +532,13 @@ uint32_t ws_db_stand_in_file(ws_db *db, uint64_t page)
     return file;
 }
 
-ws_time ws_db_write_buffer(ws_db *db, uint32_t b, uint32_t pages, ws_pc_writer who, ws_time at,
-                           uint32_t *file_out)
+ws_time ws_db_write_buffer(ws_db *db, uint32_t b, ws_pc_writer who, ws_time at, uint32_t *file_out)
 {
-    return ws_db_write_page(db, b, db->bp.page[b], pages, who, at, file_out);
+    return ws_db_write_page(db, b, db->bp.page[b], who, at, file_out);
 }
 
-ws_time ws_db_write_page(ws_db *db, uint32_t b, uint64_t page, uint32_t pages, ws_pc_writer who,
-                         ws_time at, uint32_t *file_out)
+ws_time ws_db_write_page(ws_db *db, uint32_t b, uint64_t page, ws_pc_writer who, ws_time at,
+                         uint32_t *file_out)
 {
     uint8_t flags = ws_bufpool_flags(&db->bp, b);
     assert(flags & WS_BUF_DIRTY);
@@ -554,7 +553,14 @@ ws_time ws_db_write_page(ws_db *db, uint32_t b, uint64_t page, uint32_t pages, w
     ws_bufpool_clean(&db->bp, b);
     if (file_out)
         *file_out = file;
-    return ws_pc_write(&db->pc, file, (uint64_t)pages * WS_PAGE, who, at);
+    return ws_pc_write(&db->pc, file, WS_PAGE, who, at);
+}
+
+ws_time ws_db_write_stand_in(ws_db *db, uint32_t file, ws_writeback *wb, ws_pc_writer who, ws_time at)
+{
+    ws_time pause = ws_pc_write(&db->pc, file, WS_PAGE, who, at);
+    ws_writeback_add(db, wb, file);
+    return pause;
 }
 
 /* ---- writeback hints ---------------------------------------------------- */
@@ -571,7 +577,7 @@ void ws_writeback_issue(ws_db *db, ws_writeback *wb)
     wb->pages = 0;
 }
 
-void ws_writeback_add(ws_db *db, ws_writeback *wb, uint32_t file, uint32_t pages)
+void ws_writeback_add(ws_db *db, ws_writeback *wb, uint32_t file)
 {
     if (!wb->flush_after)
         return;
@@ -579,8 +585,7 @@ void ws_writeback_add(ws_db *db, ws_writeback *wb, uint32_t file, uint32_t pages
         ws_writeback_issue(db, wb);
         wb->file = file;
     }
-    wb->pages += pages;
-    if (wb->pages >= wb->flush_after)
+    if (++wb->pages >= wb->flush_after)
         ws_writeback_issue(db, wb);
 }
 
@@ -607,12 +612,12 @@ static void write_victim(ws_db *db, int64_t b, uint64_t lsn, uint32_t file, ws_t
         *wait += ws_wal_flushed_by(&db->wal, lsn) - now;
     if (b >= 0) {
         uint32_t f;
-        *wait += ws_db_write_buffer(db, (uint32_t)b, 1, WS_PC_BACKENDS, now + *wait, &f);
+        *wait += ws_db_write_buffer(db, (uint32_t)b, WS_PC_BACKENDS, now + *wait, &f);
         file = f;
     } else {
         *wait += ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BACKENDS, now + *wait);
     }
-    ws_writeback_add(db, &db->backend_wb, file, 1);
+    ws_writeback_add(db, &db->backend_wb, file);
     db->st.buffers_backend++;
 }
 
@@ -1007,7 +1012,7 @@ ws_time ws_db_write_new_page(ws_db *db, int rel, uint64_t page, ws_time at)
     mark_for_sync(db, file);
     db->st.buffers_backend++;
     ws_time pause = ws_pc_write(&db->pc, file, WS_PAGE, WS_PC_BACKENDS, at);
-    ws_writeback_add(db, &db->backend_wb, file, 1);
+    ws_writeback_add(db, &db->backend_wb, file);
     return pause;
 }
 
