@@ -181,8 +181,8 @@ typedef struct ws_checkpointer {
     uint64_t completed_redo;   /* redo pointer of the last completed checkpoint */
     uint64_t fpi_at_redo, fpi_at_completed; /* images written before those redo pointers */
     uint64_t worst_replay_bytes, worst_replay_pages; /* the most WAL a crash would have replayed */
-    ws_ckpt_record *rec;       /* every checkpoint started, in order */
-    uint32_t n_rec, cap_rec;
+    ws_spool rec;              /* ws_ckpt_record of every checkpoint started, in order
+                                * (spilled to disk by a long run: spool.h) */
 } ws_checkpointer;
 
 #define WS_CKPT_F_TIME 1

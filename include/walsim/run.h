@@ -217,8 +217,7 @@ int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
  * histogram of the measured span. */
 typedef struct ws_run_detail {
     ws_timeline timeline;
-    ws_ckpt_record *ckpts;
-    size_t n_ckpts;
+    ws_spool ckpts; /* ws_ckpt_record of every checkpoint, in order (ws_spool_get) */
     ws_hist *lat;
 } ws_run_detail;
 

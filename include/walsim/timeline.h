@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "walsim/sim.h"
+#include "walsim/spool.h"
 
 typedef struct ws_interval {
     double t_s, len_s;                 /* start and length of the interval */
@@ -56,38 +57,20 @@ typedef struct ws_ckpt_record {
 } ws_ckpt_record;
 
 /*
- * The rows of a run, in time order.  In memory by default (a growable
- * array).  After ws_timeline_spill, rows go to an unlinked temporary file
- * in a given folder in blocks of WS_TIMELINE_BLOCK, so a week of 1 s
- * intervals (about 240 MB per variant) costs a block of memory, not the
- * week; the file vanishes when the timeline is freed or the process ends.
- * If a write to it fails (disk full), the rows stay in memory from there
- * on: slower to nothing, never lost.
- *
- * Invariants: rows 0 .. n_disk-1 are in the file at i * sizeof(ws_interval);
- * rows n_disk .. n-1 are buf[0 .. n-n_disk-1]; the last row is always in
- * buf (a block is written before the next row is added, not after), so
- * the runner can update it in place.
+ * The rows of a run, in time order: a ws_spool of ws_interval (spool.h),
+ * in memory by default; after ws_timeline_spill, in blocks of
+ * WS_SPOOL_BLOCK in an unlinked temporary file in a given folder, so a
+ * week of 1 s intervals (about 240 MB per variant) costs a block of
+ * memory, not the week.  t->n is the number of rows.
  */
-enum { WS_TIMELINE_BLOCK = 256 };
-
-typedef struct ws_timeline {
-    ws_interval *buf;  /* the rows not in the file */
-    size_t cap;        /* rows buf has room for */
-    size_t n;          /* rows in all */
-    size_t n_disk;     /* rows in the file */
-    int fd;            /* the file; meaningful only when spill */
-    bool spill;
-    bool spill_failed; /* a write failed: rows stay in buf from then on */
-} ws_timeline;
+typedef ws_spool ws_timeline;
+#define WS_TIMELINE_BLOCK WS_SPOOL_BLOCK
 
 /* Appends a zeroed row and returns it (aborts when out of memory). */
 ws_interval *ws_timeline_add(ws_timeline *t);
 /* The last row (n > 0), to update in place. */
 ws_interval *ws_timeline_last(ws_timeline *t);
-/* Row i (< n): a pointer into buf, or *tmp filled from the file.  A read
- * of the file we wrote failing is treated as memory running out: abort
- * with a message. */
+/* Row i (< n): a pointer into memory, or *tmp filled from the file. */
 const ws_interval *ws_timeline_get(const ws_timeline *t, size_t i, ws_interval *tmp);
 /* Rows from now on go to a temporary file in dir (t empty).  WS_EIO with
  * a message when the file cannot be made. */

@@ -168,8 +168,7 @@ void ws_ckpt_flags_text(int flags, char sep, char *buf, size_t len)
 
 void ws_ckpt_destroy(ws_db *db)
 {
-    free(db->ck.rec);
-    db->ck.rec = NULL;
+    ws_spool_free(&db->ck.rec);
     free(db->ck.todo);
     free(db->ck.sync_files);
     db->ck.todo = NULL;
@@ -328,13 +327,8 @@ static void start(ws_db *db, int flags)
     ck->last_start = now;
     ck->t_start = now;
     set_phase(ck, WS_CKPT_WRITE);
-    if (ck->n_rec == ck->cap_rec) {
-        ck->cap_rec = ck->cap_rec ? 2 * ck->cap_rec : 64;
-        ck->rec = realloc(ck->rec, ck->cap_rec * sizeof *ck->rec);
-        if (!ck->rec)
-            abort();
-    }
-    ck->rec[ck->n_rec++] = (ws_ckpt_record){.flags = flags, .start = now, .sync_start = -1, .end = -1};
+    ws_ckpt_record *rec = ws_spool_add(&ck->rec, sizeof *rec);
+    *rec = (ws_ckpt_record){.flags = flags, .start = now, .sync_start = -1, .end = -1};
 
     /* The redo pointer moves now: full-page images start again at once. */
     ck->prev_redo = ck->redo;
@@ -437,7 +431,7 @@ static void begin_sync(ws_db *db, ws_time at)
 {
     ws_checkpointer *ck = &db->ck;
     set_phase(ck, WS_CKPT_SYNC);
-    ck->rec[ck->n_rec - 1].sync_start = at;
+    ((ws_ckpt_record *)ws_spool_last(&ck->rec))->sync_start = at;
     ck->t_sync = at;
     /* ProcessSyncRequests: the files registered so far; later writes wait
      * for the next checkpoint. */
@@ -554,7 +548,7 @@ static void finish(ws_db *db)
           (unsigned long long)ck->written, 100.0 * (double)ck->written / db->nbuf_full, added, removed, recycled, w, s, t, ck->n_sync,
           lg, av, (int)(distance / 1024), (int)(ck->estimate / 1024), lsn);
 
-    ws_ckpt_record *r = &ck->rec[ck->n_rec - 1];
+    ws_ckpt_record *r = ws_spool_last(&ck->rec);
     r->done = true;
     r->end = now;
     r->buffers = (uint32_t)ck->written;

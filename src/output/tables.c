@@ -112,8 +112,9 @@ void ws_report_checkpoints_csv(FILE *f, const ws_run_stats *stats, const ws_run_
           "wal_removed,wal_recycled\n",
           f);
     for (size_t v = 0; v < n; v++) {
-        for (size_t i = 0; i < d[v].n_ckpts; i++) {
-            const ws_ckpt_record *c = &d[v].ckpts[i];
+        for (size_t i = 0; i < d[v].ckpts.n; i++) {
+            ws_ckpt_record tmp;
+            const ws_ckpt_record *c = ws_spool_get(&d[v].ckpts, i, &tmp);
             char cause[96];
             ws_ckpt_flags_text(c->flags, '+', cause, sizeof cause);
             bool synced = c->sync_start >= 0;

@@ -1070,8 +1070,9 @@ void ws_validate_simulated(const ws_run_stats *st, const ws_run_detail *d, doubl
     ws_time w0 = (ws_time)llround(warmup_s * 1e9);
     ws_time w1 = (ws_time)llround((warmup_s + st->duration_s) * 1e9);
     double timed = 0, req = 0, n = 0, w = 0, s = 0, t = 0, b = 0, dist = 0;
-    for (size_t i = 0; d && i < d->n_ckpts; i++) {
-        const ws_ckpt_record *c = &d->ckpts[i];
+    for (size_t i = 0; d && i < d->ckpts.n; i++) {
+        ws_ckpt_record tmp;
+        const ws_ckpt_record *c = ws_spool_get(&d->ckpts, i, &tmp);
         int kind = sim_kind(c->flags);
         if (kind == WS_VCK_SHUTDOWN || c->start < w0 || c->start > w1)
             continue;

@@ -368,7 +368,8 @@ static void test_simulated(void **state)
         {.t_s = 20, .len_s = 10, .transactions = 30, .wal_bytes = 3000, .wal_fpi_bytes = 1600,
          .wal_fpi = 6, .buffers_checkpoint = 15, .buffers_clean = 1, .buffers_backend = 3},
     };
-    ws_run_detail d = {{.buf = rows, .n = 3, .cap = 3}, rec, 5, NULL};
+    ws_run_detail d = {.timeline = {.buf = rows, .size = sizeof rows[0], .n = 3, .cap = 3},
+                       .ckpts = {.buf = rec, .size = sizeof rec[0], .n = 5, .cap = 5}};
     ws_run_stats st;
     memset(&st, 0, sizeof st);
     st.duration_s = 50; /* warm-up 10 s: the span is [10, 60] */
@@ -514,7 +515,7 @@ static void test_outputs(void **state)
                             .lat_p50_ms = 1.5, .lat_p99_ms = 7, .ckpt_phase = 1},
                            {.t_s = 20, .len_s = 10},
                            {.t_s = 30, .len_s = 10, .transactions = 5, .ckpt_phase = 2}};
-    c.d = (ws_run_detail){{.buf = rows, .n = 4, .cap = 4}, NULL, 0, NULL};
+    c.d = (ws_run_detail){.timeline = {.buf = rows, .size = sizeof rows[0], .n = 4, .cap = 4}};
     ws_validate_compare(&x.m.fig, &c.sim, &c.v);
     assert_int_equal(c.v.failed, 0);
 
