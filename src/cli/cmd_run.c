@@ -2,6 +2,7 @@
  * cmd_run.c - `walsim run`: simulate every (or the chosen) variant and
  * write the output folder.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +125,47 @@ static void print_notes(const ws_scenario *s)
 
 /* The longest simulated time of the variants (s): charts.c draws
  * worst-hour for 6 h or more. */
+/* A variant's log_checkpoints lines go to an unlinked temporary file in
+ * the staging folder while it runs (a week at one checkpoint per 13 s is
+ * 30 MB of them), copied into checkpoints*.log at the end.  NULL with
+ * *err set when it cannot be made. */
+static FILE *log_open(const char *stage, ws_diag *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/.log-XXXXXX", stage);
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w+") : NULL;
+    if (!f) {
+        ws_diag_set(err, NULL, 0, "%s: cannot make a temporary file for the checkpoint log: %s",
+                    stage, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+    }
+    if (fd >= 0)
+        unlink(path);
+    return f;
+}
+
+/* Appends the whole of log (NULL: nothing) to out; -1 with *err set when
+ * it cannot be read back (errors writing out are the outset's to find). */
+static int log_copy(FILE *log, FILE *out, ws_diag *err)
+{
+    if (!log)
+        return 0;
+    char buf[65536];
+    size_t n;
+    if (fflush(log) != 0 || fseek(log, 0, SEEK_SET) != 0)
+        goto fail;
+    while ((n = fread(buf, 1, sizeof buf, log)) > 0)
+        fwrite(buf, 1, n, out);
+    if (!ferror(log))
+        return 0;
+fail:
+    ws_diag_set(err, NULL, 0, "reading the checkpoint log's temporary file back failed: %s",
+                strerror(errno));
+    return -1;
+}
+
 static double longest_run(const ws_run_stats *stats, size_t n)
 {
     double m = 0;
@@ -292,8 +334,7 @@ int cmd_run(int argc, char **argv)
     ws_config **cfgs = calloc(n_run, sizeof *cfgs);
     ws_run_stats *stats = calloc(n_run, sizeof *stats);
     ws_run_detail *details = calloc(n_run, sizeof *details);
-    char **logs = calloc(n_run, sizeof *logs);
-    size_t *log_lens = calloc(n_run, sizeof *log_lens);
+    FILE **logs = calloc(n_run, sizeof *logs);
     run_progress prog = {.index = 0};
     cli_progress_begin(&prog.p, isatty(STDERR_FILENO) && !quiet, n_run, "simulating");
     size_t k = 0;
@@ -310,14 +351,14 @@ int cmd_run(int argc, char **argv)
             cli_progress_label(&prog.p, "variant %s (%zu/%zu)", vname, k + 1, n_run);
             item_length(&prog.p, k, cfgs[k]);
             cli_signals_doing("simulating variant %s (%zu of %zu)", vname, k + 1, n_run);
-            FILE *log = open_memstream(&logs[k], &log_lens[k]);
-            /* The timeline goes to a temporary file in the staging folder as
-             * it is sampled (timeline.h), so a long run's memory stays flat;
-             * timeline.csv is written from it at the end, as before. */
-            r = ws_run_detailed_to(cfgs[k], on_progress, &prog, log, stage, &details[k],
-                                   &stats[k], &err);
-            if (log)
-                fclose(log);
+            /* The timeline, the checkpoint records and the log go to
+             * temporary files in the staging folder as they are made
+             * (spool.h), so a long run's memory stays flat; the outputs are
+             * written from them at the end, as before. */
+            logs[k] = log_open(stage, &err);
+            r = logs[k] ? ws_run_detailed_to(cfgs[k], on_progress, &prog, logs[k], stage,
+                                             &details[k], &stats[k], &err)
+                        : WS_EIO;
         }
         if (r != WS_OK) {
             fprintf(stderr, "%s%s\n", prog.p.shown ? "\n" : "", err.msg);
@@ -359,13 +400,12 @@ int cmd_run(int argc, char **argv)
             item_length(&prog.p, 0, c);
             cli_signals_doing("simulating variant %s again, as long as the longest", vname);
             ws_run_detail_free(&details[j]);
-            free(logs[j]);
-            logs[j] = NULL;
-            FILE *log = open_memstream(&logs[j], &log_lens[j]);
-            r = ws_run_detailed_to(c, on_progress, &prog, log, stage, &details[j], &stats[j],
-                                   &err);
-            if (log)
-                fclose(log);
+            if (logs[j])
+                fclose(logs[j]);
+            logs[j] = log_open(stage, &err);
+            r = logs[j] ? ws_run_detailed_to(c, on_progress, &prog, logs[j], stage, &details[j],
+                                             &stats[j], &err)
+                        : WS_EIO;
             stats[j].win.duration_auto = true; /* auto, extended to the longest variant */
             ws_config_free(cfgs[j]);
             cfgs[j] = c;
@@ -415,16 +455,20 @@ int cmd_run(int argc, char **argv)
         for (size_t i = 0; all && i < n_run; i++) {
             char name[256];
             fprintf(all, "# variant %s\n", stats[i].variant);
-            if (logs[i])
-                fwrite(logs[i], 1, log_lens[i], all);
+            if (log_copy(logs[i], all, &err) != 0) {
+                all = NULL;
+                break;
+            }
             ws_outset_variant_file(name, sizeof name, "checkpoints-", vnames, n_run, i, ".log");
             FILE *one = ws_outset_open(o, name, &err);
             if (!one) {
                 all = NULL;
                 break;
             }
-            if (logs[i])
-                fwrite(logs[i], 1, log_lens[i], one);
+            if (log_copy(logs[i], one, &err) != 0) {
+                all = NULL;
+                break;
+            }
             ws_outset_variant_file(name, sizeof name, "pg_stat-", vnames, n_run, i, ".csv");
             FILE *ps = ws_outset_open(o, name, &err);
             if (!ps) {
@@ -506,12 +550,12 @@ int cmd_run(int argc, char **argv)
     }
     for (size_t i = 0; i < n_run; i++) {
         ws_config_free(cfgs[i]);
-        free(logs[i]);
+        if (logs[i])
+            fclose(logs[i]);
         ws_run_detail_free(&details[i]);
     }
     free(details);
     free(logs);
-    free(log_lens);
     free(cfgs);
     free(stats);
     free(chosen);
