@@ -71,9 +71,24 @@ ws_ci ws_steady_ratio_paired(double point, const double *a, const double *b, siz
 ws_ci ws_steady_ratio_indep(ws_ci a, ws_ci b);
 
 /* Least-squares slope of y over t (n points) with its 95 % interval
- * (gsl_fit_linear; se from the fit's covariance, df = n - 2).  n < 3:
+ * (ordinary least squares, as gsl_fit_linear: se = sqrt(residual sum of
+ * squares / (n - 2) / sum (t - tbar)^2), df = n - 2).  n < 3:
  * est = NAN (n < 2) or the two-point slope, no interval. */
 ws_ci ws_steady_slope(const double *t, const double *y, size_t n);
+
+/* The same fit from running sums, so that a series need not be kept: the
+ * count, the means of t and y and the centred sums of squares and
+ * products, updated point by point (Welford) and merged pairwise (Chan,
+ * Golub and LeVeque), so a large offset in t or y costs no precision.  A
+ * zeroed ws_linfit is empty. */
+typedef struct ws_linfit {
+    double n, mt, my, stt, syy, sty;
+} ws_linfit;
+void ws_linfit_add(ws_linfit *f, double t, double y);
+/* into := the points of both. */
+void ws_linfit_merge(ws_linfit *into, const ws_linfit *f);
+/* As ws_steady_slope of the points added. */
+ws_ci ws_linfit_slope(const ws_linfit *f);
 
 /* Lag-1 autocorrelation of x[0..n-1] (sum of products of deviations
  * from the mean at lag 1 over the sum of squared deviations); 0 when

@@ -5,16 +5,21 @@
  * The runner calls ws_win_second at the end of every simulated second with
  * the cumulative counters (ws_counters) and that second's figures.  The
  * window keeps
- *   - per-second series: the backlog (the overload test's slope), and,
- *     when the warm-up is found by MSER-5 (warmup = auto), its input:
- *     transactions, latency sum and WAL bytes.  8 bytes a second with a
- *     set warm-up, 32 with auto: the only part that grows with the run
- *     (a week: 4.8 or 19 MB);
  *   - chunks: consecutive spans of simulated time, each with its latency
- *     histograms, the counters at its start and the peaks inside it.
- *     A chunk is 1 s long at first; when there are WS_WIN_MAX_CHUNKS of
- *     them, neighbours are merged in pairs and the length doubles, so
- *     memory stays bounded (about 22 MB) however long the run.
+ *     histograms, the counters at its start, the peaks inside it and the
+ *     least-squares sums of its seconds' backlog (the overload test's
+ *     slope, ws_linfit).  A chunk is 1 s long at first; when there are
+ *     WS_WIN_MAX_CHUNKS of them, neighbours are merged in pairs and the
+ *     length doubles, so memory stays bounded (about 22 MB) however long
+ *     the run;
+ *   - the last WS_WIN_RECENT seconds' backlog (is an open loop's queue
+ *     growing?);
+ *   - when the warm-up is found by MSER-5 (warmup = auto), its input:
+ *     transactions, latency sum and WAL bytes per step of ser_step_s
+ *     seconds.  The step is 1 s until WS_WIN_MAX_SERIES steps are kept
+ *     (36 h), then neighbours are merged in pairs and the step doubles,
+ *     so this too stays bounded (3 MB): MSER-5 then cuts at a multiple of
+ *     the step.
  * Any span of whole chunks can then be summed up: the window itself, and
  * the batches of the batch-means intervals.  A window starts on a chunk
  * boundary: the warm-up is rounded up to one.
@@ -28,8 +33,11 @@
 
 #include "walsim/hist.h"
 #include "walsim/sim.h"
+#include "walsim/steady.h"
 
 #define WS_WIN_MAX_CHUNKS 256
+#define WS_WIN_MAX_SERIES 131072 /* MSER-5's steps kept before they are merged */
+#define WS_WIN_RECENT 64         /* seconds of backlog kept (a power of two) */
 
 /* Cumulative counters of a run at one instant. */
 typedef struct ws_counters {
@@ -57,19 +65,26 @@ typedef struct ws_chunk {
     ws_counters at;           /* counters at t0 */
     ws_hist *lat, *phase[3];  /* latencies of transactions completed in the chunk */
     ws_peaks peak;
+    ws_linfit backlog;        /* (second's index, backlog at its end) of its seconds */
 } ws_chunk;
 
 typedef struct ws_win {
-    /* per-second series, index s covers [s, s+1) seconds; tx, lat_sum
-     * and wal only when mser (NULL otherwise) */
-    double *tx, *lat_sum, *wal, *backlog;
-    size_t n_sec, cap_sec;
+    size_t n_sec;             /* seconds ended so far */
+    /* the backlog at the end of second s, for the last WS_WIN_RECENT s:
+     * recent[s % WS_WIN_RECENT] */
+    double recent[WS_WIN_RECENT];
+    /* MSER-5's series (only when mser; NULL otherwise): step i covers
+     * [i, i+1) * ser_step_s seconds; transactions completed and their
+     * latency sum in it, and the cumulative WAL bytes at its end */
+    double *tx, *lat_sum, *wal;
+    size_t n_ser, cap_ser;
+    int64_t ser_step_s;
     bool mser;
     /* chunks, in order; the last one is open */
     ws_chunk chunk[WS_WIN_MAX_CHUNKS];
     size_t n_chunk;
     int64_t chunk_len_s;      /* seconds per chunk (a power of two) */
-    /* the second being accumulated */
+    /* the step being accumulated */
     double cur_tx, cur_lat_sum;
 } ws_win;
 
@@ -87,6 +102,10 @@ void ws_win_tx(ws_win *w, double lat_s, int phase);
  * divides the elapsed seconds.  Returns 0 or -1 (out of memory). */
 int ws_win_second(ws_win *w, const ws_counters *c, double backlog, const ws_peaks *peaks);
 
+/* The backlog at the end of the second `ago` seconds before the last one
+ * ended (0: the last; ago < WS_WIN_RECENT and < n_sec). */
+double ws_win_backlog(const ws_win *w, size_t ago);
+
 /* The first chunk starting at or after t (n_chunk when none). */
 size_t ws_win_chunk_at(const ws_win *w, ws_time t);
 
@@ -95,8 +114,9 @@ size_t ws_win_chunk_at(const ws_win *w, ws_time t);
 void ws_win_merge(const ws_win *w, size_t c0, size_t c1, ws_hist *lat, ws_hist *const phase[3],
                   ws_peaks *peak);
 
-/* Per-second mean latency (s), with seconds without a completion carrying
- * the previous value (0 before the first), into out[0..n_sec-1] (mser). */
+/* Mean latency (s) per step of MSER-5's series, with steps without a
+ * completion carrying the previous value (0 before the first), into
+ * out[0..n_ser-1] (mser). */
 void ws_win_lat_series(const ws_win *w, double *out);
 
 #endif

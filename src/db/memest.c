@@ -55,38 +55,40 @@ static double doubled(double n, double first)
 
 /* What a run of `secs` seconds keeps besides the model (docs/charts.md,
  * "Long simulations"):
- *   - per second (window.c): the backlog, and with warmup = auto MSER-5's
- *     three series too, in arrays grown by doubling from 1,024; and one
- *     double a second more at the end (MSER-5's latency series in
- *     mser_cut, then the backlog slope's times in judge_load, run.c);
- *   - per checkpoint: its record (db.h ck.rec, grown by doubling from 64;
- *     handed to the caller at the end, not copied).  How many depends on
- *     the WAL rate, unknown here: one every CKPT_SPACING_S seconds is
- *     assumed (at least one per checkpoint_timeout);
- *   - the timeline: none of it grows.  `walsim run` streams the rows to a
- *     temporary file (timeline.h): at most WS_TIMELINE_BLOCK + 1 rows are
- *     in memory, in a buffer of twice the block.  (ws_run_detailed with
- *     no spill folder, as `walsim validate` calls it, keeps every row;
- *     its runs are as long as the measured input.)
+ *   - with warmup = auto, MSER-5's three series (window.c), one step a
+ *     second in arrays grown by doubling from 1,024 up to
+ *     WS_WIN_MAX_SERIES steps (longer steps after that), and one double a
+ *     step more at the end (its latency series in mser_cut, run.c); with
+ *     a set warm-up nothing (the backlog's slope is kept as sums);
+ *   - the timeline and the checkpoint records: none of it grows.  `walsim
+ *     run` streams both to temporary files (spool.h): at most
+ *     WS_SPOOL_BLOCK + 1 of each are in memory, in a buffer of twice the
+ *     block.  (ws_run_detailed with no spill folder, as `walsim validate`
+ *     calls it, keeps all; its runs are as long as the measured input.)
+ *     The checkpoint log goes to a temporary file too (cmd_run.c);
  *   - the window's chunks (WS_WIN_MAX_CHUNKS of four histograms each,
  *     however long the run) and the runner's own few histograms. */
 #define CKPT_SPACING_S 10.0
 #define RUNNER_HISTS 8
 
+/* Bytes of a spool of n records of `size` in `walsim run` (spool.h). */
+static double spool_bytes(double n, size_t size)
+{
+    return (n > WS_SPOOL_BLOCK ? 2 * WS_SPOOL_BLOCK : WS_SPOOL_BLOCK) * (double)size;
+}
+
 static uint64_t series_bytes(double secs, double interval, double ckpt_timeout, bool mser)
 {
-    double n_sec = ceil(secs);
-    double per_second =
-        doubled(n_sec, 1024) * (mser ? 4 : 1) * sizeof(double) + n_sec * sizeof(double);
+    double steps = fmin(ceil(secs), WS_WIN_MAX_SERIES);
+    double per_second = mser ? (doubled(steps, 1024) * 3 + steps) * sizeof(double) : 0;
 
     double n_ckpt = ceil(secs / CKPT_SPACING_S);
     if (ckpt_timeout > 0 && ceil(secs / ckpt_timeout) > n_ckpt)
         n_ckpt = ceil(secs / ckpt_timeout);
-    double ckpts = doubled(n_ckpt, 64) * sizeof(ws_ckpt_record);
+    double ckpts = spool_bytes(n_ckpt, sizeof(ws_ckpt_record));
 
     double rows = interval > 0 ? ceil(secs / interval) : 0;
-    double timeline = (rows > WS_TIMELINE_BLOCK ? 2 * WS_TIMELINE_BLOCK : WS_TIMELINE_BLOCK) *
-                      (double)sizeof(ws_interval);
+    double timeline = spool_bytes(rows, sizeof(ws_interval));
 
     double hists = ((double)WS_WIN_MAX_CHUNKS * 4 + RUNNER_HISTS) * HIST_BYTES;
     return (uint64_t)(per_second + ckpts + timeline + hists);

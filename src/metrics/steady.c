@@ -15,7 +15,6 @@
 #include <math.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_fit.h>
 #include <gsl/gsl_statistics_double.h>
 
 #define MSER_BATCH 5
@@ -185,16 +184,53 @@ ws_ci ws_steady_ratio_indep(ws_ci a, ws_ci b)
 
 ws_ci ws_steady_slope(const double *t, const double *y, size_t n)
 {
-    if (n < 2)
+    ws_linfit f = {0};
+    for (size_t i = 0; i < n; i++)
+        ws_linfit_add(&f, t[i], y[i]);
+    return ws_linfit_slope(&f);
+}
+
+void ws_linfit_add(ws_linfit *f, double t, double y)
+{
+    f->n += 1;
+    double dt = t - f->mt, dy = y - f->my;
+    f->mt += dt / f->n;
+    f->my += dy / f->n;
+    f->stt += dt * (t - f->mt);
+    f->syy += dy * (y - f->my);
+    f->sty += dt * (y - f->my);
+}
+
+void ws_linfit_merge(ws_linfit *into, const ws_linfit *f)
+{
+    if (f->n == 0)
+        return;
+    if (into->n == 0) {
+        *into = *f;
+        return;
+    }
+    double n = into->n + f->n, w = into->n * f->n / n;
+    double dt = f->mt - into->mt, dy = f->my - into->my;
+    into->mt += dt * f->n / n;
+    into->my += dy * f->n / n;
+    into->stt += f->stt + dt * dt * w;
+    into->syy += f->syy + dy * dy * w;
+    into->sty += f->sty + dt * dy * w;
+    into->n = n;
+}
+
+ws_ci ws_linfit_slope(const ws_linfit *f)
+{
+    if (f->n < 2)
         return no_interval(NAN);
-    if (n == 2)
-        return no_interval((y[1] - y[0]) / (t[1] - t[0]));
-    double c0, c1, cov00, cov01, cov11, sumsq;
-    gsl_fit_linear(t, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
-    /* cov11 = (sumsq / (n - 2)) / sum (t - tbar)^2; a rounding residue
-     * of an exact line can make it a hair below 0. */
-    double se = isnan(cov11) ? NAN : cov11 > 0 ? sqrt(cov11) : 0;
-    return t_interval(c1, se, (int)(n - 2));
+    double slope = f->sty / f->stt;
+    if (f->n < 3)
+        return no_interval(slope);
+    /* residual sum of squares; a rounding residue of an exact line can
+     * make it a hair below 0 */
+    double sumsq = f->syy - slope * f->sty;
+    double var = sumsq > 0 ? sumsq / (f->n - 2) / f->stt : 0;
+    return t_interval(slope, isnan(slope) ? NAN : sqrt(var), (int)(f->n - 2));
 }
 
 double ws_steady_lag1(const double *x, size_t n)

@@ -210,7 +210,7 @@ static void sample(runner *r)
     if (db) {
         unsigned m = ws_ckpt_phases(db);
         row->ckpt_phase = m & 1u << WS_CKPT_SYNC ? 2 : m & 1u << WS_CKPT_WRITE ? 1 : 0;
-        row->ckpt_started = db->ck.n_rec - p->ckpts;
+        row->ckpt_started = (uint32_t)(db->ck.rec.n - p->ckpts);
         const ws_wal_stats *w = &db->wal.st;
         row->wal_bytes = w->bytes - p->wal_bytes;
         row->wal_fpi_bytes = w->fpi_bytes - p->wal_fpi_bytes;
@@ -255,7 +255,7 @@ static void sample(runner *r)
                            wr_ios,
                            busy,
                            db->pc.throttle_ns,
-                           db->ck.n_rec,
+                           (uint32_t)db->ck.rec.n,
                            wal_busy};
         for (int i = 0; i < WS_IO__COUNT; i++)
             p->dev_written[i] = db->dev.written[i];
@@ -558,8 +558,9 @@ static void collect(const runner *r, ws_run_stats *out, const ws_counters *a,
     for (int i = 0; i < db->n_rels; i++)
         out->database_bytes += db->rels[i].pages * WS_PAGE;
     uint32_t nd = 0;
-    for (uint32_t i = 0; i < db->ck.n_rec; i++) {
-        const ws_ckpt_record *c = &db->ck.rec[i];
+    for (size_t i = 0; i < db->ck.rec.n; i++) {
+        ws_ckpt_record tmp;
+        const ws_ckpt_record *c = ws_spool_get(&db->ck.rec, i, &tmp);
         if (!c->done || c->start < a->t || c->end > b->t)
             continue;
         out->ckpt_distance_mean += (double)c->distance;
@@ -630,19 +631,20 @@ int ws_run(const ws_config *cfg, ws_progress_fn progress, void *ctx, FILE *log,
 void ws_run_detail_free(ws_run_detail *d)
 {
     ws_timeline_free(&d->timeline);
-    free(d->ckpts);
+    ws_spool_free(&d->ckpts);
     ws_hist_free(d->lat);
     *d = (ws_run_detail){0};
 }
 
 /* ---- the measurement window (docs/experiments.md) ---- */
 
-/* MSER-5 over the per-second mean latency, WAL rate and throughput: the
- * seconds to delete, the largest of the three; *ended when all three
- * found the transient's end in the first half. */
+/* MSER-5 over the per-step (a second, longer in a run of days: window.h)
+ * mean latency, WAL rate and throughput: the seconds to delete, the
+ * largest of the three; *ended when all three found the transient's end
+ * in the first half. */
 static size_t mser_cut(const ws_win *w, bool *ended)
 {
-    size_t n = w->n_sec;
+    size_t n = w->n_ser;
     *ended = false;
     if (n < 20)
         return 0;
@@ -662,25 +664,39 @@ static size_t mser_cut(const ws_win *w, bool *ended)
     if (d3 > d)
         d = d3;
     *ended = e1 && e2 && e3 && d <= n / 2;
-    return d;
+    return d * (size_t)w->ser_step_s;
+}
+
+/* Start of checkpoint i (the records may be on disk: spool.h). */
+static ws_time ckpt_start(const ws_db *db, size_t i)
+{
+    ws_ckpt_record tmp;
+    return ((const ws_ckpt_record *)ws_spool_get(&db->ck.rec, i, &tmp))->start;
+}
+
+/* The first checkpoint that started at or after t (records are in start
+ * order): a binary search, since duration = auto asks every 10 s. */
+static size_t ckpt_first_from(const ws_db *db, ws_time t)
+{
+    size_t lo = 0, hi = db->ck.rec.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ckpt_start(db, mid) < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* Checkpoint starts in [w0, w1]: their number, and the mean spacing. */
 static uint32_t ckpt_starts(const ws_db *db, ws_time w0, ws_time w1, double *mean_s)
 {
-    uint32_t n = 0;
-    ws_time first = 0, last = 0;
-    for (uint32_t i = 0; db && i < db->ck.n_rec; i++) {
-        ws_time t = db->ck.rec[i].start;
-        if (t < w0 || t > w1)
-            continue;
-        if (!n)
-            first = t;
-        last = t;
-        n++;
-    }
+    size_t i0 = db ? ckpt_first_from(db, w0) : 0;
+    size_t i1 = db ? ckpt_first_from(db, w1 + 1) : 0; /* one past the last start <= w1 */
+    uint32_t n = i1 > i0 ? (uint32_t)(i1 - i0) : 0;
     if (mean_s)
-        *mean_s = n >= 2 ? (double)(last - first) / 1e9 / (n - 1) : 0;
+        *mean_s = n >= 2 ? (double)(ckpt_start(db, i1 - 1) - ckpt_start(db, i0)) / 1e9 / (n - 1) : 0;
     return n;
 }
 
@@ -732,8 +748,8 @@ static void intervals(const runner *r, ws_run_stats *out, size_t c_win, const ws
         ws_steady_groups(k, g, first);
         ws_time w0 = r->win.chunk[c_win].t0;
         uint32_t idx = 0, want = 0;
-        for (uint32_t i = 0; i < r->db->ck.n_rec && want <= g; i++) {
-            ws_time t = r->db->ck.rec[i].start;
+        for (size_t i = 0; i < r->db->ck.rec.n && want <= g; i++) {
+            ws_time t = ckpt_start(r->db, i);
             if (t < w0 || t > end->t)
                 continue;
             /* start number idx begins group want (or ends the last one) */
@@ -828,16 +844,14 @@ static void judge_load(const runner *r, const ws_config *cfg, ws_run_stats *out,
     double done_tps = (double)(b->tx_done - a->tx_done) / len;
     W->backlog_start = (double)(a->tx_started - a->tx_done);
     W->backlog_end = (double)(b->tx_started - b->tx_done);
-    size_t s0 = (size_t)(a->t / WS_SEC), n = r->win.n_sec > s0 ? r->win.n_sec - s0 : 0;
+    /* the least-squares slope of the backlog over the window's seconds,
+     * from its chunks' sums */
+    ws_linfit fit = {0};
+    for (size_t c = c_win; c < r->win.n_chunk; c++)
+        ws_linfit_merge(&fit, &r->win.chunk[c].backlog);
     ws_ci slope = {0};
-    if (n >= 3) {
-        double *t = malloc(n * sizeof *t);
-        if (!t)
-            abort();
-        for (size_t i = 0; i < n; i++)
-            t[i] = (double)(s0 + i);
-        slope = ws_steady_slope(t, r->win.backlog + s0, n);
-        free(t);
+    if (fit.n >= 3) {
+        slope = ws_linfit_slope(&fit);
         W->backlog_slope = slope.est;
     }
     W->cpu_util = out->cpu_utilization;
@@ -911,8 +925,8 @@ static bool long_enough(const runner *r, ws_time warmup, int min_cycles)
      * overloaded: running longer only lengthens the queue */
     double rate = r->open_rate;
     if (rate > 0 && now >= 10 * 60 * WS_SEC && r->win.n_sec >= 60 &&
-        r->win.backlog[r->win.n_sec - 1] > 60 * rate &&
-        r->win.backlog[r->win.n_sec - 1] > r->win.backlog[r->win.n_sec - 60])
+        ws_win_backlog(&r->win, 0) > 60 * rate &&
+        ws_win_backlog(&r->win, 0) > ws_win_backlog(&r->win, 59))
         return true;
     bool ended;
     size_t c = window_chunk(r, warmup, &ended);
@@ -1000,6 +1014,17 @@ int ws_run_detailed_to(const ws_config *cfg, ws_progress_fn progress, void *ctx,
             goto done;
         }
         r.db = &db;
+        if (detail && spill_dir) {
+            /* the checkpoint records too (one per 13 s at 5,000 tps and
+             * max_wal_size = 1GB: 4.5 MB for a week) */
+            char msg[512];
+            rc = ws_spool_spill(&db.ck.rec, spill_dir, "checkpoints", msg, sizeof msg);
+            if (rc != WS_OK) {
+                ws_diag_set(err, NULL, 0, "%s", msg);
+                ws_db_destroy(&db);
+                goto done;
+            }
+        }
         double weights[WS_MAX_TX_TYPES];
         ws_time cpu[WS_MAX_TX_TYPES];
         for (int i = 0; i < db.n_types; i++) {
@@ -1160,12 +1185,8 @@ int ws_run_detailed_to(const ws_config *cfg, ws_progress_fn progress, void *ctx,
     if (detail && r.db) {
         /* every checkpoint's record, handed over rather than copied (one
          * per 13 s at 5,000 tps: 4.5 MB for a week) */
-        detail->n_ckpts = r.db->ck.n_rec;
         detail->ckpts = r.db->ck.rec;
-        r.db->ck.rec = NULL;
-        r.db->ck.n_rec = r.db->ck.cap_rec = 0;
-        if (!detail->ckpts && !(detail->ckpts = malloc(sizeof *detail->ckpts)))
-            abort();
+        r.db->ck.rec = (ws_spool){0};
     }
     out->events = ws_sim_events_run(r.sim);
     if (r.db) {

@@ -39,6 +39,7 @@ int ws_win_init(ws_win *w, const ws_counters *c0, bool mser)
 {
     memset(w, 0, sizeof *w);
     w->mser = mser;
+    w->ser_step_s = 1;
     w->chunk_len_s = 1;
     w->n_chunk = 1;
     w->chunk[0].t0 = c0->t;
@@ -53,7 +54,6 @@ void ws_win_free(ws_win *w)
     free(w->tx);
     free(w->lat_sum);
     free(w->wal);
-    free(w->backlog);
     memset(w, 0, sizeof *w);
 }
 
@@ -88,6 +88,7 @@ static void halve(ws_win *w)
             for (int k = 0; k < 3; k++)
                 ws_hist_merge(a->phase[k], b->phase[k]);
             peaks_max(&a->peak, &b->peak);
+            ws_linfit_merge(&a->backlog, &b->backlog);
             chunk_free(b);
         }
         if (n != i) {
@@ -99,25 +100,64 @@ static void halve(ws_win *w)
     w->chunk_len_s *= 2;
 }
 
+/* Merges MSER-5's steps in pairs: half as many, twice as long (n_ser is
+ * even: it is the capacity, a power of two). */
+static void halve_series(ws_win *w)
+{
+    assert(w->n_ser % 2 == 0);
+    for (size_t i = 0; i < w->n_ser / 2; i++) {
+        w->tx[i] = w->tx[2 * i] + w->tx[2 * i + 1];
+        w->lat_sum[i] = w->lat_sum[2 * i] + w->lat_sum[2 * i + 1];
+        w->wal[i] = w->wal[2 * i + 1];
+    }
+    w->n_ser /= 2;
+    w->ser_step_s *= 2;
+}
+
+/* MSER-5's step that ends with this second, if one does. */
+static int series_step(ws_win *w, const ws_counters *c)
+{
+    if ((int64_t)w->n_sec % w->ser_step_s != 0)
+        return 0;
+    if (w->n_ser == w->cap_ser) {
+        if (w->cap_ser >= WS_WIN_MAX_SERIES) {
+            halve_series(w);
+            if ((int64_t)w->n_sec % w->ser_step_s != 0)
+                return 0; /* the open step is now twice as long */
+        } else {
+            size_t cap = w->cap_ser ? 2 * w->cap_ser : 1024;
+            if (grow(&w->tx, cap) || grow(&w->lat_sum, cap) || grow(&w->wal, cap))
+                return -1;
+            w->cap_ser = cap;
+        }
+    }
+    size_t s = w->n_ser++;
+    w->tx[s] = w->cur_tx;
+    w->lat_sum[s] = w->cur_lat_sum;
+    w->wal[s] = (double)c->wal_bytes; /* cumulative: mser_cut (run.c) differences it */
+    w->cur_tx = w->cur_lat_sum = 0;
+    return 0;
+}
+
+double ws_win_backlog(const ws_win *w, size_t ago)
+{
+    assert(ago < WS_WIN_RECENT && ago < w->n_sec);
+    return w->recent[(w->n_sec - 1 - ago) % WS_WIN_RECENT];
+}
+
 int ws_win_second(ws_win *w, const ws_counters *c, double backlog, const ws_peaks *peaks)
 {
-    if (w->n_sec == w->cap_sec) {
-        size_t cap = w->cap_sec ? 2 * w->cap_sec : 1024;
-        if ((w->mser && (grow(&w->tx, cap) || grow(&w->lat_sum, cap) || grow(&w->wal, cap))) ||
-            grow(&w->backlog, cap))
-            return -1;
-        w->cap_sec = cap;
-    }
     ws_chunk *open = &w->chunk[w->n_chunk - 1];
     peaks_max(&open->peak, peaks);
     size_t s = w->n_sec++;
+    ws_linfit_add(&open->backlog, (double)s, backlog);
+    w->recent[s % WS_WIN_RECENT] = backlog;
     if (w->mser) {
-        w->tx[s] = w->cur_tx;
-        w->lat_sum[s] = w->cur_lat_sum;
-        w->wal[s] = (double)c->wal_bytes; /* cumulative: mser_cut (run.c) differences it */
+        if (series_step(w, c) != 0)
+            return -1;
+    } else {
+        w->cur_tx = w->cur_lat_sum = 0;
     }
-    w->backlog[s] = backlog;
-    w->cur_tx = w->cur_lat_sum = 0;
     if ((int64_t)w->n_sec % w->chunk_len_s != 0)
         return 0;
     if (w->n_chunk == WS_WIN_MAX_CHUNKS) {
@@ -166,7 +206,7 @@ void ws_win_lat_series(const ws_win *w, double *out)
 {
     assert(w->mser);
     double last = 0;
-    for (size_t s = 0; s < w->n_sec; s++) {
+    for (size_t s = 0; s < w->n_ser; s++) {
         if (w->tx[s] > 0)
             last = w->lat_sum[s] / w->tx[s];
         out[s] = last;
