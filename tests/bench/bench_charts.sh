@@ -8,11 +8,10 @@
 # test: nothing is judged (the goals, docs/charts.md: charts under 5 s,
 # the week's peak memory within 10 % of the hour's).
 #
-# Note: the run's CPU time is linear in the simulated time, about 11.3 s
-# per simulated hour at 5,000 tps on the 2-core VM of docs/charts.md (1 h:
-# 10.8 s, 6 h: 68 s, 24 h: 272 s), so the 7-day run alone takes about
-# 32 min of CPU; the earlier claim that "something in the model slows with
-# the duration" was a run stopped before it could finish (29 min of CPU).
+# Note: the run's CPU time is linear in the simulated time, 11 to 13 s per
+# simulated hour at 5,000 tps on the 2-core VM of docs/charts.md, so the
+# 7-day run alone takes 31 to 36 min of CPU.  Measured there on
+# 2026-12-06: the week peaked at 46.0 MiB, the hour at 45.9 (1.00 x).
 # Pass DAYS = 1 for a quicker look (about 5 min of CPU).
 #
 # Usage: bench_charts.sh WALSIM SOURCE_DIR [DAYS]   (DAYS: default 7)
