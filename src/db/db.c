@@ -857,7 +857,13 @@ static bool log_change(ws_db *db, ws_rel *r, const access *a, uint32_t *fpi, uin
 {
     if (!r->logged)
         return false;
-    if (needs_image(db, r, a->page, a->extend) && db->full_page_writes) {
+    /* The first row on a page just added to the relation is logged with
+     * XLOG_HEAP_INIT_PAGE and REGBUF_WILL_INIT, which implies NO_IMAGE
+     * (heap_insert, heapam.c; xloginsert.h): redo rebuilds the page from
+     * the record, so it gets no image, though the page counts as changed
+     * since the redo pointer from now on. */
+    bool image = needs_image(db, r, a->page, a->extend);
+    if (image && !a->extend && db->full_page_writes) {
         (*fpi)++;
         *fpi_stored += r->fpi_stored + WS_FPI_RECORD_OVERHEAD;
         *fpi_raw += r->fpi_raw;
