@@ -154,6 +154,12 @@ void ws_device_destroy(ws_device *d);
 /* A foreground read of `bytes` submitted at `at` (>= now); returns when
  * it completes. */
 ws_time ws_device_read(ws_device *d, ws_time at, uint64_t bytes);
+/* n reads of one 8 kB page each, queued together (transaction sampling's
+ * fluid reads): n I/Os.  `at` may be in the past (they stand for reads
+ * spread over the time since): the device serves them from then if it was
+ * idle, so only what is left of them delays later requests.  Returns when
+ * the last completes. */
+ws_time ws_device_read_n(ws_device *d, ws_time at, uint64_t n);
 
 /* A foreground write (WAL, a temporary file) of `bytes` submitted at `at`;
  * returns when it is written (not yet durable: see ws_device_flush). */

@@ -31,9 +31,12 @@
 #include <stdint.h>
 
 #include "walsim/device.h"
+#include "walsim/rng.h"
 #include "walsim/scenario.h"
 #include "walsim/sim.h"
 #include "walsim/walkeep.h"
+
+#define WS_WAL_DELAYS 64
 
 typedef void (*ws_wal_done_fn)(void *ctx, uint64_t arg);
 typedef void (*ws_wal_segment_fn)(void *ctx, int64_t filled_segno);
@@ -90,6 +93,18 @@ typedef struct ws_wal {
     ws_wal_segment_fn on_full, on_ready; /* on_ready: a segment is complete (.ready) */
     void *full_ctx, *ready_ctx;
     bool full;
+    /* transaction sampling: commits not simulated one by one arrive as a
+     * Poisson stream of fluid_rate per second (ws_wal_set_fluid) */
+    double fluid_rate;
+    ws_rng *fluid_rng;
+    bool fluid_wake;            /* an arrival of that stream is scheduled */
+    ws_time delay[WS_WAL_DELAYS]; /* ns from a record's insertion to its commit: the
+                                   simulated transactions' last (ws_wal_note_commit) */
+    uint32_t n_delay;
+    uint64_t fl_left;           /* their WAL not yet inserted: it goes in at fl_rate */
+    double fl_rate;             /* bytes per ns */
+    double fl_frac;             /* the part of a byte due at fl_at */
+    ws_time fl_at;
     ws_wal_stats st;
 } ws_wal;
 
@@ -101,6 +116,29 @@ void ws_wal_destroy(ws_wal *w);
  * LSN.  Runs the segment hook for each segment boundary crossed. */
 uint64_t ws_wal_insert(ws_wal *w, uint64_t bytes, uint32_t fpi, uint64_t fpi_bytes,
                        uint64_t fpi_raw);
+/* ... `records` records at once (transaction sampling's fluid ones). */
+uint64_t ws_wal_insert_n(ws_wal *w, uint64_t bytes, uint64_t records, uint32_t fpi,
+                         uint64_t fpi_bytes, uint64_t fpi_raw);
+
+/* Transaction sampling: the records of transactions not simulated one by
+ * one, counted now, inserted at an even pace over the next `span` (the
+ * time they stand for) with what is left of the last batch, so that
+ * flushes find WAL to write as they would. */
+void ws_wal_insert_fluid(ws_wal *w, uint64_t bytes, uint64_t records, uint32_t fpi,
+                         uint64_t fpi_bytes, uint64_t fpi_raw, ws_time span);
+/* The insert position, with the fluid WAL due by now. */
+uint64_t ws_wal_insert_pos(ws_wal *w);
+
+/* Transaction sampling: synchronous commits that are not simulated one by
+ * one arrive at `rate` per second, drawn from `rng`; each wants everything
+ * inserted so far flushed, so a flush follows the last one at once when
+ * one of them arrived during it (group commit), and otherwise starts when
+ * the next one arrives.  Nothing waits for them.  rate 0: none. */
+void ws_wal_set_fluid(ws_wal *w, double rate, ws_rng *rng);
+/* A simulated transaction asks for its commit `delay` after it inserted
+ * its record (its reads and writes): the fluid commits' delays are drawn
+ * from the last WS_WAL_DELAYS of these. */
+void ws_wal_note_commit(ws_wal *w, ws_time delay);
 
 /* After an insertion: if more WAL is unflushed than wal_buffers holds, the
  * inserting backend must write the oldest itself (xlog.c

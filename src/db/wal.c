@@ -5,6 +5,7 @@
 #include "walsim/wal.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -13,6 +14,7 @@
 #define XLOG_BLCKSZ 8192
 
 static void on_flush_done(ws_sim *sim, void *ctx, uint64_t target);
+static void fluid_arm(ws_wal *w);
 static void on_writer(ws_sim *sim, void *ctx, uint64_t arg);
 
 int ws_wal_init(ws_wal *w, ws_sim *sim, ws_device *dev, const ws_config *cfg)
@@ -70,13 +72,15 @@ uint64_t ws_wal_pg_wal_bytes(const ws_wal *w)
 uint64_t ws_wal_insert(ws_wal *w, uint64_t bytes, uint32_t fpi, uint64_t fpi_bytes,
                        uint64_t fpi_raw)
 {
+    return ws_wal_insert_n(w, bytes, 1, fpi, fpi_bytes, fpi_raw);
+}
+
+/* The insert position moves by `bytes`: the segment hooks of every
+ * boundary crossed. */
+static void advance(ws_wal *w, uint64_t bytes)
+{
     int64_t before = (int64_t)(w->insert / (uint64_t)w->seg);
     w->insert += bytes;
-    w->st.records++;
-    w->st.bytes += bytes;
-    w->st.fpi += fpi;
-    w->st.fpi_bytes += fpi_bytes;
-    w->st.fpi_raw_bytes += fpi_raw;
     int64_t after = (int64_t)(w->insert / (uint64_t)w->seg);
     if (after != before) {
         uint64_t size = ws_wal_pg_wal_bytes(w);
@@ -96,6 +100,63 @@ uint64_t ws_wal_insert(ws_wal *w, uint64_t bytes, uint32_t fpi, uint64_t fpi_byt
                 w->on_full(w->full_ctx, after);
         }
     }
+}
+
+/* Fluid WAL not yet inserted goes in at its pace (ws_wal_insert_fluid). */
+static void fluid_drain(ws_wal *w)
+{
+    if (w->fl_left == 0)
+        return;
+    ws_time now = ws_sim_now(w->sim);
+    double d = w->fl_rate * (double)(now - w->fl_at) + w->fl_frac;
+    uint64_t n = d >= (double)w->fl_left ? w->fl_left : (uint64_t)d;
+    w->fl_at = now;
+    w->fl_frac = n == w->fl_left ? 0 : d - (double)n; /* the byte begun */
+    if (n == 0)
+        return;
+    w->fl_left -= n;
+    advance(w, n);
+}
+
+uint64_t ws_wal_insert_n(ws_wal *w, uint64_t bytes, uint64_t records, uint32_t fpi,
+                         uint64_t fpi_bytes, uint64_t fpi_raw)
+{
+    fluid_drain(w);
+    w->st.records += records;
+    w->st.bytes += bytes;
+    w->st.fpi += fpi;
+    w->st.fpi_bytes += fpi_bytes;
+    w->st.fpi_raw_bytes += fpi_raw;
+    advance(w, bytes);
+    return w->insert;
+}
+
+void ws_wal_insert_fluid(ws_wal *w, uint64_t bytes, uint64_t records, uint32_t fpi,
+                         uint64_t fpi_bytes, uint64_t fpi_raw, ws_time span)
+{
+    fluid_drain(w);
+    w->st.records += records;
+    w->st.bytes += bytes;
+    w->st.fpi += fpi;
+    w->st.fpi_bytes += fpi_bytes;
+    w->st.fpi_raw_bytes += fpi_raw;
+    /* what is left of the last batch and this one go in over `span`: the
+     * pace follows the load, and no lump is inserted at once when the next
+     * batch comes early (their gaps vary); no span: all of it now */
+    w->fl_left += bytes;
+    w->fl_at = ws_sim_now(w->sim); /* drained to now above, or had nothing left */
+    if (span <= 0) {
+        advance(w, w->fl_left);
+        w->fl_left = 0;
+        w->fl_frac = 0;
+        return;
+    }
+    w->fl_rate = (double)w->fl_left / (double)span;
+}
+
+uint64_t ws_wal_insert_pos(ws_wal *w)
+{
+    fluid_drain(w);
     return w->insert;
 }
 
@@ -122,6 +183,7 @@ ws_time ws_wal_buffers_wait(ws_wal *w)
 static void start_flush(ws_wal *w)
 {
     assert(!w->flushing);
+    fluid_drain(w);
     uint64_t target = w->insert;
     if (target <= w->flushed)
         return;
@@ -149,6 +211,7 @@ static void start_flush(ws_wal *w)
 
 ws_time ws_wal_flushed_by(ws_wal *w, uint64_t lsn)
 {
+    fluid_drain(w);
     ws_time now = ws_sim_now(w->sim);
     if (lsn <= w->flushed)
         return now;
@@ -209,6 +272,66 @@ static void on_flush_done(ws_sim *sim, void *ctx, uint64_t target)
     }
     if (w->q_len && !w->flushing)
         start_flush(w);
+    fluid_drain(w);
+    if (!w->flushing && w->fluid_rate > 0) {
+        /* a fluid commit that arrived during the flush leads the next one,
+         * unless its record was inserted before the flush started (it
+         * commits a delay after its record, drawn from the simulated
+         * transactions' recent ones: then this flush covered it) */
+        double len = (double)(ws_sim_now(sim) - w->flush_start), open = 0;
+        uint32_t n = w->n_delay < WS_WAL_DELAYS ? w->n_delay : WS_WAL_DELAYS;
+        for (uint32_t i = 0; i < n; i++)
+            open += len > (double)w->delay[i] ? len - (double)w->delay[i] : 0;
+        open = n ? open / n : len;
+        double p = -expm1(-w->fluid_rate * open / 1e9);
+        if (w->insert > w->flushed && ws_rng_uniform(w->fluid_rng) < p)
+            start_flush(w);
+        else
+            fluid_arm(w);
+    }
+}
+
+/* The next fluid commit: it starts a flush if none is running (one that
+ * is running is judged when it ends). */
+static void on_fluid_commit(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    ws_wal *w = ctx;
+    w->fluid_wake = false;
+    if (w->fluid_rate <= 0)
+        return;
+    fluid_drain(w);
+    /* its record went in fl_delay ago: flushed already if that was before
+     * the last flush started */
+    uint32_t n = w->n_delay < WS_WAL_DELAYS ? w->n_delay : WS_WAL_DELAYS;
+    ws_time rec = ws_sim_now(sim) - (n ? w->delay[ws_rng_below(w->fluid_rng, n)] : 0);
+    if (!w->flushing && w->insert > w->flushed && rec > w->flush_start)
+        start_flush(w);
+    if (!w->flushing)
+        fluid_arm(w);
+}
+
+static void fluid_arm(ws_wal *w)
+{
+    if (w->fluid_wake || w->fluid_rate <= 0)
+        return;
+    w->fluid_wake = true;
+    double s = ws_rng_exp(w->fluid_rng, 1 / w->fluid_rate);
+    ws_sim_after(w->sim, (ws_time)llround(s * 1e9), on_fluid_commit, w, 0);
+}
+
+void ws_wal_note_commit(ws_wal *w, ws_time delay)
+{
+    w->delay[w->n_delay++ % WS_WAL_DELAYS] = delay;
+}
+
+void ws_wal_set_fluid(ws_wal *w, double rate, ws_rng *rng)
+{
+    w->fluid_rate = rate;
+    w->fluid_rng = rng;
+    if (!w->flushing)
+        fluid_arm(w);
 }
 
 /* The WAL writer: flushes what asynchronous commits left, every

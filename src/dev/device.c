@@ -221,10 +221,9 @@ static void pend_push(ws_device *d, ws_time start, ws_time end, uint64_t ios, bo
 
 /* Serves `bytes` starting no earlier than `at`, in queue order: returns
  * when the server is done with it. */
-static ws_time serve(ws_device *d, ws_time at, bool write, uint64_t bytes)
+static ws_time serve_n(ws_device *d, ws_time at, bool write, uint64_t bytes, double ios)
 {
     ws_time start = d->busy_until > at ? d->busy_until : at;
-    double ios = bytes > d->io_unit ? ceil((double)bytes / d->io_unit) : 1;
     double iops = write ? d->write_iops : d->read_iops;
     if (d->burst_iops > 0) {
         /* Credits accrue at the baseline rate while idle and are spent at
@@ -256,6 +255,13 @@ static ws_time serve(ws_device *d, ws_time at, bool write, uint64_t bytes)
         d->read_ios += (uint64_t)ios;
     pend_push(d, start, start + svc, (uint64_t)ios, write);
     return start + svc;
+}
+
+/* One piece of `bytes`: ios in units of io_unit. */
+static ws_time serve(ws_device *d, ws_time at, bool write, uint64_t bytes)
+{
+    double ios = bytes > d->io_unit ? ceil((double)bytes / d->io_unit) : 1;
+    return serve_n(d, at, write, bytes, ios);
 }
 
 /* I/Os of pieces still in the queue or in service at `now`: all of a
@@ -318,6 +324,16 @@ ws_time ws_device_read(ws_device *d, ws_time at, uint64_t bytes)
     ws_time done = serve(d, at, false, bytes) + d->read_latency;
     wbt_observe(d, at, done - at);
     return done;
+}
+
+ws_time ws_device_read_n(ws_device *d, ws_time at, uint64_t n)
+{
+    if (n == 0)
+        return at;
+    d->read_bytes += n * 8192;
+    /* not observed by writeback throttling: what one of them waited is
+     * not known */
+    return serve_n(d, at, false, n * 8192, (double)n) + d->read_latency;
 }
 
 ws_time ws_device_write(ws_device *d, ws_time at, uint64_t bytes, ws_io_class cls)
