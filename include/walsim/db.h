@@ -252,6 +252,12 @@ typedef struct ws_db {
     uint64_t victim_lag[WS_VICTIM_LAGS];   /* insert - LSN of the last dirty victims (UINT64_MAX: none) */
     uint32_t n_victim_lag;
     ws_rng rng_proxy;          /* draws for accesses outside the sample */
+    /* Transaction sampling (ws_db_execute_fluid): draws of the fluid
+     * transactions (keyed by the simulated transaction they ride with) and
+     * of their commits; the buffers they changed, for their LSN */
+    ws_rng rng_fluid, rng_fluid_wal;
+    uint32_t *fl_mod;
+    uint32_t n_fl_mod, cap_fl_mod;
 } ws_db;
 
 int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag *err);
@@ -263,6 +269,16 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
  * Returns 0 or WS_EINPUT. */
 int ws_db_check(ws_sim *sim, const ws_config *cfg, ws_diag *err);
 void ws_db_destroy(ws_db *db);
+
+/* Transaction sampling ([scenario] tx_sampling): the work of n
+ * transactions of the mix that are not simulated one by one, done now in
+ * aggregate (db.c): their accesses to simulated pages one by one, the
+ * others in bulk from the sample's state (hits, reads, dirty victims,
+ * images), their WAL as one insertion of their records.  The draws are
+ * keyed by `key` (the simulated transaction they ride with); their WAL is
+ * inserted at an even pace over `span`, the time they stand for.  Nothing
+ * waits for them; *cpu gets their I/O CPU (reads, writes, images, WAL). */
+void ws_db_execute_fluid(ws_db *db, uint64_t n, uint64_t key, ws_time span, ws_time *cpu);
 
 /* Transaction number `seq` of type `type` got its core: start loading the
  * cache lines of the buffer map and page state it will touch, so that

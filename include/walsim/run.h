@@ -174,6 +174,9 @@ typedef struct ws_run_stats {
      * in sampled_tables was simulated; those in whole_tables every page */
     uint32_t sample_k;
     char sampled_tables[256], whole_tables[256];
+    /* transaction sampling ([scenario] tx_sampling): 1 transaction in
+     * tx_batch simulated one by one, the others in aggregate */
+    uint32_t tx_batch;
     /* for the recommendations (advise.h) */
     double checkpoint_timeout_s, checkpoint_completion_target, checkpoint_warning_s;
     uint64_t wal_segment_bytes, disk_size_bytes, database_bytes;

@@ -86,6 +86,7 @@ typedef struct ws_win {
     int64_t chunk_len_s;      /* seconds per chunk (a power of two) */
     /* the step being accumulated */
     double cur_tx, cur_lat_sum;
+    double tx_weight;       /* transactions one ws_win_tx stands for (tx_sampling; 0 means 1) */
 } ws_win;
 
 /* Starts with one chunk at t = 0 with counters *c0; mser: keep MSER-5's

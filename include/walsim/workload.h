@@ -42,6 +42,7 @@ typedef struct ws_tx {
     uint64_t seq;       /* 0, 1, 2, ... in the order transactions get a core: the key of its draws */
     uint64_t lsn;       /* the model's: end of its commit record (0: wrote no WAL) */
     int type;
+    uint32_t weight;    /* transactions it stands for: 1, or tx_sampling's batch */
 } ws_tx;
 
 /* Called when a transaction gets its core. */
@@ -61,6 +62,20 @@ int ws_workload_set_types(ws_workload *w, int n, const double *weights, const ws
 /* Hands each transaction to `start` (may be NULL) when it gets a core and
  * to `exec` after its CPU time, instead of ending it there. */
 void ws_workload_set_exec(ws_workload *w, ws_tx_start_fn start, ws_tx_exec_fn exec, void *ctx);
+
+/* Transaction sampling ([scenario] tx_sampling, open loop only): each
+ * transaction simulated stands for `batch` (its ws_tx weight); arrivals
+ * come at rate / batch, the batch - 1 others load the cores as fluid
+ * jobs, and the started and completed counts are of the transactions
+ * stood for.  WS_EINPUT for a closed loop or the fcfs scheduler.  Call before ws_workload_start. */
+int ws_workload_set_batch(ws_workload *w, uint32_t batch);
+uint32_t ws_workload_batch(const ws_workload *w);
+/* The I/O CPU (reads, writes, images, WAL) of n fluid transactions:
+ * counted as served, and in their load from now on. */
+void ws_workload_cpu_fluid(ws_workload *w, uint64_t n, ws_time cpu);
+/* Transactions per second now that are not simulated one by one (0 unless
+ * batch > 1): the fluid commit stream. */
+double ws_workload_fluid_rate(const ws_workload *w);
 
 /* No new transactions from now on (a shutdown): closed-loop clients leave
  * after their current transaction. */

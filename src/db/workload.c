@@ -95,6 +95,14 @@ struct ws_workload {
     double fmax;        /* largest factor: the open loop's thinning rate */
     int active, retire; /* closed loop: clients in the loop, clients to retire */
     bool stopped;
+    /* transaction sampling ([scenario] tx_sampling): each transaction
+     * simulated stands for `batch`; the batch - 1 others are fluid: their
+     * CPU is `fluid_jobs` more jobs sharing the cores (their offered load
+     * in cores: the mix's CPU time plus cpu_mean, their I/O CPU per
+     * transaction, a running mean over cpu_n of them) */
+    uint32_t batch;
+    double fluid_jobs, cpu_mean;
+    uint64_t cpu_n;
 };
 
 static void on_arrival(ws_sim *sim, void *ctx, uint64_t arg);
@@ -180,6 +188,7 @@ int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done
     w->cpu_cv = ws_cfg_num(cfg, WS_S_cpu_cv);
     w->ps = strcmp(ws_cfg_str(cfg, WS_S_os_cpu_scheduler), "ps") == 0;
     w->ps_event_at = -1;
+    w->batch = 1;
     if (!w->types || !w->core_free || ws_rng_init(&w->arrivals, seed, "workload.arrivals") ||
         ws_rng_init_keyed(&w->cpu_rng, seed, "workload.cpu") ||
         ws_rng_init(&w->mix, seed, "workload.mix") || ws_rng_init(&w->think, seed, "workload.think")) {
@@ -329,7 +338,8 @@ static double ps_rate(const ws_workload *w)
 {
     /* n jobs get min(1, capacity / n) each: a lone job runs at a core's
      * full speed, a full run queue gets `usable` of every core */
-    return (double)w->n_ps <= w->capacity ? 1.0 : w->capacity / (double)w->n_ps;
+    double n = (double)w->n_ps + w->fluid_jobs;
+    return n <= w->capacity ? 1.0 : w->capacity / n;
 }
 
 static void ps_advance(ws_workload *w, ws_time now)
@@ -418,6 +428,35 @@ static void on_ps_done(ws_sim *sim, void *ctx, uint64_t arg)
             on_complete(sim, w, done[i]);
 }
 
+/* Transaction sampling: the batch - 1 fluid transactions behind this one
+ * are on the cores as their offered load (arrival rate x mean CPU time,
+ * in cores), a mean-field approximation of their number (docs/model.md);
+ * their CPU time is counted as served. */
+static void fluid_update(ws_workload *w, ws_time now, ws_time cpu)
+{
+    double mean = 0; /* the mix's mean CPU time */
+    for (int i = 0; i < w->n_types; i++)
+        mean += (w->types[i].weight_cum - (i ? w->types[i - 1].weight_cum : 0)) * (double)w->types[i].cpu;
+    double rate = w->rate > 0 ? w->rate * factor(w, now) : 0;
+    double others = (double)(w->batch - 1) / w->batch;
+    if (w->ps)
+        ps_advance(w, now);
+    w->fluid_jobs = rate * others * (mean + w->cpu_mean) / 1e9;
+    w->cpu_busy += (ws_time)llround((double)(w->batch - 1) * (double)cpu);
+}
+
+void ws_workload_cpu_fluid(ws_workload *w, uint64_t n, ws_time cpu)
+{
+    /* the fluid transactions' own I/O CPU (reads, writes, images, WAL):
+     * a running mean per transaction, taken into their load */
+    if (n == 0)
+        return;
+    w->cpu_busy += cpu;
+    w->cpu_n += n;
+    double k = (double)(w->cpu_n < 1000000 ? w->cpu_n : 1000000);
+    w->cpu_mean += ((double)cpu - (double)n * w->cpu_mean) / k;
+}
+
 /* A transaction gets its core (FCFS) or its share of them (PS): it is
  * numbered, and the end of its CPU time is scheduled with its slab handle
  * as the event argument. */
@@ -426,7 +465,11 @@ static void begin(ws_workload *w, ws_time now)
     int type = pick_type(w);
     ws_time cpu = cpu_of(w, type, w->started);
     uint32_t h = slot_get(w);
-    w->slab[h].tx = (ws_tx){.arrival = now, .seq = w->started++, .lsn = 0, .type = type};
+    w->slab[h].tx = (ws_tx){.arrival = now, .seq = w->started, .lsn = 0, .type = type,
+                            .weight = w->batch};
+    w->started += w->batch;
+    if (w->batch > 1)
+        fluid_update(w, now, cpu);
     if (w->start)
         w->start(w->exec_ctx, &w->slab[h].tx);
     if (w->ps)
@@ -440,8 +483,13 @@ static void begin(ws_workload *w, ws_time now)
  * (thinning), which gives a Poisson process at rate x factor(t). */
 static void next_arrival(ws_workload *w)
 {
-    double mean = 1.0 / (w->rate * w->fmax);
-    ws_sim_after(w->sim, (ws_time)llround(ws_rng_exp(&w->arrivals, mean) * 1e9), on_arrival, w, 1);
+    double mean = 1 / (w->rate * w->fmax);
+    /* transaction sampling: every batch-th arrival of that process (an
+     * Erlang gap), so the count in a window varies as the whole stream's
+     * does, not batch times more */
+    double gap = w->batch > 1 ? gsl_ran_gamma(w->arrivals.g, (double)w->batch, mean)
+                              : ws_rng_exp(&w->arrivals, mean);
+    ws_sim_after(w->sim, (ws_time)llround(gap * 1e9), on_arrival, w, 1);
 }
 
 static void on_arrival(ws_sim *sim, void *ctx, uint64_t open_loop)
@@ -467,7 +515,7 @@ void ws_workload_complete(ws_workload *w, uint32_t handle)
     ws_tx tx = w->slab[handle].tx;
     w->slab[handle].next_free = w->free_head;
     w->free_head = handle;
-    w->completed++;
+    w->completed += tx.weight;
     if (w->done)
         w->done(w->ctx, tx.type, tx.arrival, now);
     if (w->rate <= 0 && !w->stopped) {
@@ -517,6 +565,25 @@ int ws_workload_set_types(ws_workload *w, int n, const double *weights, const ws
     w->types = t;
     w->n_types = n > 0 ? n : 1;
     return WS_OK;
+}
+
+int ws_workload_set_batch(ws_workload *w, uint32_t batch)
+{
+    assert(batch >= 1);
+    if (batch > 1 && (w->rate <= 0 || !w->ps))
+        return WS_EINPUT; /* closed loop: every client's transactions are its own;
+                           * fcfs: the fluid load is a processor-sharing share */
+    w->batch = batch;
+    return WS_OK;
+}
+
+uint32_t ws_workload_batch(const ws_workload *w) { return w->batch; }
+
+double ws_workload_fluid_rate(const ws_workload *w)
+{
+    if (w->batch <= 1 || w->stopped)
+        return 0;
+    return w->rate * factor(w, ws_sim_now(w->sim)) * (double)(w->batch - 1) / w->batch;
 }
 
 void ws_workload_stop(ws_workload *w)

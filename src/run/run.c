@@ -134,6 +134,16 @@ static void charge_bg(void *ctx, ws_time cpu) { ws_workload_cpu_bg(ctx, 0, cpu);
 static void start_tx(void *ctx, const ws_tx *tx)
 {
     runner *r = ctx;
+    if (tx->weight > 1) {
+        /* transaction sampling: the others of its batch, in aggregate, as
+         * it arrives (they arrived around it) */
+        ws_db *db = r->db;
+        double rate = ws_workload_fluid_rate(r->wl);
+        ws_wal_set_fluid(&db->wal, db->sync_commit ? rate : 0, &db->rng_fluid_wal);
+        ws_time cpu = 0, span = rate > 0 ? (ws_time)llround((tx->weight - 1) / rate * 1e9) : 0;
+        ws_db_execute_fluid(db, tx->weight - 1, tx->seq, span, &cpu);
+        ws_workload_cpu_fluid(r->wl, tx->weight - 1, cpu);
+    }
     ws_db_prefetch(r->db, tx->type, tx->seq);
 }
 
@@ -147,6 +157,8 @@ static void exec_tx(void *ctx, ws_tx *tx, uint32_t handle)
         ws_time now = ws_sim_now(r->sim);
         wait += ws_workload_cpu(r->wl, now, cpu) - now;
     }
+    if (tx->weight > 1 && tx->lsn)
+        ws_wal_note_commit(&r->db->wal, wait);
     if (wait > 0)
         ws_sim_after(r->sim, wait, on_commit, r, handle);
     else
@@ -198,7 +210,7 @@ static void sample(runner *r)
     row->t_s = (double)p->t / 1e9;
     row->len_s = (double)(now - p->t) / 1e9;
     const ws_hist *h = r->lat_interval;
-    row->transactions = ws_hist_count(h);
+    row->transactions = ws_hist_count(h) * ws_workload_batch(r->wl);
     row->lat_mean_ms = ws_hist_mean(h) * 1e3;
     row->lat_p50_ms = ws_hist_quantile(h, 0.50) * 1e3;
     row->lat_p95_ms = ws_hist_quantile(h, 0.95) * 1e3;
@@ -542,6 +554,7 @@ static void collect(const runner *r, ws_run_stats *out, const ws_counters *a,
     fill_walvol(r, &out->walvol);
     out->shared_buffers_bytes = (uint64_t)db->nbuf_full * WS_PAGE;
     out->sample_k = db->sample_k;
+    out->tx_batch = r->wl ? ws_workload_batch(r->wl) : 1;
     out->sampled_tables[0] = out->whole_tables[0] = '\0';
     for (int i = 0; i < db->n_rels && db->sample_k > 1; i++) {
         char *list = db->rels[i].k > 1 ? out->sampled_tables : out->whole_tables;
@@ -1033,6 +1046,19 @@ int ws_run_detailed_to(const ws_config *cfg, ws_progress_fn progress, void *ctx,
         }
         if (db.n_types > 0) {
             ws_workload_set_types(r.wl, db.n_types, weights, cpu);
+            const ws_value *q = ws_cfg_value(cfg, WS_S_tx_sampling);
+            uint32_t batch = (uint32_t)llround(1 / q->num);
+            if (batch > 1 && ws_workload_set_batch(r.wl, batch) != WS_OK) {
+                bool fcfs = strcmp(ws_cfg_str(cfg, WS_S_os_cpu_scheduler), "ps") != 0;
+                ws_diag_set(err, q->file, q->line,
+                            "tx_sampling: %g needs %s; expected 1 with %s", q->num,
+                            fcfs ? "[os] cpu_scheduler = ps (the fluid transactions share the cores)"
+                                 : "an open loop ([workload] rate above 0)",
+                            fcfs ? "cpu_scheduler = fcfs" : "clients (a closed loop)");
+                rc = WS_EINPUT;
+                ws_db_destroy(&db);
+                goto done;
+            }
             ws_workload_set_exec(r.wl, start_tx, exec_tx, &r);
             db.cpu.bg = charge_bg;
             db.cpu.bg_ctx = r.wl;
@@ -1073,6 +1099,7 @@ int ws_run_detailed_to(const ws_config *cfg, ws_progress_fn progress, void *ctx,
             goto stop;
         }
         win_ok = true;
+        r.win.tx_weight = ws_workload_batch(r.wl);
     }
     ws_workload_start(r.wl);
     if (r.timeline)

@@ -63,8 +63,9 @@ void ws_win_tx(ws_win *w, double lat_s, int phase)
     ws_chunk *c = &w->chunk[w->n_chunk - 1];
     ws_hist_add(c->lat, lat_s);
     ws_hist_add(c->phase[phase], lat_s);
-    w->cur_tx += 1;
-    w->cur_lat_sum += lat_s;
+    double n = w->tx_weight > 0 ? w->tx_weight : 1;
+    w->cur_tx += n;
+    w->cur_lat_sum += lat_s * n;
 }
 
 static int grow(double **a, size_t cap)
