@@ -685,6 +685,8 @@ void ws_report_summary_json(FILE *f, const ws_scenario *s, const ws_config *cons
         json_string(f, r->sampled_tables);
         fputs(", \"whole_tables\": ", f);
         json_string(f, r->whole_tables);
+        fputs(", \"transactions_rate\": ", f);
+        json_number(f, 1.0 / (r->tx_batch ? r->tx_batch : 1));
         fputs("}", f);
         fputs(",\n      \"advice\": ", f);
         if (r->win.overloaded) {
@@ -926,6 +928,8 @@ static void table_windows(FILE *f, const ws_run_stats *stats, size_t n)
             fputs(", duration auto", f);
         if (stats[v].sample_k > 1)
             fprintf(f, ", pages sampled 1 in %u", (unsigned)stats[v].sample_k);
+        if (stats[v].tx_batch > 1)
+            fprintf(f, ", transactions sampled 1 in %u", (unsigned)stats[v].tx_batch);
         if (w->cycles > 0) {
             ws_metric_format(WS_MK_TIME, w->cycle_s_mean, 3, cyc, sizeof cyc);
             fprintf(f, ", %u checkpoint cycle%s of %s\n", (unsigned)w->cycles,

@@ -435,18 +435,27 @@ static int load_summary(const char *dir, plot_run *r, ws_diag *err)
     }
     /* A run with page sampling says so under every chart's title, as its
      * figures are estimates from a sample ([scenario] sampling). */
-    double rate = 1;
+    double rate = 1, txr = 1;
     for (size_t i = 0; i < r->nv && rc == WS_OK; i++) {
         double x = ws_json_num(ws_json_path(ws_json_at(vars, i), "sampling.rate"));
+        double y = ws_json_num(ws_json_path(ws_json_at(vars, i), "sampling.transactions_rate"));
         if (x > 0 && x < rate)
             rate = x;
+        if (y > 0 && y < txr)
+            txr = y;
     }
-    if (rc == WS_OK && rate < 1) {
-        size_t n = strlen(r->title) + 64;
+    if (rc == WS_OK && (rate < 1 || txr < 1)) {
+        size_t n = strlen(r->title) + 96;
         char *t = malloc(n);
         if (!t)
             return ws_json_free(root), nomem(err);
-        snprintf(t, n, "%s (pages sampled, 1 in %.0f)", r->title, 1 / rate);
+        if (rate < 1 && txr < 1)
+            snprintf(t, n, "%s (pages sampled, 1 in %.0f; transactions, 1 in %.0f)", r->title,
+                     1 / rate, 1 / txr);
+        else if (rate < 1)
+            snprintf(t, n, "%s (pages sampled, 1 in %.0f)", r->title, 1 / rate);
+        else
+            snprintf(t, n, "%s (transactions sampled, 1 in %.0f)", r->title, 1 / txr);
         free(r->title);
         r->title = t;
     }

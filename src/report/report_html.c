@@ -698,6 +698,19 @@ static void section_assumptions(rdoc *d, const ws_json *vars)
                  whole && *whole ? whole : "");
     const char *scells[] = {"page sampling", samp, cfg_source(ref, "scenario.sampling")};
     rdoc_row(d, NULL, scells);
+    /* transaction sampling: exact, or 1 in N simulated one by one */
+    const char *txq = cfg_value(ref, "scenario.tx_sampling");
+    double q = txq ? strtod(txq, NULL) : 1;
+    if (q > 0 && q < 1)
+        snprintf(samp, sizeof samp,
+                 "1 transaction in %.0f simulated one by one (its latency is a sample), the others "
+                 "in aggregate: their CPU, page accesses, WAL and commits; latency percentiles "
+                 "carry a bias that grows as the rate falls (docs/model.md, \"Transaction "
+                 "sampling\")", round(1 / q));
+    else
+        snprintf(samp, sizeof samp, "none: every transaction simulated");
+    const char *tcells[] = {"transaction sampling", samp, cfg_source(ref, "scenario.tx_sampling")};
+    rdoc_row(d, NULL, tcells);
     assume_row(d, vars, "crash recovery replay rate", "scenario.replay_rate");
     /* compression ratios per method: per table when the scenario has
      * tables, else the defaults */
