@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench_sampling.sh - what spatial sampling ([scenario] sampling = R,
-# src/db/sampling.c) costs and gains: for each scenario and each R, the
+# src/db/sampling.c) and transaction sampling (tx_sampling = Q) cost and gain: for each scenario and each R, the
 # CPU time and peak memory of `walsim run`, and the error of each headline
 # figure against the exact run (R = 1): WAL/tx, FPI/tx, buffers per
 # checkpoint, checkpoint counts (timed, requested), tps, p50, p99, pg_wal
@@ -12,7 +12,9 @@
 #   default scenarios: every scenarios/*.conf but week.conf, the validation
 #   scenario tests/validation/pg15-pgbench-A.conf, and tests/bench/big-oltp.conf
 #   cut to BIG_DURATION (default 1h).
-# Environment: RATES (default "1 0.1 0.01 0.001 auto"), BENCH_KEEP=1 keeps
+# Environment: RATES (default "1 0.1 0.01 0.001 auto"; an item R/Q also sets
+# transaction sampling, [scenario] tx_sampling = Q, e.g. "1 auto auto/0.01";
+# a closed-loop scenario refuses Q < 1), BENCH_KEEP=1 keeps
 # the output folders.  A rate a scenario cannot be sampled at is reported
 # with walsim's message (e.g. a table too small to sample and too large to
 # keep whole).
@@ -56,16 +58,19 @@ print('%.3fs %.3fs' % (max(x['window']['start_s'] for x in v), max(x['window']['
   fi
   dirs=()
   for r in $rates; do
-    out="$tmp/$name-$r"
+    out="$tmp/$name-${r//\//-q}"
+    p=${r%%/*}
+    q=1
+    [ "$p" != "$r" ] && q=${r#*/}
     if /usr/bin/time -f "%U %S %M" -o "$tmp/time" "$walsim" run "$f" --quiet --no-report \
-         --set "sampling=$r" "${extra[@]}" --out "$out" 2>"$tmp/err" >/dev/null; then
+         --set "sampling=$p" --set "tx_sampling=$q" "${extra[@]}" --out "$out" 2>"$tmp/err" >/dev/null; then
       read -r u s kib <"$tmp/time"
       k=$(python3 -c "import json,sys; v=json.load(open('$out/summary.json'))['variants']; print(' '.join(sorted(set('%g' % x['sampling']['rate'] for x in v.values()))))")
-      printf '  R=%-6s (simulated at %s)  CPU %8.2f s  peak RSS %8.1f MiB\n' "$r" "$k" \
+      printf '  R=%-12s (pages at %s)  CPU %8.2f s  peak RSS %8.1f MiB\n' "$r" "$k" \
         "$(echo "$u + $s" | bc)" "$(echo "$kib / 1024" | bc -l)"
       dirs+=("$out")
     else
-      printf '  R=%-6s refused: %s\n' "$r" "$(grep -v '^Command exited' "$tmp/err" | head -1)"
+      printf '  R=%-12s refused: %s\n' "$r" "$(grep -v '^Command exited' "$tmp/err" | head -1)"
     fi
   done
   [ ${#dirs[@]} -gt 1 ] && python3 "$src/tests/bench/sampling_compare.py" "${dirs[@]}" | sed 's/^/  /'

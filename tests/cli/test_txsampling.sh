@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Transaction sampling ([scenario] tx_sampling, issue 20) as a user meets
+# it: a sampled run says so where its figures go - the window line on
+# stdout, summary.json, the report's assumptions, every chart's subtitle
+# (read from the SVG's <text>) - and counts every transaction, not only
+# the simulated ones; a closed loop or the fcfs scheduler is an input
+# error at the key's FILE:LINE, and nothing is written.
+# Usage: test_txsampling.sh WALSIM SOURCE_DIR
+set -u
+walsim=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+cat >"$tmp/s.conf" <<'CONF'
+[scenario]
+name = 'tx sampled'
+duration = 3min
+warmup = 30s
+tx_sampling = 0.1
+[workload]
+rate = 2000/s
+[table big]
+size = 2GB
+[table small]
+size = 1MB
+[transaction x]
+reads = 'big:1'
+writes = 'big:1, small:1'
+cpu = 100us
+[postgres]
+shared_buffers = 1GB
+checkpoint_timeout = 1min
+[os]
+ram = 8GB
+CONF
+
+"$walsim" run "$tmp/s.conf" --format svg --out "$tmp/out" >"$tmp/stdout" 2>&1 || {
+  cat "$tmp/stdout"; fail "the sampled run failed"; }
+grep -q "transactions sampled 1 in 10" "$tmp/stdout" || fail "stdout's window line lacks 'transactions sampled 1 in 10'"
+python3 - "$tmp/out/summary.json" <<'PY' || fail "summary.json's transaction sampling"
+import json, sys
+v = json.load(open(sys.argv[1]))["variants"]["base"]
+assert abs(v["sampling"]["transactions_rate"] - 0.1) < 1e-12, v["sampling"]
+# every transaction is counted: 2,000/s over the window, within 2 %
+assert abs(v["tps"] / 2000 - 1) < 0.02, v["tps"]
+assert abs(v["transactions"] / (2000 * v["duration_s"]) - 1) < 0.02, v["transactions"]
+# latency is measured on the simulated tenth
+n = v["latency_ms"]["count"]
+assert abs(n * 10 / v["transactions"] - 1) < 0.05, (n, v["transactions"])
+PY
+grep -q "1 transaction in 10 simulated one by one" "$tmp/out/report.md" ||
+  fail "report.md's assumptions lack the transaction sampling"
+grep -q "tx sampled (transactions sampled, 1 in 10)</text>" "$tmp/out/latency.svg" ||
+  fail "latency.svg's subtitle does not say the transactions were sampled"
+
+# exact runs say nothing of it
+sed 's/^tx_sampling = 0.1$/tx_sampling = 1/' "$tmp/s.conf" >"$tmp/e.conf"
+"$walsim" run "$tmp/e.conf" --format svg --out "$tmp/exact" >"$tmp/stdout2" 2>&1 || fail "the exact run failed"
+grep -q "transactions sampled" "$tmp/stdout2" "$tmp/exact/latency.svg" && fail "an exact run claims sampling"
+grep -q "none: every transaction simulated" "$tmp/exact/report.md" || fail "report.md of an exact run"
+
+# a closed loop, the fcfs scheduler, a rate out of range: FILE:LINE, exit 2, nothing written
+sed 's|^rate = 2000/s$|clients = 8|' "$tmp/s.conf" >"$tmp/closed.conf"
+printf '[os]\ncpu_scheduler = fcfs\n' | cat "$tmp/s.conf" - >"$tmp/fcfs.conf"
+sed 's/^tx_sampling = 0.1$/tx_sampling = 2/' "$tmp/s.conf" >"$tmp/range.conf"
+for c in "closed:closed.conf:5: tx_sampling: 0.1 needs an open loop" \
+         "fcfs:fcfs.conf:5: tx_sampling: 0.1 needs \[os\] cpu_scheduler = ps" \
+         "range:range.conf:5: tx_sampling"; do
+  name=${c%%:*}
+  want=${c#*:}
+  "$walsim" run "$tmp/$name.conf" --out "$tmp/$name" >"$tmp/err" 2>&1
+  rc=$?
+  [ $rc = 2 ] || { cat "$tmp/err"; fail "$name: exit $rc, expected 2"; }
+  grep -q "$want" "$tmp/err" || { cat "$tmp/err"; fail "$name: message, expected '$want'"; }
+  [ ! -e "$tmp/$name" ] || fail "$name: a refused run wrote its folder"
+done
+grep -q "tx_sampling: 2 is above the maximum 1" "$tmp/err" || { cat "$tmp/err"; fail "range: no allowed range"; }
+echo "test_txsampling: ok"

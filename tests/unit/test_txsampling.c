@@ -1,0 +1,243 @@
+/*
+ * test_txsampling.c - transaction sampling ([scenario] tx_sampling): the
+ * pieces the fluid transactions use (n reads queued at once, fluid WAL
+ * inserted at an even pace, the fluid commit stream's flushes), the loops
+ * it refuses, and a sampled run against the exact run of one scenario.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "walsim/device.h"
+#include "walsim/run.h"
+#include "walsim/wal.h"
+#include "walsim/workload.h"
+
+#include "support.h"
+
+#define BASE "[scenario]\nduration = 1min\n[workload]\nrate = 100/s\n[disk]\npreset = nvme-enterprise\n"
+
+/* n reads queued together end when n reads submitted one by one at the
+ * same instant end, and count as n I/Os of 8 kB. */
+static void test_read_n_is_n_reads(void **state)
+{
+    (void)state;
+    ws_scenario *s;
+    ws_config *c = test_resolve(BASE, "d.conf", "base", &s);
+    ws_sim *sim = ws_sim_new(0);
+    ws_device a, b;
+    assert_int_equal(ws_device_init(&a, sim, c), 0);
+    assert_int_equal(ws_device_init(&b, sim, c), 0);
+    ws_time at = 5 * WS_MSEC, one = 0;
+    for (int i = 0; i < 37; i++)
+        one = ws_device_read(&a, at, 8192);
+    ws_time all = ws_device_read_n(&b, at, 37);
+    /* the same I/Os and bytes; the time to within the rounding of 37
+     * service times to the nanosecond */
+    assert_true(llabs((long long)(all - one)) <= 37);
+    assert_true(llabs((long long)b.busy_ns - (long long)a.busy_ns) <= 37);
+    assert_int_equal(b.read_bytes, a.read_bytes);
+    assert_int_equal(b.ios, a.ios);
+    /* none: nothing queued */
+    assert_int_equal(ws_device_read_n(&b, 9 * WS_SEC, 0), 9 * WS_SEC);
+    assert_int_equal(b.ios, a.ios);
+    ws_device_destroy(&a);
+    ws_device_destroy(&b);
+    ws_sim_free(sim);
+    ws_config_free(c);
+    ws_scenario_free(s);
+}
+
+typedef struct walbed {
+    ws_scenario *s;
+    ws_config *c;
+    ws_sim *sim;
+    ws_device dev;
+    ws_wal w;
+} walbed;
+
+static void wal_open(walbed *t, const char *extra)
+{
+    char text[512];
+    snprintf(text, sizeof text, BASE "%s", extra);
+    t->c = test_resolve(text, "w.conf", "base", &t->s);
+    t->sim = ws_sim_new(0);
+    assert_int_equal(ws_device_init(&t->dev, t->sim, t->c), 0);
+    assert_int_equal(ws_wal_init(&t->w, t->sim, &t->dev, t->c), 0);
+}
+
+static void wal_close(walbed *t)
+{
+    ws_wal_destroy(&t->w);
+    ws_device_destroy(&t->dev);
+    ws_sim_free(t->sim);
+    ws_config_free(t->c);
+    ws_scenario_free(t->s);
+}
+
+static void noop(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    (void)ctx;
+    (void)arg;
+}
+
+/* Runs the clock to `t` (an event there, so that now = t). */
+static void run_to(ws_sim *sim, ws_time t)
+{
+    ws_sim_at(sim, t, noop, NULL, 0);
+    ws_sim_run(sim, t);
+}
+
+/* The fluid WAL is counted at once and inserted at an even pace over its
+ * span; a batch that comes early carries what is left of the last. */
+static void test_fluid_wal_goes_in_at_its_pace(void **state)
+{
+    (void)state;
+    walbed t;
+    wal_open(&t, "");
+    uint64_t at0 = ws_wal_insert_pos(&t.w);
+    ws_wal_insert_fluid(&t.w, 1000000, 100, 3, 24000, 60000, WS_SEC);
+    /* counted now: records, bytes, images */
+    assert_int_equal(t.w.st.records, 100);
+    assert_int_equal(t.w.st.bytes, 1000000);
+    assert_int_equal(t.w.st.fpi, 3);
+    assert_int_equal(t.w.st.fpi_bytes, 24000);
+    assert_int_equal(t.w.st.fpi_raw_bytes, 60000);
+    assert_int_equal(ws_wal_insert_pos(&t.w), at0);
+    run_to(t.sim, WS_SEC / 4);
+    uint64_t q = ws_wal_insert_pos(&t.w) - at0;
+    assert_true(q >= 249999 && q <= 250000);
+    /* a record of its own goes in after what is due */
+    uint64_t lsn = ws_wal_insert(&t.w, 500, 0, 0, 0);
+    assert_int_equal(lsn, at0 + q + 500);
+    /* the next batch at 0.5 s: 500,000 left + 1,000,000 over its 1 s */
+    run_to(t.sim, WS_SEC / 2);
+    ws_wal_insert_fluid(&t.w, 1000000, 100, 0, 0, 0, WS_SEC);
+    uint64_t mid = ws_wal_insert_pos(&t.w) - at0 - 500;
+    assert_true(mid >= 499999 && mid <= 500000);
+    run_to(t.sim, WS_SEC);
+    uint64_t later = ws_wal_insert_pos(&t.w) - at0 - 500;
+    assert_true(later >= 1249999 && later <= 1250001); /* 0.5 + 1.5 / 2 MB */
+    run_to(t.sim, 2 * WS_SEC);
+    assert_int_equal(ws_wal_insert_pos(&t.w), at0 + 2000500);
+    assert_int_equal(t.w.st.bytes, 2000500);
+    wal_close(&t);
+}
+
+/* Fluid synchronous commits flush what was inserted: with no simulated
+ * commit to take delays from, each that finds WAL unflushed and no flush
+ * running starts one; so about rate x time flushes when flushes are short
+ * and the WAL keeps coming, and none without the stream. */
+static void test_fluid_commits_flush(void **state)
+{
+    (void)state;
+    walbed t;
+    wal_open(&t, "");
+    ws_rng rng;
+    assert_int_equal(ws_rng_init(&rng, 7, "test.fluid"), 0);
+    /* 10 s of WAL at 1 MB/s, commits at 1,000/s */
+    ws_wal_insert_fluid(&t.w, 10000000, 10000, 0, 0, 0, 10 * WS_SEC);
+    ws_wal_set_fluid(&t.w, 1000, &rng);
+    run_to(t.sim, 10 * WS_SEC);
+    uint64_t flushes = t.w.st.write;
+    /* Poisson(10,000): 3 sigma is 300; a flush of about 40 us misses
+     * about 4 % of them */
+    assert_true(flushes > 9300 && flushes < 10300);
+    assert_true(ws_wal_insert_pos(&t.w) - t.w.flushed < 20000);
+    /* the stream stopped: only the WAL writer's, one per
+     * wal_writer_delay (200 ms) at most */
+    ws_wal_set_fluid(&t.w, 0, &rng);
+    ws_wal_insert_fluid(&t.w, 1000000, 1000, 0, 0, 0, WS_SEC);
+    uint64_t before = t.w.st.write;
+    run_to(t.sim, 12 * WS_SEC);
+    assert_true(t.w.st.write - before <= 11);
+    ws_rng_destroy(&rng);
+    wal_close(&t);
+}
+
+/* A closed loop and the fcfs scheduler are refused, at the key's line. */
+static void test_refused_loops(void **state)
+{
+    (void)state;
+    const char *bad[] = {
+        "[scenario]\nduration = 1min\ntx_sampling = 0.1\n[workload]\nclients = 4\n"
+        "[table t]\nsize = 64MB\n[transaction x]\nwrites = 't:1'\n",
+        "[scenario]\nduration = 1min\ntx_sampling = 0.1\n[workload]\nrate = 100/s\n"
+        "[table t]\nsize = 64MB\n[transaction x]\nwrites = 't:1'\n[os]\ncpu_scheduler = fcfs\n",
+    };
+    const char *want[] = {"needs an open loop", "needs [os] cpu_scheduler = ps"};
+    for (int i = 0; i < 2; i++) {
+        ws_scenario *s;
+        ws_config *c = test_resolve(bad[i], "q.conf", "base", &s);
+        ws_run_stats st;
+        ws_diag err;
+        assert_int_equal(ws_run(c, NULL, NULL, NULL, &st, &err), WS_EINPUT);
+        assert_true(strncmp(err.msg, "q.conf:3: tx_sampling: 0.1 ", 26) == 0);
+        assert_non_null(strstr(err.msg, want[i]));
+        ws_config_free(c);
+        ws_scenario_free(s);
+    }
+}
+
+/* A sampled run against the exact run: WAL, images, reads and tps within
+ * 2 %, the same checkpoints, latency within 5 % at 1 in 10, and latency
+ * measured on a tenth of the transactions. */
+static void test_sampled_run_close_to_exact(void **state)
+{
+    (void)state;
+    const char *text = "[scenario]\nduration = 6min\nwarmup = 2min\nseed = 5\n"
+                       "[workload]\nrate = 3000/s\n"
+                       "[table big]\nsize = 6GB\n"
+                       "[table hs]\nsize = 2GB\naccess = hotset\nhot_pages = 0.2\nhot_access = 0.9\n"
+                       "[table small]\nsize = 2MB\n"
+                       "[transaction x]\nreads = 'big:1'\nwrites = 'big:1, hs:1, small:1'\n"
+                       "cpu = 200us\nwal_bytes = 200B\n"
+                       "[postgres]\nshared_buffers = 2GB\nmax_wal_size = 2GB\n"
+                       "checkpoint_timeout = 1min\n"
+                       "[os]\nram = 4GB\ncpus = 4\n"
+                       "[disk]\npreset = nvme-enterprise\n";
+    char sampled[2048];
+    snprintf(sampled, sizeof sampled, "%s[scenario]\ntx_sampling = 0.1\n", text);
+    ws_run_stats a = test_run(text, "exact.conf", "base");
+    ws_run_stats b = test_run(sampled, "sampled.conf", "base");
+    assert_int_equal(a.tx_batch, 1);
+    assert_int_equal(b.tx_batch, 10);
+    assert_int_equal(b.ckpt_timed, a.ckpt_timed);
+    assert_int_equal(b.ckpt_req, a.ckpt_req);
+    assert_true(a.ckpt_timed + a.ckpt_req >= 4);
+    assert_true(a.buffers_backend > 0); /* the pool is full: victims are written */
+#define NEAR(f, tol) assert_true(fabs((double)b.f / (double)a.f - 1) < (tol))
+    NEAR(wal_bytes_per_tx, 0.02);
+    NEAR(wal_fpi, 0.02);
+    NEAR(ckpt_buffers_mean, 0.02);
+    NEAR(buffers_alloc, 0.02);
+    NEAR(buffers_backend, 0.05);
+    NEAR(tps, 0.02);
+    NEAR(transactions, 0.02);
+    NEAR(pg_wal_peak_bytes, 0.02);
+    NEAR(lat.p50_s, 0.05);
+    NEAR(lat.mean_s, 0.05);
+#undef NEAR
+    /* latency from the simulated tenth */
+    assert_true(fabs((double)b.lat.n * 10 / (double)a.lat.n - 1) < 0.05);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_read_n_is_n_reads),
+        cmocka_unit_test(test_fluid_wal_goes_in_at_its_pace),
+        cmocka_unit_test(test_fluid_commits_flush),
+        cmocka_unit_test(test_refused_loops),
+        cmocka_unit_test(test_sampled_run_close_to_exact),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
