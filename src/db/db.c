@@ -13,20 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_randist.h>
-
 #include "walsim/pgrules.h"
+
+#include "dbops.h"
 
 #define PAGE_CACHE_HIT_COST (5 * WS_USEC) /* copy of 8 kB from the page cache + syscall */
 #define MAX_ACCESSES 256 /* page accesses of one transaction (checked when it is defined) */
 
-typedef struct access {
-    uint64_t page;     /* APPENDED: an append whose page is known only when it runs */
-    int64_t buf;       /* looked-up buffer, -1 for a miss */
-    uint16_t rel;
-    bool modify, extend;
-    uint8_t pins;      /* extra pins after the first */
-} access;
 
 #define APPENDED UINT64_MAX
 #define OUTSIDE (-2) /* access.buf of a page outside the sample (sampling.c) */
@@ -38,7 +31,7 @@ typedef struct access {
 typedef struct pf_slot {
     uint64_t seq;
     int n;             /* -1: empty, or too many pages to keep */
-    access acc[PF_PAGES];
+    ws_acc acc[PF_PAGES];
 } pf_slot;
 
 struct ws_db_pf {
@@ -604,12 +597,6 @@ static inline int part_of(const ws_rel *r, uint64_t block)
     return r->access.kind == WS_ACCESS_HOTSET && block >= r->access.hot_pages;
 }
 
-/* Is block `block` of r simulated (always, unless r is sampled)? */
-static inline bool in_sample(const ws_rel *r, uint64_t block)
-{
-    return r->k == 1 || block % r->k == 0;
-}
-
 /* A backend writes a dirty victim (buffers_backend) into `file`, after
  * flushing WAL up to `lsn` if needed; adds the time to *wait. */
 static void write_victim(ws_db *db, int64_t b, uint64_t lsn, uint32_t file, ws_time *wait)
@@ -654,7 +641,7 @@ static void fill_buffer(ws_db *db, ws_rel *r, uint64_t page, bool extend, ws_tim
 /* A miss: take a clock-sweep victim (writing it first if dirty), then
  * read the page, or create it when the relation is extended.  Adds the
  * time this takes to *wait; returns the buffer. */
-static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_time *wait)
+uint32_t ws_db_load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_time *wait)
 {
     ws_rel *r = &db->rels[rel];
     uint32_t v = ws_bufpool_victim(&db->bp);
@@ -696,7 +683,7 @@ static uint32_t load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_tim
 /* An access outside the sample (sampling.c): a hit, or a miss with a
  * victim that is dirty as often as the sampled pool's are, drawn from the
  * sample's state now.  Returns true for a hit. */
-static bool proxy_access(ws_db *db, ws_rel *r, uint64_t page, bool extend, ws_time *wait)
+bool ws_db_proxy_access(ws_db *db, ws_rel *r, uint64_t page, bool extend, ws_time *wait)
 {
     int j = part_of(r, page);
     bool hit = !extend && r->s_pages[j] > 0 &&
@@ -725,7 +712,7 @@ static bool needs_image(ws_db *db, ws_rel *r, uint64_t page, bool extend)
 {
     if (r->k == 1)
         return ws_pagestate_touch(&r->ps, page);
-    if (in_sample(r, page)) {
+    if (ws_db_in_sample(r, page)) {
         bool image = ws_pagestate_touch(&r->ps, page / r->k);
         if (image)
             r->s_touched[part_of(r, page)]++;
@@ -745,14 +732,14 @@ static bool needs_image(ws_db *db, ws_rel *r, uint64_t page, bool extend)
 
 /* An append to relation a->rel: the page at its end, a new one when the
  * last is full (access.c). */
-static void append_row(ws_db *db, access *a)
+void ws_db_append_row(ws_db *db, ws_acc *a)
 {
     ws_rel *r = &db->rels[a->rel];
     uint64_t before = r->access.pages;
     a->page = ws_access_next(&r->access, NULL);
     a->extend = r->access.pages != before;
     r->pages = r->access.pages;
-    if (r->k > 1 && a->extend && in_sample(r, a->page))
+    if (r->k > 1 && a->extend && ws_db_in_sample(r, a->page))
         r->s_pages[0]++;
     if (ws_pagestate_grow(&r->ps, ws_sample_state_pages(r, r->pages)) != 0)
         abort();
@@ -763,7 +750,7 @@ static void append_row(ws_db *db, access *a)
  * drawn again and in every variant.  `dry` (when the transaction gets its
  * core) changes nothing: appends, which move the end of a relation, are
  * left as APPENDED. */
-static int draw(ws_db *db, const ws_txtype *t, uint64_t seq, access *acc, bool dry)
+static int draw(ws_db *db, const ws_txtype *t, uint64_t seq, ws_acc *acc, bool dry)
 {
     int n_acc = 0;
     ws_rng_rekey(&db->rng_tx, seq);
@@ -776,7 +763,7 @@ static int draw(ws_db *db, const ws_txtype *t, uint64_t seq, access *acc, bool d
         if (frac > 0 && ws_rng_uniform(&db->rng_tx) < frac)
             n++;
         for (int i = 0; i < n && n_acc < MAX_ACCESSES; i++) {
-            access *a = &acc[n_acc];
+            ws_acc *a = &acc[n_acc];
             a->rel = tc->rel;
             a->modify = tc->modify;
             a->extend = false;
@@ -785,7 +772,7 @@ static int draw(ws_db *db, const ws_txtype *t, uint64_t seq, access *acc, bool d
                 if (dry)
                     a->page = APPENDED;
                 else
-                    append_row(db, a);
+                    ws_db_append_row(db, a);
             } else {
                 if (r->access.pages == 0)
                     continue; /* reading an empty appended table */
@@ -815,7 +802,7 @@ void ws_db_prefetch(ws_db *db, int type, uint64_t seq)
     pf_slot *old = &db->pf->slot[(seq + PF_RING - 2) % PF_RING];
     if (old->seq + 2 == seq)
         for (int i = 0; i < old->n; i++) {
-            if (old->acc[i].page == APPENDED || !in_sample(&db->rels[old->acc[i].rel], old->acc[i].page))
+            if (old->acc[i].page == APPENDED || !ws_db_in_sample(&db->rels[old->acc[i].rel], old->acc[i].page))
                 continue;
             int64_t b = ws_bufpool_lookup(&db->bp, ws_page_id(old->acc[i].rel, old->acc[i].page));
             if (b >= 0) {
@@ -823,13 +810,13 @@ void ws_db_prefetch(ws_db *db, int type, uint64_t seq)
                 __builtin_prefetch(&db->bp.lsn[b], 1);
             }
         }
-    access acc[MAX_ACCESSES];
+    ws_acc acc[MAX_ACCESSES];
     int n = draw(db, &db->types[type], seq, acc, true);
     pf_slot *now = &db->pf->slot[seq % PF_RING];
     now->seq = seq;
     now->n = n <= PF_PAGES && db->types[type].stable ? n : -1;
     for (int i = 0; i < n; i++) {
-        if (acc[i].page == APPENDED || !in_sample(&db->rels[acc[i].rel], acc[i].page))
+        if (acc[i].page == APPENDED || !ws_db_in_sample(&db->rels[acc[i].rel], acc[i].page))
             continue;
         ws_bufpool_prefetch(&db->bp, ws_page_id(acc[i].rel, acc[i].page));
         if (acc[i].modify && db->rels[acc[i].rel].k == 1 && !db->rels[acc[i].rel].ps.tail)
@@ -841,7 +828,7 @@ void ws_db_prefetch(ws_db *db, int type, uint64_t seq)
 
 /* The pages of transaction seq: from the ring when they were kept there,
  * else drawn now. */
-static int pages_of(ws_db *db, const ws_txtype *t, uint64_t seq, access *acc)
+static int pages_of(ws_db *db, const ws_txtype *t, uint64_t seq, ws_acc *acc)
 {
     pf_slot *s = &db->pf->slot[seq % PF_RING];
     if (s->seq != seq || s->n < 0)
@@ -851,7 +838,7 @@ static int pages_of(ws_db *db, const ws_txtype *t, uint64_t seq, access *acc)
     s->n = -1;
     for (int i = 0; i < n; i++)
         if (acc[i].page == APPENDED)
-            append_row(db, &acc[i]);
+            ws_db_append_row(db, &acc[i]);
     return n;
 }
 
@@ -859,8 +846,8 @@ static int pages_of(ws_db *db, const ws_txtype *t, uint64_t seq, access *acc)
  * record (returns true), with a full-page image when it is the page's
  * first change since the redo pointer; the image's compression CPU is the
  * inserting backend's. */
-static bool log_change(ws_db *db, ws_rel *r, const access *a, uint32_t *fpi, uint64_t *fpi_stored,
-                       uint64_t *fpi_raw, ws_time *cpu)
+bool ws_db_log_change(ws_db *db, ws_rel *r, const ws_acc *a, uint32_t *fpi, uint64_t *fpi_stored,
+                      uint64_t *fpi_raw, ws_time *cpu)
 {
     if (!r->logged)
         return false;
@@ -884,7 +871,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
 {
     assert(type >= 0 && type < db->n_types);
     const ws_txtype *t = &db->types[type];
-    access acc[MAX_ACCESSES];
+    ws_acc acc[MAX_ACCESSES];
     /* 1. Which pages. */
     int n_acc = pages_of(db, t, seq, acc);
 
@@ -892,10 +879,10 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
      * overlapped: map slots first, then the state and LSN of the buffers
      * found and the pages' image epochs. */
     for (int i = 0; i < n_acc; i++)
-        if (in_sample(&db->rels[acc[i].rel], acc[i].page))
+        if (ws_db_in_sample(&db->rels[acc[i].rel], acc[i].page))
             ws_bufpool_prefetch(&db->bp, ws_page_id(acc[i].rel, acc[i].page));
     for (int i = 0; i < n_acc; i++) {
-        if (!in_sample(&db->rels[acc[i].rel], acc[i].page)) {
+        if (!ws_db_in_sample(&db->rels[acc[i].rel], acc[i].page)) {
             acc[i].buf = OUTSIDE;
             continue;
         }
@@ -922,7 +909,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
     uint32_t loaded[MAX_ACCESSES]; /* buffers this transaction loaded pages into */
     int n_loaded = 0;
     for (int i = 0; i < n_acc; i++) {
-        access *a = &acc[i];
+        ws_acc *a = &acc[i];
         ws_rel *r = &db->rels[a->rel];
         uint64_t id = ws_page_id(a->rel, a->page);
         uint32_t b;
@@ -931,12 +918,12 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
              * appended table's last page is in shared buffers. */
             if (r->access.kind == WS_ACCESS_APPEND && a->modify) {
                 if (a->extend)
-                    proxy_access(db, r, a->page, true, &wait);
+                    ws_db_proxy_access(db, r, a->page, true, &wait);
             } else {
-                proxy_access(db, r, a->page, false, &wait);
+                ws_db_proxy_access(db, r, a->page, false, &wait);
             }
             if (a->modify)
-                logged |= log_change(db, r, a, &fpi, &fpi_stored, &fpi_raw, cpu);
+                logged |= ws_db_log_change(db, r, a, &fpi, &fpi_stored, &fpi_raw, cpu);
             continue;
         }
         /* A buffer found in step 2 holds another page now if an earlier
@@ -953,7 +940,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
                 b = (uint32_t)again;
                 ws_bufpool_hit(&db->bp, b);
             } else {
-                b = load_page(db, a->rel, a->page, a->extend, &wait);
+                b = ws_db_load_page(db, a->rel, a->page, a->extend, &wait);
                 loaded[n_loaded++] = b;
             }
         }
@@ -961,7 +948,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
             ws_bufpool_hit(&db->bp, b);
         if (!a->modify)
             continue;
-        logged |= log_change(db, r, a, &fpi, &fpi_stored, &fpi_raw, cpu);
+        logged |= ws_db_log_change(db, r, a, &fpi, &fpi_stored, &fpi_raw, cpu);
         modified[n_mod++] = b;
         ws_bufpool_dirty(&db->bp, b, 0);
     }
@@ -979,226 +966,6 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
     return wait;
 }
 
-/* ---- transaction sampling: the fluid transactions ---------------------- */
-
-/* What a batch of fluid transactions did, added up. */
-typedef struct fluid_sum {
-    uint32_t fpi;
-    uint64_t fpi_stored, fpi_raw;
-    ws_time cpu;              /* compression */
-    ws_time span;             /* the time the batch stands for */
-    uint64_t dev_reads;       /* reads the page cache did not serve */
-} fluid_sum;
-
-#define FLUID_READ_CHUNK 4   /* device reads queued at once, at most */
-#define FLUID_READ_EVENTS 4096
-
-/* A chunk of the fluid transactions' device reads joins the queue. */
-static void on_fluid_reads(ws_sim *sim, void *ctx, uint64_t n)
-{
-    ws_db *db = ctx;
-    ws_device_read_n(&db->dev, ws_sim_now(sim), n);
-}
-
-/* The batch's device reads, spread over its span in chunks, so that the
- * queue a simulated transaction's read meets holds what the others' reads
- * would have left in it, not all of them at once. */
-static void fluid_reads(ws_db *db, uint64_t n, ws_time span)
-{
-    uint64_t k = (n + FLUID_READ_CHUNK - 1) / FLUID_READ_CHUNK;
-    if (k > FLUID_READ_EVENTS)
-        k = FLUID_READ_EVENTS;
-    for (uint64_t i = 0; i < k; i++) {
-        uint64_t part = n / k + (i < n % k);
-        ws_time at = (ws_time)((double)span * ((double)i + 0.5) / (double)k);
-        ws_sim_after(db->sim, at, on_fluid_reads, db, part);
-    }
-}
-
-/* Binomial(n, p) from the fluid stream (n at most 2^32 - 1 a draw). */
-static uint64_t fl_binom(ws_db *db, double p, uint64_t n)
-{
-    if (n == 0 || p <= 0)
-        return 0;
-    if (p >= 1)
-        return n;
-    return gsl_ran_binomial(db->rng_fluid.g, p, (unsigned)(n < UINT32_MAX ? n : UINT32_MAX));
-}
-
-/* A fluid transaction's access to a simulated page: as a simulated
- * transaction's (hit, or miss with its victim and read), without the
- * prefetching. */
-static void fluid_touch(ws_db *db, access *a, fluid_sum *f)
-{
-    ws_rel *r = &db->rels[a->rel];
-    ws_time wait = 0;
-    int64_t found = a->extend ? -1 : ws_bufpool_lookup(&db->bp, ws_page_id(a->rel, a->page));
-    uint32_t b;
-    if (found >= 0) {
-        b = (uint32_t)found;
-        ws_bufpool_hit(&db->bp, b);
-    } else {
-        b = load_page(db, a->rel, a->page, a->extend, &wait);
-    }
-    for (int k = 0; k < a->pins; k++)
-        ws_bufpool_hit(&db->bp, b);
-    if (!a->modify)
-        return;
-    log_change(db, r, a, &f->fpi, &f->fpi_stored, &f->fpi_raw, &f->cpu);
-    ws_bufpool_dirty(&db->bp, b, 0);
-    if (db->n_fl_mod == db->cap_fl_mod) {
-        uint32_t cap = db->cap_fl_mod ? 2 * db->cap_fl_mod : 256;
-        uint32_t *n = realloc(db->fl_mod, cap * sizeof *n);
-        if (!n)
-            abort();
-        db->fl_mod = n;
-        db->cap_fl_mod = cap;
-    }
-    db->fl_mod[db->n_fl_mod++] = b;
-}
-
-/* n accesses outside the sample to part j of r, in bulk: each a hit with
- * the part's resident share, a miss otherwise (a victim that is dirty with
- * the pool's recent share, written by the backend; a read served by the
- * page cache or the device); a change needs an image with the share of
- * the part's sampled pages not changed since the redo pointer.  As
- * proxy_access, counted instead of drawn one by one. */
-static void fluid_proxy(ws_db *db, ws_rel *r, int j, uint64_t n, bool modify, fluid_sum *f)
-{
-    if (n == 0)
-        return;
-    ws_time now = ws_sim_now(db->sim);
-    double resident = r->s_pages[j] ? (double)r->s_resident[j] / (double)r->s_pages[j] : 0;
-    uint64_t miss = n - fl_binom(db, resident, n);
-    db->st.buffers_alloc += miss;
-    if (miss && db->victim_page != WS_BUF_NONE) {
-        uint64_t dirty = fl_binom(db, db->p_dirty_victim, miss);
-        if (dirty) {
-            uint32_t file = ws_db_stand_in_file(db, db->victim_page);
-            ws_pc_write(&db->pc, file, dirty * WS_PAGE, WS_PC_BACKENDS, now);
-            for (uint64_t i = 0; i < dirty; i++)
-                ws_writeback_add(db, &db->backend_wb, file);
-            db->st.buffers_backend += dirty;
-        }
-    }
-    if (miss) {
-        db->st.reads += miss;
-        uint64_t device = miss - fl_binom(db, db->cache_hit, miss);
-        db->st.read_misses_os += device;
-        f->dev_reads += device;
-    }
-    if (modify && r->logged && db->full_page_writes) {
-        double clean = r->s_pages[j] ? 1 - (double)r->s_touched[j] / (double)r->s_pages[j] : 1;
-        uint64_t img = fl_binom(db, clean, n);
-        f->fpi += (uint32_t)img;
-        f->fpi_stored += img * (r->fpi_stored + WS_FPI_RECORD_OVERHEAD);
-        f->fpi_raw += img * r->fpi_raw;
-        f->cpu += (ws_time)img * r->fpi_cpu;
-        db->st.cpu_compress += (ws_time)img * r->fpi_cpu;
-    }
-}
-
-/* A page of r drawn as its access pattern draws them, from the fluid
- * stream (an appended table read: any page so far). */
-static uint64_t fluid_page(ws_db *db, ws_rel *r)
-{
-    return r->access.kind == WS_ACCESS_APPEND ? ws_rng_below(&db->rng_fluid, r->access.pages)
-                                              : ws_access_next(&r->access, &db->rng_fluid);
-}
-
-/* N accesses of one touch of a type by fluid transactions. */
-static void fluid_accesses(ws_db *db, const ws_touch *tc, uint64_t N, fluid_sum *f)
-{
-    ws_rel *r = &db->rels[tc->rel];
-    access a = {.rel = tc->rel, .modify = tc->modify,
-                .pins = tc->pins > 1 ? (uint8_t)(tc->pins - 1) : 0};
-    if (r->access.kind == WS_ACCESS_APPEND && tc->modify) {
-        /* rows appended one by one: the end of the table moves */
-        for (uint64_t i = 0; i < N; i++) {
-            append_row(db, &a);
-            if (in_sample(r, a.page)) {
-                fluid_touch(db, &a, f);
-            } else {
-                ws_time wait = 0;
-                if (a.extend)
-                    proxy_access(db, r, a.page, true, &wait);
-                log_change(db, r, &a, &f->fpi, &f->fpi_stored, &f->fpi_raw, &f->cpu);
-            }
-        }
-        return;
-    }
-    if (r->access.pages == 0)
-        return;
-    uint64_t in = r->k == 1 ? N : fl_binom(db, 1.0 / r->k, N);
-    for (uint64_t i = 0; i < in; i++) {
-        a.page = fluid_page(db, r);
-        a.page -= a.page % r->k; /* the sampled page next to it */
-        a.extend = false;
-        fluid_touch(db, &a, f);
-    }
-    uint64_t out = N - in;
-    if (r->access.kind == WS_ACCESS_HOTSET && r->access.hot_pages < r->access.pages) {
-        uint64_t hot = fl_binom(db, r->access.hot_access, out);
-        fluid_proxy(db, r, 0, hot, tc->modify, f);
-        fluid_proxy(db, r, 1, out - hot, tc->modify, f);
-    } else {
-        fluid_proxy(db, r, 0, out, tc->modify, f);
-    }
-}
-
-void ws_db_execute_fluid(ws_db *db, uint64_t n, uint64_t key, ws_time span, ws_time *cpu)
-{
-    ws_rng_rekey(&db->rng_fluid, key);
-    fluid_sum f = {.span = span};
-    db->n_fl_mod = 0;
-    uint64_t reads0 = db->st.reads, writes0 = db->st.buffers_backend;
-    uint64_t records = 0, rec_bytes = 0;
-    double total = 0;
-    for (int t = 0; t < db->n_types; t++)
-        total += db->types[t].weight;
-    double w_left = total;
-    uint64_t left = n;
-    for (int t = 0; t < db->n_types && left > 0; t++) {
-        const ws_txtype *ty = &db->types[t];
-        /* the mix: a multinomial split, as conditional binomials */
-        uint64_t nt = t == db->n_types - 1 || w_left <= 0 ? left : fl_binom(db, ty->weight / w_left, left);
-        left -= nt;
-        w_left -= ty->weight;
-        if (nt == 0)
-            continue;
-        double p_quiet = 1; /* a transaction of this type changes no logged page */
-        for (int k = 0; k < ty->n_touch; k++) {
-            const ws_touch *tc = &ty->touch[k];
-            uint64_t whole = (uint64_t)tc->count;
-            double frac = tc->count - (double)whole;
-            uint64_t N = nt * whole + fl_binom(db, frac, nt);
-            if (tc->modify && db->rels[tc->rel].logged)
-                p_quiet *= tc->count >= 1 ? 0 : 1 - tc->count;
-            if (N)
-                fluid_accesses(db, tc, N, &f);
-        }
-        uint64_t logged = nt - fl_binom(db, p_quiet, nt);
-        records += logged;
-        rec_bytes += logged * ty->wal_bytes;
-    }
-    if (f.dev_reads)
-        fluid_reads(db, f.dev_reads, span);
-    *cpu = f.cpu + ws_cpucost_tx(db, db->st.reads - reads0, db->st.buffers_backend - writes0, f.fpi,
-                                 rec_bytes + f.fpi_stored);
-    if (records == 0 && f.fpi == 0)
-        return;
-    ws_wal_insert_fluid(&db->wal, rec_bytes + f.fpi_stored, records ? records : 1, f.fpi,
-                        f.fpi_stored, f.fpi_raw, span);
-    ws_wal_buffers_wait(&db->wal);
-    /* the pages' LSN: the end of the batch's WAL, which is inserted over
-     * `span` (a victim written meanwhile waits for a flush that covers it) */
-    uint64_t lsn = db->wal.insert + db->wal.fl_left;
-    for (uint32_t i = 0; i < db->n_fl_mod; i++)
-        if ((ws_bufpool_flags(&db->bp, db->fl_mod[i]) & (WS_BUF_PERMANENT | WS_BUF_DIRTY)) ==
-            (WS_BUF_PERMANENT | WS_BUF_DIRTY)) /* not taken as a victim since */
-            ws_bufpool_dirty(&db->bp, db->fl_mod[i], lsn);
-}
-
 void ws_db_modify_pages(ws_db *db, int rel, int n, ws_time *wait, uint32_t *fpi,
                         uint64_t *fpi_stored, uint64_t *fpi_raw)
 {
@@ -1211,8 +978,8 @@ void ws_db_modify_pages(ws_db *db, int rel, int n, ws_time *wait, uint32_t *fpi,
         uint64_t page;
         bool extend = false;
         if (append) {
-            access a = {.rel = (uint16_t)rel};
-            append_row(db, &a);
+            ws_acc a = {.rel = (uint16_t)rel};
+            ws_db_append_row(db, &a);
             page = a.page;
             extend = a.extend;
         } else {
@@ -1224,7 +991,7 @@ void ws_db_modify_pages(ws_db *db, int rel, int n, ws_time *wait, uint32_t *fpi,
             b = (uint32_t)hit;
             ws_bufpool_hit(&db->bp, b);
         } else {
-            b = load_page(db, rel, page, extend, wait);
+            b = ws_db_load_page(db, rel, page, extend, wait);
         }
         assert(r->k == 1); /* bulk loads are never sampled (sampling.c) */
         bool image = ws_pagestate_touch(&r->ps, page) && !extend;
