@@ -97,7 +97,7 @@ typedef struct ws_wal {
      * Poisson stream of fluid_rate per second (ws_wal_set_fluid) */
     double fluid_rate;
     ws_rng *fluid_rng;
-    bool fluid_wake;            /* an arrival of that stream is scheduled */
+    uint64_t fluid_gen;         /* armings of that stream's next flush (ws_wal_set_fluid) */
     ws_time delay[WS_WAL_DELAYS]; /* ns from a record's insertion to its commit: the
                                    simulated transactions' last (ws_wal_note_commit) */
     uint32_t n_delay;

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "walsim/pgrules.h"
 
@@ -291,34 +292,61 @@ static void on_flush_done(ws_sim *sim, void *ctx, uint64_t target)
     }
 }
 
-/* The next fluid commit: it starts a flush if none is running (one that
- * is running is judged when it ends). */
+/* The first fluid commit that needs a flush, while none runs: it starts
+ * one (a flush that is running is judged when it ends).  arg: the arming
+ * it was drawn for; a later arming makes it stale. */
 static void on_fluid_commit(ws_sim *sim, void *ctx, uint64_t arg)
 {
     (void)sim;
-    (void)arg;
     ws_wal *w = ctx;
-    w->fluid_wake = false;
-    if (w->fluid_rate <= 0)
+    if (arg != w->fluid_gen || w->fluid_rate <= 0 || w->flushing)
         return;
     fluid_drain(w);
-    /* its record went in fl_delay ago: flushed already if that was before
-     * the last flush started */
-    uint32_t n = w->n_delay < WS_WAL_DELAYS ? w->n_delay : WS_WAL_DELAYS;
-    ws_time rec = ws_sim_now(sim) - (n ? w->delay[ws_rng_below(w->fluid_rng, n)] : 0);
-    if (!w->flushing && w->insert > w->flushed && rec > w->flush_start)
+    if (w->insert > w->flushed)
         start_flush(w);
     if (!w->flushing)
         fluid_arm(w);
 }
 
+static int cmp_time(const void *a, const void *b)
+{
+    ws_time x = *(const ws_time *)a, y = *(const ws_time *)b;
+    return (x > y) - (x < y);
+}
+
+/* Draws when the next fluid commit that needs a flush comes.  Fluid
+ * commits arrive at fluid_rate (Poisson); one at t needs a flush when its
+ * record went in after the last flush started, i.e. its delay (drawn from
+ * the recent ones) is under t - flush_start.  Those are a Poisson process
+ * of intensity rate x F(t - flush_start), F the delays' empirical
+ * distribution: its first point solves rate x integral of F = Exp(1),
+ * found by walking the sorted delays.  One event per flush instead of one
+ * per fluid commit. */
 static void fluid_arm(ws_wal *w)
 {
-    if (w->fluid_wake || w->fluid_rate <= 0)
+    if (w->fluid_rate <= 0)
         return;
-    w->fluid_wake = true;
-    double s = ws_rng_exp(w->fluid_rng, 1 / w->fluid_rate);
-    ws_sim_after(w->sim, (ws_time)llround(s * 1e9), on_fluid_commit, w, 0);
+    ws_time now = ws_sim_now(w->sim);
+    double need = ws_rng_exp(w->fluid_rng, 1) / w->fluid_rate * 1e9; /* ns at full intensity */
+    uint32_t n = w->n_delay < WS_WAL_DELAYS ? w->n_delay : WS_WAL_DELAYS;
+    ws_time d[WS_WAL_DELAYS];
+    memcpy(d, w->delay, n * sizeof *d);
+    qsort(d, n, sizeof *d, cmp_time);
+    double x = (double)(now - w->flush_start); /* time since the last flush started */
+    uint32_t k = 0;                               /* delays below x */
+    while (k < n && (double)d[k] < x)
+        k++;
+    double at = x;
+    for (; k < n; k++) { /* F = k / n on [at, d[k]) */
+        double seg = ((double)d[k] - at) * k / n;
+        if (k > 0 && seg >= need)
+            break;
+        need -= seg;
+        at = (double)d[k];
+    }
+    at += n ? need * n / k : need;
+    ws_time when = w->flush_start + (ws_time)llround(at);
+    ws_sim_at(w->sim, when > now ? when : now, on_fluid_commit, w, ++w->fluid_gen);
 }
 
 void ws_wal_note_commit(ws_wal *w, ws_time delay)
@@ -328,10 +356,11 @@ void ws_wal_note_commit(ws_wal *w, ws_time delay)
 
 void ws_wal_set_fluid(ws_wal *w, double rate, ws_rng *rng)
 {
+    bool same = rate == w->fluid_rate && w->fluid_gen > 0;
     w->fluid_rate = rate;
     w->fluid_rng = rng;
-    if (!w->flushing)
-        fluid_arm(w);
+    if (!w->flushing && !same)
+        fluid_arm(w); /* a new rate: drawn again from now (Poisson: no memory) */
 }
 
 /* The WAL writer: flushes what asynchronous commits left, every
