@@ -589,6 +589,12 @@ double ws_workload_fluid_rate(const ws_workload *w)
 void ws_workload_stop(ws_workload *w)
 {
     w->stopped = true;
+    if (w->fluid_jobs > 0) { /* transaction sampling: no more fluid load */
+        ws_time now = ws_sim_now(w->sim);
+        ps_advance(w, now);
+        w->fluid_jobs = 0;
+        ps_schedule(w, now);
+    }
 }
 
 void ws_workload_set_exec(ws_workload *w, ws_tx_start_fn start, ws_tx_exec_fn exec, void *ctx)

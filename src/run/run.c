@@ -290,6 +290,7 @@ static void on_shutdown_event(ws_sim *sim, void *ctx, uint64_t arg)
     (void)arg;
     runner *r = ctx;
     ws_workload_stop(r->wl);
+    ws_wal_set_fluid(&r->db->wal, 0, NULL); /* tx_sampling: no more fluid commits */
     r->shutdown_at = ws_sim_now(r->sim);
     ws_ckpt_request(r->db, WS_CKPT_F_SHUTDOWN | WS_CKPT_F_IMMEDIATE);
 }
