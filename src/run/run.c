@@ -924,6 +924,12 @@ static void judge_load(const runner *r, const ws_config *cfg, ws_run_stats *out,
     } else if (W->bottleneck[0]) {
         warn(W, WS_WARN_SATURATED, "saturated (closed loop, not an overload): %s", W->bottleneck);
     }
+    uint32_t m = ws_workload_batch(r->wl);
+    if (m > 1 && (W->overloaded || W->bottleneck[0]))
+        warn(W, WS_WARN_TX_SAMPLED,
+             "tx_sampling = %g at a resource's limit: the transactions not simulated one by one "
+             "do not queue, so tps, WAL and latency are not the real system's; run this variant "
+             "with tx_sampling = 1", 1.0 / m);
 }
 
 /* duration = auto: is the window long enough now?  Checked every 10
