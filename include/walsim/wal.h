@@ -100,6 +100,7 @@ typedef struct ws_wal {
     uint64_t fluid_gen;         /* armings of that stream's next flush (ws_wal_set_fluid) */
     ws_time delay[WS_WAL_DELAYS]; /* ns from a record's insertion to its commit: the
                                    simulated transactions' last (ws_wal_note_commit) */
+    ws_time delay_sorted[WS_WAL_DELAYS]; /* the same, in ascending order */
     uint32_t n_delay;
     uint64_t fl_left;           /* their WAL not yet inserted: it goes in at fl_rate */
     double fl_rate;             /* bytes per ns */

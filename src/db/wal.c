@@ -308,12 +308,6 @@ static void on_fluid_commit(ws_sim *sim, void *ctx, uint64_t arg)
         fluid_arm(w);
 }
 
-static int cmp_time(const void *a, const void *b)
-{
-    ws_time x = *(const ws_time *)a, y = *(const ws_time *)b;
-    return (x > y) - (x < y);
-}
-
 /* Draws when the next fluid commit that needs a flush comes.  Fluid
  * commits arrive at fluid_rate (Poisson); one at t needs a flush when its
  * record went in after the last flush started, i.e. its delay (drawn from
@@ -329,9 +323,7 @@ static void fluid_arm(ws_wal *w)
     ws_time now = ws_sim_now(w->sim);
     double need = ws_rng_exp(w->fluid_rng, 1) / w->fluid_rate * 1e9; /* ns at full intensity */
     uint32_t n = w->n_delay < WS_WAL_DELAYS ? w->n_delay : WS_WAL_DELAYS;
-    ws_time d[WS_WAL_DELAYS];
-    memcpy(d, w->delay, n * sizeof *d);
-    qsort(d, n, sizeof *d, cmp_time);
+    const ws_time *d = w->delay_sorted;
     double x = (double)(now - w->flush_start); /* time since the last flush started */
     uint32_t k = 0;                               /* delays below x */
     while (k < n && (double)d[k] < x)
@@ -351,6 +343,23 @@ static void fluid_arm(ws_wal *w)
 
 void ws_wal_note_commit(ws_wal *w, ws_time delay)
 {
+    /* the ring, and the same values in order (fluid_arm walks them) */
+    ws_time *s = w->delay_sorted;
+    uint32_t n = w->n_delay < WS_WAL_DELAYS ? w->n_delay : WS_WAL_DELAYS;
+    if (n == WS_WAL_DELAYS) { /* the oldest leaves */
+        ws_time old = w->delay[w->n_delay % WS_WAL_DELAYS];
+        uint32_t i = 0;
+        while (s[i] != old)
+            i++;
+        memmove(s + i, s + i + 1, (n - 1 - i) * sizeof *s);
+        n--;
+    }
+    uint32_t j = n;
+    while (j > 0 && s[j - 1] > delay) {
+        s[j] = s[j - 1];
+        j--;
+    }
+    s[j] = delay;
     w->delay[w->n_delay++ % WS_WAL_DELAYS] = delay;
 }
 
