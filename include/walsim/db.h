@@ -279,6 +279,9 @@ void ws_db_destroy(ws_db *db);
  * inserted at an even pace over `span`, the time they stand for.  Nothing
  * waits for them; *cpu gets their I/O CPU (reads, writes, images, WAL). */
 void ws_db_execute_fluid(ws_db *db, uint64_t n, uint64_t key, ws_time span, ws_time *cpu);
+/* The share of the mix's transactions that change a logged page, so
+ * write a commit record and wait for its flush (0 to 1). */
+double ws_db_logged_share(const ws_db *db);
 
 /* Transaction number `seq` of type `type` got its core: start loading the
  * cache lines of the buffer map and page state it will touch, so that

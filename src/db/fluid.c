@@ -180,6 +180,29 @@ static void fluid_accesses(ws_db *db, const ws_touch *tc, uint64_t N, fluid_sum 
     }
 }
 
+/* The share of transactions of type ty that change no logged page (a
+ * touch with a count under 1 changes one with that probability). */
+static double quiet_share(const ws_db *db, const ws_txtype *ty)
+{
+    double p = 1;
+    for (int k = 0; k < ty->n_touch; k++) {
+        const ws_touch *tc = &ty->touch[k];
+        if (tc->modify && db->rels[tc->rel].logged)
+            p *= tc->count >= 1 ? 0 : 1 - tc->count;
+    }
+    return p;
+}
+
+double ws_db_logged_share(const ws_db *db)
+{
+    double total = 0, logged = 0;
+    for (int t = 0; t < db->n_types; t++) {
+        total += db->types[t].weight;
+        logged += db->types[t].weight * (1 - quiet_share(db, &db->types[t]));
+    }
+    return total > 0 ? logged / total : 0;
+}
+
 void ws_db_execute_fluid(ws_db *db, uint64_t n, uint64_t key, ws_time span, ws_time *cpu)
 {
     ws_rng_rekey(&db->rng_fluid, key);
@@ -200,18 +223,15 @@ void ws_db_execute_fluid(ws_db *db, uint64_t n, uint64_t key, ws_time span, ws_t
         w_left -= ty->weight;
         if (nt == 0)
             continue;
-        double p_quiet = 1; /* a transaction of this type changes no logged page */
         for (int k = 0; k < ty->n_touch; k++) {
             const ws_touch *tc = &ty->touch[k];
             uint64_t whole = (uint64_t)tc->count;
             double frac = tc->count - (double)whole;
             uint64_t N = nt * whole + fl_binom(db, frac, nt);
-            if (tc->modify && db->rels[tc->rel].logged)
-                p_quiet *= tc->count >= 1 ? 0 : 1 - tc->count;
             if (N)
                 fluid_accesses(db, tc, N, &f);
         }
-        uint64_t logged = nt - fl_binom(db, p_quiet, nt);
+        uint64_t logged = nt - fl_binom(db, quiet_share(db, ty), nt);
         records += logged;
         rec_bytes += logged * ty->wal_bytes;
     }

@@ -139,7 +139,9 @@ static void start_tx(void *ctx, const ws_tx *tx)
          * it arrives (they arrived around it) */
         ws_db *db = r->db;
         double rate = ws_workload_fluid_rate(r->wl);
-        ws_wal_set_fluid(&db->wal, db->sync_commit ? rate : 0, &db->rng_fluid_wal);
+        /* only those that write WAL commit through a flush */
+        ws_wal_set_fluid(&db->wal, db->sync_commit ? rate * ws_db_logged_share(db) : 0,
+                         &db->rng_fluid_wal);
         ws_time cpu = 0, span = rate > 0 ? (ws_time)llround((tx->weight - 1) / rate * 1e9) : 0;
         ws_db_execute_fluid(db, tx->weight - 1, tx->seq, span, &cpu);
         ws_workload_cpu_fluid(r->wl, tx->weight - 1, cpu);

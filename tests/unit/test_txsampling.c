@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "walsim/db.h"
 #include "walsim/device.h"
 #include "walsim/run.h"
 #include "walsim/wal.h"
@@ -163,6 +164,33 @@ static void test_fluid_commits_flush(void **state)
     wal_close(&t);
 }
 
+/* The fluid commits that wait for a flush are those of the transactions
+ * that change a logged page: a type that only reads, or only writes an
+ * unlogged table, commits without one; a touch of count 0.5 changes a
+ * page half the time. */
+static void test_logged_share(void **state)
+{
+    (void)state;
+    const char *text = "[scenario]\nduration = 1min\n[workload]\nrate = 100/s\n"
+                       "[table t]\nsize = 64MB\n[table u]\nsize = 64MB\nlogged = false\n"
+                       "[transaction w]\nweight = 1\nwrites = 't:1'\n"
+                       "[transaction r]\nweight = 3\nreads = 't:2'\n"
+                       "[transaction half]\nweight = 4\nwrites = 't:0.5'\n"
+                       "[transaction unlogged]\nweight = 2\nwrites = 'u:3'\n";
+    ws_scenario *s;
+    ws_config *c = test_resolve(text, "l.conf", "base", &s);
+    ws_sim *sim = ws_sim_new(0);
+    ws_db db;
+    ws_diag err;
+    assert_int_equal(ws_db_init(&db, sim, c, NULL, &err), WS_OK);
+    /* (1 x 1 + 3 x 0 + 4 x 0.5 + 2 x 0) / 10 */
+    assert_true(fabs(ws_db_logged_share(&db) - 0.3) < 1e-12);
+    ws_db_destroy(&db);
+    ws_sim_free(sim);
+    ws_config_free(c);
+    ws_scenario_free(s);
+}
+
 /* A closed loop and the fcfs scheduler are refused, at the key's line. */
 static void test_refused_loops(void **state)
 {
@@ -236,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_read_n_is_n_reads),
         cmocka_unit_test(test_fluid_wal_goes_in_at_its_pace),
         cmocka_unit_test(test_fluid_commits_flush),
+        cmocka_unit_test(test_logged_share),
         cmocka_unit_test(test_refused_loops),
         cmocka_unit_test(test_sampled_run_close_to_exact),
     };
