@@ -70,6 +70,10 @@ void ws_workload_set_exec(ws_workload *w, ws_tx_start_fn start, ws_tx_exec_fn ex
  * stood for.  WS_EINPUT for a closed loop or the fcfs scheduler.  Call before ws_workload_start. */
 int ws_workload_set_batch(ws_workload *w, uint32_t batch);
 uint32_t ws_workload_batch(const ws_workload *w);
+/* tx_sampling = auto: the largest batch of 1000, 100, 10 that leaves at
+ * least min_rate simulated transactions per second at the load curve's
+ * lowest (idle phases aside); 1 for a closed loop or fcfs. */
+uint32_t ws_workload_auto_batch(const ws_workload *w, double min_rate);
 /* The I/O CPU (reads, writes, images, WAL) of n fluid transactions:
  * counted as served, and in their load from now on. */
 void ws_workload_cpu_fluid(ws_workload *w, uint64_t n, ws_time cpu);

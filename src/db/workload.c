@@ -579,6 +579,21 @@ int ws_workload_set_batch(ws_workload *w, uint32_t batch)
 
 uint32_t ws_workload_batch(const ws_workload *w) { return w->batch; }
 
+uint32_t ws_workload_auto_batch(const ws_workload *w, double min_rate)
+{
+    if (w->rate <= 0 || !w->ps)
+        return 1;
+    double f = 1; /* the lowest load factor but idle phases (1 before the first point) */
+    for (int i = 0; i < w->n_pts; i++)
+        if (w->pts[i].f > 0 && w->pts[i].f < f)
+            f = w->pts[i].f;
+    static const uint32_t batches[] = {1000, 100, 10};
+    for (size_t i = 0; i < sizeof batches / sizeof batches[0]; i++)
+        if (w->rate * f / batches[i] >= min_rate)
+            return batches[i];
+    return 1;
+}
+
 double ws_workload_fluid_rate(const ws_workload *w)
 {
     if (w->batch <= 1 || w->stopped)

@@ -700,15 +700,20 @@ static void section_assumptions(rdoc *d, const ws_json *vars)
     rdoc_row(d, NULL, scells);
     /* transaction sampling: exact, or 1 in N simulated one by one */
     const char *txq = cfg_value(ref, "scenario.tx_sampling");
-    double q = txq ? strtod(txq, NULL) : 1;
+    bool tx_auto = txq && strcmp(txq, "auto") == 0;
+    double q = num(ref, "sampling.transactions_rate"); /* what was used (auto's choice) */
+    if (!(q > 0))
+        q = txq && !tx_auto ? strtod(txq, NULL) : 1;
     if (q > 0 && q < 1)
         snprintf(samp, sizeof samp,
-                 "1 transaction in %.0f simulated one by one (its latency is a sample), the others "
-                 "in aggregate: their CPU, page accesses, WAL and commits; latency percentiles "
-                 "carry a bias that grows as the rate falls (docs/model.md, \"Transaction "
-                 "sampling\")", round(1 / q));
+                 "1 transaction in %.0f simulated one by one%s (its latency is a sample), the "
+                 "others in aggregate: their CPU, page accesses, WAL and commits; latency "
+                 "percentiles carry a bias that grows as the rate falls (docs/model.md, "
+                 "\"Transaction sampling\")", round(1 / q), tx_auto ? " (auto)" : "");
     else
-        snprintf(samp, sizeof samp, "none: every transaction simulated");
+        snprintf(samp, sizeof samp, "none: every transaction simulated%s",
+                 tx_auto ? " (auto: under 5,000 tx/s at the lowest load, a closed loop or fcfs)"
+                         : "");
     const char *tcells[] = {"transaction sampling", samp, cfg_source(ref, "scenario.tx_sampling")};
     rdoc_row(d, NULL, tcells);
     assume_row(d, vars, "crash recovery replay rate", "scenario.replay_rate");

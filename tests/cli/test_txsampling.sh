@@ -65,6 +65,17 @@ grep -q "tx_sampling = 0.1 at a resource's limit: the transactions not simulated
   { cat "$tmp/stdout4"; fail "no warning that tx_sampling misleads at a resource's limit"; }
 grep -q "do not queue" "$tmp/over/report.md" || fail "report.md lacks the tx_sampling overload warning"
 
+# auto: 1 in 10 at 6,000 tx/s (600 simulated a second), none at 2,000
+sed -e 's/^tx_sampling = 0.1$/tx_sampling = auto/' -e 's|^rate = 2000/s$|rate = 6000/s|' \
+  -e 's/^duration = 3min$/duration = 40s/' -e 's/^warmup = 30s$/warmup = 10s/' "$tmp/s.conf" >"$tmp/auto.conf"
+"$walsim" run "$tmp/auto.conf" --out "$tmp/auto" >"$tmp/stdout5" 2>&1 || { cat "$tmp/stdout5"; fail "auto at 6000/s failed"; }
+grep -q "transactions sampled 1 in 10" "$tmp/stdout5" || { cat "$tmp/stdout5"; fail "auto at 6000/s did not pick 0.1"; }
+grep -q "1 transaction in 10 simulated one by one (auto)" "$tmp/auto/report.md" || fail "report.md: auto's choice"
+sed -e 's|^rate = 6000/s$|rate = 2000/s|' "$tmp/auto.conf" >"$tmp/auto2.conf"
+"$walsim" run "$tmp/auto2.conf" --out "$tmp/auto2" >"$tmp/stdout6" 2>&1 || { cat "$tmp/stdout6"; fail "auto at 2000/s failed"; }
+grep -q "transactions sampled" "$tmp/stdout6" && fail "auto sampled 2000/s"
+grep -q "none: every transaction simulated (auto" "$tmp/auto2/report.md" || fail "report.md: auto's refusal"
+
 # exact runs say nothing of it
 sed 's/^tx_sampling = 0.1$/tx_sampling = 1/' "$tmp/s.conf" >"$tmp/e.conf"
 "$walsim" run "$tmp/e.conf" --format svg --out "$tmp/exact" >"$tmp/stdout2" 2>&1 || fail "the exact run failed"
