@@ -13,7 +13,7 @@ RUN_ARGS   ?=
 
 DEB_PACKAGES = cmake make gcc pkg-config libgsl-dev libcairo2-dev libcmocka-dev fonts-dejavu-core zlib1g-dev libpq-dev
 
-.PHONY: all deps build run test asan bench fuzz plots clean
+.PHONY: all deps build run test asan bench bench-sampling fuzz plots clean
 
 all: build
 
@@ -68,6 +68,15 @@ bench: build
 	./$(BUILD)/bench_engine
 	./$(BUILD)/bench_model
 	tests/bench/bench_charts.sh ./$(BUILD)/walsim .
+
+# Page and transaction sampling: CPU, peak memory and each headline figure's
+# error against the exact run, every shipped scenario, the validation
+# scenario and tests/bench/big-oltp.conf (an hour of 50,000 tps; long: the
+# exact run alone takes about 6 CPU-minutes).  docs/engine.md has the last
+# results.  SAMPLING_RATES: items R or R/Q (tx_sampling Q).
+SAMPLING_RATES ?= 1 0.1 0.01 0.001 auto auto/0.1 auto/0.01 auto/0.001 auto/auto
+bench-sampling: build
+	RATES="$(SAMPLING_RATES)" tests/bench/bench_sampling.sh ./$(BUILD)/walsim .
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c, needs clang), built with ASan
 # and UBSan at -O2 in build-fuzz/, run one after another for FUZZ_SECONDS
