@@ -299,7 +299,7 @@ static void describe_expected(const ws_setting_desc *d, int pg_version, char *bu
         snprintf(buf, len, "an integer%s", range);
         break;
     case WS_T_REAL:
-        snprintf(buf, len, "a number%s", range);
+        snprintf(buf, len, "a number%s%s", range, (d->flags & WS_SF_AUTO) ? ", or auto" : "");
         break;
     case WS_T_STRING:
         snprintf(buf, len, "a string");

@@ -98,4 +98,9 @@ for c in "closed:closed.conf:5: tx_sampling: 0.1 needs an open loop" \
   [ ! -e "$tmp/$name" ] || fail "$name: a refused run wrote its folder"
 done
 grep -q "tx_sampling: 2 is above the maximum 1" "$tmp/err" || { cat "$tmp/err"; fail "range: no allowed range"; }
+sed 's/^tx_sampling = 0.1$/tx_sampling = fast/' "$tmp/s.conf" >"$tmp/word.conf"
+"$walsim" run "$tmp/word.conf" --out "$tmp/word" >"$tmp/err" 2>&1
+[ $? = 2 ] || fail "tx_sampling = fast: not exit 2"
+grep -q "word.conf:5: tx_sampling: 'fast' is not a number; expected a number between 0.0001 and 1, or auto" "$tmp/err" ||
+  { cat "$tmp/err"; fail "tx_sampling = fast: message"; }
 echo "test_txsampling: ok"
