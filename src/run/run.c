@@ -127,6 +127,20 @@ static void on_commit(ws_sim *sim, void *ctx, uint64_t handle)
     }
 }
 
+/* An explicit tx_sampling < 1 with no transactions that touch tables
+ * (CPU only, or tables with bulk loads only): nothing to sample, an input
+ * error at the key's line (true); auto or 1: nothing to say (false). */
+static bool tx_sampling_idle(const ws_config *cfg, ws_diag *err)
+{
+    const ws_value *q = ws_cfg_value(cfg, WS_S_tx_sampling);
+    if (!(q->num > 0) || llround(1 / q->num) <= 1)
+        return false;
+    ws_diag_set(err, q->file, q->line,
+                "tx_sampling: %g needs transactions that touch tables ([transaction NAME] "
+                "sections or [workload] profile = pgbench); expected 1 without them", q->num);
+    return true;
+}
+
 /* tx_sampling = auto keeps at least this many simulated transactions a
  * second: at 500 the headline figures of big-oltp (50,000 tps, 1 in 100)
  * were within 2 % of the exact run; at 50 (1 in 1000), p50 and p99 moved
@@ -1035,6 +1049,10 @@ int ws_run_detailed_to(const ws_config *cfg, ws_progress_fn progress, void *ctx,
      * (a custom workload without tables: CPU only). */
     bool model = strcmp(ws_cfg_str(cfg, WS_S_profile), "pgbench") == 0 ||
                  ws_cfg_instance_count(cfg, WS_SEC_TABLE) > 0;
+    if (!model && tx_sampling_idle(cfg, err)) {
+        rc = WS_EINPUT;
+        goto done;
+    }
     if (model) {
         rc = ws_db_init(&db, r.sim, cfg, log, err);
         if (rc != WS_OK) {
@@ -1078,6 +1096,10 @@ int ws_run_detailed_to(const ws_config *cfg, ws_progress_fn progress, void *ctx,
             ws_workload_set_exec(r.wl, start_tx, exec_tx, &r);
             db.cpu.bg = charge_bg;
             db.cpu.bg_ctx = r.wl;
+        } else if (tx_sampling_idle(cfg, err)) {
+            rc = WS_EINPUT;
+            ws_db_destroy(&db);
+            goto done;
         }
         if (warm) {
             rc = ws_warm_start(&db, &out->win.warm_phase_s, err);

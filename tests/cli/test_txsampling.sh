@@ -98,6 +98,12 @@ for c in "closed:closed.conf:5: tx_sampling: 0.1 needs an open loop" \
   [ ! -e "$tmp/$name" ] || fail "$name: a refused run wrote its folder"
 done
 grep -q "tx_sampling: 2 is above the maximum 1" "$tmp/err" || { cat "$tmp/err"; fail "range: no allowed range"; }
+printf '[scenario]\nduration = 1min\ntx_sampling = 0.1\n[workload]\nrate = 100/s\n' >"$tmp/notx.conf"
+"$walsim" run "$tmp/notx.conf" --out "$tmp/notx" >"$tmp/err" 2>&1
+[ $? = 2 ] || { cat "$tmp/err"; fail "tx_sampling without transactions: not exit 2"; }
+grep -q "notx.conf:3: tx_sampling: 0.1 needs transactions that touch tables" "$tmp/err" ||
+  { cat "$tmp/err"; fail "tx_sampling without transactions: message"; }
+[ ! -e "$tmp/notx" ] || fail "notx: a refused run wrote its folder"
 sed 's/^tx_sampling = 0.1$/tx_sampling = fast/' "$tmp/s.conf" >"$tmp/word.conf"
 "$walsim" run "$tmp/word.conf" --out "$tmp/word" >"$tmp/err" 2>&1
 [ $? = 2 ] || fail "tx_sampling = fast: not exit 2"
