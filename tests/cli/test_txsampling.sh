@@ -76,6 +76,16 @@ sed -e 's|^rate = 6000/s$|rate = 2000/s|' "$tmp/auto.conf" >"$tmp/auto2.conf"
 grep -q "transactions sampled" "$tmp/stdout6" && fail "auto sampled 2000/s"
 grep -q "none: every transaction simulated (auto" "$tmp/auto2/report.md" || fail "report.md: auto's refusal"
 
+# a peak that asks the cores for more than they have, in a window whose
+# mean is half of them: named, with its time (the fluid CPU does not queue)
+sed -e 's/^cpu = 100us$/cpu = 1ms/' -e 's/^duration = 3min$/duration = 80s/' -e 's/^warmup = 30s$/warmup = 10s/' \
+  -e "s|^rate = 2000/s\$|rate = 2000/s\nphases = '0=1, 40s=2.5, 50s=1'|" "$tmp/s.conf" |
+  cat - <(printf '[os]\ncpus = 4\n') >"$tmp/peak.conf"
+"$walsim" run "$tmp/peak.conf" --out "$tmp/peak" >"$tmp/stdout7" 2>&1 || { cat "$tmp/stdout7"; fail "the peak run failed"; }
+grep -q "tx_sampling = 0.1 and the cores asked for 1[0-9][0-9]% of their capacity at 0:00:40" "$tmp/stdout7" ||
+  { cat "$tmp/stdout7"; fail "no warning for the CPU peak"; }
+grep -q "asked for" "$tmp/stdout" && fail "a steady run at a fifth of the cores got the peak warning"
+
 # exact runs say nothing of it
 sed 's/^tx_sampling = 0.1$/tx_sampling = 1/' "$tmp/s.conf" >"$tmp/e.conf"
 "$walsim" run "$tmp/e.conf" --format svg --out "$tmp/exact" >"$tmp/stdout2" 2>&1 || fail "the exact run failed"
