@@ -258,6 +258,8 @@ typedef struct ws_db {
     ws_rng rng_fluid, rng_fluid_wal;
     uint32_t *fl_mod;
     uint32_t n_fl_mod, cap_fl_mod;
+    bool fl_running;           /* in ws_db_execute_fluid: device reads are counted in */
+    uint64_t fl_dev_reads;     /* ... fl_dev_reads, and join the queue at their pace */
 } ws_db;
 
 int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag *err);

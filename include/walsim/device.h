@@ -119,6 +119,10 @@ typedef struct ws_device {
     /* state */
     ws_time busy_until;                  /* the server is busy with queued work until then */
     ws_time credit_t;                    /* credits are up to date at this time */
+    /* transaction sampling's reads (ws_device_fluid_reads): not yet
+     * queued, they join at fl_rate from fl_at */
+    double fl_left, fl_rate, fl_frac;    /* reads; reads per ns; the part of one due at fl_at */
+    ws_time fl_at;
     ws_dev_stream s[WS_STREAM__COUNT];
     int wbt_step;                        /* 0: default depths; n: depths halved n times */
     ws_time wbt_window_end, wbt_min_lat; /* current 100 ms window and its least fg latency */
@@ -160,6 +164,10 @@ ws_time ws_device_read(ws_device *d, ws_time at, uint64_t bytes);
  * idle, so only what is left of them delays later requests.  Returns when
  * the last completes. */
 ws_time ws_device_read_n(ws_device *d, ws_time at, uint64_t n);
+/* Transaction sampling's reads: n 8 kB reads that arrive at an even pace
+ * over the next `span` (with what is left of the last ones), queued as
+ * they come due, before any request made later; no event of their own. */
+void ws_device_fluid_reads(ws_device *d, uint64_t n, ws_time span);
 
 /* A foreground write (WAL, a temporary file) of `bytes` submitted at `at`;
  * returns when it is written (not yet durable: see ws_device_flush). */

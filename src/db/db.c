@@ -632,6 +632,10 @@ static void fill_buffer(ws_db *db, ws_rel *r, uint64_t page, bool extend, ws_tim
             *wait += PAGE_CACHE_HIT_COST;
         } else {
             db->st.read_misses_os++;
+            if (db->fl_running) { /* a fluid transaction's: paced by fluid.c */
+                db->fl_dev_reads++;
+                return;
+            }
             ws_time now = ws_sim_now(db->sim);
             *wait += ws_device_read(&db->dev, now, WS_PAGE) - now;
         }

@@ -4,8 +4,9 @@
  * the simulated transaction they ride with arrives (ws_db_execute_fluid,
  * db.h; docs/model.md, "Transaction sampling").  Accesses to simulated
  * pages are done one by one with db.c's operations (dbops.h), the others
- * counted in bulk from the sample's state; reads are spread over the
- * batch's span, its WAL paced over it (wal.c).
+ * counted in bulk from the sample's state; their reads join the device's
+ * queue at an even pace over the batch's span (device.c), their WAL the
+ * insert position (wal.c).
  */
 #include "walsim/db.h"
 
@@ -23,31 +24,6 @@ typedef struct fluid_sum {
     ws_time span;             /* the time the batch stands for */
     uint64_t dev_reads;       /* reads the page cache did not serve */
 } fluid_sum;
-
-#define FLUID_READ_CHUNK 4   /* device reads queued at once, at most */
-#define FLUID_READ_EVENTS 4096
-
-/* A chunk of the fluid transactions' device reads joins the queue. */
-static void on_fluid_reads(ws_sim *sim, void *ctx, uint64_t n)
-{
-    ws_db *db = ctx;
-    ws_device_read_n(&db->dev, ws_sim_now(sim), n);
-}
-
-/* The batch's device reads, spread over its span in chunks, so that the
- * queue a simulated transaction's read meets holds what the others' reads
- * would have left in it, not all of them at once. */
-static void fluid_reads(ws_db *db, uint64_t n, ws_time span)
-{
-    uint64_t k = (n + FLUID_READ_CHUNK - 1) / FLUID_READ_CHUNK;
-    if (k > FLUID_READ_EVENTS)
-        k = FLUID_READ_EVENTS;
-    for (uint64_t i = 0; i < k; i++) {
-        uint64_t part = n / k + (i < n % k);
-        ws_time at = (ws_time)((double)span * ((double)i + 0.5) / (double)k);
-        ws_sim_after(db->sim, at, on_fluid_reads, db, part);
-    }
-}
 
 /* Binomial(n, p) from the fluid stream (n at most 2^32 - 1 a draw). */
 static uint64_t fl_binom(ws_db *db, double p, uint64_t n)
@@ -207,6 +183,8 @@ void ws_db_execute_fluid(ws_db *db, uint64_t n, uint64_t key, ws_time span, ws_t
 {
     ws_rng_rekey(&db->rng_fluid, key);
     fluid_sum f = {.span = span};
+    db->fl_running = true;
+    db->fl_dev_reads = 0;
     db->n_fl_mod = 0;
     uint64_t reads0 = db->st.reads, writes0 = db->st.buffers_backend;
     uint64_t records = 0, rec_bytes = 0;
@@ -235,8 +213,10 @@ void ws_db_execute_fluid(ws_db *db, uint64_t n, uint64_t key, ws_time span, ws_t
         records += logged;
         rec_bytes += logged * ty->wal_bytes;
     }
-    if (f.dev_reads)
-        fluid_reads(db, f.dev_reads, span);
+    db->fl_running = false;
+    f.dev_reads += db->fl_dev_reads; /* the simulated pages' misses too */
+    if (f.dev_reads) /* at an even pace over the span, in the device's queue */
+        ws_device_fluid_reads(&db->dev, f.dev_reads, span);
     *cpu = f.cpu + ws_cpucost_tx(db, db->st.reads - reads0, db->st.buffers_backend - writes0, f.fpi,
                                  rec_bytes + f.fpi_stored);
     if (records == 0 && f.fpi == 0)

@@ -219,6 +219,42 @@ static void pend_push(ws_device *d, ws_time start, ws_time end, uint64_t ios, bo
         (struct ws_dev_pending){start, end, ios > UINT32_MAX ? UINT32_MAX : (uint32_t)ios, write};
 }
 
+static ws_time serve_n(ws_device *d, ws_time at, bool write, uint64_t bytes, double ios);
+
+/* The fluid reads due by now join the queue, as one piece from when the
+ * last came due: no other request came in between, so for the FIFO server
+ * this is what their arrival at an even pace would have left in it. */
+static void fluid_due(ws_device *d)
+{
+    if (d->fl_left <= 0)
+        return;
+    ws_time now = ws_sim_now(d->sim);
+    double due = d->fl_rate * (double)(now - d->fl_at) + d->fl_frac;
+    double n = due >= d->fl_left ? d->fl_left : floor(due);
+    ws_time from = d->fl_at;
+    d->fl_at = now;
+    d->fl_frac = n >= d->fl_left ? 0 : due - n;
+    if (n < 1)
+        return;
+    d->fl_left -= n;
+    d->read_bytes += (uint64_t)n * 8192;
+    serve_n(d, from, false, (uint64_t)n * 8192, n);
+}
+
+void ws_device_fluid_reads(ws_device *d, uint64_t n, ws_time span)
+{
+    fluid_due(d);
+    d->fl_at = ws_sim_now(d->sim); /* due up to now above, or none was left */
+    d->fl_left += (double)n;
+    if (span <= 0) { /* all of them now */
+        d->fl_rate = 0;
+        d->fl_frac = d->fl_left;
+        fluid_due(d);
+        return;
+    }
+    d->fl_rate = d->fl_left / (double)span;
+}
+
 /* Serves `bytes` starting no earlier than `at`, in queue order: returns
  * when the server is done with it. */
 static ws_time serve_n(ws_device *d, ws_time at, bool write, uint64_t bytes, double ios)
@@ -257,9 +293,11 @@ static ws_time serve_n(ws_device *d, ws_time at, bool write, uint64_t bytes, dou
     return start + svc;
 }
 
-/* One piece of `bytes`: ios in units of io_unit. */
+/* One piece of `bytes`: ios in units of io_unit; after the fluid reads
+ * due by now. */
 static ws_time serve(ws_device *d, ws_time at, bool write, uint64_t bytes)
 {
+    fluid_due(d);
     double ios = bytes > d->io_unit ? ceil((double)bytes / d->io_unit) : 1;
     return serve_n(d, at, write, bytes, ios);
 }
@@ -268,6 +306,7 @@ static ws_time serve(ws_device *d, ws_time at, bool write, uint64_t bytes)
  * piece not started, the part of the one in service not yet done. */
 void ws_device_ios_done(ws_device *d, ws_time now, uint64_t *read, uint64_t *write)
 {
+    fluid_due(d);
     pend_drop(d, now);
     double rd = 0, wr = 0;
     for (uint32_t i = 0; i < d->pend_len; i++) {
@@ -333,6 +372,7 @@ ws_time ws_device_read_n(ws_device *d, ws_time at, uint64_t n)
     d->read_bytes += n * 8192;
     /* not observed by writeback throttling: what one of them waited is
      * not known */
+    fluid_due(d);
     return serve_n(d, at, false, n * 8192, (double)n) + d->read_latency;
 }
 

@@ -56,6 +56,63 @@ static void test_read_n_is_n_reads(void **state)
     ws_scenario_free(s);
 }
 
+static void noop_ev(ws_sim *sim, void *ctx, uint64_t arg);
+static void clock_to(ws_sim *sim, ws_time t);
+
+/* Fluid reads join the queue at their pace: a light stream leaves a read
+ * in the middle of it unqueued, one at twice the device's capacity leaves
+ * half a second of work ahead of a read at 0.5 s; all are counted. */
+static void test_fluid_reads_pace(void **state)
+{
+    (void)state;
+    ws_scenario *s;
+    ws_config *c = test_resolve(BASE, "d.conf", "base", &s);
+    ws_sim *sim = ws_sim_new(0);
+    ws_device d, e;
+    assert_int_equal(ws_device_init(&d, sim, c), 0);
+    assert_int_equal(ws_device_init(&e, sim, c), 0);
+    /* one read alone, for its service time and latency */
+    ws_time alone = ws_device_read(&e, 0, 8192);
+    double svc = (double)(alone - e.read_latency); /* ns */
+    ws_device_fluid_reads(&d, 1000, WS_SEC);
+    clock_to(sim, WS_SEC / 2);
+    ws_time done = ws_device_read(&d, WS_SEC / 2, 8192);
+    assert_true(done - WS_SEC / 2 <= alone + 1);
+    /* twice the capacity over the next second */
+    uint64_t cap = (uint64_t)(1e9 / svc);
+    ws_device_fluid_reads(&d, 2 * cap, WS_SEC);
+    clock_to(sim, WS_SEC);
+    done = ws_device_read(&d, WS_SEC, 8192);
+    /* due by then: the 500 left of the light stream and half of the rest:
+     * cap + 500 reads of work from 0.5 s, so they end about 0.5 s after 1 s */
+    double ahead = (double)(done - WS_SEC) / 1e9;
+    assert_true(fabs(ahead - 0.5) < 0.01);
+    clock_to(sim, 3 * WS_SEC);
+    ws_device_read(&d, 3 * WS_SEC, 8192); /* brings in the rest */
+    /* every fluid read and the three of their own */
+    assert_int_equal(d.ios, 1000 + 2 * cap + 3);
+    assert_int_equal(d.read_ios, 1000 + 2 * cap + 3);
+    assert_int_equal(d.read_bytes, (1000 + 2 * cap + 3) * 8192);
+    ws_device_destroy(&d);
+    ws_device_destroy(&e);
+    ws_sim_free(sim);
+    ws_config_free(c);
+    ws_scenario_free(s);
+}
+
+static void noop_ev(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    (void)ctx;
+    (void)arg;
+}
+
+static void clock_to(ws_sim *sim, ws_time t)
+{
+    ws_sim_at(sim, t, noop_ev, NULL, 0);
+    ws_sim_run(sim, t);
+}
+
 typedef struct walbed {
     ws_scenario *s;
     ws_config *c;
@@ -262,6 +319,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_n_is_n_reads),
+        cmocka_unit_test(test_fluid_reads_pace),
         cmocka_unit_test(test_fluid_wal_goes_in_at_its_pace),
         cmocka_unit_test(test_fluid_commits_flush),
         cmocka_unit_test(test_logged_share),
