@@ -158,12 +158,6 @@ void ws_device_destroy(ws_device *d);
 /* A foreground read of `bytes` submitted at `at` (>= now); returns when
  * it completes. */
 ws_time ws_device_read(ws_device *d, ws_time at, uint64_t bytes);
-/* n reads of one 8 kB page each, queued together (transaction sampling's
- * fluid reads): n I/Os.  `at` may be in the past (they stand for reads
- * spread over the time since): the device serves them from then if it was
- * idle, so only what is left of them delays later requests.  Returns when
- * the last completes. */
-ws_time ws_device_read_n(ws_device *d, ws_time at, uint64_t n);
 /* Transaction sampling's reads: n 8 kB reads that arrive at an even pace
  * over the next `span` (with what is left of the last ones), queued as
  * they come due, before any request made later; no event of their own. */

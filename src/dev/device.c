@@ -365,17 +365,6 @@ ws_time ws_device_read(ws_device *d, ws_time at, uint64_t bytes)
     return done;
 }
 
-ws_time ws_device_read_n(ws_device *d, ws_time at, uint64_t n)
-{
-    if (n == 0)
-        return at;
-    d->read_bytes += n * 8192;
-    /* not observed by writeback throttling: what one of them waited is
-     * not known */
-    fluid_due(d);
-    return serve_n(d, at, false, n * 8192, (double)n) + d->read_latency;
-}
-
 ws_time ws_device_write(ws_device *d, ws_time at, uint64_t bytes, ws_io_class cls)
 {
     d->written[cls] += bytes;

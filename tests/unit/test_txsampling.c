@@ -1,7 +1,8 @@
 /*
  * test_txsampling.c - transaction sampling ([scenario] tx_sampling): the
- * pieces the fluid transactions use (n reads queued at once, fluid WAL
- * inserted at an even pace, the fluid commit stream's flushes), the loops
+ * pieces the fluid transactions use (reads joining the device's queue at
+ * their pace, fluid WAL inserted at an even pace, the fluid commit
+ * stream's flushes, which of them commit through a flush), the loops
  * it refuses, and a sampled run against the exact run of one scenario.
  */
 #include <math.h>
@@ -25,39 +26,7 @@
 
 #define BASE "[scenario]\nduration = 1min\n[workload]\nrate = 100/s\n[disk]\npreset = nvme-enterprise\n"
 
-/* n reads queued together end when n reads submitted one by one at the
- * same instant end, and count as n I/Os of 8 kB. */
-static void test_read_n_is_n_reads(void **state)
-{
-    (void)state;
-    ws_scenario *s;
-    ws_config *c = test_resolve(BASE, "d.conf", "base", &s);
-    ws_sim *sim = ws_sim_new(0);
-    ws_device a, b;
-    assert_int_equal(ws_device_init(&a, sim, c), 0);
-    assert_int_equal(ws_device_init(&b, sim, c), 0);
-    ws_time at = 5 * WS_MSEC, one = 0;
-    for (int i = 0; i < 37; i++)
-        one = ws_device_read(&a, at, 8192);
-    ws_time all = ws_device_read_n(&b, at, 37);
-    /* the same I/Os and bytes; the time to within the rounding of 37
-     * service times to the nanosecond */
-    assert_true(llabs((long long)(all - one)) <= 37);
-    assert_true(llabs((long long)b.busy_ns - (long long)a.busy_ns) <= 37);
-    assert_int_equal(b.read_bytes, a.read_bytes);
-    assert_int_equal(b.ios, a.ios);
-    /* none: nothing queued */
-    assert_int_equal(ws_device_read_n(&b, 9 * WS_SEC, 0), 9 * WS_SEC);
-    assert_int_equal(b.ios, a.ios);
-    ws_device_destroy(&a);
-    ws_device_destroy(&b);
-    ws_sim_free(sim);
-    ws_config_free(c);
-    ws_scenario_free(s);
-}
-
-static void noop_ev(ws_sim *sim, void *ctx, uint64_t arg);
-static void clock_to(ws_sim *sim, ws_time t);
+static void run_to(ws_sim *sim, ws_time t);
 
 /* Fluid reads join the queue at their pace: a light stream leaves a read
  * in the middle of it unqueued, one at twice the device's capacity leaves
@@ -75,19 +44,19 @@ static void test_fluid_reads_pace(void **state)
     ws_time alone = ws_device_read(&e, 0, 8192);
     double svc = (double)(alone - e.read_latency); /* ns */
     ws_device_fluid_reads(&d, 1000, WS_SEC);
-    clock_to(sim, WS_SEC / 2);
+    run_to(sim, WS_SEC / 2);
     ws_time done = ws_device_read(&d, WS_SEC / 2, 8192);
     assert_true(done - WS_SEC / 2 <= alone + 1);
     /* twice the capacity over the next second */
     uint64_t cap = (uint64_t)(1e9 / svc);
     ws_device_fluid_reads(&d, 2 * cap, WS_SEC);
-    clock_to(sim, WS_SEC);
+    run_to(sim, WS_SEC);
     done = ws_device_read(&d, WS_SEC, 8192);
     /* due by then: the 500 left of the light stream and half of the rest:
      * cap + 500 reads of work from 0.5 s, so they end about 0.5 s after 1 s */
     double ahead = (double)(done - WS_SEC) / 1e9;
     assert_true(fabs(ahead - 0.5) < 0.01);
-    clock_to(sim, 3 * WS_SEC);
+    run_to(sim, 3 * WS_SEC);
     ws_device_read(&d, 3 * WS_SEC, 8192); /* brings in the rest */
     /* every fluid read and the three of their own */
     assert_int_equal(d.ios, 1000 + 2 * cap + 3);
@@ -98,19 +67,6 @@ static void test_fluid_reads_pace(void **state)
     ws_sim_free(sim);
     ws_config_free(c);
     ws_scenario_free(s);
-}
-
-static void noop_ev(ws_sim *sim, void *ctx, uint64_t arg)
-{
-    (void)sim;
-    (void)ctx;
-    (void)arg;
-}
-
-static void clock_to(ws_sim *sim, ws_time t)
-{
-    ws_sim_at(sim, t, noop_ev, NULL, 0);
-    ws_sim_run(sim, t);
 }
 
 typedef struct walbed {
@@ -318,7 +274,6 @@ static void test_sampled_run_close_to_exact(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_read_n_is_n_reads),
         cmocka_unit_test(test_fluid_reads_pace),
         cmocka_unit_test(test_fluid_wal_goes_in_at_its_pace),
         cmocka_unit_test(test_fluid_commits_flush),
