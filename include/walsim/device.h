@@ -52,6 +52,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "walsim/pace.h"
 #include "walsim/rng.h"
 #include "walsim/scenario.h"
 #include "walsim/sim.h"
@@ -119,10 +120,7 @@ typedef struct ws_device {
     /* state */
     ws_time busy_until;                  /* the server is busy with queued work until then */
     ws_time credit_t;                    /* credits are up to date at this time */
-    /* transaction sampling's reads (ws_device_fluid_reads): not yet
-     * queued, they join at fl_rate from fl_at */
-    double fl_left, fl_rate, fl_frac;    /* reads; reads per ns; the part of one due at fl_at */
-    ws_time fl_at;
+    ws_pace fl;                          /* transaction sampling's reads not yet queued */
     ws_dev_stream s[WS_STREAM__COUNT];
     int wbt_step;                        /* 0: default depths; n: depths halved n times */
     ws_time wbt_window_end, wbt_min_lat; /* current 100 ms window and its least fg latency */

@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "walsim/device.h"
+#include "walsim/pace.h"
 #include "walsim/rng.h"
 #include "walsim/scenario.h"
 #include "walsim/sim.h"
@@ -102,10 +103,7 @@ typedef struct ws_wal {
                                    simulated transactions' last (ws_wal_note_commit) */
     ws_time delay_sorted[WS_WAL_DELAYS]; /* the same, in ascending order */
     uint32_t n_delay;
-    uint64_t fl_left;           /* their WAL not yet inserted: it goes in at fl_rate */
-    double fl_rate;             /* bytes per ns */
-    double fl_frac;             /* the part of a byte due at fl_at */
-    ws_time fl_at;
+    ws_pace fl;                 /* their WAL not yet inserted, in bytes */
     ws_wal_stats st;
 } ws_wal;
 
@@ -117,9 +115,6 @@ void ws_wal_destroy(ws_wal *w);
  * LSN.  Runs the segment hook for each segment boundary crossed. */
 uint64_t ws_wal_insert(ws_wal *w, uint64_t bytes, uint32_t fpi, uint64_t fpi_bytes,
                        uint64_t fpi_raw);
-/* ... `records` records at once (transaction sampling's fluid ones). */
-uint64_t ws_wal_insert_n(ws_wal *w, uint64_t bytes, uint64_t records, uint32_t fpi,
-                         uint64_t fpi_bytes, uint64_t fpi_raw);
 
 /* Transaction sampling: the records of transactions not simulated one by
  * one, counted now, inserted at an even pace over the next `span` (the

@@ -67,7 +67,8 @@ void ws_workload_set_exec(ws_workload *w, ws_tx_start_fn start, ws_tx_exec_fn ex
  * transaction simulated stands for `batch` (its ws_tx weight); arrivals
  * come at rate / batch, the batch - 1 others load the cores as fluid
  * jobs, and the started and completed counts are of the transactions
- * stood for.  WS_EINPUT for a closed loop or the fcfs scheduler.  Call before ws_workload_start. */
+ * stood for.  WS_EINPUT for a closed loop or the fcfs scheduler.  Call after
+ * ws_workload_set_types and before ws_workload_start. */
 int ws_workload_set_batch(ws_workload *w, uint32_t batch);
 uint32_t ws_workload_batch(const ws_workload *w);
 /* tx_sampling = auto: the largest batch of 1000, 100, 10 that leaves at

@@ -21,7 +21,6 @@ typedef struct fluid_sum {
     uint32_t fpi;
     uint64_t fpi_stored, fpi_raw;
     ws_time cpu;              /* compression */
-    ws_time span;             /* the time the batch stands for */
     uint64_t dev_reads;       /* reads the page cache did not serve */
 } fluid_sum;
 
@@ -182,7 +181,7 @@ double ws_db_logged_share(const ws_db *db)
 void ws_db_execute_fluid(ws_db *db, uint64_t n, uint64_t key, ws_time span, ws_time *cpu)
 {
     ws_rng_rekey(&db->rng_fluid, key);
-    fluid_sum f = {.span = span};
+    fluid_sum f = {0};
     db->fl_running = true;
     db->fl_dev_reads = 0;
     db->n_fl_mod = 0;
@@ -226,7 +225,7 @@ void ws_db_execute_fluid(ws_db *db, uint64_t n, uint64_t key, ws_time span, ws_t
     ws_wal_buffers_wait(&db->wal);
     /* the pages' LSN: the end of the batch's WAL, which is inserted over
      * `span` (a victim written meanwhile waits for a flush that covers it) */
-    uint64_t lsn = db->wal.insert + db->wal.fl_left;
+    uint64_t lsn = db->wal.insert + db->wal.fl.left;
     for (uint32_t i = 0; i < db->n_fl_mod; i++)
         if ((ws_bufpool_flags(&db->bp, db->fl_mod[i]) & (WS_BUF_PERMANENT | WS_BUF_DIRTY)) ==
             (WS_BUF_PERMANENT | WS_BUF_DIRTY)) /* not taken as a victim since */

@@ -70,12 +70,6 @@ uint64_t ws_wal_pg_wal_bytes(const ws_wal *w)
     return (uint64_t)(last - w->oldest_seg + 1) * (uint64_t)w->seg;
 }
 
-uint64_t ws_wal_insert(ws_wal *w, uint64_t bytes, uint32_t fpi, uint64_t fpi_bytes,
-                       uint64_t fpi_raw)
-{
-    return ws_wal_insert_n(w, bytes, 1, fpi, fpi_bytes, fpi_raw);
-}
-
 /* The insert position moves by `bytes`: the segment hooks of every
  * boundary crossed. */
 static void advance(ws_wal *w, uint64_t bytes)
@@ -106,28 +100,27 @@ static void advance(ws_wal *w, uint64_t bytes)
 /* Fluid WAL not yet inserted goes in at its pace (ws_wal_insert_fluid). */
 static void fluid_drain(ws_wal *w)
 {
-    if (w->fl_left == 0)
-        return;
-    ws_time now = ws_sim_now(w->sim);
-    double d = w->fl_rate * (double)(now - w->fl_at) + w->fl_frac;
-    uint64_t n = d >= (double)w->fl_left ? w->fl_left : (uint64_t)d;
-    w->fl_at = now;
-    w->fl_frac = n == w->fl_left ? 0 : d - (double)n; /* the byte begun */
-    if (n == 0)
-        return;
-    w->fl_left -= n;
-    advance(w, n);
+    uint64_t n = ws_pace_due(&w->fl, ws_sim_now(w->sim), NULL);
+    if (n)
+        advance(w, n);
 }
 
-uint64_t ws_wal_insert_n(ws_wal *w, uint64_t bytes, uint64_t records, uint32_t fpi,
-                         uint64_t fpi_bytes, uint64_t fpi_raw)
+/* Records, bytes and images inserted, in the statistics. */
+static void count(ws_wal *w, uint64_t bytes, uint64_t records, uint32_t fpi,
+                  uint64_t fpi_bytes, uint64_t fpi_raw)
 {
-    fluid_drain(w);
     w->st.records += records;
     w->st.bytes += bytes;
     w->st.fpi += fpi;
     w->st.fpi_bytes += fpi_bytes;
     w->st.fpi_raw_bytes += fpi_raw;
+}
+
+uint64_t ws_wal_insert(ws_wal *w, uint64_t bytes, uint32_t fpi, uint64_t fpi_bytes,
+                       uint64_t fpi_raw)
+{
+    fluid_drain(w);
+    count(w, bytes, 1, fpi, fpi_bytes, fpi_raw);
     advance(w, bytes);
     return w->insert;
 }
@@ -136,23 +129,13 @@ void ws_wal_insert_fluid(ws_wal *w, uint64_t bytes, uint64_t records, uint32_t f
                          uint64_t fpi_bytes, uint64_t fpi_raw, ws_time span)
 {
     fluid_drain(w);
-    w->st.records += records;
-    w->st.bytes += bytes;
-    w->st.fpi += fpi;
-    w->st.fpi_bytes += fpi_bytes;
-    w->st.fpi_raw_bytes += fpi_raw;
+    count(w, bytes, records, fpi, fpi_bytes, fpi_raw);
     /* what is left of the last batch and this one go in over `span`: the
      * pace follows the load, and no lump is inserted at once when the next
      * batch comes early (their gaps vary); no span: all of it now */
-    w->fl_left += bytes;
-    w->fl_at = ws_sim_now(w->sim); /* drained to now above, or had nothing left */
-    if (span <= 0) {
-        advance(w, w->fl_left);
-        w->fl_left = 0;
-        w->fl_frac = 0;
-        return;
-    }
-    w->fl_rate = (double)w->fl_left / (double)span;
+    ws_pace_add(&w->fl, ws_sim_now(w->sim), bytes, span);
+    if (span <= 0)
+        fluid_drain(w);
 }
 
 uint64_t ws_wal_insert_pos(ws_wal *w)

@@ -101,6 +101,7 @@ struct ws_workload {
      * in cores: the mix's CPU time plus cpu_mean, their I/O CPU per
      * transaction, a running mean over cpu_n of them) */
     uint32_t batch;
+    double cpu_mix;     /* the mix's mean CPU time, ns (ws_workload_set_batch) */
     double fluid_jobs, cpu_mean;
     uint64_t cpu_n;
 };
@@ -434,14 +435,11 @@ static void on_ps_done(ws_sim *sim, void *ctx, uint64_t arg)
  * their CPU time is counted as served. */
 static void fluid_update(ws_workload *w, ws_time now, ws_time cpu)
 {
-    double mean = 0; /* the mix's mean CPU time */
-    for (int i = 0; i < w->n_types; i++)
-        mean += (w->types[i].weight_cum - (i ? w->types[i - 1].weight_cum : 0)) * (double)w->types[i].cpu;
     double rate = w->rate > 0 ? w->rate * factor(w, now) : 0;
     double others = (double)(w->batch - 1) / w->batch;
     if (w->ps)
         ps_advance(w, now);
-    w->fluid_jobs = rate * others * (mean + w->cpu_mean) / 1e9;
+    w->fluid_jobs = rate * others * (w->cpu_mix + w->cpu_mean) / 1e9;
     w->cpu_busy += (ws_time)llround((double)(w->batch - 1) * (double)cpu);
 }
 
@@ -574,6 +572,10 @@ int ws_workload_set_batch(ws_workload *w, uint32_t batch)
         return WS_EINPUT; /* closed loop: every client's transactions are its own;
                            * fcfs: the fluid load is a processor-sharing share */
     w->batch = batch;
+    w->cpu_mix = 0;
+    for (int i = 0; i < w->n_types; i++)
+        w->cpu_mix += (w->types[i].weight_cum - (i ? w->types[i - 1].weight_cum : 0)) *
+                      (double)w->types[i].cpu;
     return WS_OK;
 }
 

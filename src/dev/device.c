@@ -226,33 +226,20 @@ static ws_time serve_n(ws_device *d, ws_time at, bool write, uint64_t bytes, dou
  * this is what their arrival at an even pace would have left in it. */
 static void fluid_due(ws_device *d)
 {
-    if (d->fl_left <= 0)
+    ws_time from;
+    uint64_t n = ws_pace_due(&d->fl, ws_sim_now(d->sim), &from);
+    if (n == 0)
         return;
-    ws_time now = ws_sim_now(d->sim);
-    double due = d->fl_rate * (double)(now - d->fl_at) + d->fl_frac;
-    double n = due >= d->fl_left ? d->fl_left : floor(due);
-    ws_time from = d->fl_at;
-    d->fl_at = now;
-    d->fl_frac = n >= d->fl_left ? 0 : due - n;
-    if (n < 1)
-        return;
-    d->fl_left -= n;
-    d->read_bytes += (uint64_t)n * 8192;
-    serve_n(d, from, false, (uint64_t)n * 8192, n);
+    d->read_bytes += n * 8192;
+    serve_n(d, from, false, n * 8192, (double)n);
 }
 
 void ws_device_fluid_reads(ws_device *d, uint64_t n, ws_time span)
 {
     fluid_due(d);
-    d->fl_at = ws_sim_now(d->sim); /* due up to now above, or none was left */
-    d->fl_left += (double)n;
-    if (span <= 0) { /* all of them now */
-        d->fl_rate = 0;
-        d->fl_frac = d->fl_left;
+    ws_pace_add(&d->fl, ws_sim_now(d->sim), n, span);
+    if (span <= 0)
         fluid_due(d);
-        return;
-    }
-    d->fl_rate = d->fl_left / (double)span;
 }
 
 /* Serves `bytes` starting no earlier than `at`, in queue order: returns

@@ -73,6 +73,7 @@ typedef struct runner {
     float *peak;
     size_t n_peak, cap_peak;
     ws_time peak_cpu;
+    double logged_share;    /* of the mix, whose commits wait for a flush (ws_db_logged_share) */
 } runner;
 
 static void on_tx_done(void *ctx, int type, ws_time arrival, ws_time end)
@@ -165,7 +166,7 @@ static void start_tx(void *ctx, const ws_tx *tx)
         ws_db *db = r->db;
         double rate = ws_workload_fluid_rate(r->wl);
         /* only those that write WAL commit through a flush */
-        ws_wal_set_fluid(&db->wal, db->sync_commit ? rate * ws_db_logged_share(db) : 0,
+        ws_wal_set_fluid(&db->wal, db->sync_commit ? rate * r->logged_share : 0,
                          &db->rng_fluid_wal);
         ws_time cpu = 0, span = rate > 0 ? (ws_time)llround((tx->weight - 1) / rate * 1e9) : 0;
         ws_db_execute_fluid(db, tx->weight - 1, tx->seq, span, &cpu);
@@ -1143,6 +1144,7 @@ int ws_run_detailed_to(const ws_config *cfg, ws_progress_fn progress, void *ctx,
                 ws_db_destroy(&db);
                 goto done;
             }
+            r.logged_share = ws_db_logged_share(&db);
             ws_workload_set_exec(r.wl, start_tx, exec_tx, &r);
             db.cpu.bg = charge_bg;
             db.cpu.bg_ctx = r.wl;
