@@ -32,6 +32,8 @@
 #define WS_BUF_DIRTY 0x08
 #define WS_BUF_CKPT_NEEDED 0x10 /* tagged by the running checkpoint (BM_CHECKPOINT_NEEDED) */
 #define WS_BUF_PERMANENT 0x20   /* logged relation (BM_PERMANENT) */
+#define WS_BUF_UNSEEN 0x40      /* touched also by accesses not done one by one: the
+                                   sweep asks bp->unseen for their usage bumps */
 
 /* A page id names a page of the whole database: (relation << 40) | block. */
 #define WS_PAGE_REL_SHIFT 40
@@ -70,6 +72,11 @@ typedef struct ws_bufpool {
     ws_map_slot *map;
     uint64_t map_mask;    /* map size - 1 (power of two) */
     unsigned map_shift;   /* 64 - log2(map size): Fibonacci hashing takes the top bits */
+    /* Usage bumps a WS_BUF_UNSEEN buffer got since the hand last passed
+     * it, from accesses counted in bulk (transaction sampling, fluid.c);
+     * NULL: none. */
+    unsigned (*unseen)(void *ctx, uint32_t b);
+    void *unseen_ctx;
 } ws_bufpool;
 
 /* Home slot of `page` in the map (Fibonacci hashing: page numbers of a
@@ -111,6 +118,20 @@ static inline unsigned ws_bufpool_usage(const ws_bufpool *bp, uint32_t b)
 }
 
 /* An access to a resident buffer (PinBuffer): usage_count + 1, up to 5. */
+/* Adds to buffer b's usage count the bumps of its unseen accesses (a
+ * WS_BUF_UNSEEN buffer), as the clock sweep and the bgwriter's scan
+ * look at it. */
+static inline void ws_bufpool_refresh(ws_bufpool *bp, uint32_t b)
+{
+    uint8_t s = bp->state[b];
+    if (!(s & WS_BUF_UNSEEN) || !bp->unseen || (s & WS_BUF_USAGE_MASK) == WS_BUF_MAX_USAGE)
+        return;
+    unsigned u = (s & WS_BUF_USAGE_MASK) + bp->unseen(bp->unseen_ctx, b);
+    if (u > WS_BUF_MAX_USAGE)
+        u = WS_BUF_MAX_USAGE;
+    bp->state[b] = (uint8_t)((s & ~WS_BUF_USAGE_MASK) | u);
+}
+
 static inline void ws_bufpool_hit(ws_bufpool *bp, uint32_t b)
 {
     if ((bp->state[b] & WS_BUF_USAGE_MASK) < WS_BUF_MAX_USAGE)

@@ -68,6 +68,18 @@ typedef struct ws_rel {
     uint32_t k;
     uint64_t s_pages[2], s_resident[2], s_touched[2];
     uint16_t tail_epoch;      /* k > 1, append: image epoch of an unsampled last page */
+    /* Transaction sampling (fluid.c): a uniform table kept whole and no
+     * larger than the pool has its fluid accesses counted in bulk.
+     * fl_set holds every page that may not be settled (settled: resident,
+     * dirty and changed since the redo pointer, so that a fluid access
+     * changes nothing but its usage count), fl_pos each page's place in it
+     * (UINT32_MAX: not in it; NULL: not counted in bulk). */
+    uint32_t *fl_set, *fl_pos;
+    uint32_t fl_n;
+    uint16_t fl_epoch;        /* the redo pointer's epoch fl_set was filled under */
+    uint64_t fl_unseen;       /* usage bumps of the accesses counted in bulk, so far */
+    uint64_t fl_unseen_mark;  /* ... when the clock hand last completed a pass */
+    double fl_per_pass;       /* ... per page in the last pass */
 } ws_rel;
 
 typedef struct ws_touch {
@@ -260,6 +272,9 @@ typedef struct ws_db {
     uint32_t n_fl_mod, cap_fl_mod;
     bool fl_running;           /* in ws_db_execute_fluid: device reads are counted in */
     uint64_t fl_dev_reads;     /* ... fl_dev_reads, and join the queue at their pace */
+    bool fl_ready;             /* the tables counted in bulk are set up */
+    uint64_t fl_passes;        /* the clock hand's passes when fl_per_pass was measured */
+    ws_rng rng_unseen;         /* draws of the usage bumps counted in bulk */
 } ws_db;
 
 int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag *err);

@@ -28,6 +28,8 @@ int ws_bufpool_init(ws_bufpool *bp, uint32_t nbuffers)
     bp->passes = 0;
     bp->allocs = 0;
     bp->dirty = 0;
+    bp->unseen = NULL;
+    bp->unseen_ctx = NULL;
     bp->map_mask = size - 1;
     bp->page = ws_big_calloc(nbuffers, sizeof *bp->page);
     bp->lsn = ws_big_calloc(nbuffers, sizeof *bp->lsn);
@@ -114,6 +116,7 @@ uint32_t ws_bufpool_victim(ws_bufpool *bp)
             bp->hand = 0;
             bp->passes++;
         }
+        ws_bufpool_refresh(bp, b);
         if ((bp->state[b] & WS_BUF_USAGE_MASK) == 0) /* also every empty buffer */
             return b;
         bp->state[b]--;

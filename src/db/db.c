@@ -343,6 +343,7 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
         ws_rng_init(&db->rng_proxy, seed, "db.proxy") != 0 ||
         ws_rng_init_keyed(&db->rng_fluid, seed, "db.fluid") != 0 ||
         ws_rng_init(&db->rng_fluid_wal, seed, "wal.fluid") != 0 ||
+        ws_rng_init(&db->rng_unseen, seed, "db.unseen") != 0 ||
         ws_rng_init_keyed(&db->rng_tx, seed, "db.tx") != 0 ||
         ws_rng_init(&db->rng_cache, seed, "os.cache") != 0) {
         ws_diag_set(err, NULL, 0, "out of memory");
@@ -448,6 +449,8 @@ void ws_db_destroy(ws_db *db)
     ws_ckpt_destroy(db);
     for (int i = 0; i < db->n_rels; i++) {
         ws_pagestate_destroy(&db->rels[i].ps);
+        free(db->rels[i].fl_set);
+        free(db->rels[i].fl_pos);
         free(db->rels[i].files);
     }
     free(db->file_cycle);
@@ -462,6 +465,7 @@ void ws_db_destroy(ws_db *db)
     ws_rng_destroy(&db->rng_proxy);
     ws_rng_destroy(&db->rng_fluid);
     ws_rng_destroy(&db->rng_fluid_wal);
+    ws_rng_destroy(&db->rng_unseen);
     free(db->fl_mod);
     ws_rng_destroy(&db->rng_tx);
     ws_rng_destroy(&db->rng_cache);
@@ -551,6 +555,7 @@ ws_time ws_db_write_page(ws_db *db, uint32_t b, uint64_t page, ws_pc_writer who,
     uint32_t file = file_of(db, r, ws_page_block(page));
     mark_for_sync(db, file);
     ws_bufpool_clean(&db->bp, b);
+    ws_db_unsettle(r, ws_page_block(page));
     if (file_out)
         *file_out = file;
     return ws_pc_write(&db->pc, file, WS_PAGE, who, at);
@@ -681,6 +686,8 @@ uint32_t ws_db_load_page(ws_db *db, int rel, uint64_t page, bool extend, ws_time
     }
     fill_buffer(db, r, page, extend, wait);
     ws_bufpool_load(&db->bp, v, ws_page_id(rel, page), r->logged);
+    if (r->fl_pos) /* its fluid accesses bump its usage unseen */
+        db->bp.state[v] |= WS_BUF_UNSEEN;
     return v;
 }
 

@@ -26,6 +26,17 @@ static inline bool ws_db_in_sample(const ws_rel *r, uint64_t block)
     return r->k == 1 || block % r->k == 0;
 }
 
+/* Block `block` of r may no longer be settled (written, so clean): a
+ * table whose fluid accesses are counted in bulk takes it back into its
+ * set (fluid.c). */
+static inline void ws_db_unsettle(ws_rel *r, uint64_t block)
+{
+    if (!r->fl_pos || r->fl_pos[block] != UINT32_MAX)
+        return;
+    r->fl_pos[block] = r->fl_n;
+    r->fl_set[r->fl_n++] = (uint32_t)block;
+}
+
 /* A miss: take a clock-sweep victim (writing it first if dirty), then
  * read the page, or create it when the relation is extended.  Adds the
  * time this takes to *wait; returns the buffer. */

@@ -107,6 +107,154 @@ static void fluid_proxy(ws_db *db, ws_rel *r, int j, uint64_t n, bool modify, fl
     }
 }
 
+/* ---- uniform tables kept whole, in bulk --------------------------------
+ *
+ * A fluid access to a settled page (resident, dirty, changed since the
+ * redo pointer) changes nothing but the page's usage count and LSN, and
+ * in a small hot table (pgbench's tellers and branches) nearly every
+ * access is one: all but a few thousand of a checkpoint cycle's millions.
+ * Such a table keeps the set of its pages that may not be settled (a
+ * page leaves it when found settled, and comes back when written; a new
+ * redo pointer refills it); of N accesses, uniform over its P pages, the
+ * number before the next one into the set is geometric with p = |set| /
+ * P, so only those into the set are done one by one: the same draws as
+ * doing all N, in distribution.  The others' usage bumps are given when
+ * the clock sweep or the bgwriter looks at the buffer: Poisson, with the
+ * mean per page of the sweep's last pass (bulk_unseen).  Their LSN is not
+ * kept: a settled page's LSN is that of its last change done one by one
+ * (docs/model.md, "Transaction sampling"). */
+
+#define NOT_IN_SET UINT32_MAX
+
+static bool bulk_eligible(const ws_db *db, int i)
+{
+    const ws_rel *r = &db->rels[i];
+    if (r->k != 1 || !r->logged || r->access.kind != WS_ACCESS_UNIFORM || r->ps.tail ||
+        r->access.pages == 0 || r->access.pages > db->bp.n || r->access.pages >= NOT_IN_SET)
+        return false;
+    for (int b = 0; b < db->n_bulk; b++) /* loads and truncations change its pages */
+        if (db->bulk[b].rel == i || db->bulk[b].src == i)
+            return false;
+    return true;
+}
+
+static void bulk_fill(ws_rel *r)
+{
+    uint32_t n = (uint32_t)r->access.pages;
+    for (uint32_t p = 0; p < n; p++)
+        r->fl_set[p] = r->fl_pos[p] = p;
+    r->fl_n = n;
+    r->fl_epoch = r->ps.current;
+}
+
+static void bulk_remove(ws_rel *r, uint32_t page)
+{
+    uint32_t i = r->fl_pos[page], last = r->fl_set[--r->fl_n];
+    r->fl_set[i] = last;
+    r->fl_pos[last] = i;
+    r->fl_pos[page] = NOT_IN_SET;
+}
+
+/* The usage bumps buffer b got from accesses counted in bulk since the
+ * clock hand last passed it (bufpool.h's unseen). */
+static unsigned bulk_unseen(void *ctx, uint32_t b)
+{
+    ws_db *db = ctx;
+    if (db->bp.passes != db->fl_passes) {
+        uint64_t passes = db->bp.passes - db->fl_passes;
+        for (int i = 0; i < db->n_rels; i++) {
+            ws_rel *r = &db->rels[i];
+            if (!r->fl_pos)
+                continue;
+            r->fl_per_pass = (double)(r->fl_unseen - r->fl_unseen_mark) /
+                             ((double)r->access.pages * (double)passes);
+            r->fl_unseen_mark = r->fl_unseen;
+        }
+        db->fl_passes = db->bp.passes;
+    }
+    const ws_rel *r = &db->rels[ws_page_rel(db->bp.page[b])];
+    /* before the first pass: the bumps so far */
+    double mu = db->bp.passes ? r->fl_per_pass
+                              : (double)(r->fl_unseen - r->fl_unseen_mark) / (double)r->access.pages;
+    if (mu <= 0)
+        return 0;
+    if (mu > 30) /* P(fewer than WS_BUF_MAX_USAGE) < 1e-7 */
+        return WS_BUF_MAX_USAGE;
+    return gsl_ran_poisson(db->rng_unseen.g, mu);
+}
+
+/* The first fluid batch: the tables counted in bulk get their set (every
+ * page) and their resident buffers the unseen flag. */
+static void bulk_setup(ws_db *db)
+{
+    db->fl_ready = true;
+    bool any = false;
+    for (int i = 0; i < db->n_rels; i++) {
+        ws_rel *r = &db->rels[i];
+        if (!bulk_eligible(db, i))
+            continue;
+        r->fl_set = malloc(r->access.pages * sizeof *r->fl_set);
+        r->fl_pos = malloc(r->access.pages * sizeof *r->fl_pos);
+        if (!r->fl_set || !r->fl_pos)
+            abort();
+        bulk_fill(r);
+        any = true;
+    }
+    if (!any)
+        return;
+    for (uint32_t b = 0; b < db->bp.n; b++)
+        if (db->bp.page[b] != WS_BUF_NONE && db->rels[ws_page_rel(db->bp.page[b])].fl_pos)
+            db->bp.state[b] |= WS_BUF_UNSEEN;
+    db->bp.unseen = bulk_unseen;
+    db->bp.unseen_ctx = db;
+    db->fl_passes = db->bp.passes;
+}
+
+static bool settled(ws_db *db, const ws_rel *r, int rel, uint32_t page)
+{
+    if (r->ps.epoch[page] != r->ps.current)
+        return false;
+    int64_t b = ws_bufpool_lookup(&db->bp, ws_page_id(rel, page));
+    return b >= 0 && (ws_bufpool_flags(&db->bp, (uint32_t)b) & WS_BUF_DIRTY);
+}
+
+/* N fluid accesses of one touch to a table counted in bulk: those into
+ * its set one by one (a page found settled leaves it, as does one just
+ * changed), the others counted. */
+static void bulk_accesses(ws_db *db, ws_rel *r, ws_acc *a, uint64_t N, fluid_sum *f)
+{
+    if (r->fl_epoch != r->ps.current)
+        bulk_fill(r);
+    uint64_t quiet = 0;
+    double P = (double)r->access.pages;
+    while (N > 0) {
+        if (r->fl_n == 0) {
+            quiet += N;
+            break;
+        }
+        uint64_t skip = r->fl_n == r->access.pages ? 0
+                        : gsl_ran_geometric(db->rng_fluid.g, (double)r->fl_n / P) - 1;
+        if (skip >= N) {
+            quiet += N;
+            break;
+        }
+        quiet += skip;
+        N -= skip + 1;
+        uint32_t page = r->fl_set[ws_rng_below(&db->rng_fluid, r->fl_n)];
+        if (settled(db, r, a->rel, page)) {
+            bulk_remove(r, page);
+            quiet++;
+            continue;
+        }
+        a->page = page;
+        a->extend = false;
+        fluid_touch(db, a, f);
+        if (a->modify)
+            bulk_remove(r, page); /* resident, dirty, changed now */
+    }
+    r->fl_unseen += quiet * (1u + a->pins);
+}
+
 /* A page of r drawn as its access pattern draws them, from the fluid
  * stream (an appended table read: any page so far). */
 static uint64_t fluid_page(ws_db *db, ws_rel *r)
@@ -122,11 +270,24 @@ static void fluid_accesses(ws_db *db, const ws_touch *tc, uint64_t N, fluid_sum 
     ws_acc a = {.rel = tc->rel, .modify = tc->modify,
                 .pins = tc->pins > 1 ? (uint8_t)(tc->pins - 1) : 0};
     if (r->access.kind == WS_ACCESS_APPEND && tc->modify) {
-        /* rows appended one by one: the end of the table moves */
-        for (uint64_t i = 0; i < N; i++) {
+        /* Rows appended a page at a time: the first row on a page is
+         * appended as a simulated transaction's is (a new page, or an
+         * image of the last one); the others that fit on it change only
+         * its usage count, the page being changed now. */
+        while (N > 0) {
             ws_db_append_row(db, &a);
+            N--;
+            uint64_t more = r->access.rows_per_page - r->access.rows_in_last;
+            if (more > N)
+                more = N;
+            r->access.rows_in_last += more;
+            N -= more;
             if (ws_db_in_sample(r, a.page)) {
                 fluid_touch(db, &a, f);
+                uint64_t bumps = more * (1u + a.pins);
+                uint32_t b = db->fl_mod[db->n_fl_mod - 1];
+                for (uint64_t i = 0; i < bumps && i < WS_BUF_MAX_USAGE; i++)
+                    ws_bufpool_hit(&db->bp, b);
             } else {
                 ws_time wait = 0;
                 if (a.extend)
@@ -138,6 +299,10 @@ static void fluid_accesses(ws_db *db, const ws_touch *tc, uint64_t N, fluid_sum 
     }
     if (r->access.pages == 0)
         return;
+    if (r->fl_pos) {
+        bulk_accesses(db, r, &a, N, f);
+        return;
+    }
     uint64_t in = r->k == 1 ? N : fl_binom(db, 1.0 / r->k, N);
     for (uint64_t i = 0; i < in; i++) {
         a.page = fluid_page(db, r);
@@ -180,6 +345,8 @@ double ws_db_logged_share(const ws_db *db)
 
 void ws_db_execute_fluid(ws_db *db, uint64_t n, uint64_t key, ws_time span, ws_time *cpu)
 {
+    if (!db->fl_ready)
+        bulk_setup(db);
     ws_rng_rekey(&db->rng_fluid, key);
     fluid_sum f = {0};
     db->fl_running = true;

@@ -88,11 +88,56 @@ static void test_map_follows_loads_and_dirty_count(void **state)
     ws_bufpool_destroy(&bp);
 }
 
+/* unseen(): usage bumps of buffer b counted elsewhere (a test double:
+ * the count at ctx, once per call; it records which buffer asked). */
+static unsigned unseen_fixed(void *ctx, uint32_t b)
+{
+    unsigned *u = ctx;
+    u[1] = b;
+    return u[0];
+}
+
+/* A WS_BUF_UNSEEN buffer gets the usage bumps it had unseen when the
+ * sweep looks at it (capped at 5), so the sweep passes it by; a buffer
+ * without the flag is not asked about. */
+static void test_unseen_bumps_at_the_sweep(void **state)
+{
+    (void)state;
+    ws_bufpool bp;
+    assert_int_equal(ws_bufpool_init(&bp, 3), 0);
+    for (uint64_t p = 0; p < 3; p++)
+        ws_bufpool_load(&bp, ws_bufpool_victim(&bp), p, true);
+    unsigned ctx[2] = {7, 99};
+    bp.unseen = unseen_fixed;
+    bp.unseen_ctx = ctx;
+    bp.state[0] |= WS_BUF_UNSEEN;
+    /* every usage 1; the sweep asks at each visit: 0 gets min(5, 1 + 7)
+     * and loses one, 1 and 2 go to 0; 0 again 5 - 1; 1 is the victim */
+    assert_int_equal(ws_bufpool_victim(&bp), 1);
+    assert_int_equal(ctx[1], 0);
+    assert_int_equal(ws_bufpool_usage(&bp, 0), WS_BUF_MAX_USAGE - 1);
+    assert_true(ws_bufpool_flags(&bp, 0) & WS_BUF_UNSEEN);
+    /* nothing unseen: it is an ordinary buffer */
+    ctx[0] = 0;
+    ctx[1] = 99;
+    bp.state[0] = (uint8_t)(bp.state[0] & ~WS_BUF_USAGE_MASK);
+    bp.hand = 0;
+    assert_int_equal(ws_bufpool_victim(&bp), 0);
+    assert_int_equal(ctx[1], 0);
+    /* refresh alone: no flag, no call */
+    ctx[0] = 3;
+    ctx[1] = 99;
+    ws_bufpool_refresh(&bp, 2);
+    assert_int_equal(ctx[1], 99);
+    ws_bufpool_destroy(&bp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_victim_choice),
         cmocka_unit_test(test_usage_capped_at_5),
+        cmocka_unit_test(test_unseen_bumps_at_the_sweep),
         cmocka_unit_test(test_map_follows_loads_and_dirty_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

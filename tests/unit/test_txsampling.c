@@ -204,6 +204,67 @@ static void test_logged_share(void **state)
     ws_scenario_free(s);
 }
 
+/* Fluid accesses to a small uniform table are counted in bulk (fluid.c):
+ * only those to pages not yet settled are done one by one, yet the images
+ * and dirty pages are those of N uniform changes done one by one; a page
+ * written comes back into the set, a new redo pointer brings them all
+ * back, and the sweep gives the usage bumps counted in bulk. */
+static void test_bulk_whole_table(void **state)
+{
+    (void)state;
+    const char *text = "[scenario]\nduration = 1min\n[workload]\nrate = 100/s\n"
+                       "[table t]\nsize = 8MB\n[transaction x]\nwrites = 't:1'\n"
+                       "[postgres]\nshared_buffers = 64MB\n";
+    ws_scenario *s;
+    ws_config *c = test_resolve(text, "b.conf", "base", &s);
+    ws_sim *sim = ws_sim_new(0);
+    ws_db db;
+    ws_diag err;
+    assert_int_equal(ws_db_init(&db, sim, c, NULL, &err), WS_OK);
+    ws_rel *r = &db.rels[0];
+    const double P = 1024, N = 1000;
+    assert_int_equal(r->access.pages, (uint64_t)P);
+    ws_time cpu;
+    /* N changes: the distinct pages, P (1 - (1 - 1/P)^N) = 638.5, sd 10,
+     * each dirty and imaged once */
+    ws_db_execute_fluid(&db, (uint64_t)N, 1, WS_SEC, &cpu);
+    assert_non_null(r->fl_pos);
+    double distinct = P * (1 - pow(1 - 1 / P, N));
+    assert_true(fabs((double)db.bp.dirty - distinct) < 50);
+    assert_int_equal(db.wal.st.fpi, db.bp.dirty);
+    assert_int_equal(r->fl_n, 1024 - db.bp.dirty);
+    /* 200,000 more: every page changed, none twice imaged; nearly all
+     * counted in bulk */
+    ws_db_execute_fluid(&db, 200000, 2, WS_SEC, &cpu);
+    assert_int_equal(db.bp.dirty, 1024);
+    assert_int_equal(db.wal.st.fpi, 1024);
+    assert_int_equal(r->fl_n, 0);
+    assert_true(r->fl_unseen > 190000);
+    /* a page written is back in the set; changed again without an image */
+    int64_t b = ws_bufpool_lookup(&db.bp, ws_page_id(0, 5));
+    assert_true(b >= 0);
+    ws_db_write_buffer(&db, (uint32_t)b, WS_PC_CHECKPOINTER, 0, NULL);
+    assert_int_equal(r->fl_n, 1);
+    assert_int_equal(r->fl_set[0], 5);
+    ws_db_execute_fluid(&db, 200000, 3, WS_SEC, &cpu);
+    assert_int_equal(db.bp.dirty, 1024);
+    assert_int_equal(db.wal.st.fpi, 1024);
+    assert_int_equal(r->fl_n, 0);
+    /* a new redo pointer: images again, as many as the first time */
+    ws_pagestate_new_redo(&r->ps);
+    ws_db_execute_fluid(&db, (uint64_t)N, 4, WS_SEC, &cpu);
+    assert_true(fabs((double)(db.wal.st.fpi - 1024) - distinct) < 50);
+    /* the sweep sees the bulk accesses' usage bumps (hundreds a page) */
+    assert_true(ws_bufpool_flags(&db.bp, (uint32_t)b) & WS_BUF_UNSEEN);
+    db.bp.state[b] &= (uint8_t)~WS_BUF_USAGE_MASK;
+    ws_bufpool_refresh(&db.bp, (uint32_t)b);
+    assert_int_equal(ws_bufpool_usage(&db.bp, (uint32_t)b), WS_BUF_MAX_USAGE);
+    ws_db_destroy(&db);
+    ws_sim_free(sim);
+    ws_config_free(c);
+    ws_scenario_free(s);
+}
+
 /* A closed loop and the fcfs scheduler are refused, at the key's line. */
 static void test_refused_loops(void **state)
 {
@@ -278,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_fluid_wal_goes_in_at_its_pace),
         cmocka_unit_test(test_fluid_commits_flush),
         cmocka_unit_test(test_logged_share),
+        cmocka_unit_test(test_bulk_whole_table),
         cmocka_unit_test(test_refused_loops),
         cmocka_unit_test(test_sampled_run_close_to_exact),
     };
