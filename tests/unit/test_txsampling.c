@@ -332,6 +332,36 @@ static void test_sampled_run_close_to_exact(void **state)
     assert_true(fabs((double)b.lat.n * 10 / (double)a.lat.n - 1) < 0.05);
 }
 
+/* pgbench at 1 in 100: tellers and branches are counted in bulk, and the
+ * pool is under pressure (accounts: 8 million pages, 1 GB of buffers), so
+ * the clock sweep turns over in seconds.  Their pages stay as resident and
+ * as dirty as in the exact run only if the sweep sees the usage bumps of
+ * the accesses counted in bulk: without them, 4.8 % fewer buffers a
+ * checkpoint. */
+static void test_sampled_pgbench_hot_tables(void **state)
+{
+    (void)state;
+    const char *text = "[scenario]\nduration = 4min\nwarmup = 1min\nseed = 3\n"
+                       "[workload]\nprofile = pgbench\nscale = 5000\nrate = 2000/s\n"
+                       "[postgres]\nshared_buffers = 1GB\nmax_wal_size = 4GB\n"
+                       "checkpoint_timeout = 1min\n"
+                       "[os]\nram = 4GB\ncpus = 16\n"
+                       "[disk]\npreset = nvme-enterprise\n";
+    char sampled[1024];
+    snprintf(sampled, sizeof sampled, "%s[scenario]\ntx_sampling = 0.01\n", text);
+    ws_run_stats a = test_run(text, "exact.conf", "base");
+    ws_run_stats b = test_run(sampled, "sampled.conf", "base");
+    assert_int_equal(b.tx_batch, 100);
+    assert_int_equal(b.ckpt_timed, a.ckpt_timed);
+    assert_int_equal(b.ckpt_req, a.ckpt_req);
+#define NEAR(f, tol) assert_true(fabs((double)b.f / (double)a.f - 1) < (tol))
+    NEAR(ckpt_buffers_mean, 0.02);
+    NEAR(wal_fpi, 0.02);
+    NEAR(wal_bytes_per_tx, 0.02);
+    NEAR(buffers_alloc, 0.02);
+#undef NEAR
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -342,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_bulk_whole_table),
         cmocka_unit_test(test_refused_loops),
         cmocka_unit_test(test_sampled_run_close_to_exact),
+        cmocka_unit_test(test_sampled_pgbench_hot_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
