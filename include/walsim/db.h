@@ -384,6 +384,8 @@ int ws_bulk_init(ws_db *db, ws_diag *err);
 /* Writeback hints (db.c): set up, count a page written to `file`, issue. */
 void ws_writeback_init(ws_writeback *wb, double flush_after_bytes, ws_io_class cls);
 void ws_writeback_add(ws_db *db, ws_writeback *wb, uint32_t file);
+/* ... n pages at once (the hints are those of n calls of ws_writeback_add) */
+void ws_writeback_add_n(ws_db *db, ws_writeback *wb, uint32_t file, uint64_t n);
 void ws_writeback_issue(ws_db *db, ws_writeback *wb);
 
 /* Checkpointer (checkpointer.c). */

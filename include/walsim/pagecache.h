@@ -60,6 +60,13 @@ typedef struct ws_pc_file {
     uint64_t ticket[WS_STREAM__COUNT]; /* stream offset of its last bytes in each stream */
 } ws_pc_file;
 
+/* A file that went clean -> dirty at `at` (the flusher's oldest-first
+ * order; entries whose file has since been cleaned are dropped lazily). */
+typedef struct ws_pc_dirtied {
+    ws_time at;
+    uint32_t file;
+} ws_pc_dirtied;
+
 typedef struct ws_pagecache {
     ws_sim *sim;
     ws_device *dev;
@@ -71,6 +78,8 @@ typedef struct ws_pagecache {
     ws_time expire, period;
     ws_time kupdate_cutoff;            /* files dirtied before this are due (kupdate) */
     bool feeding;                      /* the flusher waits on the background stream */
+    ws_pc_dirtied *dirtied;            /* min-heap by (at, file): the oldest dirty file first */
+    uint32_t n_dirtied, cap_dirtied;
     ws_time last_write[WS_PC__WRITERS];
     /* statistics */
     uint64_t dirty_peak;               /* largest Dirty (dirty + handed, not yet queued on the device) */

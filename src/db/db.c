@@ -584,14 +584,26 @@ void ws_writeback_issue(ws_db *db, ws_writeback *wb)
 
 void ws_writeback_add(ws_db *db, ws_writeback *wb, uint32_t file)
 {
-    if (!wb->flush_after)
+    ws_writeback_add_n(db, wb, file, 1);
+}
+
+void ws_writeback_add_n(ws_db *db, ws_writeback *wb, uint32_t file, uint64_t n)
+{
+    if (!wb->flush_after || n == 0)
         return;
     if (file != wb->file) {
         ws_writeback_issue(db, wb);
         wb->file = file;
     }
-    if (++wb->pages >= wb->flush_after)
-        ws_writeback_issue(db, wb);
+    while (n > 0) { /* a hint each time flush_after pages are pending */
+        uint64_t take = wb->flush_after - wb->pages;
+        if (take > n)
+            take = n;
+        wb->pages += (uint32_t)take;
+        n -= take;
+        if (wb->pages >= wb->flush_after)
+            ws_writeback_issue(db, wb);
+    }
 }
 
 /* ---- a transaction ------------------------------------------------------ */

@@ -85,8 +85,7 @@ static void fluid_proxy(ws_db *db, ws_rel *r, int j, uint64_t n, bool modify, fl
         if (dirty) {
             uint32_t file = ws_db_stand_in_file(db, db->victim_page);
             ws_pc_write(&db->pc, file, dirty * WS_PAGE, WS_PC_BACKENDS, now);
-            for (uint64_t i = 0; i < dirty; i++)
-                ws_writeback_add(db, &db->backend_wb, file);
+            ws_writeback_add_n(db, &db->backend_wb, file, dirty);
             db->st.buffers_backend += dirty;
         }
     }

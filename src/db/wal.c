@@ -262,11 +262,11 @@ static void on_flush_done(ws_sim *sim, void *ctx, uint64_t target)
          * unless its record was inserted before the flush started (it
          * commits a delay after its record, drawn from the simulated
          * transactions' recent ones: then this flush covered it) */
-        double len = (double)(ws_sim_now(sim) - w->flush_start), open = 0;
+        ws_time len = ws_sim_now(sim) - w->flush_start, sum = 0;
         uint32_t n = w->n_delay < WS_WAL_DELAYS ? w->n_delay : WS_WAL_DELAYS;
-        for (uint32_t i = 0; i < n; i++)
-            open += len > (double)w->delay[i] ? len - (double)w->delay[i] : 0;
-        open = n ? open / n : len;
+        for (uint32_t i = 0; i < n && w->delay_sorted[i] < len; i++) /* in order: the few below */
+            sum += len - w->delay_sorted[i];
+        double open = n ? (double)sum / n : (double)len;
         double p = -expm1(-w->fluid_rate * open / 1e9);
         if (w->insert > w->flushed && ws_rng_uniform(w->fluid_rng) < p)
             start_flush(w);
@@ -308,9 +308,14 @@ static void fluid_arm(ws_wal *w)
     uint32_t n = w->n_delay < WS_WAL_DELAYS ? w->n_delay : WS_WAL_DELAYS;
     const ws_time *d = w->delay_sorted;
     double x = (double)(now - w->flush_start); /* time since the last flush started */
-    uint32_t k = 0;                               /* delays below x */
-    while (k < n && (double)d[k] < x)
-        k++;
+    uint32_t k = 0, hi = n;                       /* k: delays below x (binary search) */
+    while (k < hi) {
+        uint32_t mid = (k + hi) / 2;
+        if ((double)d[mid] < x)
+            k = mid + 1;
+        else
+            hi = mid;
+    }
     double at = x;
     for (; k < n; k++) { /* F = k / n on [at, d[k]) */
         double seg = ((double)d[k] - at) * k / n;

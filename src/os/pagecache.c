@@ -45,6 +45,51 @@ void ws_pc_destroy(ws_pagecache *pc)
 {
     free(pc->files);
     pc->files = NULL;
+    free(pc->dirtied);
+    pc->dirtied = NULL;
+}
+
+/* ---- the dirty files, oldest first (a binary heap) ----------------------- */
+
+static bool dirtied_before(ws_pc_dirtied a, ws_pc_dirtied b)
+{
+    return a.at < b.at || (a.at == b.at && a.file < b.file);
+}
+
+static void dirtied_push(ws_pagecache *pc, ws_time at, uint32_t file)
+{
+    if (pc->n_dirtied == pc->cap_dirtied) {
+        pc->cap_dirtied = pc->cap_dirtied ? 2 * pc->cap_dirtied : 64;
+        pc->dirtied = realloc(pc->dirtied, pc->cap_dirtied * sizeof *pc->dirtied);
+        if (!pc->dirtied)
+            abort();
+    }
+    ws_pc_dirtied e = {at, file}, *h = pc->dirtied;
+    uint32_t i = pc->n_dirtied++;
+    while (i > 0 && dirtied_before(e, h[(i - 1) / 2])) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = e;
+}
+
+static void dirtied_pop(ws_pagecache *pc)
+{
+    ws_pc_dirtied *h = pc->dirtied, e = h[--pc->n_dirtied];
+    uint32_t n = pc->n_dirtied, i = 0;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && dirtied_before(h[c + 1], h[c]))
+            c++;
+        if (!dirtied_before(h[c], e))
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (n > 0)
+        h[i] = e;
 }
 
 uint32_t ws_pc_file_new(ws_pagecache *pc)
@@ -108,8 +153,10 @@ ws_time ws_pc_write(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_pc_write
     ws_time now = ws_sim_now(pc->sim);
     if (at < now)
         at = now;
-    if (f->dirty == 0)
+    if (f->dirty == 0 && bytes > 0) {
         f->dirtied_at = now;
+        dirtied_push(pc, now, file);
+    }
     f->dirty += bytes;
     pc->dirty += bytes;
     uint64_t shown = ws_pc_dirty_bytes(pc);
@@ -210,11 +257,16 @@ void ws_pc_fsync(ws_pagecache *pc, uint32_t file, ws_io_class cls, ws_pc_done_fn
  * 1 GB of relation. */
 static ws_pc_file *next_file(ws_pagecache *pc)
 {
+    /* the oldest entry whose file is still dirty since then (at equal
+     * times, the lowest file number) */
     ws_pc_file *oldest = NULL;
-    for (uint32_t i = 0; i < pc->n_files; i++) {
-        ws_pc_file *f = &pc->files[i];
-        if (f->dirty && (!oldest || f->dirtied_at < oldest->dirtied_at))
+    while (pc->n_dirtied > 0) {
+        ws_pc_file *f = &pc->files[pc->dirtied[0].file];
+        if (f->dirty && f->dirtied_at == pc->dirtied[0].at) {
             oldest = f;
+            break;
+        }
+        dirtied_pop(pc);
     }
     if (!oldest)
         return NULL;

@@ -213,6 +213,37 @@ static void test_background_and_expiry(void **state)
     teardown(&f);
 }
 
+/* The flusher takes the file that went clean -> dirty longest ago: a file
+ * dirtied first, cleaned by a hint and dirtied again comes after one
+ * dirtied in between, though its number is lower; files dirtied at the
+ * same moment go in file order, not in the order of their writes. */
+static void test_oldest_dirtied_first(void **state)
+{
+    (void)state;
+    fixture f;
+    setup(&f, "ram = 64GB\ndirty_bytes = 2000MB\ndirty_background_bytes = 300MB\n"
+              "dirty_expire_centisecs = 3000\ndirty_writeback_centisecs = 500");
+    uint32_t a = ws_pc_file_new(&f.pc), b = ws_pc_file_new(&f.pc), c = ws_pc_file_new(&f.pc),
+             d = ws_pc_file_new(&f.pc);
+    dirty(&f, a, 100);
+    ws_sim_run(f.sim, WS_SEC);
+    dirty(&f, b, 100);
+    ws_pc_hint(&f.pc, a, 100 * MiB, WS_IO_WRITEBACK); /* a is clean again */
+    ws_sim_run(f.sim, 2 * WS_SEC);
+    assert_int_equal(f.pc.files[a].dirty, 0);
+    dirty(&f, d, 60);
+    dirty(&f, c, 60);
+    ws_sim_run(f.sim, 3 * WS_SEC);
+    dirty(&f, a, 200); /* 420 MiB > 300: the flusher writes b, then c */
+    ws_sim_run(f.sim, 5 * WS_SEC);
+    assert_true(f.pc.dirty <= 300 * MiB);
+    assert_int_equal(f.pc.files[b].dirty, 0);
+    assert_true(f.pc.files[c].dirty < 60 * MiB);
+    assert_int_equal(f.pc.files[d].dirty, 60 * MiB);
+    assert_int_equal(f.pc.files[a].dirty, 200 * MiB);
+    teardown(&f);
+}
+
 int main(void)
 {
     (void)on_done;
@@ -222,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_pos_ratio),
         cmocka_unit_test(test_throttle_pause),
         cmocka_unit_test(test_background_and_expiry),
+        cmocka_unit_test(test_oldest_dirtied_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
