@@ -72,10 +72,10 @@ typedef struct ws_bufpool {
     ws_map_slot *map;
     uint64_t map_mask;    /* map size - 1 (power of two) */
     unsigned map_shift;   /* 64 - log2(map size): Fibonacci hashing takes the top bits */
-    /* Usage bumps a WS_BUF_UNSEEN buffer got since the hand last passed
-     * it, from accesses counted in bulk (transaction sampling, fluid.c);
-     * NULL: none. */
-    unsigned (*unseen)(void *ctx, uint32_t b);
+    /* Usage bumps a WS_BUF_UNSEEN buffer got from accesses counted in
+     * bulk (transaction sampling, fluid.c) over `share` of a pass of the
+     * hand; NULL: none. */
+    unsigned (*unseen)(void *ctx, uint32_t b, double share);
     void *unseen_ctx;
 } ws_bufpool;
 
@@ -118,18 +118,33 @@ static inline unsigned ws_bufpool_usage(const ws_bufpool *bp, uint32_t b)
 }
 
 /* An access to a resident buffer (PinBuffer): usage_count + 1, up to 5. */
-/* Adds to buffer b's usage count the bumps of its unseen accesses (a
- * WS_BUF_UNSEEN buffer), as the clock sweep and the bgwriter's scan
- * look at it. */
+/* Adds to buffer b's usage count the bumps of its unseen accesses since
+ * the hand last passed it (a WS_BUF_UNSEEN buffer), as the clock sweep
+ * looks at it. */
 static inline void ws_bufpool_refresh(ws_bufpool *bp, uint32_t b)
 {
     uint8_t s = bp->state[b];
     if (!(s & WS_BUF_UNSEEN) || !bp->unseen || (s & WS_BUF_USAGE_MASK) == WS_BUF_MAX_USAGE)
         return;
-    unsigned u = (s & WS_BUF_USAGE_MASK) + bp->unseen(bp->unseen_ctx, b);
+    unsigned u = (s & WS_BUF_USAGE_MASK) + bp->unseen(bp->unseen_ctx, b, 1.0);
     if (u > WS_BUF_MAX_USAGE)
         u = WS_BUF_MAX_USAGE;
     bp->state[b] = (uint8_t)((s & ~WS_BUF_USAGE_MASK) | u);
+}
+
+/* Buffer b's usage count as it is now, with the unseen bumps since the
+ * hand passed it (the part of a pass since then: b is ahead of the hand),
+ * without keeping them: the bgwriter's look ahead of the sweep, which
+ * gives them when it gets there. */
+static inline unsigned ws_bufpool_usage_now(const ws_bufpool *bp, uint32_t b)
+{
+    uint8_t s = bp->state[b];
+    unsigned u = s & WS_BUF_USAGE_MASK;
+    if (!(s & WS_BUF_UNSEEN) || !bp->unseen || u == WS_BUF_MAX_USAGE)
+        return u;
+    uint32_t ahead = b >= bp->hand ? b - bp->hand : b + bp->n - bp->hand;
+    u += bp->unseen(bp->unseen_ctx, b, (double)(bp->n - ahead) / bp->n);
+    return u > WS_BUF_MAX_USAGE ? WS_BUF_MAX_USAGE : u;
 }
 
 static inline void ws_bufpool_hit(ws_bufpool *bp, uint32_t b)

@@ -77,7 +77,7 @@ typedef struct ws_rel {
     uint32_t *fl_set, *fl_pos;
     uint32_t fl_n;
     uint16_t fl_epoch;        /* the redo pointer's epoch fl_set was filled under */
-    uint64_t fl_unseen;       /* usage bumps of the accesses counted in bulk, so far */
+    uint64_t fl_unseen;       /* usage bumps of its fluid accesses, so far */
     uint64_t fl_unseen_mark;  /* ... when the clock hand last completed a pass */
     double fl_per_pass;       /* ... per page in the last pass */
 } ws_rel;

@@ -107,9 +107,8 @@ static bool bg_buffer_sync(ws_db *db, ws_time *busy)
     int64_t budget = maxpages + bg->carry;
     while (num_to_scan > 0 && reusable < upcoming) {
         uint32_t b = bg->next_to_clean;
-        ws_bufpool_refresh(bp, b);
         uint8_t st = bp->state[b];
-        bool candidate = (st & WS_BUF_USAGE_MASK) == 0; /* unused, or an empty buffer */
+        bool candidate = ws_bufpool_usage_now(bp, b) == 0; /* unused, or an empty buffer */
         bool wrote = false;
         uint32_t w = 1;
         if (candidate && (st & WS_BUF_DIRTY)) {

@@ -155,8 +155,11 @@ static void bulk_remove(ws_rel *r, uint32_t page)
 }
 
 /* The usage bumps buffer b got from accesses counted in bulk since the
- * clock hand last passed it (bufpool.h's unseen). */
-static unsigned bulk_unseen(void *ctx, uint32_t b)
+ * clock hand last passed it (bufpool.h's unseen).  Only a page outside
+ * its table's set has its accesses counted in bulk (those to a page in it
+ * are done one by one); they come at the table's rate per page, all its
+ * fluid accesses' bumps in the last pass over its P pages. */
+static unsigned bulk_unseen(void *ctx, uint32_t b, double share)
 {
     ws_db *db = ctx;
     if (db->bp.passes != db->fl_passes) {
@@ -172,9 +175,12 @@ static unsigned bulk_unseen(void *ctx, uint32_t b)
         db->fl_passes = db->bp.passes;
     }
     const ws_rel *r = &db->rels[ws_page_rel(db->bp.page[b])];
+    if (r->fl_pos[ws_page_block(db->bp.page[b])] != NOT_IN_SET)
+        return 0;
     /* before the first pass: the bumps so far */
-    double mu = db->bp.passes ? r->fl_per_pass
-                              : (double)(r->fl_unseen - r->fl_unseen_mark) / (double)r->access.pages;
+    double mu = share * (db->bp.passes ? r->fl_per_pass
+                                       : (double)(r->fl_unseen - r->fl_unseen_mark) /
+                                             (double)r->access.pages);
     if (mu <= 0)
         return 0;
     if (mu > 30) /* P(fewer than WS_BUF_MAX_USAGE) < 1e-7 */
@@ -224,25 +230,19 @@ static void bulk_accesses(ws_db *db, ws_rel *r, ws_acc *a, uint64_t N, fluid_sum
 {
     if (r->fl_epoch != r->ps.current)
         bulk_fill(r);
-    uint64_t quiet = 0;
+    r->fl_unseen += N * (1u + a->pins);
     double P = (double)r->access.pages;
     while (N > 0) {
-        if (r->fl_n == 0) {
-            quiet += N;
+        if (r->fl_n == 0)
             break;
-        }
         uint64_t skip = r->fl_n == r->access.pages ? 0
                         : gsl_ran_geometric(db->rng_fluid.g, (double)r->fl_n / P) - 1;
-        if (skip >= N) {
-            quiet += N;
+        if (skip >= N)
             break;
-        }
-        quiet += skip;
         N -= skip + 1;
         uint32_t page = r->fl_set[ws_rng_below(&db->rng_fluid, r->fl_n)];
         if (settled(db, r, a->rel, page)) {
             bulk_remove(r, page);
-            quiet++;
             continue;
         }
         a->page = page;
@@ -251,7 +251,6 @@ static void bulk_accesses(ws_db *db, ws_rel *r, ws_acc *a, uint64_t N, fluid_sum
         if (a->modify)
             bulk_remove(r, page); /* resident, dirty, changed now */
     }
-    r->fl_unseen += quiet * (1u + a->pins);
 }
 
 /* A page of r drawn as its access pattern draws them, from the fluid

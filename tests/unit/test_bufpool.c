@@ -90,16 +90,17 @@ static void test_map_follows_loads_and_dirty_count(void **state)
 
 /* unseen(): usage bumps of buffer b counted elsewhere (a test double:
  * the count at ctx, once per call; it records which buffer asked). */
-static unsigned unseen_fixed(void *ctx, uint32_t b)
+static unsigned unseen_fixed(void *ctx, uint32_t b, double share)
 {
     unsigned *u = ctx;
     u[1] = b;
-    return u[0];
+    return (unsigned)(u[0] * share + 0.5);
 }
 
 /* A WS_BUF_UNSEEN buffer gets the usage bumps it had unseen when the
  * sweep looks at it (capped at 5), so the sweep passes it by; a buffer
- * without the flag is not asked about. */
+ * without the flag is not asked about; the bgwriter's look ahead sees the
+ * bumps since the hand passed, without keeping them. */
 static void test_unseen_bumps_at_the_sweep(void **state)
 {
     (void)state;
@@ -129,6 +130,15 @@ static void test_unseen_bumps_at_the_sweep(void **state)
     ctx[1] = 99;
     ws_bufpool_refresh(&bp, 2);
     assert_int_equal(ctx[1], 99);
+    /* the bgwriter's look ahead: 2 is 2 of 3 buffers ahead of the hand, so
+     * passed a third of a pass ago: a third of the bumps (4 / 3 -> 1),
+     * shown, not kept */
+    bp.state[2] = (uint8_t)((bp.state[2] & ~WS_BUF_USAGE_MASK) | WS_BUF_UNSEEN);
+    bp.hand = 0;
+    ctx[0] = 4;
+    assert_int_equal(ws_bufpool_usage_now(&bp, 2), 1);
+    assert_int_equal(ctx[1], 2);
+    assert_int_equal(ws_bufpool_usage(&bp, 2), 0);
     ws_bufpool_destroy(&bp);
 }
 
