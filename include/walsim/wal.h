@@ -44,6 +44,7 @@ typedef void (*ws_wal_segment_fn)(void *ctx, int64_t filled_segno);
 
 typedef struct ws_wal_waiter {
     uint64_t lsn;
+    uint64_t seq;               /* order of arrival, among equal LSNs */
     ws_wal_done_fn fn;
     void *ctx;
     uint64_t arg;
@@ -66,8 +67,11 @@ typedef struct ws_wal {
     bool flushing;
     uint64_t flush_target;      /* the running flush: up to here, */
     ws_time flush_start, flush_done_at; /* started and ending then */
-    ws_wal_waiter *q;           /* FIFO ring of waiters, LSNs ascending */
-    uint32_t q_head, q_len, q_cap;
+    ws_wal_waiter *q;           /* waiters, a min-heap by LSN: a flush releases every one
+                                   it covers, in whatever order they came (XLogFlush: each
+                                   backend checks its own LSN when the lock is released) */
+    uint32_t q_len, q_cap;
+    uint64_t q_seq;
     ws_time commit_delay;
     int commit_siblings;
     int active;                 /* transactions in progress (for commit_siblings) */

@@ -216,24 +216,56 @@ void ws_wal_kick(ws_wal *w)
         start_flush(w);
 }
 
+/* The waiters' heap: by LSN, then by arrival. */
+static bool waiter_before(const ws_wal_waiter *x, const ws_wal_waiter *y)
+{
+    return x->lsn < y->lsn || (x->lsn == y->lsn && x->seq < y->seq);
+}
+
+static void waiter_push(ws_wal *w, ws_wal_waiter x)
+{
+    if (w->q_len == w->q_cap) {
+        ws_wal_waiter *nq = realloc(w->q, 2 * w->q_cap * sizeof *nq);
+        if (!nq)
+            abort();
+        w->q = nq;
+        w->q_cap *= 2;
+    }
+    uint32_t i = w->q_len++;
+    while (i > 0 && waiter_before(&x, &w->q[(i - 1) / 2])) {
+        w->q[i] = w->q[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    w->q[i] = x;
+}
+
+static ws_wal_waiter waiter_pop(ws_wal *w)
+{
+    ws_wal_waiter top = w->q[0], last = w->q[--w->q_len];
+    uint32_t i = 0, n = w->q_len;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && waiter_before(&w->q[c + 1], &w->q[c]))
+            c++;
+        if (!waiter_before(&w->q[c], &last))
+            break;
+        w->q[i] = w->q[c];
+        i = c;
+    }
+    if (n > 0)
+        w->q[i] = last;
+    return top;
+}
+
 void ws_wal_flush(ws_wal *w, uint64_t lsn, ws_wal_done_fn fn, void *ctx, uint64_t arg)
 {
     if (lsn <= w->flushed) {
         fn(ctx, arg);
         return;
     }
-    if (w->q_len == w->q_cap) {
-        ws_wal_waiter *nq = malloc(2 * w->q_cap * sizeof *nq);
-        if (!nq)
-            abort();
-        for (uint32_t i = 0; i < w->q_len; i++)
-            nq[i] = w->q[(w->q_head + i) % w->q_cap];
-        free(w->q);
-        w->q = nq;
-        w->q_head = 0;
-        w->q_cap *= 2;
-    }
-    w->q[(w->q_head + w->q_len++) % w->q_cap] = (ws_wal_waiter){lsn, fn, ctx, arg};
+    waiter_push(w, (ws_wal_waiter){lsn, w->q_seq++, fn, ctx, arg});
     if (!w->flushing)
         start_flush(w);
 }
@@ -247,11 +279,11 @@ static void on_flush_done(ws_sim *sim, void *ctx, uint64_t target)
         w->flushed = target;
     if (w->flushed > w->written)
         w->written = w->flushed;
-    /* Release every waiter the flush covered; LSNs are queued in order. */
-    while (w->q_len && w->q[w->q_head].lsn <= w->flushed) {
-        ws_wal_waiter x = w->q[w->q_head];
-        w->q_head = (w->q_head + 1) % w->q_cap;
-        w->q_len--;
+    /* Release every waiter the flush covered, whenever it came: a
+     * transaction that inserted its record long ago and commits late (it
+     * waited on a read) is not held behind later ones with newer LSNs. */
+    while (w->q_len && w->q[0].lsn <= w->flushed) {
+        ws_wal_waiter x = waiter_pop(w);
         x.fn(x.ctx, x.arg);
     }
     if (w->q_len && !w->flushing)
