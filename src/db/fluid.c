@@ -117,9 +117,11 @@ static void fluid_proxy(ws_db *db, ws_rel *r, int j, uint64_t n, bool modify, fl
  * redo pointer refills it); of N accesses, uniform over its P pages, the
  * number before the next one into the set is geometric with p = |set| /
  * P, so only those into the set are done one by one: the same draws as
- * doing all N, in distribution.  The others' usage bumps are given when
- * the clock sweep or the bgwriter looks at the buffer: Poisson, with the
- * mean per page of the sweep's last pass (bulk_unseen).  Their LSN is not
+ * doing all N, in distribution.  The others' usage bumps are given to the
+ * pages outside the set when the clock sweep reaches the buffer: Poisson,
+ * with the table's mean per page over the sweep's last pass (bulk_unseen);
+ * the bgwriter's look ahead sees those since the hand passed without
+ * keeping them (bufpool.h, ws_bufpool_usage_now).  Their LSN is not
  * kept: a settled page's LSN is that of its last change done one by one
  * (docs/model.md, "Transaction sampling"). */
 
@@ -232,9 +234,7 @@ static void bulk_accesses(ws_db *db, ws_rel *r, ws_acc *a, uint64_t N, fluid_sum
         bulk_fill(r);
     r->fl_unseen += N * (1u + a->pins);
     double P = (double)r->access.pages;
-    while (N > 0) {
-        if (r->fl_n == 0)
-            break;
+    while (N > 0 && r->fl_n > 0) {
         uint64_t skip = r->fl_n == r->access.pages ? 0
                         : gsl_ran_geometric(db->rng_fluid.g, (double)r->fl_n / P) - 1;
         if (skip >= N)

@@ -6,6 +6,10 @@
 #ifndef WALSIM_TEST_SUPPORT_H
 #define WALSIM_TEST_SUPPORT_H
 
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "walsim/run.h"
@@ -47,6 +51,28 @@ static inline ws_run_stats test_run(const char *text, const char *name, const ch
     ws_config_free(c);
     ws_scenario_free(s);
     return st;
+}
+
+/* Runs the scenario `text` as it is and with `extra` appended (a key that
+ * samples, e.g. "[scenario]\ntx_sampling = 0.1\n"): *exact and *sampled get
+ * the two runs' figures. */
+static inline void test_run_pair(const char *text, const char *extra, ws_run_stats *exact,
+                                 ws_run_stats *sampled)
+{
+    size_t n = strlen(text) + strlen(extra) + 1;
+    char *both = malloc(n);
+    if (!both)
+        fail();
+    snprintf(both, n, "%s%s", text, extra);
+    *exact = test_run(text, "exact.conf", "base");
+    *sampled = test_run(both, "sampled.conf", "base");
+    free(both);
+}
+
+/* Is b within a relative `tol` of a? */
+static inline bool test_near(double a, double b, double tol)
+{
+    return fabs(b / a - 1) < tol;
 }
 
 #endif

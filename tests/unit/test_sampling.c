@@ -168,17 +168,15 @@ static void test_sampled_run_close_to_exact(void **state)
                        "checkpoint_timeout = 1min\n"
                        "[os]\nram = 16GB\ncpus = 4\n"
                        "[disk]\npreset = nvme-enterprise\n";
-    char sampled[2048];
-    snprintf(sampled, sizeof sampled, "%s[scenario]\nsampling = 0.1\n", text);
-    ws_run_stats a = test_run(text, "exact.conf", "base");
-    ws_run_stats b = test_run(sampled, "sampled.conf", "base");
+    ws_run_stats a, b;
+    test_run_pair(text, "[scenario]\nsampling = 0.1\n", &a, &b);
     assert_int_equal(a.sample_k, 1);
     assert_int_equal(b.sample_k, 10);
     assert_int_equal(b.ckpt_timed, a.ckpt_timed);
     assert_int_equal(b.ckpt_req, a.ckpt_req);
     assert_true(a.ckpt_timed + a.ckpt_req >= 5);
     /* figures within 2 % */
-#define CLOSE(f) assert_true(fabs((double)b.f / (double)a.f - 1) < 0.02)
+#define CLOSE(f) assert_true(test_near((double)a.f, (double)b.f, 0.02))
     CLOSE(wal_bytes_per_tx);
     CLOSE(wal_fpi);
     CLOSE(ckpt_buffers_mean);

@@ -28,6 +28,9 @@
 
 static void run_to(ws_sim *sim, ws_time t);
 
+/* A sampled run's figure f within a relative tol of the exact run's (a, b). */
+#define NEAR(f, tol) assert_true(test_near((double)a.f, (double)b.f, (tol)))
+
 /* Fluid reads join the queue at their pace: a light stream leaves a read
  * in the middle of it unqueued, one at twice the device's capacity leaves
  * half a second of work ahead of a read at 0.5 s; all are counted. */
@@ -306,17 +309,14 @@ static void test_sampled_run_close_to_exact(void **state)
                        "checkpoint_timeout = 1min\n"
                        "[os]\nram = 4GB\ncpus = 4\n"
                        "[disk]\npreset = nvme-enterprise\n";
-    char sampled[2048];
-    snprintf(sampled, sizeof sampled, "%s[scenario]\ntx_sampling = 0.1\n", text);
-    ws_run_stats a = test_run(text, "exact.conf", "base");
-    ws_run_stats b = test_run(sampled, "sampled.conf", "base");
+    ws_run_stats a, b;
+    test_run_pair(text, "[scenario]\ntx_sampling = 0.1\n", &a, &b);
     assert_int_equal(a.tx_batch, 1);
     assert_int_equal(b.tx_batch, 10);
     assert_int_equal(b.ckpt_timed, a.ckpt_timed);
     assert_int_equal(b.ckpt_req, a.ckpt_req);
     assert_true(a.ckpt_timed + a.ckpt_req >= 4);
     assert_true(a.buffers_backend > 0); /* the pool is full: victims are written */
-#define NEAR(f, tol) assert_true(fabs((double)b.f / (double)a.f - 1) < (tol))
     NEAR(wal_bytes_per_tx, 0.02);
     NEAR(wal_fpi, 0.02);
     NEAR(ckpt_buffers_mean, 0.02);
@@ -327,7 +327,6 @@ static void test_sampled_run_close_to_exact(void **state)
     NEAR(pg_wal_peak_bytes, 0.02);
     NEAR(lat.p50_s, 0.05);
     NEAR(lat.mean_s, 0.05);
-#undef NEAR
     /* latency from the simulated tenth */
     assert_true(fabs((double)b.lat.n * 10 / (double)a.lat.n - 1) < 0.05);
 }
@@ -347,19 +346,15 @@ static void test_sampled_pgbench_hot_tables(void **state)
                        "checkpoint_timeout = 1min\n"
                        "[os]\nram = 4GB\ncpus = 16\n"
                        "[disk]\npreset = nvme-enterprise\n";
-    char sampled[1024];
-    snprintf(sampled, sizeof sampled, "%s[scenario]\ntx_sampling = 0.01\n", text);
-    ws_run_stats a = test_run(text, "exact.conf", "base");
-    ws_run_stats b = test_run(sampled, "sampled.conf", "base");
+    ws_run_stats a, b;
+    test_run_pair(text, "[scenario]\ntx_sampling = 0.01\n", &a, &b);
     assert_int_equal(b.tx_batch, 100);
     assert_int_equal(b.ckpt_timed, a.ckpt_timed);
     assert_int_equal(b.ckpt_req, a.ckpt_req);
-#define NEAR(f, tol) assert_true(fabs((double)b.f / (double)a.f - 1) < (tol))
     NEAR(ckpt_buffers_mean, 0.02);
     NEAR(wal_fpi, 0.02);
     NEAR(wal_bytes_per_tx, 0.02);
     NEAR(buffers_alloc, 0.02);
-#undef NEAR
 }
 
 /* pgbench at scale 200 in 512 MB at 1 in 10: the accounts key (55,000
@@ -378,18 +373,14 @@ static void test_sampled_pgbench_warm_index(void **state)
                        "checkpoint_timeout = 30s\n"
                        "[os]\nram = 2GB\ncpus = 16\n"
                        "[disk]\npreset = nvme-enterprise\n";
-    char sampled[1024];
-    snprintf(sampled, sizeof sampled, "%s[scenario]\ntx_sampling = 0.1\n", text);
-    ws_run_stats a = test_run(text, "exact.conf", "base");
-    ws_run_stats b = test_run(sampled, "sampled.conf", "base");
+    ws_run_stats a, b;
+    test_run_pair(text, "[scenario]\ntx_sampling = 0.1\n", &a, &b);
     assert_int_equal(b.tx_batch, 10);
     assert_int_equal(b.ckpt_timed, a.ckpt_timed);
     assert_int_equal(b.ckpt_req, a.ckpt_req);
-#define NEAR(f, tol) assert_true(fabs((double)b.f / (double)a.f - 1) < (tol))
     NEAR(ckpt_buffers_mean, 0.02);
     NEAR(buffers_backend, 0.02);
     NEAR(wal_fpi, 0.02);
-#undef NEAR
 }
 
 int main(void)
