@@ -63,6 +63,7 @@ typedef struct ws_wal {
     ws_device *dev;
     int64_t seg;                /* wal_segment_size */
     uint64_t insert, written, flushed; /* written: handed to the kernel; flushed: durable */
+    uint64_t seg_lo;            /* start of the segment insert was last seen in (wal.c's advance) */
     /* group commit */
     bool flushing;
     uint64_t flush_target;      /* the running flush: up to here, */

@@ -74,9 +74,15 @@ uint64_t ws_wal_pg_wal_bytes(const ws_wal *w)
  * boundary crossed. */
 static void advance(ws_wal *w, uint64_t bytes)
 {
+    uint64_t to = w->insert + bytes;
+    if (w->insert >= w->seg_lo && to - w->seg_lo < (uint64_t)w->seg) {
+        w->insert = to; /* within the segment it was last seen in */
+        return;
+    }
     int64_t before = (int64_t)(w->insert / (uint64_t)w->seg);
     w->insert += bytes;
     int64_t after = (int64_t)(w->insert / (uint64_t)w->seg);
+    w->seg_lo = (uint64_t)after * (uint64_t)w->seg;
     if (after != before) {
         uint64_t size = ws_wal_pg_wal_bytes(w);
         if (size > w->pg_wal_peak)

@@ -193,13 +193,14 @@ void ws_device_destroy(ws_device *d)
 static void pend_drop(ws_device *d, ws_time now)
 {
     while (d->pend_len > 0 && d->pend[d->pend_head].end <= now) {
-        d->pend_head = (d->pend_head + 1) % d->pend_cap;
+        d->pend_head = (d->pend_head + 1) & (d->pend_cap - 1);
         d->pend_len--;
     }
 }
 
 /* Remembers a piece served from `start` to `end` (ends come in ascending
- * order: the server is FIFO), dropping those done by the clock's now. */
+ * order: the server is FIFO), dropping those done by the clock's now.
+ * The ring's capacity is a power of two (64, doubled): indexes are masked. */
 static void pend_push(ws_device *d, ws_time start, ws_time end, uint64_t ios, bool write)
 {
     pend_drop(d, ws_sim_now(d->sim));
@@ -209,13 +210,13 @@ static void pend_push(ws_device *d, ws_time start, ws_time end, uint64_t ios, bo
         if (!n)
             abort();
         for (uint32_t i = 0; i < d->pend_len; i++)
-            n[i] = d->pend[(d->pend_head + i) % d->pend_cap];
+            n[i] = d->pend[(d->pend_head + i) & (d->pend_cap - 1)];
         free(d->pend);
         d->pend = n;
         d->pend_head = 0;
         d->pend_cap = cap;
     }
-    d->pend[(d->pend_head + d->pend_len++) % d->pend_cap] =
+    d->pend[(d->pend_head + d->pend_len++) & (d->pend_cap - 1)] =
         (struct ws_dev_pending){start, end, ios > UINT32_MAX ? UINT32_MAX : (uint32_t)ios, write};
 }
 
@@ -297,7 +298,7 @@ void ws_device_ios_done(ws_device *d, ws_time now, uint64_t *read, uint64_t *wri
     pend_drop(d, now);
     double rd = 0, wr = 0;
     for (uint32_t i = 0; i < d->pend_len; i++) {
-        const struct ws_dev_pending *e = &d->pend[(d->pend_head + i) % d->pend_cap];
+        const struct ws_dev_pending *e = &d->pend[(d->pend_head + i) & (d->pend_cap - 1)];
         double left = e->ios;
         if (e->start < now && e->end > e->start)
             left *= (double)(e->end - now) / (double)(e->end - e->start);
@@ -403,7 +404,7 @@ static void on_piece(ws_sim *sim, void *ctx, uint64_t arg)
         d->written[g->cls] += upto - from;
         from = upto;
         if (g->end <= end) {
-            st->seg_head = (st->seg_head + 1) % st->seg_cap;
+            st->seg_head = (st->seg_head + 1) & (st->seg_cap - 1);
             st->seg_len--;
         }
     }
@@ -424,8 +425,8 @@ uint64_t ws_device_writeback(ws_device *d, ws_stream s, uint64_t bytes, ws_io_cl
     if (bytes == 0)
         return st->queued;
     st->queued += bytes;
-    if (st->seg_len > 0 && st->seg[(st->seg_head + st->seg_len - 1) % st->seg_cap].cls == cls) {
-        st->seg[(st->seg_head + st->seg_len - 1) % st->seg_cap].end = st->queued;
+    if (st->seg_len > 0 && st->seg[(st->seg_head + st->seg_len - 1) & (st->seg_cap - 1)].cls == cls) {
+        st->seg[(st->seg_head + st->seg_len - 1) & (st->seg_cap - 1)].end = st->queued;
     } else {
         if (st->seg_len == st->seg_cap) {
             uint32_t cap = st->seg_cap ? 2 * st->seg_cap : 16;
@@ -433,13 +434,13 @@ uint64_t ws_device_writeback(ws_device *d, ws_stream s, uint64_t bytes, ws_io_cl
             if (!n)
                 abort();
             for (uint32_t i = 0; i < st->seg_len; i++)
-                n[i] = st->seg[(st->seg_head + i) % st->seg_cap];
+                n[i] = st->seg[(st->seg_head + i) & (st->seg_cap - 1)];
             free(st->seg);
             st->seg = n;
             st->seg_head = 0;
             st->seg_cap = cap;
         }
-        st->seg[(st->seg_head + st->seg_len++) % st->seg_cap] = (ws_dev_segment){st->queued, cls};
+        st->seg[(st->seg_head + st->seg_len++) & (st->seg_cap - 1)] = (ws_dev_segment){st->queued, cls};
     }
     dispatch(d, s);
     return st->queued;
