@@ -107,6 +107,9 @@ typedef struct ws_wal {
     ws_time delay[WS_WAL_DELAYS]; /* ns from a record's insertion to its commit: the
                                    simulated transactions' last (ws_wal_note_commit) */
     ws_time delay_sorted[WS_WAL_DELAYS]; /* the same, in ascending order */
+    double delay_area[WS_WAL_DELAYS]; /* at each sorted delay d[j], n times the integral
+                                       * of their distribution function from 0 to d[j],
+                                       * n the delays kept (fluid_arm) */
     uint32_t n_delay;
     ws_pace fl;                 /* their WAL not yet inserted, in bytes */
     ws_wal_stats st;

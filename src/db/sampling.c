@@ -6,9 +6,10 @@
  * uniform within a hotset's hot and cold parts), so a fixed subset of
  * them behaves as the whole does: with k = 1/R, walsim keeps page state
  * and buffers only for the blocks with block % k == 0, in a buffer pool
- * of (NBuffers - pages kept whole) / k buffers, plus the pages kept whole.  The sampled pages live the life the full
- * system's pages live (the pool turns over at the same pace, since both
- * the pages competing for it and its size are divided by k).
+ * of (NBuffers - pages kept whole) / k buffers, beside the pages kept
+ * whole.  The sampled pages live the life the full system's pages live
+ * (the pool turns over at the same pace, since both the pages competing
+ * for it and its size are divided by k).
  *
  * What the sample stands for:
  * - background writes (checkpointer, bgwriter): each sampled buffer they

@@ -334,9 +334,10 @@ static void on_fluid_commit(ws_sim *sim, void *ctx, uint64_t arg)
  * record went in after the last flush started, i.e. its delay (drawn from
  * the recent ones) is under t - flush_start.  Those are a Poisson process
  * of intensity rate x F(t - flush_start), F the delays' empirical
- * distribution: its first point solves rate x integral of F = Exp(1),
- * found by walking the sorted delays.  One event per flush instead of one
- * per fluid commit. */
+ * distribution: its first point y solves rate x (A(y) - A(x)) = Exp(1),
+ * A the integral of F (delay_area at the sorted delays, piecewise linear
+ * between them), x the time since the last flush started.  One event per
+ * flush instead of one per fluid commit. */
 static void fluid_arm(ws_wal *w)
 {
     if (w->fluid_rate <= 0)
@@ -345,8 +346,9 @@ static void fluid_arm(ws_wal *w)
     double need = ws_rng_exp(w->fluid_rng, 1) / w->fluid_rate * 1e9; /* ns at full intensity */
     uint32_t n = w->n_delay < WS_WAL_DELAYS ? w->n_delay : WS_WAL_DELAYS;
     const ws_time *d = w->delay_sorted;
+    const double *A = w->delay_area; /* n x the integral of F */
     double x = (double)(now - w->flush_start); /* time since the last flush started */
-    uint32_t k = 0, hi = n;                       /* k: delays below x (binary search) */
+    uint32_t k = 0, hi = n;                       /* k: delays below x, F(x) = k / n */
     while (k < hi) {
         uint32_t mid = (k + hi) / 2;
         if ((double)d[mid] < x)
@@ -354,24 +356,39 @@ static void fluid_arm(ws_wal *w)
         else
             hi = mid;
     }
-    double at = x;
-    for (; k < n; k++) { /* F = k / n on [at, d[k]) */
-        double seg = ((double)d[k] - at) * k / n;
-        if (k > 0 && seg >= need)
-            break;
-        need -= seg;
-        at = (double)d[k];
+    double at;
+    if (k == n) { /* past every delay: F = 1 */
+        at = x + need;
+    } else {
+        double target = (k ? A[k - 1] + (x - (double)d[k - 1]) * k : 0) + need * n;
+        uint32_t j = k; /* the first sorted delay whose area reaches the target */
+        hi = n;
+        while (j < hi) {
+            uint32_t mid = (j + hi) / 2;
+            if (A[mid] < target)
+                j = mid + 1;
+            else
+                hi = mid;
+        }
+        if (j == n)
+            at = (double)d[n - 1] + (target - A[n - 1]) / n;
+        else if (j == 0)
+            at = x; /* need 0 */
+        else /* F = j / n between d[j - 1] and d[j] */
+            at = (double)d[j - 1] + (target - A[j - 1]) / j;
+        if (at < x)
+            at = x;
     }
-    at += n ? need * n / k : need;
     ws_time when = w->flush_start + (ws_time)llround(at);
     ws_sim_at(w->sim, when > now ? when : now, on_fluid_commit, w, ++w->fluid_gen);
 }
 
 void ws_wal_note_commit(ws_wal *w, ws_time delay)
 {
-    /* the ring, and the same values in order (fluid_arm walks them) */
+    /* the ring, and the same values in order (fluid_arm searches them) */
     ws_time *s = w->delay_sorted;
     uint32_t n = w->n_delay < WS_WAL_DELAYS ? w->n_delay : WS_WAL_DELAYS;
+    uint32_t from = n; /* the first sorted entry that changes */
     if (n == WS_WAL_DELAYS) { /* the oldest leaves */
         ws_time old = w->delay[w->n_delay % WS_WAL_DELAYS];
         uint32_t i = 0;
@@ -379,6 +396,7 @@ void ws_wal_note_commit(ws_wal *w, ws_time delay)
             i++;
         memmove(s + i, s + i + 1, (n - 1 - i) * sizeof *s);
         n--;
+        from = i;
     }
     uint32_t j = n;
     while (j > 0 && s[j - 1] > delay) {
@@ -386,7 +404,16 @@ void ws_wal_note_commit(ws_wal *w, ws_time delay)
         j--;
     }
     s[j] = delay;
+    if (j < from)
+        from = j;
     w->delay[w->n_delay++ % WS_WAL_DELAYS] = delay;
+    /* n x the distribution's integral at each sorted delay (F = i / n
+     * between s[i - 1] and s[i]): from the first entry that changed on */
+    n++;
+    double *A = w->delay_area;
+    A[0] = 0;
+    for (uint32_t i = from > 0 ? from : 1; i < n; i++)
+        A[i] = A[i - 1] + (double)(s[i] - s[i - 1]) * i;
 }
 
 void ws_wal_set_fluid(ws_wal *w, double rate, ws_rng *rng)
