@@ -13,7 +13,9 @@
  *               worst (checkpointer.c tag_and_sort)
  *   page state  2 bytes per page of every relation (pagestate.c): the
  *               pgbench tables of `scale` or the [table] sizes, and the
- *               pages [bulk] loads add
+ *               pages [bulk] loads add; with tx_sampling other than 1, 8
+ *               more per page of each table no larger than shared_buffers
+ *               (the set fluid.c counts accesses in bulk with)
  *   series      what grows with the duration: a double per simulated
  *               second (the backlog; four with warmup = auto, MSER-5's
  *               input; window.c, grown by doubling) and one more for the

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,36 @@ static void test_week_against_hour(void **state)
     assert_string_equal(bw.driver_key, "duration");
 }
 
+/* tx_sampling other than 1 adds the bulk sets of the tables that fit in
+ * shared_buffers (fluid.c): 8 bytes a page; pgbench's pages by table are
+ * accounts 1,639.35 x scale, branches scale / 20, tellers scale / 2, the
+ * accounts key 274.22 x scale. */
+static void test_bulk_sets_under_tx_sampling(void **state)
+{
+    (void)state;
+    const char *fmt = "[scenario]\ntx_sampling = %s\n[workload]\nprofile = pgbench\n"
+                      "scale = %d\nrate = 10000/s\n[postgres]\nshared_buffers = 8GB\n";
+    char text[256];
+    ws_scenario *s;
+    ws_config *c;
+    struct { int scale; double fits; } cases[] = {
+        /* every table fits in the 1,048,576 buffers */
+        {100, ceil(1639.35 * 100) + 5 + 50 + ceil(274.22 * 100)},
+        /* only branches and tellers: accounts and its key are larger */
+        {10000, 500 + 5000},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(text, sizeof text, fmt, "1", cases[i].scale);
+        ws_memest exact = estimate(text, &s, &c);
+        done(s, c);
+        snprintf(text, sizeof text, fmt, "auto", cases[i].scale);
+        ws_memest q = estimate(text, &s, &c);
+        done(s, c);
+        assert_true(q.page_state - exact.page_state == (uint64_t)(cases[i].fits * 8));
+        assert_true(q.buffers == exact.buffers);
+    }
+}
+
 static void test_refused_against_limit(void **state)
 {
     (void)state;
@@ -168,6 +199,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parts_and_drivers),
+        cmocka_unit_test(test_bulk_sets_under_tx_sampling),
         cmocka_unit_test(test_refused_against_limit),
         cmocka_unit_test(test_week_against_hour),
     };
