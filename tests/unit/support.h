@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "walsim/device.h"
 #include "walsim/run.h"
 #include "walsim/scenario.h"
+#include "walsim/wal.h"
 
 /* Loads `text` (named `name` in messages) and resolves variant `variant`. */
 static inline ws_config *test_resolve(const char *text, const char *name, const char *variant,
@@ -67,6 +69,34 @@ static inline void test_run_pair(const char *text, const char *extra, ws_run_sta
     *exact = test_run(text, "exact.conf", "base");
     *sampled = test_run(both, "sampled.conf", "base");
     free(both);
+}
+
+/* A WAL on a device, on its own clock, from the scenario `text`: for the
+ * tests of wal.c alone. */
+typedef struct test_wal_rig {
+    ws_scenario *s;
+    ws_config *c;
+    ws_sim *sim;
+    ws_device dev;
+    ws_wal w;
+} test_wal_rig;
+
+static inline void test_wal_open(test_wal_rig *r, const char *text)
+{
+    r->c = test_resolve(text, "wal.conf", "base", &r->s);
+    r->sim = ws_sim_new(0);
+    assert_non_null(r->sim);
+    assert_int_equal(ws_device_init(&r->dev, r->sim, r->c), 0);
+    assert_int_equal(ws_wal_init(&r->w, r->sim, &r->dev, r->c), 0);
+}
+
+static inline void test_wal_close(test_wal_rig *r)
+{
+    ws_wal_destroy(&r->w);
+    ws_device_destroy(&r->dev);
+    ws_sim_free(r->sim);
+    ws_config_free(r->c);
+    ws_scenario_free(r->s);
 }
 
 /* Is b within a relative `tol` of a? */

@@ -33,37 +33,29 @@ static void on_done(void *ctx, uint64_t arg)
 static void test_flush_releases_out_of_order_waiters(void **state)
 {
     (void)state;
-    ws_scenario *s;
-    ws_config *c = test_resolve("[scenario]\nduration = 1min\n[workload]\nrate = 100/s\n"
-                                "[disk]\npreset = nvme-enterprise\n",
-                                "g.conf", "base", &s);
-    ws_sim *sim = ws_sim_new(0);
-    ws_device dev;
-    ws_wal w;
-    assert_int_equal(ws_device_init(&dev, sim, c), 0);
-    assert_int_equal(ws_wal_init(&w, sim, &dev, c), 0);
+    test_wal_rig rig;
+    test_wal_open(&rig, "[scenario]\nduration = 1min\n[workload]\nrate = 100/s\n"
+                        "[disk]\npreset = nvme-enterprise\n");
+    ws_sim *sim = rig.sim;
+    ws_wal *w = &rig.w;
     released r = {.sim = sim, .at = {-1, -1, -1, -1}};
     /* A inserts first, B after; B asks first and starts a flush that
      * covers both; A asks while it runs: the same flush releases A */
-    uint64_t a = ws_wal_insert(&w, 100, 0, 0, 0);
-    uint64_t b = ws_wal_insert(&w, 100, 0, 0, 0);
-    ws_wal_flush(&w, b, on_done, &r, 1);
-    assert_true(w.flushing);
-    ws_time first_done = w.flush_done_at;
+    uint64_t a = ws_wal_insert(w, 100, 0, 0, 0);
+    uint64_t b = ws_wal_insert(w, 100, 0, 0, 0);
+    ws_wal_flush(w, b, on_done, &r, 1);
+    assert_true(w->flushing);
+    ws_time first_done = w->flush_done_at;
     /* C inserts now (after the flush started) and asks: the next flush */
-    uint64_t cl = ws_wal_insert(&w, 100, 0, 0, 0);
-    ws_wal_flush(&w, cl, on_done, &r, 2);
-    ws_wal_flush(&w, a, on_done, &r, 0);
+    uint64_t cl = ws_wal_insert(w, 100, 0, 0, 0);
+    ws_wal_flush(w, cl, on_done, &r, 2);
+    ws_wal_flush(w, a, on_done, &r, 0);
     ws_sim_run(sim, WS_SEC);
     assert_int_equal(r.at[1], first_done);
     assert_int_equal(r.at[0], first_done); /* not after C's flush */
     assert_true(r.at[2] > first_done);
-    assert_true(w.flushed >= cl);
-    ws_wal_destroy(&w);
-    ws_device_destroy(&dev);
-    ws_sim_free(sim);
-    ws_config_free(c);
-    ws_scenario_free(s);
+    assert_true(w->flushed >= cl);
+    test_wal_close(&rig);
 }
 
 int main(void)

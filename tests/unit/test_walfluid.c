@@ -17,7 +17,6 @@
 
 #include <cmocka.h>
 
-#include "walsim/device.h"
 #include "walsim/rng.h"
 #include "walsim/wal.h"
 
@@ -28,37 +27,30 @@
 static void test_first_flushing_commit_mean(void **state)
 {
     (void)state;
-    ws_scenario *s;
-    ws_config *c = test_resolve("[scenario]\nduration = 1min\n[workload]\nrate = 100/s\n",
-                                "f.conf", "base", &s);
     const double lambda = 1000;              /* fluid commits a second */
     const ws_time d1 = 500 * WS_USEC, d2 = 2 * WS_MSEC;
     double sum = 0, sum2 = 0;
     for (int t = 0; t < TRIALS; t++) {
-        ws_sim *sim = ws_sim_new(0);
-        ws_device dev;
-        ws_wal w;
+        test_wal_rig rig;
+        test_wal_open(&rig, "[scenario]\nduration = 1min\n[workload]\nrate = 100/s\n");
+        ws_wal *w = &rig.w;
         ws_rng rng;
-        assert_int_equal(ws_device_init(&dev, sim, c), 0);
-        assert_int_equal(ws_wal_init(&w, sim, &dev, c), 0);
         assert_int_equal(ws_rng_init(&rng, (uint64_t)t + 1, "test.fluid"), 0);
         for (int i = 0; i < WS_WAL_DELAYS; i++) /* in the order they came: mixed */
-            ws_wal_note_commit(&w, i % 2 ? d2 : d1);
-        ws_wal_insert(&w, 1000, 0, 0, 0); /* something to flush */
-        ws_wal_set_fluid(&w, lambda, &rng); /* armed from t = 0, the last flush's start */
+            ws_wal_note_commit(w, i % 2 ? d2 : d1);
+        ws_wal_insert(w, 1000, 0, 0, 0); /* something to flush */
+        ws_wal_set_fluid(w, lambda, &rng); /* armed from t = 0, the last flush's start */
         ws_time now = 0;
-        while (!w.flushing) {
+        while (!w->flushing) {
             now += 20 * WS_USEC; /* shorter than a flush: it is still running when seen */
             assert_true(now < 100 * WS_MSEC); /* before the WAL writer's 200 ms */
-            ws_sim_run(sim, now);
+            ws_sim_run(rig.sim, now);
         }
-        double y = (double)w.flush_start / 1e9;
+        double y = (double)w->flush_start / 1e9;
         sum += y;
         sum2 += y * y;
         ws_rng_destroy(&rng);
-        ws_wal_destroy(&w);
-        ws_device_destroy(&dev);
-        ws_sim_free(sim);
+        test_wal_close(&rig);
     }
     double mean = sum / TRIALS, sd = sqrt(sum2 / TRIALS - mean * mean);
     /* E[y]: E ~ Exp(1), m = lambda (D2 - D1) / 2 the area's worth of the
@@ -72,8 +64,6 @@ static void test_first_flushing_commit_mean(void **state)
            expect * 1e3, se * 1e3);
     assert_true(fabs(mean - expect) < 4 * se);
     assert_true(se < 0.02 * expect); /* the check is tight enough to mean something */
-    ws_config_free(c);
-    ws_scenario_free(s);
 }
 
 int main(void)

@@ -14,9 +14,6 @@
 
 #include <cmocka.h>
 
-#include "walsim/device.h"
-#include "walsim/wal.h"
-
 #include "support.h"
 
 #define SEG (16 * 1048576)
@@ -55,58 +52,49 @@ static void expect_segments(seen *x, int64_t from, int64_t to)
 static void test_segment_hooks_once_per_boundary(void **state)
 {
     (void)state;
-    ws_scenario *s;
-    ws_config *c = test_resolve("[scenario]\nduration = 1min\n[workload]\nrate = 100/s\n",
-                                "w.conf", "base", &s);
-    ws_sim *sim = ws_sim_new(0);
-    ws_device dev;
-    ws_wal w;
-    assert_int_equal(ws_device_init(&dev, sim, c), 0);
-    assert_int_equal(ws_wal_init(&w, sim, &dev, c), 0);
-    assert_int_equal(w.seg, SEG);
+    test_wal_rig rig;
+    test_wal_open(&rig, "[scenario]\nduration = 1min\n[workload]\nrate = 100/s\n");
+    ws_wal *w = &rig.w;
+    assert_int_equal(w->seg, SEG);
     seen x = {0};
-    w.on_segment = on_segment;
-    w.seg_ctx = &x;
-    w.on_ready = on_ready;
-    w.ready_ctx = &x;
+    w->on_segment = on_segment;
+    w->seg_ctx = &x;
+    w->on_ready = on_ready;
+    w->ready_ctx = &x;
 
     /* small records up to 8 bytes short of the boundary: no hook */
     for (int i = 0; i < 2047; i++)
-        ws_wal_insert(&w, 8192, 0, 0, 0);
-    ws_wal_insert(&w, 8192 - 8, 0, 0, 0);
-    assert_int_equal(w.insert, (uint64_t)SEG - 8);
+        ws_wal_insert(w, 8192, 0, 0, 0);
+    ws_wal_insert(w, 8192 - 8, 0, 0, 0);
+    assert_int_equal(w->insert, (uint64_t)SEG - 8);
     expect_segments(&x, 0, 0);
     /* the record that ends exactly on the boundary completes segment 0 */
-    ws_wal_insert(&w, 8, 0, 0, 0);
+    ws_wal_insert(w, 8, 0, 0, 0);
     expect_segments(&x, 0, 1);
     /* one large record crossing three boundaries */
-    ws_wal_insert(&w, 3 * (uint64_t)SEG + 100, 0, 0, 0);
+    ws_wal_insert(w, 3 * (uint64_t)SEG + 100, 0, 0, 0);
     expect_segments(&x, 1, 4);
     /* small ones again inside segment 4, then over its end */
     for (int i = 0; i < 10; i++)
-        ws_wal_insert(&w, 100, 0, 0, 0);
+        ws_wal_insert(w, 100, 0, 0, 0);
     expect_segments(&x, 0, 0);
-    ws_wal_insert(&w, (uint64_t)SEG, 0, 0, 0);
+    ws_wal_insert(w, (uint64_t)SEG, 0, 0, 0);
     expect_segments(&x, 4, 5);
 
     /* the position set directly, far ahead (the warm start does so):
      * the next records count boundaries from there */
-    w.insert = 40 * (uint64_t)SEG + SEG / 2;
-    ws_wal_insert(&w, 100, 0, 0, 0);
+    w->insert = 40 * (uint64_t)SEG + SEG / 2;
+    ws_wal_insert(w, 100, 0, 0, 0);
     expect_segments(&x, 0, 0);
-    ws_wal_insert(&w, (uint64_t)SEG / 2, 0, 0, 0);
+    ws_wal_insert(w, (uint64_t)SEG / 2, 0, 0, 0);
     expect_segments(&x, 40, 41);
     /* and set back behind where it was last seen */
-    w.insert = 2 * (uint64_t)SEG - 10;
-    ws_wal_insert(&w, 20, 0, 0, 0);
+    w->insert = 2 * (uint64_t)SEG - 10;
+    ws_wal_insert(w, 20, 0, 0, 0);
     expect_segments(&x, 1, 2);
-    assert_true(w.pg_wal_peak >= 41 * (uint64_t)SEG);
+    assert_true(w->pg_wal_peak >= 41 * (uint64_t)SEG);
 
-    ws_wal_destroy(&w);
-    ws_device_destroy(&dev);
-    ws_sim_free(sim);
-    ws_config_free(c);
-    ws_scenario_free(s);
+    test_wal_close(&rig);
 }
 
 int main(void)
