@@ -31,6 +31,7 @@
  */
 #include <assert.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "walsim/db.h"
@@ -76,6 +77,35 @@ static uint64_t page_of(const ws_access *a, uint64_t k)
         x = (x * UINT64_C(0x9E3779B97F4A7C15) + UINT64_C(0x632BE59BD9B4E019)) & (m - 1);
     } while (x >= a->pages);
     return x;
+}
+
+/* The buffers in no order: a random permutation of 0 .. n - 1 (Fisher-
+ * Yates), from its own stream of the seed so that the residency draws
+ * stay those of stream "warm".  A server up for weeks has loaded each
+ * page into whichever buffer the clock sweep freed when it was read, so
+ * neighbouring pages sit in unrelated buffers; filled in page order
+ * instead, the sweep's first passes would evict (and the backends write)
+ * one file after another, a rhythm the page cache's writeback keeps for
+ * many checkpoint cycles (docs/experiments.md, "Warm start").  NULL: out
+ * of memory. */
+static uint32_t *scattered_slots(uint32_t n, uint64_t seed)
+{
+    uint32_t *slot = malloc((size_t)n * sizeof *slot);
+    ws_rng rng;
+    if (!slot || ws_rng_init(&rng, seed, "warm-buffers") != 0) {
+        free(slot);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        slot[i] = i;
+    for (uint32_t i = n; i > 1; i--) {
+        uint32_t j = (uint32_t)ws_rng_below(&rng, i);
+        uint32_t t = slot[i - 1];
+        slot[i - 1] = slot[j];
+        slot[j] = t;
+    }
+    ws_rng_destroy(&rng);
+    return slot;
 }
 
 /* Sum over pages of 1 - exp(-rate_p * n), with rate = acc (mod: changes). */
@@ -205,6 +235,12 @@ int ws_warm_start(ws_db *db, double *phase_s, ws_diag *err)
 
     /* 3. Pages: residency, usage counts, image epochs, dirty buffers. */
     ws_bufpool *bp = &db->bp;
+    uint32_t *slot = scattered_slots(bp->n, (uint64_t)ws_cfg_int(cfg, WS_S_seed));
+    if (!slot) {
+        ws_rng_destroy(&rng);
+        ws_diag_set(err, NULL, 0, "out of memory");
+        return WS_ENOMEM;
+    }
     uint32_t b = 0;
     for (int i = 0; i < db->n_rels; i++) {
         ws_rel *r = &db->rels[i];
@@ -224,15 +260,16 @@ int ws_warm_start(ws_db *db, double *phase_s, ws_diag *err)
             double h = all_fit ? 1 : -expm1(-rr[i].acc * p * T);
             if (b >= bp->n || ws_rng_uniform(&rng) >= h)
                 continue;
-            ws_bufpool_load(bp, b, ws_page_id(i, page), r->logged);
+            uint32_t to = slot[b++];
+            ws_bufpool_load(bp, to, ws_page_id(i, page), r->logged);
             double uses = rr[i].acc * p * T;
             unsigned usage = uses >= WS_BUF_MAX_USAGE ? WS_BUF_MAX_USAGE : uses < 1 ? 1 : (unsigned)uses;
-            bp->state[b] = (uint8_t)((bp->state[b] & ~WS_BUF_USAGE_MASK) | usage);
+            bp->state[to] = (uint8_t)((bp->state[to] & ~WS_BUF_USAGE_MASK) | usage);
             if (changed)
-                ws_bufpool_dirty(bp, b, insert);
-            b++;
+                ws_bufpool_dirty(bp, to, insert);
         }
     }
+    free(slot);
     ws_rng_destroy(&rng);
 
     /* 4. The checkpointer: the last checkpoint started age_s ago at R and
