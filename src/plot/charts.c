@@ -482,6 +482,85 @@ static double col_max(const plot_run *r, plot_tcol c, double scale_by_dt)
     return m;
 }
 
+/* Whether interval i of v's throughput is a burst: over 3 times the
+ * median of the (up to) 10 intervals around it.  A variant that stalls
+ * and then releases its backlog completes many times its rate in one
+ * interval (oltp-200gb-pgbench, overloaded: 39,000 tx/s once over a
+ * 695 tx/s average); a load that rises for an hour is no burst, its
+ * neighbours rise with it. */
+static bool tps_burst(const plot_variant *v, size_t i)
+{
+    double y = v->col[PLOT_TPS][i], near[10];
+    if (!isfinite(y) || y <= 0)
+        return false;
+    int n = 0;
+    size_t lo = i >= 5 ? i - 5 : 0, hi = i + 5 < v->n ? i + 5 : v->n - 1;
+    for (size_t j = lo; j <= hi; j++) {
+        double x = v->col[PLOT_TPS][j];
+        if (j == i || !isfinite(x))
+            continue;
+        int k = n++; /* insertion sort: at most 10 */
+        while (k > 0 && near[k - 1] > x) {
+            near[k] = near[k - 1];
+            k--;
+        }
+        near[k] = x;
+    }
+    if (n < 4)
+        return false;
+    double med = n % 2 ? near[n / 2] : (near[n / 2 - 1] + near[n / 2]) / 2;
+    return y > 3 * med;
+}
+
+/* The top of a throughput axis: the largest interval that is not a
+ * burst (tps_burst), so that a few bursts do not squash every line
+ * against the bottom; bursts above it run off the top of the frame, with
+ * a note (above_note).  Without bursts, the largest interval. */
+static double tps_top(const plot_run *r)
+{
+    double top = 0;
+    for (size_t k = 0; k < r->nv; k++)
+        for (size_t i = 0; i < r->v[k].n; i++) {
+            double y = r->v[k].col[PLOT_TPS][i];
+            if (isfinite(y) && y > top && !tps_burst(&r->v[k], i))
+                top = y;
+        }
+    return top > 0 ? top : col_max(r, PLOT_TPS, 0);
+}
+
+/* How many intervals of v's throughput are above `top`; *hi gets the
+ * highest (left as it is when none is). */
+static size_t above_count(const plot_variant *v, double top, double *hi)
+{
+    size_t above = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        double y = v->col[PLOT_TPS][i];
+        if (isfinite(y) && y > top) {
+            above++;
+            *hi = fmax(*hi, y);
+        }
+    }
+    return above;
+}
+
+/* The note for `above` intervals up to `hi` above the axis, so that a
+ * spike cut by the frame is read as a burst, not as the scale; `brief`
+ * for a panel whose title leaves little room (the overview's). */
+static void above_note(size_t above, double hi, bool brief, note *notes, int *nn)
+{
+    if (above == 0 || *nn >= MAX_NOTES)
+        return;
+    char num[32];
+    ws_plot_format_value(hi, WS_PU_PLAIN, num, sizeof num);
+    if (brief)
+        snprintf(notes[*nn].text, sizeof notes[*nn].text, "%zu above (max %s)", above, num);
+    else
+        snprintf(notes[*nn].text, sizeof notes[*nn].text,
+                 "%zu interval%s above the axis (up to %s tx/s)", above, above == 1 ? "" : "s", num);
+    notes[*nn].color = WS_PLOT_TEXT2;
+    (*nn)++;
+}
+
 /* The top of a shared axis: the data maximum, or a limit line when it is
  * close enough above the data (at most `slack` times the data) to be
  * worth showing; a limit far above is labelled "above the axis". */
@@ -701,7 +780,7 @@ static int chart_throughput(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
     }
     stack_rects(top, BOTTOM, LEFT, RIGHT, r->nv, rects);
     ws_plot_axis ya, xa;
-    ws_plot_axis_fit(&ya, 0, HEAD(col_max(r, PLOT_TPS, 0)), rects[0].h, 45, WS_PU_PLAIN);
+    ws_plot_axis_fit(&ya, 0, HEAD(tps_top(r)), rects[0].h, 45, WS_PU_PLAIN);
     ws_plot_axis_time(&xa, r->t0, r->t1, RIGHT - LEFT, 120);
     int rc = WS_OK;
     for (size_t k = 0; k < r->nv && rc == WS_OK; k++) {
@@ -730,6 +809,9 @@ static int chart_throughput(cairo_t *cr, const chart_ctx *cx, ws_diag *err)
             wl_mark_hline(&wl, &p, v->tps, wp.x.lo, wp.x.hi);
         } else
             ref_line(cr, &p, v->tps, WS_OI_BLACK, "run average", WS_PU_PLAIN, " tps", notes, &nn);
+        double hi = 0;
+        size_t above = above_count(v, ya.hi, &hi);
+        above_note(above, hi, false, notes, &nn);
         wl_draw(cr, &wl);
         ws_plot_panel_frame(cr, &p);
         ws_plot_panel_ylabels(cr, &p, F_TICK);
@@ -1846,7 +1928,7 @@ static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot
         break;
     }
     case OV_TPS:
-        ws_plot_axis_fit(&p.y, 0, HEAD(mx), rect.h, 45, WS_PU_PLAIN);
+        ws_plot_axis_fit(&p.y, 0, HEAD(tps_top(r)), rect.h, 45, WS_PU_PLAIN);
         what = "throughput (transactions per second)";
         break;
     case OV_WAL:
@@ -1922,6 +2004,13 @@ static void overview_panel(cairo_t *cr, const plot_run *r, ov_kind kind, ws_plot
                 wl_mark_hline(&wl, &p, v->max_wal_size, p.x.lo, p.x.hi);
             }
         }
+    }
+    if (kind == OV_TPS) {
+        double hi = 0;
+        size_t above = 0;
+        for (size_t k = 0; k < r->nv; k++)
+            above += above_count(&r->v[k], p.y.hi, &hi);
+        above_note(above, hi, true, notes, &nn);
     }
     wl_draw(cr, &wl);
     ws_plot_panel_frame(cr, &p);

@@ -1273,6 +1273,94 @@ static void test_device_iops(void **state)
 
 
 /* ------------------------------------------------------------------ */
+/* Throughput bursts: a few intervals far above their neighbours (an
+ * overloaded variant releasing its backlog) run off the top of the axis
+ * instead of setting it; a load that stays high is no burst. */
+
+/* The fixture's tps times `factor` in default's intervals for which
+ * `pick(t)` holds. */
+static double burst_factor;
+static bool (*burst_pick)(long t);
+
+static void scale_tps(int line, char *buf, size_t n)
+{
+    if (line == 1 || strncmp(buf, "default,", 8) != 0)
+        return;
+    char *t = buf + 8, *tps = strchr(t, ',');
+    assert_non_null(tps);
+    tps++;
+    char *rest = strchr(tps, ',');
+    assert_non_null(rest);
+    if (!burst_pick(strtol(t, NULL, 10)))
+        return;
+    char tail[4096];
+    snprintf(tail, sizeof tail, "%s", rest);
+    snprintf(tps, n - (size_t)(tps - buf), "%.9g%s", strtod(tps, NULL) * burst_factor, tail);
+}
+
+static bool three_seconds(long t) { return t == 100 || t == 250 || t == 400; }
+static bool a_minute(long t) { return t >= 200 && t < 260; }
+
+/* The topmost pixel of the tps line (the blue of the first panel, the
+ * default variant's) within 2 columns of t seconds, within a small
+ * tolerance of its colour (a one-second spike is a few pixels wide and
+ * antialiased); -1 if none. */
+static int tps_line_top(const char *dir, double t)
+{
+    cairo_surface_t *img = load_png(dir, "throughput");
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img), best = -1;
+    for (int y = 0; y < cairo_image_surface_get_height(img) && best < 0; y++)
+        for (int x = x_of(t) - 2; x <= x_of(t) + 2; x++)
+            if (pixel_near(data, stride, x, y, WS_OI_BLUE, 40)) {
+                best = y;
+                break;
+            }
+    cairo_surface_destroy(img);
+    return best;
+}
+
+static void test_throughput_bursts(void **state)
+{
+    (void)state;
+    ws_diag err;
+    char *plain = fixture_copy("run", run_files);
+    assert_int_equal(ws_plot_dir(plain, "png", &err), WS_OK);
+    int y_plain = tps_line_top(plain, 320.5);
+
+    /* Three one-second bursts of 40 times the rate: the line elsewhere
+     * stays where it was (the axis ignores them), and they reach the top
+     * of the frame. */
+    burst_factor = 40;
+    burst_pick = three_seconds;
+    char *bursts = fixture_copy("run", run_files);
+    rewrite(bursts, "timeline.csv", scale_tps);
+    assert_int_equal(ws_plot_dir(bursts, "png", &err), WS_OK);
+    int y_bursts = tps_line_top(bursts, 320.5);
+    int y_spike = tps_line_top(bursts, 100.5);
+    print_message("tps line at 320 s: y %d plain, %d with bursts; at the burst: %d\n", y_plain,
+                  y_bursts, y_spike);
+    assert_true(y_plain > 0 && y_bursts > 0);
+    assert_true(abs(y_bursts - y_plain) <= 3);
+    assert_true(y_spike >= 0 && y_spike < y_plain - 20);
+
+    /* A minute at 4 times the rate is load, not a burst: the axis holds
+     * it, so the line elsewhere sits lower than in the plain chart. */
+    burst_factor = 4;
+    burst_pick = a_minute;
+    char *minute = fixture_copy("run", run_files);
+    rewrite(minute, "timeline.csv", scale_tps);
+    assert_int_equal(ws_plot_dir(minute, "png", &err), WS_OK);
+    int y_minute = tps_line_top(minute, 320.5), y_high = tps_line_top(minute, 230.5);
+    print_message("a minute at 4x: the line at 320 s y %d, at 230 s y %d\n", y_minute, y_high);
+    assert_true(y_minute > y_plain + 20);
+    assert_true(y_high >= 0 && y_high < y_minute - 20);
+    remove_dir(plain);
+    remove_dir(bursts);
+    remove_dir(minute);
+}
+
+/* ------------------------------------------------------------------ */
 /* A long timeline: read in chunks, decimated, extremes and gaps kept */
 
 static void write_long_timeline(const char *dir, size_t rows)
@@ -1399,6 +1487,7 @@ int main(void)
         cmocka_unit_test(test_window_broken),
         cmocka_unit_test(test_sweep_intervals),
         cmocka_unit_test(test_device_iops),
+        cmocka_unit_test(test_throughput_bursts),
         cmocka_unit_test(test_long_timeline),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
