@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "walsim/db.h"
 #include "walsim/device.h"
 #include "walsim/run.h"
 #include "walsim/scenario.h"
@@ -97,6 +98,34 @@ static inline void test_wal_close(test_wal_rig *r)
     ws_sim_free(r->sim);
     ws_config_free(r->c);
     ws_scenario_free(r->s);
+}
+
+/* A database on its own clock, from the scenario `text` (named "s.conf"
+ * in messages): for the tests of its set-up (sampling, warm start).  rc
+ * and err hold what ws_db_init said; close it whatever rc is. */
+typedef struct test_db_rig {
+    ws_scenario *s;
+    ws_config *c;
+    ws_sim *sim;
+    ws_db db;
+    int rc;
+    ws_diag err;
+} test_db_rig;
+
+static inline void test_db_open(test_db_rig *u, const char *text)
+{
+    u->c = test_resolve(text, "s.conf", "base", &u->s);
+    u->sim = ws_sim_new(0);
+    assert_non_null(u->sim);
+    u->rc = ws_db_init(&u->db, u->sim, u->c, NULL, &u->err);
+}
+
+static inline void test_db_close(test_db_rig *u)
+{
+    ws_db_destroy(&u->db);
+    ws_sim_free(u->sim);
+    ws_config_free(u->c);
+    ws_scenario_free(u->s);
 }
 
 /* Is b within a relative `tol` of a? */

@@ -30,35 +30,11 @@
     "[postgres]\nshared_buffers = 8GB\n"                                                          \
     "[os]\nram = 32GB\n"
 
-typedef struct setup {
-    ws_scenario *s;
-    ws_config *c;
-    ws_sim *sim;
-    ws_db db;
-    int rc;
-    ws_diag err;
-} setup;
-
-static void open_db(setup *u, const char *text)
-{
-    u->c = test_resolve(text, "s.conf", "base", &u->s);
-    u->sim = ws_sim_new(0);
-    u->rc = ws_db_init(&u->db, u->sim, u->c, NULL, &u->err);
-}
-
-static void close_db(setup *u)
-{
-    ws_db_destroy(&u->db);
-    ws_sim_free(u->sim);
-    ws_config_free(u->c);
-    ws_scenario_free(u->s);
-}
-
 static void test_auto_picks_largest_safe_rate(void **state)
 {
     (void)state;
-    setup u;
-    open_db(&u, BIG "[scenario]\nsampling = auto\n");
+    test_db_rig u;
+    test_db_open(&u, BIG "[scenario]\nsampling = auto\n");
     assert_int_equal(u.rc, WS_OK);
     /* 8 GB = 1,048,576 buffers: 1000 leaves 1,048 (< 32,768); 100 leaves
      * 10,485 (< 32,768); 10 leaves 104,857.  The hot part of hs (13,108
@@ -67,10 +43,10 @@ static void test_auto_picks_largest_safe_rate(void **state)
      * either... */
     assert_int_equal(u.db.sample_k, 1);
     assert_int_equal(u.db.bp.n, 1048576);
-    close_db(&u);
+    test_db_close(&u);
 
     /* ... with a hot part 10 times larger, 10 does. */
-    open_db(&u, BIG "[scenario]\nsampling = auto\n[table hs]\nhot_pages = 0.5\n");
+    test_db_open(&u, BIG "[scenario]\nsampling = auto\n[table hs]\nhot_pages = 0.5\n");
     assert_int_equal(u.rc, WS_OK);
     assert_int_equal(u.db.sample_k, 10);
     assert_int_equal(u.db.rels[0].k, 10);  /* big */
@@ -84,40 +60,40 @@ static void test_auto_picks_largest_safe_rate(void **state)
     assert_int_equal(u.db.rels[0].ps.pages, 2097152 / 10 + 1);
     assert_int_equal(u.db.rels[1].s_pages[0] + u.db.rels[1].s_pages[1], u.db.rels[1].ps.pages);
     assert_int_equal(u.db.rels[1].s_pages[0], (131072 + 9) / 10);
-    close_db(&u);
+    test_db_close(&u);
 }
 
 static void test_exact_by_default_and_with_bulk(void **state)
 {
     (void)state;
-    setup u;
-    open_db(&u, BIG);
+    test_db_rig u;
+    test_db_open(&u, BIG);
     assert_int_equal(u.rc, WS_OK);
     assert_int_equal(u.db.sample_k, 1);
     for (int i = 0; i < u.db.n_rels; i++)
         assert_int_equal(u.db.rels[i].k, 1);
-    close_db(&u);
+    test_db_close(&u);
 
     const char *bulk = BIG "[scenario]\nsampling = 0.1\n"
                            "[table load]\nsize = 0\naccess = append\n"
                            "[bulk b]\ntable = load\nrows = 1000\n";
-    open_db(&u, bulk);
+    test_db_open(&u, bulk);
     assert_int_equal(u.rc, WS_EINPUT);
     assert_non_null(strstr(u.err.msg, "sampling"));
     assert_non_null(strstr(u.err.msg, "[bulk]"));
     assert_non_null(strstr(u.err.msg, "s.conf:21")); /* the sampling line */
-    close_db(&u);
+    test_db_close(&u);
 }
 
 static void test_impossible_rate_is_an_input_error(void **state)
 {
     (void)state;
-    setup u;
+    test_db_rig u;
     /* 0.0001 of 1,048,576 buffers leaves 104, under the 1,024 minimum */
-    open_db(&u, BIG "[scenario]\nsampling = 0.0001\n");
+    test_db_open(&u, BIG "[scenario]\nsampling = 0.0001\n");
     assert_int_equal(u.rc, WS_EINPUT);
     assert_non_null(strstr(u.err.msg, "sampled buffers"));
-    close_db(&u);
+    test_db_close(&u);
 }
 
 /* A checkpoint under sampling writes k pages per sampled buffer and 1 per
@@ -125,8 +101,8 @@ static void test_impossible_rate_is_an_input_error(void **state)
 static void test_checkpoint_writes_are_weighted(void **state)
 {
     (void)state;
-    setup u;
-    open_db(&u, BIG "[scenario]\nsampling = 0.1\n[scenario]\nstart = cold\n");
+    test_db_rig u;
+    test_db_open(&u, BIG "[scenario]\nsampling = 0.1\n[scenario]\nstart = cold\n");
     assert_int_equal(u.rc, WS_OK);
     assert_int_equal(u.db.rels[0].k, 10);
     assert_int_equal(u.db.rels[2].k, 1);
@@ -147,7 +123,7 @@ static void test_checkpoint_writes_are_weighted(void **state)
     assert_int_equal(u.db.st.buffers_checkpoint, 1007);
     assert_int_equal(u.db.bp.dirty, 0);
     assert_int_equal(ws_db_dirty_pages(&u.db), 0);
-    close_db(&u);
+    test_db_close(&u);
 }
 
 /* A sampled run's figures against the exact run's: the same scenario at

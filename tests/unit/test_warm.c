@@ -29,29 +29,13 @@
     "[postgres]\nshared_buffers = 512MB\n"                                                        \
     "[os]\nram = 8GB\n"
 
-typedef struct warm {
-    ws_scenario *s;
-    ws_config *c;
-    ws_sim *sim;
-    ws_db db;
-} warm;
-
-static void warm_open(warm *w, const char *text)
+/* The database of `text`, warm-started. */
+static void warm_open(test_db_rig *w, const char *text)
 {
-    w->c = test_resolve(text, "warm.conf", "base", &w->s);
-    w->sim = ws_sim_new(0);
-    ws_diag err;
-    assert_int_equal(ws_db_init(&w->db, w->sim, w->c, NULL, &err), WS_OK);
+    test_db_open(w, text);
+    assert_int_equal(w->rc, WS_OK);
     double phase;
-    assert_int_equal(ws_warm_start(&w->db, &phase, &err), WS_OK);
-}
-
-static void warm_close(warm *w)
-{
-    ws_db_destroy(&w->db);
-    ws_sim_free(w->sim);
-    ws_config_free(w->c);
-    ws_scenario_free(w->s);
+    assert_int_equal(ws_warm_start(&w->db, &phase, &w->err), WS_OK);
 }
 
 /* The buffers the clock hand meets first hold pages of every file, in
@@ -59,7 +43,7 @@ static void warm_close(warm *w)
 static void test_pages_in_no_order(void **state)
 {
     (void)state;
-    warm w;
+    test_db_rig w;
     warm_open(&w, SCENARIO("7"));
     const ws_bufpool *bp = &w.db.bp;
     assert_int_equal(bp->n, 65536);
@@ -91,7 +75,7 @@ static void test_pages_in_no_order(void **state)
     }
     dist /= pairs;
     assert_true(dist > 0.3 * 4 * FILE_PAGES && dist < 0.37 * 4 * FILE_PAGES);
-    warm_close(&w);
+    test_db_close(&w);
 }
 
 /* Every placed page is found where it was put; the dirty count matches
@@ -100,7 +84,7 @@ static void test_pages_in_no_order(void **state)
 static void test_placement_is_consistent_and_deterministic(void **state)
 {
     (void)state;
-    warm a, b, c;
+    test_db_rig a, b, c;
     warm_open(&a, SCENARIO("7"));
     warm_open(&b, SCENARIO("7"));
     warm_open(&c, SCENARIO("8"));
@@ -121,9 +105,9 @@ static void test_placement_is_consistent_and_deterministic(void **state)
     assert_int_equal(dirty, p->dirty);
     assert_true(dirty > 0);
     assert_true(same_c < resident / 100);
-    warm_close(&a);
-    warm_close(&b);
-    warm_close(&c);
+    test_db_close(&a);
+    test_db_close(&b);
+    test_db_close(&c);
 }
 
 int main(void)
