@@ -121,6 +121,11 @@ typedef struct ws_device {
     ws_time busy_until;                  /* the server is busy with queued work until then */
     ws_time credit_t;                    /* credits are up to date at this time */
     ws_pace fl;                          /* transaction sampling's reads not yet queued */
+    double q_area;                       /* integral of the queue delay over time (ns x ns) */
+    ws_time q_at;                        /* ... up to here */
+    void (*before)(void *ctx);           /* runs before each request joins the queue */
+    void *before_ctx;                    /* (ws_device_set_before) */
+    bool in_before;                      /* the hook is running */
     ws_dev_stream s[WS_STREAM__COUNT];
     int wbt_step;                        /* 0: default depths; n: depths halved n times */
     ws_time wbt_window_end, wbt_min_lat; /* current 100 ms window and its least fg latency */
@@ -164,6 +169,27 @@ void ws_device_fluid_reads(ws_device *d, uint64_t n, ws_time span);
 /* A foreground write (WAL, a temporary file) of `bytes` submitted at `at`;
  * returns when it is written (not yet durable: see ws_device_flush). */
 ws_time ws_device_write(ws_device *d, ws_time at, uint64_t bytes, ws_io_class cls);
+
+/* Several foreground writes queued at `at` as one piece (transaction
+ * sampling's WAL flushes counted in bulk, wal.c): `bytes` in all, counted
+ * as `ios` I/Os, or one per io_unit if that is more.  Returns when the
+ * server is done with them. */
+ws_time ws_device_write_n(ws_device *d, ws_time at, uint64_t bytes, uint64_t ios, ws_io_class cls);
+
+/* How long a write of `bytes` (one I/O) takes to be written once it is at
+ * the head of the queue: its mean service and the latency. */
+ws_time ws_device_write_time(const ws_device *d, uint64_t bytes);
+
+/* The integral over time of the queue delay a request would see, from
+ * the start to now (ns x ns): its differences over a span, divided by the
+ * span's length, are the mean delay in it. */
+double ws_device_queue_area(const ws_device *d);
+
+/* fn(ctx) runs before each request joins the queue (not again for those
+ * it queues itself): work that arrives at a known pace without events of
+ * its own (wal.c's flushes counted in bulk) joins the FIFO in its order.
+ * NULL: none. */
+void ws_device_set_before(ws_device *d, void (*fn)(void *ctx), void *ctx);
 
 /* Completion of a cache flush issued at `at` (the barrier of
  * fsync/fdatasync): everything written before it becomes durable. */

@@ -247,6 +247,8 @@ void ws_device_fluid_reads(ws_device *d, uint64_t n, ws_time span)
  * when the server is done with it. */
 static ws_time serve_n(ws_device *d, ws_time at, bool write, uint64_t bytes, double ios)
 {
+    d->q_area = ws_device_queue_area(d);
+    d->q_at = ws_sim_now(d->sim);
     ws_time start = d->busy_until > at ? d->busy_until : at;
     double iops = write ? d->write_iops : d->read_iops;
     if (d->burst_iops > 0) {
@@ -281,11 +283,29 @@ static ws_time serve_n(ws_device *d, ws_time at, bool write, uint64_t bytes, dou
     return start + svc;
 }
 
-/* One piece of `bytes`: ios in units of io_unit; after the fluid reads
- * due by now. */
-static ws_time serve(ws_device *d, ws_time at, bool write, uint64_t bytes)
+/* What arrives at a pace of its own and is due by now joins the queue
+ * first: the fluid reads, then the hook's (ws_device_set_before). */
+static void due(ws_device *d)
 {
     fluid_due(d);
+    if (d->before && !d->in_before) {
+        d->in_before = true;
+        d->before(d->before_ctx);
+        d->in_before = false;
+    }
+}
+
+void ws_device_set_before(ws_device *d, void (*fn)(void *ctx), void *ctx)
+{
+    d->before = fn;
+    d->before_ctx = ctx;
+}
+
+/* One piece of `bytes`: ios in units of io_unit; after the work due by
+ * now. */
+static ws_time serve(ws_device *d, ws_time at, bool write, uint64_t bytes)
+{
+    due(d);
     double ios = bytes > d->io_unit ? ceil((double)bytes / d->io_unit) : 1;
     return serve_n(d, at, write, bytes, ios);
 }
@@ -294,7 +314,7 @@ static ws_time serve(ws_device *d, ws_time at, bool write, uint64_t bytes)
  * piece not started, the part of the one in service not yet done. */
 void ws_device_ios_done(ws_device *d, ws_time now, uint64_t *read, uint64_t *write)
 {
-    fluid_due(d);
+    due(d);
     pend_drop(d, now);
     double rd = 0, wr = 0;
     for (uint32_t i = 0; i < d->pend_len; i++) {
@@ -359,7 +379,37 @@ ws_time ws_device_write(ws_device *d, ws_time at, uint64_t bytes, ws_io_class cl
     return serve(d, at, true, bytes) + d->write_latency;
 }
 
+ws_time ws_device_write_n(ws_device *d, ws_time at, uint64_t bytes, uint64_t ios, ws_io_class cls)
+{
+    assert(ios > 0);
+    due(d);
+    d->written[cls] += bytes;
+    /* each at least one I/O, and one per io_unit */
+    double n = ceil((double)bytes / d->io_unit);
+    return serve_n(d, at, true, bytes, n > (double)ios ? n : (double)ios);
+}
+
+ws_time ws_device_write_time(const ws_device *d, uint64_t bytes)
+{
+    double iops = d->burst_iops > 0 && d->credits > 0 ? d->burst_iops : d->write_iops;
+    double t = (double)bytes / d->write_bw;
+    if (iops > 0 && 1 / iops > t)
+        t = 1 / iops;
+    return (ws_time)(t * 1e9) + d->write_latency;
+}
+
 ws_time ws_device_flush(ws_device *d, ws_time at) { return at + d->flush_latency; }
+
+double ws_device_queue_area(const ws_device *d)
+{
+    /* since q_at the backlog falls at one ns per ns, to none at busy_until */
+    double a = (double)d->q_at, b = (double)ws_sim_now(d->sim), B = (double)d->busy_until;
+    if (B <= a || b <= a)
+        return d->q_area;
+    if (B >= b)
+        return d->q_area + (b - a) * (B - (a + b) / 2);
+    return d->q_area + (B - a) * (B - a) / 2;
+}
 
 ws_time ws_device_queue_delay(const ws_device *d)
 {
