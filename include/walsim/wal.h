@@ -76,6 +76,7 @@ typedef struct ws_wal {
     ws_time commit_delay;
     int commit_siblings;
     int active;                 /* transactions in progress (for commit_siblings) */
+    int inflight;               /* simulated transactions arrived and not yet committed */
     bool fsync;
     uint64_t buffers;           /* wal_buffers in bytes (auto-sized) */
     /* WAL writer */
@@ -112,6 +113,19 @@ typedef struct ws_wal {
                                        * n the delays kept (fluid_arm) */
     uint32_t n_delay;
     ws_pace fl;                 /* their WAL not yet inserted, in bytes */
+    /* ... and their flushes counted in bulk while no simulated transaction
+     * is in progress (wal.c, "The fluid flush chain in bulk") */
+    bool bulk_ok;               /* allowed (WALSIM_FLUSH_CHAIN=each: never) */
+    bool bulk;                  /* counted in bulk now */
+    ws_time bk_at;              /* counted up to here */
+    double bk_frac;             /* the part of a flush carried */
+    double bk_s0, bk_i0, bk_di; /* a flush of bk_s0 ns is followed by bk_i0 ns idle on
+                                   average, bk_di less per ns more flush */
+    uint64_t bk_bytes;          /* bytes the last ones wrote, each */
+    double bk_area;             /* the device's queue area at bk_at (-1: use the queue now) */
+    bool bk_pays;               /* ... allowed at the delays and rate last judged (wal.c bulk_pays) */
+    uint32_t bk_judged;         /* n_delay then */
+    double bk_judged_rate;      /* fluid_rate then */
     ws_wal_stats st;
 } ws_wal;
 
@@ -143,6 +157,12 @@ void ws_wal_set_fluid(ws_wal *w, double rate, ws_rng *rng);
  * its record (its reads and writes): the fluid commits' delays are drawn
  * from the last WS_WAL_DELAYS of these. */
 void ws_wal_note_commit(ws_wal *w, ws_time delay);
+
+/* A simulated transaction arrives (counted in `inflight` until its
+ * commit, which decrements it): the fluid flushes, if counted in bulk,
+ * are simulated one by one again from a state drawn from the chain's
+ * (wal.c, "The fluid flush chain in bulk"). */
+void ws_wal_tx_start(ws_wal *w);
 
 /* After an insertion: if more WAL is unflushed than wal_buffers holds, the
  * inserting backend must write the oldest itself (xlog.c

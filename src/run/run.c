@@ -91,6 +91,7 @@ static void committed(void *ctx, uint64_t handle)
 {
     runner *r = ctx;
     r->db->wal.active--;
+    r->db->wal.inflight--;
     ws_workload_complete(r->wl, (uint32_t)handle);
 }
 
@@ -160,6 +161,7 @@ static void charge_bg(void *ctx, ws_time cpu) { ws_workload_cpu_bg(ctx, 0, cpu);
 static void start_tx(void *ctx, const ws_tx *tx)
 {
     runner *r = ctx;
+    ws_wal_tx_start(&r->db->wal);
     if (tx->weight > 1) {
         /* transaction sampling: the others of its batch, in aggregate, as
          * it arrives (they arrived around it) */

@@ -7,6 +7,12 @@
  * distribution.  With half the delays at D1 and half at D2, F is 0, 1/2,
  * then 1, and the mean of y has a closed form; the test draws y many
  * times and compares.
+ *
+ * The chain counted in bulk (wal.c, "The fluid flush chain in bulk") is
+ * checked against the same chain one by one: as many flushes, the same
+ * bytes and I/Os on the device, and a simulated transaction that starts
+ * at a random time finds a flush in progress as often.  A chain whose
+ * cycle is longer than the transactions' delays stays one by one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -66,10 +72,119 @@ static void test_first_flushing_commit_mean(void **state)
     assert_true(se < 0.02 * expect); /* the check is tight enough to mean something */
 }
 
+/* What a fluid stream did in 10 simulated seconds: lambda commits a
+ * second of 2,500 bytes each, inserted every ms, delays spread over 0-400
+ * us; every 3.7 ms a simulated transaction starts (and ends at once),
+ * and whether a flush was in progress then is counted. */
+typedef struct chain_run {
+    uint64_t syncs, wal_bytes, ios, events;
+    ws_time sync_time;
+    int starts, busy;
+} chain_run;
+
+static chain_run run_chain(bool bulk)
+{
+    const double lambda = 20000;
+    test_wal_rig rig;
+    test_wal_open(&rig, "[scenario]\nduration = 1min\n[workload]\nrate = 100/s\n"
+                        "[disk]\npreset = nvme-enterprise\n");
+    ws_wal *w = &rig.w;
+    w->bulk_ok = bulk;
+    ws_rng rng;
+    assert_int_equal(ws_rng_init(&rng, 7, "test.fluid"), 0);
+    for (int i = 0; i < WS_WAL_DELAYS; i++)
+        ws_wal_note_commit(w, (ws_time)(i * 400 * WS_USEC / WS_WAL_DELAYS));
+    ws_wal_set_fluid(w, lambda, &rng);
+    chain_run out = {0};
+    ws_time next_tx = 0;
+    for (ws_time t = WS_MSEC; t <= 10000 * WS_MSEC; t += WS_MSEC) {
+        while (next_tx < t) {
+            ws_sim_run(rig.sim, next_tx);
+            if (next_tx > 1000 * WS_MSEC) { /* after a second */
+                ws_wal_tx_start(w);
+                out.starts++;
+                out.busy += w->flushing;
+                w->inflight--;
+            }
+            next_tx += 3700 * WS_USEC;
+        }
+        ws_sim_run(rig.sim, t);
+        ws_wal_insert_fluid(w, 20 * 2500, 20, 0, 0, 0, WS_MSEC);
+    }
+    uint64_t r, wr;
+    ws_device_ios_done(&rig.dev, ws_sim_now(rig.sim), &r, &wr);
+    out.syncs = w->st.sync;
+    out.sync_time = w->st.sync_time;
+    out.wal_bytes = rig.dev.written[WS_IO_WAL];
+    out.ios = wr;
+    out.events = ws_sim_events_run(rig.sim);
+    ws_rng_destroy(&rng);
+    test_wal_close(&rig);
+    return out;
+}
+
+static void test_bulk_chain_as_each(void **state)
+{
+    (void)state;
+    chain_run each = run_chain(false), bulk = run_chain(true);
+    printf("flushes %llu / %llu, WAL bytes %llu / %llu, I/Os %llu / %llu, busy %d / %d of %d "
+           "(one by one / in bulk)\n",
+           (unsigned long long)each.syncs, (unsigned long long)bulk.syncs,
+           (unsigned long long)each.wal_bytes, (unsigned long long)bulk.wal_bytes,
+           (unsigned long long)each.ios, (unsigned long long)bulk.ios, each.busy, bulk.busy,
+           each.starts);
+    assert_true(each.syncs > 10000); /* a real chain: thousands a second */
+    assert_true(bulk.events < each.events / 3); /* and counted in bulk most of the time */
+    assert_true(fabs((double)bulk.syncs / (double)each.syncs - 1) < 0.04);
+    assert_true(fabs((double)bulk.sync_time / (double)each.sync_time - 1) < 0.04);
+    assert_true(fabs((double)bulk.wal_bytes / (double)each.wal_bytes - 1) < 0.03);
+    assert_true(fabs((double)bulk.ios / (double)each.ios - 1) < 0.04);
+    /* the share of starts that find a flush in progress: within 3 standard
+     * errors of a proportion (both runs are samples) */
+    double p1 = (double)each.busy / each.starts, p2 = (double)bulk.busy / bulk.starts;
+    double se = sqrt(p1 * (1 - p1) / each.starts + p2 * (1 - p2) / bulk.starts);
+    assert_true(p1 > 0.1 && p1 < 0.9);
+    assert_true(fabs(p1 - p2) < 3 * se);
+}
+
+/* A slow flush (a 1.6 ms cloud volume) at a short delay: the chain stays
+ * one by one, the run identical with bulk counting allowed or not. */
+static void test_slow_chain_stays_each(void **state)
+{
+    (void)state;
+    uint64_t ev[2], syncs[2];
+    for (int b = 0; b < 2; b++) {
+        test_wal_rig rig;
+        test_wal_open(&rig, "[scenario]\nduration = 1min\n[workload]\nrate = 100/s\n"
+                            "[disk]\npreset = aws-gp3\n");
+        ws_wal *w = &rig.w;
+        w->bulk_ok = b;
+        ws_rng rng;
+        assert_int_equal(ws_rng_init(&rng, 7, "test.fluid"), 0);
+        for (int i = 0; i < WS_WAL_DELAYS; i++)
+            ws_wal_note_commit(w, (ws_time)(i * 400 * WS_USEC / WS_WAL_DELAYS));
+        ws_wal_set_fluid(w, 2000, &rng);
+        for (ws_time t = WS_MSEC; t <= 2000 * WS_MSEC; t += WS_MSEC) {
+            ws_sim_run(rig.sim, t);
+            ws_wal_insert_fluid(w, 2 * 2500, 2, 0, 0, 0, WS_MSEC);
+            assert_false(w->bulk);
+        }
+        ev[b] = ws_sim_events_run(rig.sim);
+        syncs[b] = w->st.sync;
+        ws_rng_destroy(&rng);
+        test_wal_close(&rig);
+    }
+    assert_true(syncs[0] > 500);
+    assert_int_equal(ev[0], ev[1]);
+    assert_int_equal(syncs[0], syncs[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_first_flushing_commit_mean),
+        cmocka_unit_test(test_bulk_chain_as_each),
+        cmocka_unit_test(test_slow_chain_stays_each),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
