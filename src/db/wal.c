@@ -512,9 +512,10 @@ static void bulk_rates(ws_wal *w)
 }
 
 /* Whether the chain may be counted in bulk: when its mean cycle is no
- * longer than the simulated transactions' median delay from their start to
- * their commit, so that the chain has run about a cycle one by one when a
- * transaction commits, and the state drawn when it started matters
+ * longer than the simulated transactions' median delay from their record
+ * to their commit (their CPU time comes before that), so that the chain
+ * has run at least about a cycle one by one when a transaction that
+ * arrived during a count commits, and the state drawn then matters
  * little.  A slow flush (a cloud volume's 1.6 ms at 2,000 tx/s: cycles
  * ten times the delays) keeps the chain one by one.  Judged again when
  * the rate moves by 5 % or a quarter of the delays kept are new; the
