@@ -181,14 +181,15 @@ ws_time ws_device_write_n(ws_device *d, ws_time at, uint64_t bytes, uint64_t ios
 ws_time ws_device_write_time(const ws_device *d, uint64_t bytes);
 
 /* The integral over time of the queue delay a request would see, from
- * the start to now (ns x ns): its differences over a span, divided by the
- * span's length, are the mean delay in it. */
+ * when a hook was set (ws_device_set_before) to now (ns x ns): its
+ * differences over a span, divided by the span's length, are the mean
+ * delay in it.  Kept only while a hook is set (it costs every request). */
 double ws_device_queue_area(const ws_device *d);
 
 /* fn(ctx) runs before each request joins the queue (not again for those
  * it queues itself): work that arrives at a known pace without events of
  * its own (wal.c's flushes counted in bulk) joins the FIFO in its order.
- * NULL: none. */
+ * NULL: none.  Setting the same hook again changes nothing. */
 void ws_device_set_before(ws_device *d, void (*fn)(void *ctx), void *ctx);
 
 /* Completion of a cache flush issued at `at` (the barrier of

@@ -46,7 +46,6 @@ int ws_wal_init(ws_wal *w, ws_sim *sim, ws_device *dev, const ws_config *cfg)
     w->slot_lost_at = -1;
     const char *chain = getenv("WALSIM_FLUSH_CHAIN");
     w->bulk_ok = !(chain && strcmp(chain, "each") == 0);
-    ws_device_set_before(dev, before_request, w);
     ws_sim_after(sim, w->writer_delay, on_writer, w, 0);
     return 0;
 }
@@ -112,14 +111,14 @@ static void advance(ws_wal *w, uint64_t bytes)
     }
 }
 
-/* Fluid WAL not yet inserted goes in at its pace (ws_wal_insert_fluid),
- * and the flushes counted in bulk are done up to now. */
-static void fluid_drain(ws_wal *w)
+/* fluid_drain with the chain counted in bulk: the flushes due by now
+ * too, counted while fluid WAL came in (up to `wet`). */
+static void fluid_drain_bulk(ws_wal *w)
 {
-    ws_time now = ws_sim_now(w->sim), wet = now; /* fluid WAL came in up to `wet` */
-    if (w->bulk && w->fl.left == 0) {
+    ws_time now = ws_sim_now(w->sim), wet = now;
+    if (w->fl.left == 0) {
         wet = w->fl.at; /* dry since the last drain */
-    } else if (w->bulk && w->fl.rate > 0) {
+    } else if (w->fl.rate > 0) {
         double dry = (double)w->fl.at + ((double)w->fl.left - w->fl.frac) / w->fl.rate;
         if (dry < (double)now)
             wet = (ws_time)dry;
@@ -127,8 +126,20 @@ static void fluid_drain(ws_wal *w)
     uint64_t n = ws_pace_due(&w->fl, now, NULL);
     if (n)
         advance(w, n);
-    if (w->bulk)
-        bulk_due(w, wet);
+    bulk_due(w, wet);
+}
+
+/* Fluid WAL not yet inserted goes in at its pace (ws_wal_insert_fluid),
+ * and the flushes counted in bulk are done up to now. */
+static inline void fluid_drain(ws_wal *w)
+{
+    if (w->bulk) {
+        fluid_drain_bulk(w);
+    } else if (w->fl.left > 0) { /* (none without transaction sampling) */
+        uint64_t n = ws_pace_due(&w->fl, ws_sim_now(w->sim), NULL);
+        if (n)
+            advance(w, n);
+    }
 }
 
 /* Records, bytes and images inserted, in the statistics. */
@@ -657,6 +668,8 @@ void ws_wal_note_commit(ws_wal *w, ws_time delay)
 void ws_wal_set_fluid(ws_wal *w, double rate, ws_rng *rng)
 {
     bool same = rate == w->fluid_rate && w->fluid_gen > 0;
+    if (rate > 0 && w->bulk_ok) /* the chain may be counted in bulk: the device's hook */
+        ws_device_set_before(w->dev, before_request, w);
     if (w->bulk) {
         fluid_drain(w); /* at the old rate up to now */
         w->fluid_rate = rate;

@@ -247,8 +247,10 @@ void ws_device_fluid_reads(ws_device *d, uint64_t n, ws_time span)
  * when the server is done with it. */
 static ws_time serve_n(ws_device *d, ws_time at, bool write, uint64_t bytes, double ios)
 {
-    d->q_area = ws_device_queue_area(d);
-    d->q_at = ws_sim_now(d->sim);
+    if (d->before) { /* the queue's integral, for the hook's owner */
+        d->q_area = ws_device_queue_area(d);
+        d->q_at = ws_sim_now(d->sim);
+    }
     ws_time start = d->busy_until > at ? d->busy_until : at;
     double iops = write ? d->write_iops : d->read_iops;
     if (d->burst_iops > 0) {
@@ -297,8 +299,12 @@ static void due(ws_device *d)
 
 void ws_device_set_before(ws_device *d, void (*fn)(void *ctx), void *ctx)
 {
+    if (d->before == fn && d->before_ctx == ctx)
+        return;
     d->before = fn;
     d->before_ctx = ctx;
+    d->q_area = 0; /* kept from now on */
+    d->q_at = ws_sim_now(d->sim);
 }
 
 /* One piece of `bytes`: ios in units of io_unit; after the work due by
