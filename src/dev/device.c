@@ -243,6 +243,14 @@ void ws_device_fluid_reads(ws_device *d, uint64_t n, ws_time span)
         fluid_due(d);
 }
 
+/* Seconds the server takes for `bytes` counted as `ios` I/Os, at `iops`
+ * (0: no limit): the larger of the bandwidth's and the IOPS limit's. */
+static double service_s(const ws_device *d, bool write, uint64_t bytes, double ios, double iops)
+{
+    double t = (double)bytes / (write ? d->write_bw : d->read_bw);
+    return iops > 0 && ios / iops > t ? ios / iops : t;
+}
+
 /* Serves `bytes` starting no earlier than `at`, in queue order: returns
  * when the server is done with it. */
 static ws_time serve_n(ws_device *d, ws_time at, bool write, uint64_t bytes, double ios)
@@ -263,9 +271,7 @@ static ws_time serve_n(ws_device *d, ws_time at, bool write, uint64_t bytes, dou
         if (d->credits > 0)
             iops = d->burst_iops;
     }
-    double t = (double)bytes / (write ? d->write_bw : d->read_bw);
-    if (iops > 0 && ios / iops > t)
-        t = ios / iops;
+    double t = service_s(d, write, bytes, ios, iops);
     if (d->exponential)
         t = gsl_ran_exponential(d->rng.g, t);
     ws_time svc = (ws_time)llround(t * 1e9);
@@ -398,10 +404,7 @@ ws_time ws_device_write_n(ws_device *d, ws_time at, uint64_t bytes, uint64_t ios
 ws_time ws_device_write_time(const ws_device *d, uint64_t bytes)
 {
     double iops = d->burst_iops > 0 && d->credits > 0 ? d->burst_iops : d->write_iops;
-    double t = (double)bytes / d->write_bw;
-    if (iops > 0 && 1 / iops > t)
-        t = 1 / iops;
-    return (ws_time)(t * 1e9) + d->write_latency;
+    return (ws_time)(service_s(d, true, bytes, 1, iops) * 1e9) + d->write_latency;
 }
 
 ws_time ws_device_flush(ws_device *d, ws_time at) { return at + d->flush_latency; }

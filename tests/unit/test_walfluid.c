@@ -82,19 +82,30 @@ typedef struct chain_run {
     int starts, busy;
 } chain_run;
 
-static chain_run run_chain(bool bulk)
+/* A WAL on disk `preset` with fluid commits at `lambda` a second, the
+ * delays spread over 0-400 us, counted in bulk when `bulk` allows. */
+static ws_wal *chain_open(test_wal_rig *rig, ws_rng *rng, const char *preset, double lambda,
+                          bool bulk)
 {
-    const double lambda = 20000;
-    test_wal_rig rig;
-    test_wal_open(&rig, "[scenario]\nduration = 1min\n[workload]\nrate = 100/s\n"
-                        "[disk]\npreset = nvme-enterprise\n");
-    ws_wal *w = &rig.w;
+    char text[160];
+    snprintf(text, sizeof text,
+             "[scenario]\nduration = 1min\n[workload]\nrate = 100/s\n[disk]\npreset = %s\n",
+             preset);
+    test_wal_open(rig, text);
+    ws_wal *w = &rig->w;
     w->bulk_ok = bulk;
-    ws_rng rng;
-    assert_int_equal(ws_rng_init(&rng, 7, "test.fluid"), 0);
+    assert_int_equal(ws_rng_init(rng, 7, "test.fluid"), 0);
     for (int i = 0; i < WS_WAL_DELAYS; i++)
         ws_wal_note_commit(w, (ws_time)(i * 400 * WS_USEC / WS_WAL_DELAYS));
-    ws_wal_set_fluid(w, lambda, &rng);
+    ws_wal_set_fluid(w, lambda, rng);
+    return w;
+}
+
+static chain_run run_chain(bool bulk)
+{
+    test_wal_rig rig;
+    ws_rng rng;
+    ws_wal *w = chain_open(&rig, &rng, "nvme-enterprise", 20000, bulk);
     chain_run out = {0};
     ws_time next_tx = 0;
     for (ws_time t = WS_MSEC; t <= 10000 * WS_MSEC; t += WS_MSEC) {
@@ -155,15 +166,8 @@ static void test_slow_chain_stays_each(void **state)
     uint64_t ev[2], syncs[2];
     for (int b = 0; b < 2; b++) {
         test_wal_rig rig;
-        test_wal_open(&rig, "[scenario]\nduration = 1min\n[workload]\nrate = 100/s\n"
-                            "[disk]\npreset = aws-gp3\n");
-        ws_wal *w = &rig.w;
-        w->bulk_ok = b;
         ws_rng rng;
-        assert_int_equal(ws_rng_init(&rng, 7, "test.fluid"), 0);
-        for (int i = 0; i < WS_WAL_DELAYS; i++)
-            ws_wal_note_commit(w, (ws_time)(i * 400 * WS_USEC / WS_WAL_DELAYS));
-        ws_wal_set_fluid(w, 2000, &rng);
+        ws_wal *w = chain_open(&rig, &rng, "aws-gp3", 2000, b);
         for (ws_time t = WS_MSEC; t <= 2000 * WS_MSEC; t += WS_MSEC) {
             ws_sim_run(rig.sim, t);
             ws_wal_insert_fluid(w, 2 * 2500, 2, 0, 0, 0, WS_MSEC);
