@@ -54,5 +54,8 @@ double ws_rng_uniform(ws_rng *r);
 uint64_t ws_rng_below(ws_rng *r, uint64_t n);
 /* Exponential with the given mean. */
 double ws_rng_exp(ws_rng *r, double mean);
+/* min(Poisson(mu), cap), mu >= 0: by inversion over the cap + 1 values,
+ * one uniform (cheap where only small counts matter: a usage count). */
+unsigned ws_rng_poisson_capped(ws_rng *r, double mu, unsigned cap);
 
 #endif

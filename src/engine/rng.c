@@ -151,3 +151,16 @@ double ws_rng_exp(ws_rng *r, double mean)
 {
     return gsl_ran_exponential(r->g, mean);
 }
+
+unsigned ws_rng_poisson_capped(ws_rng *r, double mu, unsigned cap)
+{
+    assert(mu >= 0);
+    double u = gsl_rng_uniform(r->g), p = exp(-mu), F = p;
+    unsigned k = 0;
+    while (k < cap && u >= F) { /* F = P(X <= k) */
+        k++;
+        p *= mu / k;
+        F += p;
+    }
+    return k;
+}

@@ -92,6 +92,39 @@ static void test_exponential_mean(void **state)
     ws_rng_destroy(&r);
 }
 
+/* min(Poisson(mu), 5): each value's frequency within 4.5 standard errors of
+ * the Poisson probabilities (the last one P(X >= 5)), for small and large
+ * means; a mean of 0 always gives 0. */
+static void test_poisson_capped(void **state)
+{
+    (void)state;
+    ws_rng r;
+    assert_int_equal(ws_rng_init(&r, 5, "t"), 0);
+    const double mus[] = {0.3, 2, 4.5, 9, 20};
+    enum { N = 200000, CAP = 5 };
+    for (size_t m = 0; m < sizeof mus / sizeof mus[0]; m++) {
+        double mu = mus[m];
+        unsigned count[CAP + 1] = {0};
+        for (int i = 0; i < N; i++) {
+            unsigned k = ws_rng_poisson_capped(&r, mu, CAP);
+            assert_true(k <= CAP);
+            count[k]++;
+        }
+        double p = exp(-mu), below = 0;
+        for (unsigned k = 0; k <= CAP; k++) {
+            double want = k < CAP ? p : 1 - below;
+            double se = sqrt(want * (1 - want) / N);
+            double got = (double)count[k] / N;
+            assert_true(fabs(got - want) <= 4.5 * se + 1e-9);
+            below += p;
+            p *= mu / (k + 1);
+        }
+    }
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(ws_rng_poisson_capped(&r, 0, CAP), 0);
+    ws_rng_destroy(&r);
+}
+
 /* A keyed stream: the draws after rekey(k) depend on (seed, k) only; the
  * first draws of consecutive keys are uniform (chi-square over 20 bins)
  * and independent of each other (lag-1 correlation near 0). */
@@ -149,6 +182,7 @@ int main(void)
         cmocka_unit_test(test_same_seed_same_stream),
         cmocka_unit_test(test_below),
         cmocka_unit_test(test_exponential_mean),
+        cmocka_unit_test(test_poisson_capped),
         cmocka_unit_test(test_keyed_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
