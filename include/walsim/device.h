@@ -29,7 +29,7 @@
  *
  * Each stream is a FIFO of bytes; it keeps at most `cap` bytes (its depth
  * times `max_io`) dispatched into the device queue and refills in pieces
- * as they complete, one event a piece.  A foreground request therefore
+ * as they complete (without an event a piece: ws_device_sync).  A foreground request therefore
  * waits behind what the streams have in the queue - up to the sum of
  * their caps - not behind the whole backlog: this is how an fsync of a
  * large file (full depth) hurts every commit more than background
@@ -123,9 +123,23 @@ typedef struct ws_device {
     ws_pace fl;                          /* transaction sampling's reads not yet queued */
     double q_area;                       /* integral of the queue delay over time (ns x ns) */
     ws_time q_at;                        /* ... up to here */
-    void (*before)(void *ctx);           /* runs before each request joins the queue */
+    void (*before)(void *ctx, ws_time t); /* runs before each request joins the queue */
     void *before_ctx;                    /* (ws_device_set_before) */
     bool in_before;                      /* the hook is running */
+    ws_time hook_t;                      /* ... for the queue as of this instant */
+    bool in_advance;                     /* catching up with completed pieces */
+    ws_time wake_at;                     /* a waiter's event is due then (-1: none) */
+    bool rearm;                          /* compute wake_at again (a new waiter, a cap grew) */
+    /* The streams' pieces in the queue or in service, in dispatch order
+     * (completion times ascending): completed by advance, not by events
+     * (device.c, "writeback streams"); ring, grown as needed. */
+    struct ws_dev_flight {
+        ws_time at;                      /* completion */
+        uint64_t end;                    /* the stream's offset at its end */
+        uint64_t seq;                    /* its event's sequence, had it one */
+        uint8_t s;                       /* ws_stream */
+    } *flight;
+    uint32_t flight_head, flight_len, flight_cap;
     ws_dev_stream s[WS_STREAM__COUNT];
     int wbt_step;                        /* 0: default depths; n: depths halved n times */
     ws_time wbt_window_end, wbt_min_lat; /* current 100 ms window and its least fg latency */
@@ -178,19 +192,23 @@ ws_time ws_device_write_n(ws_device *d, ws_time at, uint64_t bytes, uint64_t ios
 
 /* How long a write of `bytes` (one I/O) takes to be written once it is at
  * the head of the queue: its mean service and the latency. */
-ws_time ws_device_write_time(const ws_device *d, uint64_t bytes);
+ws_time ws_device_write_time(ws_device *d, uint64_t bytes);
 
 /* The integral over time of the queue delay a request would see, from
  * when a hook was set (ws_device_set_before) to now (ns x ns): its
  * differences over a span, divided by the span's length, are the mean
  * delay in it.  Kept only while a hook is set (it costs every request). */
-double ws_device_queue_area(const ws_device *d);
+double ws_device_queue_area(ws_device *d);
 
-/* fn(ctx) runs before each request joins the queue (not again for those
- * it queues itself): work that arrives at a known pace without events of
- * its own (wal.c's flushes counted in bulk) joins the FIFO in its order.
- * NULL: none.  Setting the same hook again changes nothing. */
-void ws_device_set_before(ws_device *d, void (*fn)(void *ctx), void *ctx);
+/* fn(ctx, t) runs before each request joins the queue at t (not again for
+ * those it queues itself): work that arrives at a known pace without
+ * events of its own (wal.c's flushes counted in bulk) joins the FIFO in
+ * its order.  t is the clock's now, or the completion of a writeback
+ * piece the device is catching up with (ws_device_sync), earlier; while
+ * fn runs, ws_device_write_n, ws_device_queue_area and
+ * ws_device_queue_delay work as of t.  NULL: none.  Setting the same hook
+ * again changes nothing. */
+void ws_device_set_before(ws_device *d, void (*fn)(void *ctx, ws_time t), void *ctx);
 
 /* Completion of a cache flush issued at `at` (the barrier of
  * fsync/fdatasync): everything written before it becomes durable. */
@@ -213,11 +231,17 @@ void ws_device_wait(ws_device *d, ws_stream s, uint64_t ticket, ws_device_done_f
 void ws_device_ios_done(ws_device *d, ws_time now, uint64_t *read, uint64_t *write);
 
 /* Bytes handed to the streams and not yet written. */
-uint64_t ws_device_writeback_pending(const ws_device *d);
+uint64_t ws_device_writeback_pending(ws_device *d);
+
+/* Brings the device's state (the streams' offsets, the bytes written and
+ * I/Os queued, busy_until) up to now: pieces complete without events of
+ * their own, so whoever reads those fields directly calls this first
+ * (every function of this header does it itself). */
+void ws_device_sync(ws_device *d);
 
 /* The foreground queueing delay a request submitted now would see (for
  * reports and tests). */
-ws_time ws_device_queue_delay(const ws_device *d);
+ws_time ws_device_queue_delay(ws_device *d);
 
 /* wbt's position-ratio style helpers, for tests: the current depth of a
  * stream in requests. */

@@ -66,6 +66,14 @@ uint64_t ws_sim_run(ws_sim *sim, ws_time until);
 /* Makes ws_sim_run return after the current handler. */
 void ws_sim_stop(ws_sim *sim);
 
+/* Sequence numbers, for work that stands in for an event without
+ * scheduling one (device.c's pieces): the one an event scheduled now
+ * would get, and that of the event being run (UINT64_MAX outside
+ * ws_sim_run).  Such work, due at now with sequence q, is done before the
+ * running event when q <= ws_sim_seq_running: as its event would have. */
+uint64_t ws_sim_seq_next(const ws_sim *sim);
+uint64_t ws_sim_seq_running(const ws_sim *sim);
+
 size_t ws_sim_pending(const ws_sim *sim);    /* events scheduled and not yet run or cancelled */
 uint64_t ws_sim_events_run(const ws_sim *sim); /* total handlers run since creation */
 size_t ws_sim_pool_capacity(const ws_sim *sim); /* payload slots allocated (grows by doubling, never shrinks) */

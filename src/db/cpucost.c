@@ -29,6 +29,7 @@ static void on_tick(ws_sim *sim, void *ctx, uint64_t arg)
     uint64_t ckpt = db->st.buffers_checkpoint, bg = db->st.buffers_clean;
     uint64_t flushes = db->wal.st.sync + db->st.ckpt_fsyncs;
     uint64_t dev = 0;
+    ws_device_sync(&db->dev);
     for (int k = 0; k < WS_IO__COUNT; k++)
         dev += db->dev.written[k];
     ws_time cpu = (ws_time)(ckpt - c->ckpt_written + bg - c->bg_written) * c->write +

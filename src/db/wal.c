@@ -20,9 +20,9 @@ static void on_writer(ws_sim *sim, void *ctx, uint64_t arg);
 static bool bulk_pays(ws_wal *w);
 static void bulk_enter(ws_wal *w);
 static void bulk_rates(ws_wal *w);
-static void bulk_due(ws_wal *w, ws_time wet);
+static void bulk_due(ws_wal *w, ws_time wet, ws_time now);
 static void bulk_leave(ws_wal *w);
-static void before_request(void *ctx);
+static void before_request(void *ctx, ws_time t);
 
 int ws_wal_init(ws_wal *w, ws_sim *sim, ws_device *dev, const ws_config *cfg)
 {
@@ -111,11 +111,12 @@ static void advance(ws_wal *w, uint64_t bytes)
     }
 }
 
-/* fluid_drain with the chain counted in bulk: the flushes due by now
+/* fluid_drain with the chain counted in bulk: the flushes due by `now`
+ * (the clock's, or an instant the device is catching up with: its hook)
  * too, counted while fluid WAL came in (up to `wet`). */
-static void fluid_drain_bulk(ws_wal *w)
+static void fluid_drain_bulk(ws_wal *w, ws_time now)
 {
-    ws_time now = ws_sim_now(w->sim), wet = now;
+    ws_time wet = now;
     if (w->fl.left == 0) {
         wet = w->fl.at; /* dry since the last drain */
     } else if (w->fl.rate > 0) {
@@ -126,7 +127,7 @@ static void fluid_drain_bulk(ws_wal *w)
     uint64_t n = ws_pace_due(&w->fl, now, NULL);
     if (n)
         advance(w, n);
-    bulk_due(w, wet);
+    bulk_due(w, wet, now);
 }
 
 /* Fluid WAL not yet inserted goes in at its pace (ws_wal_insert_fluid),
@@ -134,7 +135,10 @@ static void fluid_drain_bulk(ws_wal *w)
 static inline void fluid_drain(ws_wal *w)
 {
     if (w->bulk) {
-        fluid_drain_bulk(w);
+        /* the device catches up first: its hook counts the flushes due
+         * by each piece it completed since, in their order */
+        ws_device_sync(w->dev);
+        fluid_drain_bulk(w, ws_sim_now(w->sim));
     } else if (w->fl.left > 0) { /* (none without transaction sampling) */
         uint64_t n = ws_pace_due(&w->fl, ws_sim_now(w->sim), NULL);
         if (n)
@@ -451,9 +455,10 @@ static void fluid_arm(ws_wal *w)
  * or its mean since bk_at (an instant's is not what a flush meets:
  * requests, and these counts with them, come when the queue is short),
  * then the write of bk_bytes and the cache flush. */
-static double flush_time(ws_wal *w)
+static double flush_time(ws_wal *w, ws_time now)
 {
-    ws_time now = ws_sim_now(w->sim), t = ws_device_write_time(w->dev, w->bk_bytes);
+    ws_device_sync(w->dev); /* its hook may count flushes first */
+    ws_time t = ws_device_write_time(w->dev, w->bk_bytes);
     if (now > w->bk_at && w->bk_area >= 0)
         t += (ws_time)((ws_device_queue_area(w->dev) - w->bk_area) / (double)(now - w->bk_at));
     else
@@ -518,7 +523,7 @@ static double bulk_gap(const ws_wal *w, double S)
 /* The chain's mean flush and gap at the current rate and delays. */
 static void bulk_rates(ws_wal *w)
 {
-    w->bk_s0 = flush_time(w);
+    w->bk_s0 = flush_time(w, ws_sim_now(w->sim));
     w->bk_i0 = idle_mean(w, w->bk_s0, &w->bk_di);
 }
 
@@ -566,12 +571,11 @@ static void bulk_enter(ws_wal *w)
  * (what was inserted, and the partly filled page each writes again) join
  * the queue as one piece from bk_at, and everything inserted by now is
  * flushed. */
-static void bulk_due(ws_wal *w, ws_time wet)
+static void bulk_due(ws_wal *w, ws_time wet, ws_time now)
 {
-    ws_time now = ws_sim_now(w->sim);
     if (now <= w->bk_at)
         return;
-    double S = flush_time(w);
+    double S = flush_time(w, now);
     ws_time from = w->bk_at;
     w->bk_at = now; /* before the device's hook can come back here */
     w->bk_area = ws_device_queue_area(w->dev);
@@ -605,7 +609,7 @@ static void bulk_leave(ws_wal *w)
     fluid_drain(w);
     w->bulk = false;
     ws_time now = ws_sim_now(w->sim);
-    double S = flush_time(w), gap = bulk_gap(w, S);
+    double S = flush_time(w, now), gap = bulk_gap(w, S);
     if (w->fluid_rate <= 0)
         return;
     if (w->fl.left > 0 && ws_rng_uniform(w->fluid_rng) * (S + gap) < S) {
@@ -623,12 +627,15 @@ static void bulk_leave(ws_wal *w)
     }
 }
 
-/* The device's hook: flushes due in bulk join its queue first. */
-static void before_request(void *ctx)
+/* The device's hook: flushes due in bulk by t join its queue first (t is
+ * the clock's now, or the completion of a piece the device is catching up
+ * with; not when the chain was counted past t since, as what came then
+ * did not reach the device). */
+static void before_request(void *ctx, ws_time t)
 {
     ws_wal *w = ctx;
-    if (w->bulk)
-        fluid_drain(w);
+    if (w->bulk && t >= w->bk_at && (w->fl.left == 0 || t >= w->fl.at))
+        fluid_drain_bulk(w, t);
 }
 
 

@@ -44,7 +44,9 @@ const char *const ws_device_presets[] = {"nvme-enterprise", "nvme-consumer", "sa
                                          "aws-gp3", "aws-gp2", "aws-io2",
                                          "azure-premium-ssd-v2", "gcp-pd-ssd", NULL};
 
-static void on_piece(ws_sim *sim, void *ctx, uint64_t arg);
+static void on_wake(ws_sim *sim, void *ctx, uint64_t arg);
+static void advance(ws_device *d);
+static void arm_wake(ws_device *d, bool force);
 
 /* blk-wbt's default depth (RWB_DEF_DEPTH): with throttling on, even
  * fsync writeback (which gets the full rq_depth.max_depth) never has more
@@ -73,8 +75,11 @@ static void set_caps(ws_device *d)
 {
     for (int s = 0; s < WS_STREAM__COUNT; s++) {
         ws_dev_stream *st = &d->s[s];
-        st->cap = (uint64_t)(stream_depth(d, (ws_stream)s) * d->max_io);
-        /* Refill in halves of the cap, so a stream costs a few events per
+        uint64_t cap = (uint64_t)(stream_depth(d, (ws_stream)s) * d->max_io);
+        if (cap > st->cap)
+            d->rearm = true; /* a waiter's stream may reach its ticket sooner */
+        st->cap = cap;
+        /* Refill in halves of the cap, so a stream costs a few pieces per
          * cap's worth of bytes whatever the request size. */
         st->piece = st->cap / 2 > (uint64_t)d->max_io ? st->cap / 2 : (uint64_t)d->max_io;
     }
@@ -172,6 +177,7 @@ done:
     set_caps(d);
     for (int s = 0; s < WS_STREAM__COUNT; s++)
         d->s[s].cap_max = d->s[s].cap;
+    d->wake_at = -1;
     d->wbt_min_lat = WS_TIME_MAX;
     return 0;
 }
@@ -186,6 +192,8 @@ void ws_device_destroy(ws_device *d)
     }
     free(d->pend);
     d->pend = NULL;
+    free(d->flight);
+    d->flight = NULL;
     ws_rng_destroy(&d->rng);
 }
 
@@ -199,11 +207,12 @@ static void pend_drop(ws_device *d, ws_time now)
 }
 
 /* Remembers a piece served from `start` to `end` (ends come in ascending
- * order: the server is FIFO), dropping those done by the clock's now.
+ * order: the server is FIFO), dropping those done by `now`.
  * The ring's capacity is a power of two (64, doubled): indexes are masked. */
-static void pend_push(ws_device *d, ws_time start, ws_time end, uint64_t ios, bool write)
+static void pend_push(ws_device *d, ws_time now, ws_time start, ws_time end, uint64_t ios,
+                      bool write)
 {
-    pend_drop(d, ws_sim_now(d->sim));
+    pend_drop(d, now);
     if (d->pend_len == d->pend_cap) {
         uint32_t cap = d->pend_cap ? 2 * d->pend_cap : 64;
         struct ws_dev_pending *n = malloc(cap * sizeof *n);
@@ -220,27 +229,29 @@ static void pend_push(ws_device *d, ws_time start, ws_time end, uint64_t ios, bo
         (struct ws_dev_pending){start, end, ios > UINT32_MAX ? UINT32_MAX : (uint32_t)ios, write};
 }
 
-static ws_time serve_n(ws_device *d, ws_time at, bool write, uint64_t bytes, double ios);
+static ws_time serve_n(ws_device *d, ws_time now, ws_time at, bool write, uint64_t bytes, double ios);
+static double area_to(const ws_device *d, ws_time t);
 
 /* The fluid reads due by now join the queue, as one piece from when the
  * last came due: no other request came in between, so for the FIFO server
  * this is what their arrival at an even pace would have left in it. */
-static void fluid_due(ws_device *d)
+static void fluid_due(ws_device *d, ws_time now)
 {
     ws_time from;
-    uint64_t n = ws_pace_due(&d->fl, ws_sim_now(d->sim), &from);
+    uint64_t n = ws_pace_due(&d->fl, now, &from);
     if (n == 0)
         return;
     d->read_bytes += n * 8192;
-    serve_n(d, from, false, n * 8192, (double)n);
+    serve_n(d, now, from, false, n * 8192, (double)n);
 }
 
 void ws_device_fluid_reads(ws_device *d, uint64_t n, ws_time span)
 {
-    fluid_due(d);
+    advance(d);
+    fluid_due(d, ws_sim_now(d->sim));
     ws_pace_add(&d->fl, ws_sim_now(d->sim), n, span);
     if (span <= 0)
-        fluid_due(d);
+        fluid_due(d, ws_sim_now(d->sim));
 }
 
 /* Seconds the server takes for `bytes` counted as `ios` I/Os, at `iops`
@@ -251,13 +262,14 @@ static double service_s(const ws_device *d, bool write, uint64_t bytes, double i
     return iops > 0 && ios / iops > t ? ios / iops : t;
 }
 
-/* Serves `bytes` starting no earlier than `at`, in queue order: returns
- * when the server is done with it. */
-static ws_time serve_n(ws_device *d, ws_time at, bool write, uint64_t bytes, double ios)
+/* Serves `bytes` that join the queue at `now` (the clock's, or a piece's
+ * completion not yet caught up with, advance), starting no earlier than
+ * `at`, in queue order: returns when the server is done with it. */
+static ws_time serve_n(ws_device *d, ws_time now, ws_time at, bool write, uint64_t bytes, double ios)
 {
     if (d->before) { /* the queue's integral, for the hook's owner */
-        d->q_area = ws_device_queue_area(d);
-        d->q_at = ws_sim_now(d->sim);
+        d->q_area = area_to(d, now);
+        d->q_at = now;
     }
     ws_time start = d->busy_until > at ? d->busy_until : at;
     double iops = write ? d->write_iops : d->read_iops;
@@ -287,26 +299,44 @@ static ws_time serve_n(ws_device *d, ws_time at, bool write, uint64_t bytes, dou
         d->write_ios += (uint64_t)ios;
     else
         d->read_ios += (uint64_t)ios;
-    pend_push(d, start, start + svc, (uint64_t)ios, write);
+    pend_push(d, now, start, start + svc, (uint64_t)ios, write);
     return start + svc;
 }
 
-/* What arrives at a pace of its own and is due by now joins the queue
- * first: the fluid reads, then the hook's (ws_device_set_before). */
-static void due(ws_device *d)
+/* The hook's work due by t joins the queue (ws_device_set_before). */
+static void hook(ws_device *d, ws_time t)
 {
-    fluid_due(d);
     if (d->before && !d->in_before) {
         d->in_before = true;
-        d->before(d->before_ctx);
+        d->hook_t = t;
+        d->before(d->before_ctx, t);
         d->in_before = false;
     }
 }
 
-void ws_device_set_before(ws_device *d, void (*fn)(void *ctx), void *ctx)
+/* The time a request joins the queue at: the clock's, or, while the hook
+ * runs, the instant it runs for. */
+static ws_time dev_now(const ws_device *d)
+{
+    return d->in_before ? d->hook_t : ws_sim_now(d->sim);
+}
+
+/* What arrives at a pace of its own and is due by now joins the queue
+ * before a request: the fluid reads, then the hook's, once the streams
+ * are caught up with. */
+static void due(ws_device *d)
+{
+    advance(d);
+    ws_time now = ws_sim_now(d->sim);
+    fluid_due(d, now);
+    hook(d, now);
+}
+
+void ws_device_set_before(ws_device *d, void (*fn)(void *ctx, ws_time t), void *ctx)
 {
     if (d->before == fn && d->before_ctx == ctx)
         return;
+    advance(d);
     d->before = fn;
     d->before_ctx = ctx;
     d->q_area = 0; /* kept from now on */
@@ -319,7 +349,7 @@ static ws_time serve(ws_device *d, ws_time at, bool write, uint64_t bytes)
 {
     due(d);
     double ios = bytes > d->io_unit ? ceil((double)bytes / d->io_unit) : 1;
-    return serve_n(d, at, write, bytes, ios);
+    return serve_n(d, ws_sim_now(d->sim), at, write, bytes, ios);
 }
 
 /* I/Os of pieces still in the queue or in service at `now`: all of a
@@ -367,6 +397,10 @@ static void wbt_observe(ws_device *d, ws_time at, ws_time latency)
         if (step != d->wbt_step) {
             d->wbt_step = step;
             set_caps(d);
+            if (d->rearm) {
+                d->rearm = false;
+                arm_wake(d, true);
+            }
         }
         d->wbt_window_end = at + WBT_WINDOW;
         d->wbt_min_lat = WS_TIME_MAX;
@@ -394,25 +428,28 @@ ws_time ws_device_write(ws_device *d, ws_time at, uint64_t bytes, ws_io_class cl
 ws_time ws_device_write_n(ws_device *d, ws_time at, uint64_t bytes, uint64_t ios, ws_io_class cls)
 {
     assert(ios > 0);
-    due(d);
+    if (!d->in_before) /* the hook's own: what is due by its time is in */
+        due(d);
     d->written[cls] += bytes;
     /* each at least one I/O, and one per io_unit */
     double n = ceil((double)bytes / d->io_unit);
-    return serve_n(d, at, true, bytes, n > (double)ios ? n : (double)ios);
+    return serve_n(d, dev_now(d), at, true, bytes, n > (double)ios ? n : (double)ios);
 }
 
-ws_time ws_device_write_time(const ws_device *d, uint64_t bytes)
+ws_time ws_device_write_time(ws_device *d, uint64_t bytes)
 {
+    advance(d);
     double iops = d->burst_iops > 0 && d->credits > 0 ? d->burst_iops : d->write_iops;
     return (ws_time)(service_s(d, true, bytes, 1, iops) * 1e9) + d->write_latency;
 }
 
 ws_time ws_device_flush(ws_device *d, ws_time at) { return at + d->flush_latency; }
 
-double ws_device_queue_area(const ws_device *d)
+/* The queue's integral up to t (>= q_at). */
+static double area_to(const ws_device *d, ws_time t)
 {
     /* since q_at the backlog falls at one ns per ns, to none at busy_until */
-    double a = (double)d->q_at, b = (double)ws_sim_now(d->sim), B = (double)d->busy_until;
+    double a = (double)d->q_at, b = (double)t, B = (double)d->busy_until;
     if (B <= a || b <= a)
         return d->q_area;
     if (B >= b)
@@ -420,17 +457,56 @@ double ws_device_queue_area(const ws_device *d)
     return d->q_area + (B - a) * (B - a) / 2;
 }
 
-ws_time ws_device_queue_delay(const ws_device *d)
+double ws_device_queue_area(ws_device *d)
 {
-    ws_time now = ws_sim_now(d->sim);
+    advance(d);
+    return area_to(d, dev_now(d));
+}
+
+ws_time ws_device_queue_delay(ws_device *d)
+{
+    advance(d);
+    ws_time now = dev_now(d);
     return d->busy_until > now ? d->busy_until - now : 0;
 }
 
-/* Puts pieces of stream s into the queue while it has room. */
-static void dispatch(ws_device *d, ws_stream s)
+/* ---- writeback streams: pieces completed without events ----------------
+ *
+ * A stream's piece completes `write_latency` after its service ends, and
+ * the stream refills then.  Pieces are not given an event each: they are
+ * kept in dispatch order in `flight` (the server is FIFO, so their
+ * completion times ascend), and every entry point first catches up with
+ * those completed by now (advance), refilling each stream at its piece's
+ * completion time as an event would have.  What arrived in between went
+ * through advance first, so each refill meets the queue it would have met.
+ * Only a waiter needs an event (on_wake): at the completion of the piece
+ * that reaches its ticket, or of the stream's last piece in flight when
+ * the one that will is not dispatched yet (then again from there). */
+
+static void flight_push(ws_device *d, ws_time at, uint64_t end, ws_stream s)
+{
+    /* the sequence its event would have had: ws_sim_seq_next */
+    if (d->flight_len == d->flight_cap) {
+        uint32_t cap = d->flight_cap ? 2 * d->flight_cap : 64;
+        struct ws_dev_flight *n = malloc(cap * sizeof *n);
+        if (!n)
+            abort();
+        for (uint32_t i = 0; i < d->flight_len; i++)
+            n[i] = d->flight[(d->flight_head + i) & (d->flight_cap - 1)];
+        free(d->flight);
+        d->flight = n;
+        d->flight_head = 0;
+        d->flight_cap = cap;
+    }
+    d->flight[(d->flight_head + d->flight_len++) & (d->flight_cap - 1)] =
+        (struct ws_dev_flight){at, end, ws_sim_seq_next(d->sim), (uint8_t)s};
+}
+
+/* Puts pieces of stream s into the queue while it has room, at `now`
+ * (the clock's, or the completion advance is catching up with). */
+static void dispatch(ws_device *d, ws_stream s, ws_time now)
 {
     ws_dev_stream *st = &d->s[s];
-    ws_time now = ws_sim_now(d->sim);
     while (st->dispatched < st->queued && st->dispatched - st->done < st->cap) {
         uint64_t n = st->queued - st->dispatched;
         uint64_t room = st->cap - (st->dispatched - st->done);
@@ -439,21 +515,16 @@ static void dispatch(ws_device *d, ws_stream s)
         if (n > room)
             n = room;
         st->dispatched += n;
-        ws_time done = serve(d, now, true, n) + d->write_latency;
-        assert(st->dispatched < (UINT64_C(1) << 62));
-        ws_sim_at(d->sim, done, on_piece, d, (uint64_t)s << 62 | st->dispatched);
+        double ios = n > d->io_unit ? ceil((double)n / d->io_unit) : 1;
+        ws_time done = serve_n(d, now, now, true, n, ios) + d->write_latency;
+        flight_push(d, done, st->dispatched, s);
     }
 }
 
 /* Stream s has written up to offset `end`: count the bytes by the class
- * that queued them (segments in queue order), wake its waiters, refill. */
-static void on_piece(ws_sim *sim, void *ctx, uint64_t arg)
+ * that queued them (segments in queue order). */
+static void written_to(ws_device *d, ws_dev_stream *st, uint64_t end)
 {
-    (void)sim;
-    ws_device *d = ctx;
-    ws_stream s = (ws_stream)(arg >> 62);
-    ws_dev_stream *st = &d->s[s];
-    uint64_t end = arg & ((UINT64_C(1) << 62) - 1);
     assert(end > st->done);
     uint64_t from = st->done;
     while (from < end) {
@@ -468,18 +539,133 @@ static void on_piece(ws_sim *sim, void *ctx, uint64_t arg)
         }
     }
     st->done = end;
-    /* A woken caller may queue new waiters: take them one at a time. */
+}
+
+/* Calls the waiters of st whose ticket is written; a woken caller may
+ * queue new waiters: take them one at a time. */
+static void wake(ws_dev_stream *st)
+{
     while (st->n_w > 0 && st->w[0].ticket <= st->done) {
         ws_dev_waiter x = st->w[0];
         memmove(st->w, st->w + 1, (st->n_w - 1) * sizeof *st->w);
         st->n_w--;
         x.fn(x.ctx, x.arg);
     }
-    dispatch(d, s);
 }
+
+/* When stream s reaches `ticket` at the earliest: the completion of its
+ * piece in flight that does; else a bound that cannot be late: the bytes
+ * up to the ticket not yet dispatched are served after all the queue
+ * holds now, at the bandwidth at best (less a nanosecond a piece for
+ * rounding), and not before the stream's next completion.  Work that joins
+ * the queue later only delays it, and so does a cap that shrinks (one that
+ * grows re-arms, set_caps); on_wake asks again.  With exponential service
+ * times, which cannot be bounded so: the completion of its last piece in
+ * flight, and again from there. */
+static ws_time reach_time(const ws_device *d, int s, uint64_t ticket)
+{
+    const ws_dev_stream *st = &d->s[s];
+    assert(ticket > st->done); /* else advance woke it */
+    ws_time first = WS_TIME_MAX, last = WS_TIME_MAX;
+    for (uint32_t i = 0; i < d->flight_len; i++) {
+        const struct ws_dev_flight *e = &d->flight[(d->flight_head + i) & (d->flight_cap - 1)];
+        if (e->s != s)
+            continue;
+        if (e->end >= ticket)
+            return e->at;
+        if (first == WS_TIME_MAX)
+            first = e->at;
+        last = e->at;
+    }
+    if (first == WS_TIME_MAX || d->exponential)
+        return last;
+    uint64_t left = ticket - st->dispatched;
+    double pieces = ceil((double)left / (double)st->piece) + 1;
+    ws_time t = d->busy_until + (ws_time)((double)left / d->write_bw * 1e9 - pieces) +
+                d->write_latency;
+    return t > first ? t : first;
+}
+
+/* The event the waiters need, at the earliest time a stream with one
+ * reaches its first ticket.  An event already due no later stays (what
+ * happened since only delays the streams), unless a new waiter or a larger
+ * cap asks again (force). */
+static void arm_wake(ws_device *d, bool force)
+{
+    ws_time now = ws_sim_now(d->sim);
+    if (!force && d->wake_at >= now)
+        return;
+    ws_time t = WS_TIME_MAX;
+    for (int s = 0; s < WS_STREAM__COUNT; s++) {
+        if (d->s[s].n_w == 0)
+            continue;
+        ws_time r = reach_time(d, s, d->s[s].w[0].ticket);
+        if (r < t)
+            t = r;
+    }
+    if (t == WS_TIME_MAX || (d->wake_at >= now && d->wake_at <= t))
+        return;
+    if (t < now)
+        t = now;
+    d->wake_at = t;
+    ws_sim_at(d->sim, t, on_wake, d, (uint64_t)t);
+}
+
+/* Catches up with the pieces completed by now, in completion order: each
+ * stream's bytes written and its refill at that time; its waiters are
+ * called at the completion that is now (on_wake's, or one met at the same
+ * instant).  A piece that completes now but would have had its event after
+ * the running one waits for the next call (ties come out as with an event
+ * a piece). */
+static void advance(ws_device *d)
+{
+    if (d->in_advance)
+        return;
+    ws_time now = ws_sim_now(d->sim);
+    if (!d->rearm && (d->flight_len == 0 || d->flight[d->flight_head].at > now))
+        return; /* nothing completed since (the usual case) */
+    d->in_advance = true;
+    uint64_t running = ws_sim_seq_running(d->sim);
+    while (d->flight_len > 0 && d->flight[d->flight_head].at <= now) {
+        struct ws_dev_flight e = d->flight[d->flight_head];
+        if (e.at == now && e.seq > running)
+            break; /* its event would come after the running one */
+        d->flight_head = (d->flight_head + 1) & (d->flight_cap - 1);
+        d->flight_len--;
+        ws_dev_stream *st = &d->s[e.s];
+        written_to(d, st, e.end);
+        if (e.at == now)
+            wake(st);
+        if (st->dispatched < st->queued && st->dispatched - st->done < st->cap) {
+            /* what is due by then goes ahead of the refill, as with an
+             * event a piece: transaction sampling's fluid reads and the
+             * hook's work (wal.c's flushes counted in bulk) */
+            fluid_due(d, e.at);
+            hook(d, e.at);
+            dispatch(d, (ws_stream)e.s, e.at);
+        }
+    }
+    d->in_advance = false;
+    arm_wake(d, d->rearm);
+    d->rearm = false;
+}
+
+static void on_wake(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    ws_device *d = ctx;
+    if ((ws_time)arg != d->wake_at)
+        return; /* an earlier one took its place */
+    d->wake_at = -1;
+    d->rearm = true; /* the piece foreseen may have been delayed */
+    advance(d);
+}
+
+void ws_device_sync(ws_device *d) { advance(d); }
 
 uint64_t ws_device_writeback(ws_device *d, ws_stream s, uint64_t bytes, ws_io_class cls)
 {
+    advance(d);
     ws_dev_stream *st = &d->s[s];
     if (bytes == 0)
         return st->queued;
@@ -501,13 +687,17 @@ uint64_t ws_device_writeback(ws_device *d, ws_stream s, uint64_t bytes, ws_io_cl
         }
         st->seg[(st->seg_head + st->seg_len++) & (st->seg_cap - 1)] = (ws_dev_segment){st->queued, cls};
     }
-    dispatch(d, s);
+    if (st->dispatched - st->done < st->cap) {
+        due(d); /* what is due goes ahead of the new pieces */
+        dispatch(d, s, ws_sim_now(d->sim));
+    }
     return st->queued;
 }
 
 void ws_device_wait(ws_device *d, ws_stream s, uint64_t ticket, ws_device_done_fn fn, void *ctx,
                     uint64_t arg)
 {
+    advance(d);
     ws_dev_stream *st = &d->s[s];
     if (ticket <= st->done) {
         fn(ctx, arg);
@@ -527,10 +717,15 @@ void ws_device_wait(ws_device *d, ws_stream s, uint64_t ticket, ws_device_done_f
     }
     st->w[i] = (ws_dev_waiter){ticket, fn, ctx, arg};
     st->n_w++;
+    if (d->in_advance)
+        d->rearm = true;
+    else
+        arm_wake(d, true);
 }
 
-uint64_t ws_device_writeback_pending(const ws_device *d)
+uint64_t ws_device_writeback_pending(ws_device *d)
 {
+    advance(d);
     uint64_t n = 0;
     for (int s = 0; s < WS_STREAM__COUNT; s++)
         n += d->s[s].queued - d->s[s].done;

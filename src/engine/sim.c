@@ -38,6 +38,7 @@ typedef struct payload {
 struct ws_sim {
     ws_time now;
     uint64_t seq;
+    uint64_t running;     /* the sequence of the event being run (UINT64_MAX: none) */
     uint64_t events_run;
     size_t live;          /* scheduled, not yet run or cancelled */
     bool stop;
@@ -76,6 +77,7 @@ ws_sim *ws_sim_new(size_t capacity_hint)
     ws_sim *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
+    s->running = UINT64_MAX;
     size_t cap = capacity_hint ? capacity_hint : 1024;
     if (cap > UINT32_MAX / 2)
         cap = UINT32_MAX / 2;
@@ -224,9 +226,11 @@ uint64_t ws_sim_run(ws_sim *s, ws_time until)
             continue; /* cancelled */
         s->live--;
         s->now = top.time;
+        s->running = top.seq;
         fn(s, ctx, arg);
         ran++;
     }
+    s->running = UINT64_MAX;
     s->events_run += ran;
     if (!s->stop && until != WS_TIME_MAX && until > s->now)
         s->now = until;
@@ -234,6 +238,8 @@ uint64_t ws_sim_run(ws_sim *s, ws_time until)
 }
 
 void ws_sim_stop(ws_sim *s) { s->stop = true; }
+uint64_t ws_sim_seq_running(const ws_sim *s) { return s->running; }
+uint64_t ws_sim_seq_next(const ws_sim *s) { return s->seq; }
 size_t ws_sim_pending(const ws_sim *s) { return s->live; }
 uint64_t ws_sim_events_run(const ws_sim *s) { return s->events_run; }
 size_t ws_sim_pool_capacity(const ws_sim *s) { return s->pool_cap; }

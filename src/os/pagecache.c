@@ -107,18 +107,26 @@ uint32_t ws_pc_file_new(ws_pagecache *pc)
 uint64_t ws_pc_writeback_bytes(const ws_pagecache *pc)
 {
     uint64_t n = 0;
+    ws_device_sync(pc->dev);
     for (int s = 0; s < WS_STREAM__COUNT; s++)
         n += pc->dev->s[s].dispatched - pc->dev->s[s].done;
     return n;
 }
 
-uint64_t ws_pc_dirty_bytes(const ws_pagecache *pc)
+/* Dirty bytes, the device synced: handed to a stream but not yet on the
+ * device, still Dirty. */
+static uint64_t dirty_now(const ws_pagecache *pc)
 {
-    /* handed to a stream but not yet on the device: still Dirty */
     uint64_t n = pc->dirty;
     for (int s = 0; s < WS_STREAM__COUNT; s++)
         n += pc->dev->s[s].queued - pc->dev->s[s].dispatched;
     return n;
+}
+
+uint64_t ws_pc_dirty_bytes(const ws_pagecache *pc)
+{
+    ws_device_sync(pc->dev);
+    return dirty_now(pc);
 }
 
 /* Hands n of f's dirty bytes to stream s. */
@@ -159,7 +167,8 @@ ws_time ws_pc_write(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_pc_write
     }
     f->dirty += bytes;
     pc->dirty += bytes;
-    uint64_t shown = ws_pc_dirty_bytes(pc);
+    ws_device_sync(pc->dev);
+    uint64_t shown = dirty_now(pc);
     if (shown > pc->dirty_peak)
         pc->dirty_peak = shown;
     /* Above the background threshold the flusher is woken at once
@@ -168,7 +177,9 @@ ws_time ws_pc_write(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_pc_write
         feed(pc);
 
     /* balance_dirty_pages: dirty + writeback against freerun. */
-    uint64_t D = pc->dirty + ws_device_writeback_pending(pc->dev);
+    uint64_t D = pc->dirty; /* + what the streams have not written */
+    for (int s = 0; s < WS_STREAM__COUNT; s++)
+        D += pc->dev->s[s].queued - pc->dev->s[s].done;
     ws_time last = pc->last_write[who];
     pc->last_write[who] = at;
     if ((double)D < ((double)pc->thresh + (double)pc->bg_thresh) / 2)
@@ -289,6 +300,7 @@ static void feed(ws_pagecache *pc)
 {
     if (pc->feeding)
         return;
+    ws_device_sync(pc->dev);
     ws_dev_stream *bg = &pc->dev->s[WS_STREAM_BACKGROUND];
     ws_pc_file *f;
     while ((f = next_file(pc)) != NULL) {

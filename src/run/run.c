@@ -195,6 +195,15 @@ static void exec_tx(void *ctx, ws_tx *tx, uint32_t handle)
         on_commit(r->sim, r, handle); /* no I/O to wait for: commit at once, one event fewer */
 }
 
+/* The devices' counters up to now (their pieces complete without events:
+ * ws_device_sync), before they are read. */
+static void sync_devices(ws_db *db)
+{
+    ws_device_sync(&db->dev);
+    if (db->wal_own_dev)
+        ws_device_sync(&db->wal_dev);
+}
+
 /* The device's service time up to now: the work it has queued is served
  * in one busy period from now, so what lies beyond now is not done yet. */
 static ws_time dev_busy_done(const ws_device *d, ws_time now)
@@ -254,6 +263,8 @@ static void sample(runner *r)
 {
     ws_time now = ws_sim_now(r->sim);
     sample_prev *p = &r->prev;
+    if (r->db)
+        sync_devices(r->db);
     if (now <= p->t) {
         /* events after the last sample at this same instant (the end):
          * the cumulative counters must include them */
@@ -453,6 +464,7 @@ static void snap(const runner *r, ws_counters *c)
     const ws_db *db = r->db;
     if (!db)
         return;
+    sync_devices(r->db);
     const ws_db_stats *st = &db->st;
     c->ckpt_timed = st->checkpoints_timed;
     c->ckpt_req = st->checkpoints_req;
@@ -494,6 +506,7 @@ static double secs_or(ws_time t) { return t >= 0 ? (double)t / 1e9 : -1; }
 
 static void fill_walvol(const runner *r, ws_walvol_stats *v)
 {
+    sync_devices(r->db);
     const ws_db *db = r->db;
     *v = (ws_walvol_stats){.archive_first_fail_s = -1, .archive_recovered_s = -1,
                            .slot_invalidated_s = -1};
@@ -1311,6 +1324,7 @@ int ws_run_detailed_to(const ws_config *cfg, ws_progress_fn progress, void *ctx,
     }
     out->events = ws_sim_events_run(r.sim);
     if (r.db) {
+        sync_devices(r.db);
         out->dev_read_ios_queued = r.db->dev.read_ios;
         out->dev_write_ios_queued = r.db->dev.write_ios;
         ws_device_ios_done(&r.db->dev, ws_sim_now(r.sim), &out->dev_read_ios_done,

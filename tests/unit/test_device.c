@@ -9,7 +9,10 @@
  *    flusher (blk-wbt get_limit);
  *  - wbt halves the background depth while reads are slower than target;
  *  - gp2 burst credits: 3,000 IOPS for credits / (3000 - baseline)
- *    seconds, then the baseline.
+ *    seconds, then the baseline;
+ *  - a stream's pieces complete without events of their own, yet a read,
+ *    a waiter and an event at a piece's completion time see the stream as
+ *    an event a piece would have left it.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -265,6 +268,80 @@ static void test_ios_done(void **state)
     ws_scenario_free(s);
 }
 
+/* What events at one instant saw of a stream (test_pieces_without_events). */
+typedef struct seen {
+    ws_device *d;
+    uint64_t pending[2];
+    ws_time woken;
+} seen;
+
+static void on_look(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    seen *v = ctx;
+    v->pending[arg] = ws_device_writeback_pending(v->d);
+}
+
+static void on_all_written(void *ctx, uint64_t arg)
+{
+    (void)arg;
+    seen *v = ctx;
+    v->woken = ws_sim_now(v->d->sim);
+}
+
+/* 64 MiB of background writeback in pieces of 8 MiB (depth 32 of 512 kB,
+ * refilled in halves), 80 ms of service each and 1 ms of latency: piece k
+ * is served until 80k ms and completes 1 ms later, and the stream refills
+ * then, without an event a piece. */
+static void test_pieces_without_events(void **state)
+{
+    (void)state;
+    ws_sim *sim = ws_sim_new(0);
+    ws_device d;
+    ws_scenario *s;
+    ws_config *c;
+    make_device(&d, sim, "queue_depth = 32\nmax_io = 512kB\nwbt = off", &s, &c);
+    d.write_bw = d.read_bw = 100 * 1048576.0;
+    d.write_iops = d.read_iops = 0; /* bandwidth only */
+    d.read_latency = 0;
+    d.write_latency = WS_MSEC;
+    const ws_time S = 80 * WS_MSEC, L = WS_MSEC;
+    const uint64_t MiB = 1048576;
+    seen v = {.d = &d, .woken = -1};
+    /* an event scheduled before the pieces, at the first one's completion,
+     * runs before it (as its event would have); one scheduled after, after */
+    ws_sim_at(sim, S + L, on_look, &v, 0);
+    uint64_t end = ws_device_writeback(&d, WS_STREAM_BACKGROUND, 64 * MiB, WS_IO_WRITEBACK);
+    ws_sim_at(sim, S + L, on_look, &v, 1);
+    ws_device_wait(&d, WS_STREAM_BACKGROUND, end, on_all_written, &v, 0);
+    assert_int_equal(d.s[WS_STREAM_BACKGROUND].dispatched, 16 * MiB); /* two pieces */
+
+    /* by 3.5 pieces' time, three have completed and three more refilled:
+     * a read now waits until the fifth piece is served */
+    ws_sim_run(sim, 7 * S / 2);
+    ws_time at = ws_sim_now(sim);
+    ws_time done = ws_device_read(&d, at, 8192);
+    ws_time svc = (ws_time)llround(8192 / d.read_bw * 1e9);
+    assert_int_equal(done, 5 * S + svc);
+    assert_int_equal(d.written[WS_IO_WRITEBACK], 24 * MiB);
+    assert_int_equal(v.pending[0], 64 * MiB);
+    assert_int_equal(v.pending[1], 56 * MiB);
+
+    /* the waiter for the last byte: at the eighth piece's completion (the
+     * read delayed the pieces after it by its service) */
+    ws_sim_run(sim, WS_TIME_MAX);
+    assert_int_equal(v.woken, 8 * S + svc + L);
+    assert_int_equal(d.written[WS_IO_WRITEBACK], 64 * MiB);
+    /* the two lookers and two wake-ups for the waiter (the read delayed the
+     * first one foreseen), not one a piece (8) or one a refill (4) */
+    print_message("events run: %llu\n", (unsigned long long)ws_sim_events_run(sim));
+    assert_true(ws_sim_events_run(sim) <= 2 + 2);
+    ws_device_destroy(&d);
+    ws_sim_free(sim);
+    ws_config_free(c);
+    ws_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_gp2_burst_credits),
         cmocka_unit_test(test_iops_and_bandwidth_bounds),
         cmocka_unit_test(test_ios_done),
+        cmocka_unit_test(test_pieces_without_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

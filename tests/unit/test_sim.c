@@ -1,6 +1,6 @@
 /*
  * test_sim.c - the event queue: ordering, ties, handlers that schedule,
- * cancellation, pool reuse, run(until), stop.
+ * cancellation, pool reuse, run(until), stop, sequence numbers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -173,6 +173,36 @@ static void test_run_until_and_stop(void **state)
     ws_sim_free(s);
 }
 
+static uint64_t seen_seq[3];
+
+static void on_seq(ws_sim *sim, void *ctx, uint64_t arg)
+{
+    (void)ctx;
+    seen_seq[arg] = ws_sim_seq_running(sim);
+}
+
+/* Sequence numbers: an event gets the ws_sim_seq_next of when it was
+ * scheduled, and ws_sim_seq_running is its own while it runs; outside
+ * ws_sim_run, UINT64_MAX (device.c orders its pieces by them). */
+static void test_sequence_numbers(void **state)
+{
+    (void)state;
+    ws_sim *sim = ws_sim_new(0);
+    assert_true(ws_sim_seq_running(sim) == UINT64_MAX);
+    uint64_t q0 = ws_sim_seq_next(sim);
+    ws_sim_at(sim, 10, on_seq, NULL, 0);
+    uint64_t q1 = ws_sim_seq_next(sim);
+    ws_sim_at(sim, 10, on_seq, NULL, 1);
+    ws_sim_at(sim, 5, on_seq, NULL, 2);
+    assert_true(q1 == q0 + 1);
+    ws_sim_run(sim, WS_TIME_MAX);
+    assert_true(seen_seq[0] == q0);
+    assert_true(seen_seq[1] == q1);
+    assert_true(seen_seq[2] == q1 + 1);
+    assert_true(ws_sim_seq_running(sim) == UINT64_MAX);
+    ws_sim_free(sim);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_pool_reuse),
         cmocka_unit_test(test_run_until_and_stop),
+        cmocka_unit_test(test_sequence_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
