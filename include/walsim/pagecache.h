@@ -99,6 +99,14 @@ uint32_t ws_pc_file_new(ws_pagecache *pc);
  * (0 below freerun). */
 ws_time ws_pc_write(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_pc_writer who, ws_time at);
 
+/* n writes of `bytes` to `file` by `who`, the i-th at `at` + i x `step`
+ * (a process writing page after page), in one step when none of them
+ * would be paused or wake the flusher: then exactly what n calls of
+ * ws_pc_write would do, and returns true.  Otherwise does nothing and
+ * returns false (the caller writes them one by one). */
+bool ws_pc_write_run(ws_pagecache *pc, uint32_t file, uint64_t bytes, uint64_t n, ws_pc_writer who,
+                     ws_time at, ws_time step);
+
 /* sync_file_range(SYNC_FILE_RANGE_WRITE): start writeback of up to
  * `bytes` of the file's dirty data; does not wait. */
 void ws_pc_hint(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_io_class cls);

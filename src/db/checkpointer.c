@@ -360,6 +360,50 @@ static void start(ws_db *db, int flags)
 
 static void begin_sync(ws_db *db, ws_time at);
 
+/* How many of the stand-in pages left (sub_left) the loop below would
+ * write one at a time with nothing happening between them: before the
+ * last, no hint due (a new file's, or flush_after pages), the pacing
+ * check false at once (progress under the cached target) and the slice
+ * not used up, if none is paused (ws_pc_write_run checks that). */
+static uint64_t stand_in_run(ws_db *db, double cct, ws_time local, ws_time now)
+{
+    ws_checkpointer *ck = &db->ck;
+    uint64_t k = ck->sub_left;
+    const ws_writeback *wb = &ck->wb;
+    if (wb->flush_after) {
+        if (wb->file != ck->sub_file)
+            return 1;
+        if (k > wb->flush_after - wb->pages)
+            k = wb->flush_after - wb->pages;
+    }
+    /* after page j, j < k, the clock must be short of the slice */
+    ws_time room = SLICE - (local - now);
+    if (room <= WRITE_COST)
+        return 1;
+    uint64_t by_slice = (uint64_t)((room - 1) / WRITE_COST) + 1; /* j * WRITE_COST < room for j < this */
+    if (k > by_slice)
+        k = by_slice;
+    if (!(ck->flags & WS_CKPT_F_IMMEDIATE)) {
+        /* after page j, j < k, progress x cct stays under the cached
+         * target: the test the loop makes, on the same doubles */
+        while (k > 1 && !((double)(ck->w_next + k - 1) / (double)ck->w_todo * cct <
+                          ck->cached_elapsed)) {
+            uint64_t lo = 1, hi = k - 1; /* largest j with the test true, then k = j + 1 */
+            if (!((double)(ck->w_next + lo) / (double)ck->w_todo * cct < ck->cached_elapsed))
+                return 1;
+            while (lo < hi) {
+                uint64_t mid = lo + (hi - lo + 1) / 2;
+                if ((double)(ck->w_next + mid) / (double)ck->w_todo * cct < ck->cached_elapsed)
+                    lo = mid;
+                else
+                    hi = mid - 1;
+            }
+            k = lo + 1;
+        }
+    }
+    return k;
+}
+
 /* One stretch of the write phase.  `arg` is the WAL insert position at the
  * checkpoint's start (ckpt_start_recptr). */
 static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
@@ -371,7 +415,19 @@ static void on_write_step(ws_sim *sim, void *ctx, uint64_t start_lsn)
     double timeout = cfg_s(db, WS_S_checkpoint_timeout);
 
     while (ck->next < ck->n_todo || ck->sub_left > 0) {
-        if (ck->sub_left > 0) {
+        uint64_t k;
+        if (ck->sub_left > 1 && (k = stand_in_run(db, cct, local, now)) > 1 &&
+            ws_pc_write_run(&db->pc, ck->sub_file, WS_PAGE, k, WS_PC_CHECKPOINTER, local,
+                            WRITE_COST)) {
+            /* k of them at once, where one at a time would check the
+             * pacing and the slice for nothing before the last */
+            ws_writeback_add_n(db, &ck->wb, ck->sub_file, k);
+            ck->sub_left -= (uint32_t)k;
+            ck->w_next += k;
+            local += (ws_time)k * WRITE_COST;
+            ck->written += k;
+            db->st.buffers_checkpoint += k;
+        } else if (ck->sub_left > 0) {
             /* The other pages a sampled buffer stands for (sampling.c),
              * written one at a time like the full system's, so that the
              * pacing and the page cache see the same stream. */

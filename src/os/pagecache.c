@@ -210,6 +210,38 @@ ws_time ws_pc_write(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_pc_write
     return pause;
 }
 
+bool ws_pc_write_run(ws_pagecache *pc, uint32_t file, uint64_t bytes, uint64_t n, ws_pc_writer who,
+                     ws_time at, ws_time step)
+{
+    ws_time now = ws_sim_now(pc->sim);
+    if (n == 0 || at < now)
+        return false;
+    uint64_t total = bytes * n;
+    ws_device_sync(pc->dev);
+    /* ws_pc_write wakes the flusher above the background threshold (a
+     * call while it is feeding returns at once) and pauses at freerun:
+     * the last of the n writes sees the most of both */
+    if (pc->dirty + total > pc->bg_thresh && !pc->feeding)
+        return false;
+    uint64_t D = pc->dirty + total;
+    for (int s = 0; s < WS_STREAM__COUNT; s++)
+        D += pc->dev->s[s].queued - pc->dev->s[s].done;
+    if ((double)D >= ((double)pc->thresh + (double)pc->bg_thresh) / 2)
+        return false;
+    ws_pc_file *f = &pc->files[file];
+    if (f->dirty == 0 && total > 0) {
+        f->dirtied_at = now;
+        dirtied_push(pc, now, file);
+    }
+    f->dirty += total;
+    pc->dirty += total;
+    uint64_t shown = dirty_now(pc);
+    if (shown > pc->dirty_peak)
+        pc->dirty_peak = shown;
+    pc->last_write[who] = at + (ws_time)(n - 1) * step;
+    return true;
+}
+
 void ws_pc_hint(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_io_class cls)
 {
     hand(pc, &pc->files[file], WS_STREAM_NORMAL, bytes, cls);

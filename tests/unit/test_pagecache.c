@@ -7,7 +7,8 @@
  *  - balance_dirty_pages' pos_ratio at chosen dirty levels, and the pause
  *    it gives a writer;
  *  - background writeback starts above dirty_background and stops below
- *    it; expiry writes a file dirty for dirty_expire.
+ *    it; expiry writes a file dirty for dirty_expire;
+ *  - a run of page writes in one step is the same as one by one.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -244,6 +245,46 @@ static void test_oldest_dirtied_first(void **state)
     teardown(&f);
 }
 
+/* ws_pc_write_run: n page writes in one step leave the page cache as n
+ * calls of ws_pc_write would, when none is paused or wakes the flusher;
+ * otherwise it does nothing and says so. */
+static void test_write_run(void **state)
+{
+    (void)state;
+    const char *os = "ram = 64GB\ndirty_bytes = 1000MB\ndirty_background_bytes = 600MB\n"
+                     "dirty_writeback_centisecs = 0";
+    fixture a, b;
+    setup(&a, os);
+    setup(&b, os);
+    uint32_t fa = ws_pc_file_new(&a.pc), fb = ws_pc_file_new(&b.pc);
+    ws_time at = 5 * WS_MSEC, step = 10 * WS_USEC;
+    assert_true(ws_pc_write_run(&a.pc, fa, 8192, 100, WS_PC_CHECKPOINTER, at, step));
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(ws_pc_write(&b.pc, fb, 8192, WS_PC_CHECKPOINTER, at + i * step), 0);
+    assert_int_equal(a.pc.dirty, b.pc.dirty);
+    assert_int_equal(a.pc.dirty, 100 * 8192);
+    assert_int_equal(a.pc.files[fa].dirty, b.pc.files[fb].dirty);
+    assert_int_equal(a.pc.files[fa].dirtied_at, b.pc.files[fb].dirtied_at);
+    assert_int_equal(a.pc.n_dirtied, b.pc.n_dirtied);
+    assert_int_equal(a.pc.dirty_peak, b.pc.dirty_peak);
+    assert_int_equal(a.pc.last_write[WS_PC_CHECKPOINTER], b.pc.last_write[WS_PC_CHECKPOINTER]);
+
+    /* crossing the background threshold would wake the flusher */
+    assert_false(ws_pc_write_run(&a.pc, fa, 8192, 600 * 128, WS_PC_CHECKPOINTER, at, step));
+    assert_int_equal(a.pc.dirty, 100 * 8192);
+    /* 500 MiB under writeback count towards freerun (800 MiB) */
+    ws_pc_write(&a.pc, fa, 500 * MiB, WS_PC_BACKENDS, at);
+    ws_pc_hint(&a.pc, fa, 500 * MiB, WS_IO_CHECKPOINT);
+    assert_true(ws_pc_write_run(&a.pc, fa, 8192, 100, WS_PC_CHECKPOINTER, at, step));
+    uint64_t before = a.pc.dirty;
+    assert_false(ws_pc_write_run(&a.pc, fa, 8192, 300 * 128, WS_PC_CHECKPOINTER, at, step));
+    assert_int_equal(a.pc.dirty, before);
+    /* and a write one by one there is paused */
+    assert_true(ws_pc_write(&a.pc, fa, 300 * MiB, WS_PC_CHECKPOINTER, at) > 0);
+    teardown(&a);
+    teardown(&b);
+}
+
 int main(void)
 {
     (void)on_done;
@@ -254,6 +295,7 @@ int main(void)
         cmocka_unit_test(test_throttle_pause),
         cmocka_unit_test(test_background_and_expiry),
         cmocka_unit_test(test_oldest_dirtied_first),
+        cmocka_unit_test(test_write_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
