@@ -254,6 +254,17 @@ void ws_device_fluid_reads(ws_device *d, uint64_t n, ws_time span)
         fluid_due(d, ws_sim_now(d->sim));
 }
 
+/* llround(x) for the nanoseconds of a service time, without the libm call
+ * (2.8 % of a big-oltp run): truncation is the floor for x >= 0, and
+ * x - floor(x) is exact below 2^53. */
+static inline ws_time round_ns(double x)
+{
+    if (!(x >= 0 && x < 9007199254740992.0))
+        return (ws_time)llround(x);
+    ws_time i = (ws_time)x;
+    return i + (x - (double)i >= 0.5);
+}
+
 /* Seconds the server takes for `bytes` counted as `ios` I/Os, at `iops`
  * (0: no limit): the larger of the bandwidth's and the IOPS limit's. */
 static double service_s(const ws_device *d, bool write, uint64_t bytes, double ios, double iops)
@@ -286,7 +297,7 @@ static ws_time serve_n(ws_device *d, ws_time now, ws_time at, bool write, uint64
     double t = service_s(d, write, bytes, ios, iops);
     if (d->exponential)
         t = gsl_ran_exponential(d->rng.g, t);
-    ws_time svc = (ws_time)llround(t * 1e9);
+    ws_time svc = round_ns(t * 1e9);
     if (d->burst_iops > 0) {
         double base = write ? d->write_iops : d->read_iops;
         d->credits += (double)svc / 1e9 * base - ios;
