@@ -13,7 +13,7 @@ RUN_ARGS   ?=
 
 DEB_PACKAGES = cmake make gcc pkg-config libgsl-dev libcairo2-dev libcmocka-dev fonts-dejavu-core zlib1g-dev libpq-dev
 
-.PHONY: all deps build run test asan bench bench-sampling fuzz plots clean
+.PHONY: all deps build run test asan bench bench-sampling bench-week fuzz plots clean
 
 all: build
 
@@ -77,6 +77,13 @@ bench: build
 SAMPLING_RATES ?= 1 0.1 0.01 0.001 auto auto/0.1 auto/0.01 auto/0.001 auto/auto
 bench-sampling: build
 	RATES="$(SAMPLING_RATES)" tests/bench/bench_sampling.sh ./$(BUILD)/walsim .
+
+# Issue 20's week: tests/bench/big-oltp.conf for 7 simulated days at each
+# transaction sampling rate of WEEK_RATES (default auto and 1 in 1,000):
+# CPU seconds, peak memory and the headline figures (10-30 CPU-minutes a
+# rate).  docs/engine.md has the last results.
+bench-week: build
+	tests/bench/bench_week.sh ./$(BUILD)/walsim .
 
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c, needs clang), built with ASan
 # and UBSan at -O2 in build-fuzz/, run one after another for FUZZ_SECONDS
