@@ -237,7 +237,13 @@ uint64_t ws_device_writeback_pending(ws_device *d);
  * I/Os queued, busy_until) up to now: pieces complete without events of
  * their own, so whoever reads those fields directly calls this first
  * (every function of this header does it itself). */
-void ws_device_sync(ws_device *d);
+void ws_device_catch_up(ws_device *d);
+static inline void ws_device_sync(ws_device *d)
+{
+    /* inline, the usual case: no piece completed since, no waiter to arm */
+    if (d->rearm || (d->flight_len > 0 && d->flight[d->flight_head].at <= ws_sim_now(d->sim)))
+        ws_device_catch_up(d);
+}
 
 /* The foreground queueing delay a request submitted now would see (for
  * reports and tests). */

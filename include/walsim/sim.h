@@ -45,7 +45,12 @@ typedef struct ws_event_id {
 ws_sim *ws_sim_new(size_t capacity_hint);
 void ws_sim_free(ws_sim *sim);
 
-ws_time ws_sim_now(const ws_sim *sim);
+/* The clock.  Inline (millions of calls a run): struct ws_sim (sim.c)
+ * begins with it, which sim.c asserts. */
+static inline ws_time ws_sim_now(const ws_sim *sim)
+{
+    return *(const ws_time *)(const void *)sim;
+}
 
 /* Schedules fn(sim, ctx, arg) at absolute time `when` (>= now, asserted).
  * Aborts with a message if memory runs out. */

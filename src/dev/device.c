@@ -672,7 +672,7 @@ static void on_wake(ws_sim *sim, void *ctx, uint64_t arg)
     advance(d);
 }
 
-void ws_device_sync(ws_device *d) { advance(d); }
+void ws_device_catch_up(ws_device *d) { advance(d); }
 
 uint64_t ws_device_writeback(ws_device *d, ws_stream s, uint64_t bytes, ws_io_class cls)
 {
