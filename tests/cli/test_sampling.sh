@@ -3,7 +3,8 @@
 # sampled run says so everywhere its figures go - the run's window line on
 # stdout, summary.json, the report's assumptions, every chart's subtitle
 # (read from the SVG's <text>) - and warns when the sample is below what
-# auto keeps; an R that cannot work is an input error at its FILE:LINE.
+# auto keeps, or when the run is overloaded; an R that cannot work is an
+# input error at its FILE:LINE.
 # Usage: test_sampling.sh WALSIM SOURCE_DIR
 set -u
 walsim=$1
@@ -52,6 +53,15 @@ grep -q "1 page in 10 of big simulated" "$tmp/out/report.md" || fail "report.md'
 grep -q "every page of small" "$tmp/out/report.md" || fail "report.md does not name the whole table"
 grep -q "sampled (pages sampled, 1 in 10)</text>" "$tmp/out/latency.svg" ||
   fail "latency.svg's subtitle does not say the pages were sampled"
+
+# overloaded and sampled: the backlog amplifies sampling's differences, and
+# the run says to run it exact
+sed -e 's/^cpu = 100us$/cpu = 20ms/' -e 's/^duration = 3min$/duration = 1min/' \
+  -e 's/^warmup = 30s$/warmup = 10s/' -e 's/^ram = 8GB$/ram = 8GB\ncpus = 2/' "$tmp/s.conf" >"$tmp/over.conf"
+"$walsim" run "$tmp/over.conf" --out "$tmp/over" >"$tmp/stdout4" 2>&1 || { cat "$tmp/stdout4"; fail "the overloaded run failed"; }
+grep -q "OVERLOADED" "$tmp/stdout4" || { cat "$tmp/stdout4"; fail "6 cores asked of 2: not overloaded"; }
+grep -q "pages sampled 1 in 10 while overloaded: .*run this variant with sampling = 1" "$tmp/stdout4" ||
+  { cat "$tmp/stdout4"; fail "no warning that page sampling misleads an overloaded run"; }
 
 # exact runs say nothing of it
 sed 's/^sampling = 0.1$/sampling = 1/' "$tmp/s.conf" >"$tmp/e.conf"
