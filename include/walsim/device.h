@@ -230,19 +230,35 @@ void ws_device_wait(ws_device *d, ws_stream s, uint64_t ticket, ws_device_done_f
  * when it is queued. */
 void ws_device_ios_done(ws_device *d, ws_time now, uint64_t *read, uint64_t *write);
 
-/* Bytes handed to the streams and not yet written. */
-uint64_t ws_device_writeback_pending(ws_device *d);
 
 /* Brings the device's state (the streams' offsets, the bytes written and
  * I/Os queued, busy_until) up to now: pieces complete without events of
  * their own, so whoever reads those fields directly calls this first
  * (every function of this header does it itself). */
 void ws_device_catch_up(ws_device *d);
+
+/* Whether a piece has completed since the device last caught up, or a
+ * waiter's event is to be armed again (inline: the usual answer is no). */
+static inline bool ws_device_behind(const ws_device *d)
+{
+    return d->rearm || (d->flight_len > 0 && d->flight[d->flight_head].at <= ws_sim_now(d->sim));
+}
+
 static inline void ws_device_sync(ws_device *d)
 {
-    /* inline, the usual case: no piece completed since, no waiter to arm */
-    if (d->rearm || (d->flight_len > 0 && d->flight[d->flight_head].at <= ws_sim_now(d->sim)))
+    if (ws_device_behind(d))
         ws_device_catch_up(d);
+}
+
+/* Bytes handed to the streams and not yet written (inline: every page
+ * written to the page cache asks). */
+static inline uint64_t ws_device_writeback_pending(ws_device *d)
+{
+    ws_device_sync(d);
+    uint64_t n = 0;
+    for (int s = 0; s < WS_STREAM__COUNT; s++)
+        n += d->s[s].queued - d->s[s].done;
+    return n;
 }
 
 /* The foreground queueing delay a request submitted now would see (for

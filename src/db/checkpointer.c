@@ -360,11 +360,18 @@ static void start(ws_db *db, int flags)
 
 static void begin_sync(ws_db *db, ws_time at);
 
+/* Whether, after j more pages, the pacing test is false at once: progress
+ * x cct under the cached target (the loop's test, on the same doubles). */
+static bool under_target(const ws_checkpointer *ck, uint64_t j, double cct)
+{
+    return (double)(ck->w_next + j) / (double)ck->w_todo * cct < ck->cached_elapsed;
+}
+
 /* How many of the stand-in pages left (sub_left) the loop below would
  * write one at a time with nothing happening between them: before the
  * last, no hint due (a new file's, or flush_after pages), the pacing
- * check false at once (progress under the cached target) and the slice
- * not used up, if none is paused (ws_pc_write_run checks that). */
+ * test false at once and the slice not used up, if none is paused
+ * (ws_pc_write_run checks that). */
 static uint64_t stand_in_run(ws_db *db, double cct, ws_time local, ws_time now)
 {
     ws_checkpointer *ck = &db->ck;
@@ -376,32 +383,25 @@ static uint64_t stand_in_run(ws_db *db, double cct, ws_time local, ws_time now)
         if (k > wb->flush_after - wb->pages)
             k = wb->flush_after - wb->pages;
     }
-    /* after page j, j < k, the clock must be short of the slice */
+    /* after page j < k the clock is short of the slice: j x WRITE_COST < room */
     ws_time room = SLICE - (local - now);
     if (room <= WRITE_COST)
         return 1;
-    uint64_t by_slice = (uint64_t)((room - 1) / WRITE_COST) + 1; /* j * WRITE_COST < room for j < this */
+    uint64_t by_slice = (uint64_t)((room - 1) / WRITE_COST) + 1;
     if (k > by_slice)
         k = by_slice;
-    if (!(ck->flags & WS_CKPT_F_IMMEDIATE)) {
-        /* after page j, j < k, progress x cct stays under the cached
-         * target: the test the loop makes, on the same doubles */
-        while (k > 1 && !((double)(ck->w_next + k - 1) / (double)ck->w_todo * cct <
-                          ck->cached_elapsed)) {
-            uint64_t lo = 1, hi = k - 1; /* largest j with the test true, then k = j + 1 */
-            if (!((double)(ck->w_next + lo) / (double)ck->w_todo * cct < ck->cached_elapsed))
-                return 1;
-            while (lo < hi) {
-                uint64_t mid = lo + (hi - lo + 1) / 2;
-                if ((double)(ck->w_next + mid) / (double)ck->w_todo * cct < ck->cached_elapsed)
-                    lo = mid;
-                else
-                    hi = mid - 1;
-            }
-            k = lo + 1;
-        }
+    if ((ck->flags & WS_CKPT_F_IMMEDIATE) || k < 2 || under_target(ck, k - 1, cct))
+        return k;
+    /* the largest j < k - 1 under the target (progress grows with j) */
+    uint64_t lo = 0, hi = k - 2;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo + 1) / 2;
+        if (under_target(ck, mid, cct))
+            lo = mid;
+        else
+            hi = mid - 1;
     }
-    return k;
+    return lo + 1;
 }
 
 /* One stretch of the write phase.  `arg` is the WAL insert position at the

@@ -197,6 +197,27 @@ void ws_device_destroy(ws_device *d)
     ws_rng_destroy(&d->rng);
 }
 
+/* Grows a ring of `size`-byte entries whose capacity is a power of two
+ * (doubled, `first` at the start) and which is full: the entries move to
+ * the start of the new buffer, in order.  Returns the buffer; *head
+ * becomes 0 and *cap the new capacity. */
+static void *ring_grow(void *ring, uint32_t *head, uint32_t *cap, uint32_t first, size_t size)
+{
+    uint32_t n = *cap ? 2 * *cap : first;
+    char *to = malloc((size_t)n * size);
+    if (!to)
+        abort();
+    if (*cap) { /* full: [head, cap) then [0, head) */
+        const char *from = ring;
+        memcpy(to, from + (size_t)*head * size, (size_t)(*cap - *head) * size);
+        memcpy(to + (size_t)(*cap - *head) * size, from, (size_t)*head * size);
+    }
+    free(ring);
+    *head = 0;
+    *cap = n;
+    return to;
+}
+
 /* Forgets the pieces whose service ended by `now`. */
 static void pend_drop(ws_device *d, ws_time now)
 {
@@ -213,18 +234,8 @@ static void pend_push(ws_device *d, ws_time now, ws_time start, ws_time end, uin
                       bool write)
 {
     pend_drop(d, now);
-    if (d->pend_len == d->pend_cap) {
-        uint32_t cap = d->pend_cap ? 2 * d->pend_cap : 64;
-        struct ws_dev_pending *n = malloc(cap * sizeof *n);
-        if (!n)
-            abort();
-        for (uint32_t i = 0; i < d->pend_len; i++)
-            n[i] = d->pend[(d->pend_head + i) & (d->pend_cap - 1)];
-        free(d->pend);
-        d->pend = n;
-        d->pend_head = 0;
-        d->pend_cap = cap;
-    }
+    if (d->pend_len == d->pend_cap)
+        d->pend = ring_grow(d->pend, &d->pend_head, &d->pend_cap, 64, sizeof *d->pend);
     d->pend[(d->pend_head + d->pend_len++) & (d->pend_cap - 1)] =
         (struct ws_dev_pending){start, end, ios > UINT32_MAX ? UINT32_MAX : (uint32_t)ios, write};
 }
@@ -354,13 +365,17 @@ void ws_device_set_before(ws_device *d, void (*fn)(void *ctx, ws_time t), void *
     d->q_at = ws_sim_now(d->sim);
 }
 
-/* One piece of `bytes`: ios in units of io_unit; after the work due by
- * now. */
+/* The I/Os a piece of `bytes` counts as: one per io_unit, at least one. */
+static double ios_of(const ws_device *d, uint64_t bytes)
+{
+    return bytes > d->io_unit ? ceil((double)bytes / d->io_unit) : 1;
+}
+
+/* One piece of `bytes`, after the work due by now. */
 static ws_time serve(ws_device *d, ws_time at, bool write, uint64_t bytes)
 {
     due(d);
-    double ios = bytes > d->io_unit ? ceil((double)bytes / d->io_unit) : 1;
-    return serve_n(d, ws_sim_now(d->sim), at, write, bytes, ios);
+    return serve_n(d, ws_sim_now(d->sim), at, write, bytes, ios_of(d, bytes));
 }
 
 /* I/Os of pieces still in the queue or in service at `now`: all of a
@@ -491,24 +506,14 @@ ws_time ws_device_queue_delay(ws_device *d)
  * completion time as an event would have.  What arrived in between went
  * through advance first, so each refill meets the queue it would have met.
  * Only a waiter needs an event (on_wake): at the completion of the piece
- * that reaches its ticket, or of the stream's last piece in flight when
- * the one that will is not dispatched yet (then again from there). */
+ * that reaches its ticket, or, before that piece is dispatched, at a time
+ * it cannot come sooner than (reach_time), and again from there. */
 
 static void flight_push(ws_device *d, ws_time at, uint64_t end, ws_stream s)
 {
-    /* the sequence its event would have had: ws_sim_seq_next */
-    if (d->flight_len == d->flight_cap) {
-        uint32_t cap = d->flight_cap ? 2 * d->flight_cap : 64;
-        struct ws_dev_flight *n = malloc(cap * sizeof *n);
-        if (!n)
-            abort();
-        for (uint32_t i = 0; i < d->flight_len; i++)
-            n[i] = d->flight[(d->flight_head + i) & (d->flight_cap - 1)];
-        free(d->flight);
-        d->flight = n;
-        d->flight_head = 0;
-        d->flight_cap = cap;
-    }
+    if (d->flight_len == d->flight_cap)
+        d->flight = ring_grow(d->flight, &d->flight_head, &d->flight_cap, 64, sizeof *d->flight);
+    /* with the sequence its event would have had */
     d->flight[(d->flight_head + d->flight_len++) & (d->flight_cap - 1)] =
         (struct ws_dev_flight){at, end, ws_sim_seq_next(d->sim), (uint8_t)s};
 }
@@ -526,8 +531,7 @@ static void dispatch(ws_device *d, ws_stream s, ws_time now)
         if (n > room)
             n = room;
         st->dispatched += n;
-        double ios = n > d->io_unit ? ceil((double)n / d->io_unit) : 1;
-        ws_time done = serve_n(d, now, now, true, n, ios) + d->write_latency;
+        ws_time done = serve_n(d, now, now, true, n, ios_of(d, n)) + d->write_latency;
         flight_push(d, done, st->dispatched, s);
     }
 }
@@ -632,9 +636,9 @@ static void advance(ws_device *d)
 {
     if (d->in_advance)
         return;
-    ws_time now = ws_sim_now(d->sim);
-    if (!d->rearm && (d->flight_len == 0 || d->flight[d->flight_head].at > now))
+    if (!ws_device_behind(d))
         return; /* nothing completed since (the usual case) */
+    ws_time now = ws_sim_now(d->sim);
     d->in_advance = true;
     uint64_t running = ws_sim_seq_running(d->sim);
     while (d->flight_len > 0 && d->flight[d->flight_head].at <= now) {
@@ -684,18 +688,8 @@ uint64_t ws_device_writeback(ws_device *d, ws_stream s, uint64_t bytes, ws_io_cl
     if (st->seg_len > 0 && st->seg[(st->seg_head + st->seg_len - 1) & (st->seg_cap - 1)].cls == cls) {
         st->seg[(st->seg_head + st->seg_len - 1) & (st->seg_cap - 1)].end = st->queued;
     } else {
-        if (st->seg_len == st->seg_cap) {
-            uint32_t cap = st->seg_cap ? 2 * st->seg_cap : 16;
-            ws_dev_segment *n = malloc(cap * sizeof *n);
-            if (!n)
-                abort();
-            for (uint32_t i = 0; i < st->seg_len; i++)
-                n[i] = st->seg[(st->seg_head + i) & (st->seg_cap - 1)];
-            free(st->seg);
-            st->seg = n;
-            st->seg_head = 0;
-            st->seg_cap = cap;
-        }
+        if (st->seg_len == st->seg_cap)
+            st->seg = ring_grow(st->seg, &st->seg_head, &st->seg_cap, 16, sizeof *st->seg);
         st->seg[(st->seg_head + st->seg_len++) & (st->seg_cap - 1)] = (ws_dev_segment){st->queued, cls};
     }
     if (st->dispatched - st->done < st->cap) {
@@ -734,11 +728,3 @@ void ws_device_wait(ws_device *d, ws_stream s, uint64_t ticket, ws_device_done_f
         arm_wake(d, true);
 }
 
-uint64_t ws_device_writeback_pending(ws_device *d)
-{
-    advance(d);
-    uint64_t n = 0;
-    for (int s = 0; s < WS_STREAM__COUNT; s++)
-        n += d->s[s].queued - d->s[s].done;
-    return n;
-}

@@ -113,21 +113,18 @@ uint64_t ws_pc_writeback_bytes(const ws_pagecache *pc)
     return n;
 }
 
-/* Dirty bytes, the device synced: handed to a stream but not yet on the
- * device, still Dirty. */
-static uint64_t dirty_now(const ws_pagecache *pc)
+/* Dirty as /proc/meminfo shows it: what was handed to a stream but is
+ * not yet on the device is still Dirty. */
+static inline uint64_t dirty_shown(const ws_pagecache *pc)
 {
+    ws_device_sync(pc->dev);
     uint64_t n = pc->dirty;
     for (int s = 0; s < WS_STREAM__COUNT; s++)
         n += pc->dev->s[s].queued - pc->dev->s[s].dispatched;
     return n;
 }
 
-uint64_t ws_pc_dirty_bytes(const ws_pagecache *pc)
-{
-    ws_device_sync(pc->dev);
-    return dirty_now(pc);
-}
+uint64_t ws_pc_dirty_bytes(const ws_pagecache *pc) { return dirty_shown(pc); }
 
 /* Hands n of f's dirty bytes to stream s. */
 static void hand(ws_pagecache *pc, ws_pc_file *f, ws_stream s, uint64_t n, ws_io_class cls)
@@ -141,10 +138,32 @@ static void hand(ws_pagecache *pc, ws_pc_file *f, ws_stream s, uint64_t n, ws_io
     f->ticket[s] = ws_device_writeback(pc->dev, s, n, cls);
 }
 
+/* balance_dirty_pages' freerun: below it writers are not paused. */
+static double freerun_bytes(const ws_pagecache *pc)
+{
+    return ((double)pc->thresh + (double)pc->bg_thresh) / 2;
+}
+
+/* `bytes` of `file` become dirty now: the oldest-first order, the counts
+ * and the peak of what /proc/meminfo would show as Dirty. */
+static inline void dirty_add(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_time now)
+{
+    ws_pc_file *f = &pc->files[file];
+    if (f->dirty == 0 && bytes > 0) {
+        f->dirtied_at = now;
+        dirtied_push(pc, now, file);
+    }
+    f->dirty += bytes;
+    pc->dirty += bytes;
+    uint64_t shown = dirty_shown(pc);
+    if (shown > pc->dirty_peak)
+        pc->dirty_peak = shown;
+}
+
 double ws_pc_pos_ratio(const ws_pagecache *pc, uint64_t D)
 {
     double limit = (double)pc->thresh;
-    double freerun = ((double)pc->thresh + (double)pc->bg_thresh) / 2;
+    double freerun = freerun_bytes(pc);
     double setpoint = (freerun + limit) / 2;
     if ((double)D >= limit)
         return 0;
@@ -157,32 +176,20 @@ double ws_pc_pos_ratio(const ws_pagecache *pc, uint64_t D)
 
 ws_time ws_pc_write(ws_pagecache *pc, uint32_t file, uint64_t bytes, ws_pc_writer who, ws_time at)
 {
-    ws_pc_file *f = &pc->files[file];
     ws_time now = ws_sim_now(pc->sim);
     if (at < now)
         at = now;
-    if (f->dirty == 0 && bytes > 0) {
-        f->dirtied_at = now;
-        dirtied_push(pc, now, file);
-    }
-    f->dirty += bytes;
-    pc->dirty += bytes;
-    ws_device_sync(pc->dev);
-    uint64_t shown = dirty_now(pc);
-    if (shown > pc->dirty_peak)
-        pc->dirty_peak = shown;
+    dirty_add(pc, file, bytes, now);
     /* Above the background threshold the flusher is woken at once
      * (balance_dirty_pages -> wb_start_background_writeback). */
     if (pc->dirty > pc->bg_thresh)
         feed(pc);
 
     /* balance_dirty_pages: dirty + writeback against freerun. */
-    uint64_t D = pc->dirty; /* + what the streams have not written */
-    for (int s = 0; s < WS_STREAM__COUNT; s++)
-        D += pc->dev->s[s].queued - pc->dev->s[s].done;
+    uint64_t D = pc->dirty + ws_device_writeback_pending(pc->dev);
     ws_time last = pc->last_write[who];
     pc->last_write[who] = at;
-    if ((double)D < ((double)pc->thresh + (double)pc->bg_thresh) / 2)
+    if ((double)D < freerun_bytes(pc))
         return 0;
     int tasks = 0;
     for (int i = 0; i < WS_PC__WRITERS; i++)
@@ -217,27 +224,14 @@ bool ws_pc_write_run(ws_pagecache *pc, uint32_t file, uint64_t bytes, uint64_t n
     if (n == 0 || at < now)
         return false;
     uint64_t total = bytes * n;
-    ws_device_sync(pc->dev);
     /* ws_pc_write wakes the flusher above the background threshold (a
      * call while it is feeding returns at once) and pauses at freerun:
      * the last of the n writes sees the most of both */
     if (pc->dirty + total > pc->bg_thresh && !pc->feeding)
         return false;
-    uint64_t D = pc->dirty + total;
-    for (int s = 0; s < WS_STREAM__COUNT; s++)
-        D += pc->dev->s[s].queued - pc->dev->s[s].done;
-    if ((double)D >= ((double)pc->thresh + (double)pc->bg_thresh) / 2)
+    if ((double)(pc->dirty + total + ws_device_writeback_pending(pc->dev)) >= freerun_bytes(pc))
         return false;
-    ws_pc_file *f = &pc->files[file];
-    if (f->dirty == 0 && total > 0) {
-        f->dirtied_at = now;
-        dirtied_push(pc, now, file);
-    }
-    f->dirty += total;
-    pc->dirty += total;
-    uint64_t shown = dirty_now(pc);
-    if (shown > pc->dirty_peak)
-        pc->dirty_peak = shown;
+    dirty_add(pc, file, total, now);
     pc->last_write[who] = at + (ws_time)(n - 1) * step;
     return true;
 }

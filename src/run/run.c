@@ -1006,8 +1006,8 @@ static void judge_load(const runner *r, const ws_config *cfg, ws_run_stats *out,
     if (r->db && r->db->sample_k > 1 && W->overloaded)
         warn(W, WS_WARN_SAMPLED_OVERLOAD,
              "pages sampled 1 in %u while overloaded: a backlog that grows without end amplifies "
-             "sampling's small differences (oltp-200gb-pgbench at 1 in 10: tps +21 %%, WAL/tx "
-             "-17 %%); run this variant with sampling = 1 for its figures", r->db->sample_k);
+             "sampling's small differences (docs/model.md, \"Sampling\"); run this variant with "
+             "sampling = 1 for its figures", r->db->sample_k);
     if (m > 1 && (W->overloaded || W->bottleneck[0]))
         warn(W, WS_WARN_TX_SAMPLED,
              "tx_sampling = %g at a resource's limit: the transactions not simulated one by one "

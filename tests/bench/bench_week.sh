@@ -44,6 +44,9 @@ for name, v in json.load(open(path))["variants"].items():
           % (v["sampling"]["rate"], v["sampling"].get("transactions_rate", 1), v["tps"],
              v["wal"]["bytes_per_tx"], c["timed"], c["requested"], lat["p50"], lat["p99"],
              v["pg_wal_peak_bytes"] / 1e9))
+    # the figures' conditions, as every output gives them
+    for warning in v.get("warnings", []):
+        print("    WARNING " + warning)
 if duration == "7d":
     print("    goal (under 5 CPU-minutes, under 1 GB): %s"
           % ("met" if cpu < 300 and kib < 1024 * 1024 else "not met"))
