@@ -81,7 +81,7 @@ typedef enum ws_headline {
 
 #define WS_MAX_REPLICATIONS 64
 #define WS_MAX_WARNINGS 6
-#define WS_WARNING_LEN 240
+#define WS_WARNING_LEN 400
 
 /* Warning kinds (ws_window.warnings, a bit mask). */
 #define WS_WARN_OVERLOADED 1u      /* cannot carry its offered load */
@@ -93,7 +93,6 @@ typedef enum ws_headline {
 #define WS_WARN_WAL_FULL 64u       /* pg_wal outgrew its volume: PANIC, the run stopped */
 #define WS_WARN_SAMPLE_SMALL 128u  /* sampling = R below the sample sizes checked to 2 % */
 #define WS_WARN_TX_SAMPLED 256u    /* tx_sampling < 1 at a resource's limit: fluid work does not queue */
-#define WS_WARN_SAMPLED_OVERLOAD 512u /* sampling < 1 and overloaded: the backlog amplifies its differences */
 
 /* The measurement window of a variant and the conditions of its figures:
  * every figure of ws_run_stats (latency, tps, checkpoints, WAL, device,

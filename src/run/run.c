@@ -897,8 +897,9 @@ static void warn(ws_window *W, unsigned kind, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(W->warn[W->n_warn++], WS_WARNING_LEN, fmt, ap);
+    int n = vsnprintf(W->warn[W->n_warn++], WS_WARNING_LEN, fmt, ap);
     va_end(ap);
+    assert(n >= 0 && n < WS_WARNING_LEN); /* a warning cut short would say half of it */
 }
 
 static void span_text(double s, char *buf, size_t len)
@@ -985,7 +986,8 @@ static void judge_load(const runner *r, const ws_config *cfg, ws_run_stats *out,
             W->overloaded = true;
             warn(W, WS_WARN_OVERLOADED,
                  "OVERLOADED: offered %.0f tx/s, completed %.0f tx/s, backlog %+.0f tx/s%s%s; "
-                 "these are not the latencies of a stable system",
+                 "these are not the latencies of a stable system, and the window's tps, WAL/tx "
+                 "and latencies change with the seed (docs/experiments.md, section 4)",
                  W->offered_tps, done_tps, W->backlog_slope, W->bottleneck[0] ? "; bottleneck " : "",
                  W->bottleneck);
         }
@@ -1003,11 +1005,6 @@ static void judge_load(const runner *r, const ws_config *cfg, ws_run_stats *out,
             peak_t = t - PEAK_STEP / 1e9;
         }
     }
-    if (r->db && r->db->sample_k > 1 && W->overloaded)
-        warn(W, WS_WARN_SAMPLED_OVERLOAD,
-             "pages sampled 1 in %u while overloaded: a backlog that grows without end amplifies "
-             "sampling's small differences (docs/model.md, \"Sampling\"); run this variant with "
-             "sampling = 1 for its figures", r->db->sample_k);
     if (m > 1 && (W->overloaded || W->bottleneck[0]))
         warn(W, WS_WARN_TX_SAMPLED,
              "tx_sampling = %g at a resource's limit: the transactions not simulated one by one "

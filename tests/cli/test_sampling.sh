@@ -54,14 +54,16 @@ grep -q "every page of small" "$tmp/out/report.md" || fail "report.md does not n
 grep -q "sampled (pages sampled, 1 in 10)</text>" "$tmp/out/latency.svg" ||
   fail "latency.svg's subtitle does not say the pages were sampled"
 
-# overloaded and sampled: the backlog amplifies sampling's differences, and
-# the run says to run it exact
+# overloaded and sampled: the OVERLOADED warning says the window's figures
+# change with the seed (an exact run's as much as a sampled one's:
+# docs/experiments.md, section 4), and nothing sends the user to an exact
+# run for better ones
 sed -e 's/^cpu = 100us$/cpu = 20ms/' -e 's/^duration = 3min$/duration = 1min/' \
   -e 's/^warmup = 30s$/warmup = 10s/' -e 's/^ram = 8GB$/ram = 8GB\ncpus = 2/' "$tmp/s.conf" >"$tmp/over.conf"
 "$walsim" run "$tmp/over.conf" --out "$tmp/over" >"$tmp/stdout4" 2>&1 || { cat "$tmp/stdout4"; fail "the overloaded run failed"; }
-grep -q "OVERLOADED" "$tmp/stdout4" || { cat "$tmp/stdout4"; fail "6 cores asked of 2: not overloaded"; }
-grep -q "pages sampled 1 in 10 while overloaded: .*run this variant with sampling = 1" "$tmp/stdout4" ||
-  { cat "$tmp/stdout4"; fail "no warning that page sampling misleads an overloaded run"; }
+grep -q "OVERLOADED: .*tps, WAL/tx and latencies change with the seed" "$tmp/stdout4" ||
+  { cat "$tmp/stdout4"; fail "6 cores asked of 2: no OVERLOADED warning that its figures change with the seed"; }
+grep -q "sampling = 1" "$tmp/stdout4" && { cat "$tmp/stdout4"; fail "an overloaded sampled run asks for sampling = 1"; }
 
 # exact runs say nothing of it
 sed 's/^sampling = 0.1$/sampling = 1/' "$tmp/s.conf" >"$tmp/e.conf"
