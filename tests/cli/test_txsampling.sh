@@ -78,6 +78,19 @@ sed -e 's|^rate = 6000/s$|rate = 2000/s|' "$tmp/auto.conf" >"$tmp/auto2.conf"
 grep -q "transactions sampled" "$tmp/stdout6" && fail "auto sampled 2000/s"
 grep -q "none: every transaction simulated (auto" "$tmp/auto2/report.md" || fail "report.md: auto's refusal"
 
+# a big system (50,000 tx/s, 64 GB of shared_buffers, 2 TB): auto samples
+# pages 1 in 1,000 and, with them, transactions 1 in 1,000 (50 a second)
+src=$2
+"$walsim" run "$src/tests/bench/big-oltp.conf" --set tx_sampling=auto --set duration=30s --set warmup=10s \
+  --no-report --out "$tmp/big" >"$tmp/stdout7" 2>&1 || { cat "$tmp/stdout7"; fail "big-oltp at auto failed"; }
+grep -q "pages sampled 1 in 1000, transactions sampled 1 in 1000" "$tmp/stdout7" ||
+  { cat "$tmp/stdout7"; fail "big-oltp at auto: not 1 in 1,000 pages and transactions"; }
+# at 1 page in 100 (an R given), transactions stay at auto's 500 a second
+"$walsim" run "$src/tests/bench/big-oltp.conf" --set tx_sampling=auto --set sampling=0.01 --set duration=30s \
+  --set warmup=10s --no-report --out "$tmp/big2" >"$tmp/stdout8" 2>&1 || { cat "$tmp/stdout8"; fail "big-oltp at 0.01 failed"; }
+grep -q "pages sampled 1 in 100, transactions sampled 1 in 100" "$tmp/stdout8" ||
+  { cat "$tmp/stdout8"; fail "big-oltp at 0.01/auto: not 1 in 100 transactions"; }
+
 # a peak that asks the cores for more than they have, in a window whose
 # mean is half of them: named, with its time (the fluid CPU does not queue)
 sed -e 's/^cpu = 100us$/cpu = 1ms/' -e 's/^duration = 3min$/duration = 80s/' -e 's/^warmup = 30s$/warmup = 10s/' \

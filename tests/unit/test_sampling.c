@@ -63,6 +63,57 @@ static void test_auto_picks_largest_safe_rate(void **state)
     test_db_close(&u);
 }
 
+/* A big system: 64 GB of shared_buffers (8,388,608 buffers), a 128 GB
+ * uniform table and a 200 MB one (25,600 pages) too small to sample. */
+#define HUGE                                                                                      \
+    "[scenario]\nduration = 1min\nsampling = auto\n"                                              \
+    "[workload]\nrate = 1/s\n"                                                                    \
+    "[table big]\nsize = 128GB\n"                                                                 \
+    "[table small]\nsize = 200MB\n"                                                               \
+    "[transaction x]\nwrites = 'big:1, small:1'\n"                                                \
+    "[os]\nram = 256GB\n"
+
+static void test_auto_one_in_a_thousand_on_big_systems(void **state)
+{
+    (void)state;
+    test_db_rig u;
+    /* 1 in 1,000 keeps 8,388 sampled buffers (at least 8,192 at that
+     * rate), and the whole table's 25,600 pages may outnumber them (they
+     * are under 2 % of the pool) */
+    test_db_open(&u, HUGE "[postgres]\nshared_buffers = 64GB\n");
+    assert_int_equal(u.rc, WS_OK);
+    assert_int_equal(u.db.sample_k, 1000);
+    assert_int_equal(u.db.rels[0].k, 1000);
+    assert_int_equal(u.db.rels[1].k, 1);
+    assert_int_equal(u.db.bp.n, (8388608 - 25600) / 1000 + 25600);
+    char msg[400];
+    assert_false(ws_sample_small(&u.db, msg, sizeof msg)); /* within auto's margins */
+    test_db_close(&u);
+
+    /* 32 GB: 1 in 1,000 would keep 4,194 buffers; 1 in 100 keeps 41,943,
+     * more than the whole table's pages, as 1 in 100 asks */
+    test_db_open(&u, HUGE "[postgres]\nshared_buffers = 32GB\n");
+    assert_int_equal(u.rc, WS_OK);
+    assert_int_equal(u.db.sample_k, 100);
+    test_db_close(&u);
+
+    /* 1 in 100 with a whole table larger than its 41,943 sampled buffers
+     * (51,200 pages, under 2 % of 4,194,304): auto keeps the stricter
+     * margin it was measured at there and goes to 1 in 10 ... */
+    test_db_open(&u, HUGE "[postgres]\nshared_buffers = 32GB\n[table small]\nsize = 400MB\n");
+    assert_int_equal(u.rc, WS_OK);
+    assert_int_equal(u.db.sample_k, 10);
+    test_db_close(&u);
+    /* ... while an R given in the scenario runs, with a warning only for
+     * its small pool */
+    test_db_open(&u, HUGE "[scenario]\nsampling = 0.01\n[postgres]\nshared_buffers = 32GB\n"
+                          "[table small]\nsize = 400MB\n");
+    assert_int_equal(u.rc, WS_OK);
+    assert_int_equal(u.db.sample_k, 100);
+    assert_int_equal(u.db.bp.n, (4194304 - 51200) / 100 + 51200);
+    test_db_close(&u);
+}
+
 static void test_exact_by_default_and_with_bulk(void **state)
 {
     (void)state;
@@ -170,6 +221,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_auto_picks_largest_safe_rate),
+        cmocka_unit_test(test_auto_one_in_a_thousand_on_big_systems),
         cmocka_unit_test(test_exact_by_default_and_with_bulk),
         cmocka_unit_test(test_impossible_rate_is_an_input_error),
         cmocka_unit_test(test_checkpoint_writes_are_weighted),
