@@ -444,6 +444,7 @@ static int load_summary(const char *dir, plot_run *r, ws_diag *err)
         if (y > 0 && y < txr)
             txr = y;
     }
+    r->tx_rate = txr;
     if (rc == WS_OK && (rate < 1 || txr < 1)) {
         size_t n = strlen(r->title) + 96;
         char *t = malloc(n);

@@ -119,6 +119,9 @@ typedef struct plot_run {
     size_t nv;
     double t0, t1; /* the time axis: first interval start .. last interval end */
     bool has_iops; /* timeline.csv has dev_read_iops and dev_write_iops */
+    /* transaction sampling: the smallest share of transactions simulated
+     * one by one of any variant (1: every one); latencies are theirs */
+    double tx_rate;
     /* The worst hour (charts.c worst-hour.png), found while reading: of
      * every hour-long stretch of rows inside a variant's measurement
      * window, the one with the highest mean p99; only for runs of

@@ -55,6 +55,8 @@ grep -q "p99 came within 4.2 % where auto samples" "$tmp/out/report.md" ||
   fail "report.md's assumptions do not say how far p99 may be"
 grep -q "tx sampled (transactions sampled, 1 in 10)</text>" "$tmp/out/latency.svg" ||
   fail "latency.svg's subtitle does not say the transactions were sampled"
+grep -q "max (of the 1 in 10 simulated)</text>" "$tmp/out/latency.svg" ||
+  fail "latency.svg's legend does not say whose max it is"
 
 # at a resource's limit the fluid transactions do not queue: the run says so
 sed -e 's/^cpu = 100us$/cpu = 3ms/' -e 's/^duration = 3min$/duration = 1min/' -e 's/^warmup = 30s$/warmup = 10s/' \
@@ -82,14 +84,14 @@ grep -q "none: every transaction simulated (auto" "$tmp/auto2/report.md" || fail
 # pages 1 in 1,000 and, with them, transactions 1 in 1,000 (50 a second)
 src=$2
 "$walsim" run "$src/tests/bench/big-oltp.conf" --set tx_sampling=auto --set duration=30s --set warmup=10s \
-  --no-report --out "$tmp/big" >"$tmp/stdout7" 2>&1 || { cat "$tmp/stdout7"; fail "big-oltp at auto failed"; }
-grep -q "pages sampled 1 in 1000, transactions sampled 1 in 1000" "$tmp/stdout7" ||
-  { cat "$tmp/stdout7"; fail "big-oltp at auto: not 1 in 1,000 pages and transactions"; }
+  --no-report --out "$tmp/big" >"$tmp/stdout_big" 2>&1 || { cat "$tmp/stdout_big"; fail "big-oltp at auto failed"; }
+grep -q "pages sampled 1 in 1000, transactions sampled 1 in 1000" "$tmp/stdout_big" ||
+  { cat "$tmp/stdout_big"; fail "big-oltp at auto: not 1 in 1,000 pages and transactions"; }
 # at 1 page in 100 (an R given), transactions stay at auto's 500 a second
 "$walsim" run "$src/tests/bench/big-oltp.conf" --set tx_sampling=auto --set sampling=0.01 --set duration=30s \
-  --set warmup=10s --no-report --out "$tmp/big2" >"$tmp/stdout8" 2>&1 || { cat "$tmp/stdout8"; fail "big-oltp at 0.01 failed"; }
-grep -q "pages sampled 1 in 100, transactions sampled 1 in 100" "$tmp/stdout8" ||
-  { cat "$tmp/stdout8"; fail "big-oltp at 0.01/auto: not 1 in 100 transactions"; }
+  --set warmup=10s --no-report --out "$tmp/big2" >"$tmp/stdout_big2" 2>&1 || { cat "$tmp/stdout_big2"; fail "big-oltp at 0.01 failed"; }
+grep -q "pages sampled 1 in 100, transactions sampled 1 in 100" "$tmp/stdout_big2" ||
+  { cat "$tmp/stdout_big2"; fail "big-oltp at 0.01/auto: not 1 in 100 transactions"; }
 
 # a peak that asks the cores for more than they have, in a window whose
 # mean is half of them: named, with its time (the fluid CPU does not queue)
@@ -105,6 +107,7 @@ grep -q "asked for" "$tmp/stdout" && fail "a steady run at a fifth of the cores 
 sed 's/^tx_sampling = 0.1$/tx_sampling = 1/' "$tmp/s.conf" >"$tmp/e.conf"
 "$walsim" run "$tmp/e.conf" --format svg --out "$tmp/exact" >"$tmp/stdout2" 2>&1 || fail "the exact run failed"
 grep -q "transactions sampled" "$tmp/stdout2" "$tmp/exact/latency.svg" && fail "an exact run claims sampling"
+grep -q "simulated)</text>" "$tmp/exact/latency.svg" && fail "an exact run's max is called a sample's"
 grep -q "none: every transaction simulated" "$tmp/exact/report.md" || fail "report.md of an exact run"
 
 # a closed loop, the fcfs scheduler, a rate out of range: FILE:LINE, exit 2, nothing written
