@@ -708,7 +708,8 @@ static void section_assumptions(rdoc *d, const ws_json *vars)
         snprintf(samp, sizeof samp,
                  "1 transaction in %.0f simulated one by one%s (its latency is a sample), the "
                  "others in aggregate: their CPU, page accesses, WAL and commits. Latency "
-                 "percentiles are those of the simulated ones, a sample; against exact runs "
+                 "percentiles and the max are those of the simulated ones, a sample (its max "
+                 "is far below the whole system's); against exact runs "
                  "p99 came within 4.2 %% where auto samples (docs/engine.md, \"Auto at 1 in "
                  "1,000\"), a bias of its own, not in the interval: for a p99 to take into a "
                  "review, confirm it with tx_sampling = 1",

@@ -51,6 +51,8 @@ assert abs(n * 10 / v["transactions"] - 1) < 0.05, (n, v["transactions"])
 PY
 grep -q "1 transaction in 10 simulated one by one" "$tmp/out/report.md" ||
   fail "report.md's assumptions lack the transaction sampling"
+grep -q "percentiles and the max are those of the simulated ones" "$tmp/out/report.md" ||
+  fail "report.md's assumptions do not say whose max it is"
 grep -q "p99 came within 4.2 % where auto samples" "$tmp/out/report.md" ||
   fail "report.md's assumptions do not say how far p99 may be"
 grep -q "tx sampled (transactions sampled, 1 in 10)</text>" "$tmp/out/latency.svg" ||
