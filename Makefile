@@ -79,9 +79,9 @@ bench-sampling: build
 	RATES="$(SAMPLING_RATES)" tests/bench/bench_sampling.sh ./$(BUILD)/walsim .
 
 # Issue 20's week: tests/bench/big-oltp.conf for 7 simulated days at each
-# transaction sampling rate of WEEK_RATES (default auto and 1 in 1,000):
-# CPU seconds, peak memory and the headline figures (10-30 CPU-minutes a
-# rate).  docs/engine.md has the last results.
+# transaction sampling rate of WEEK_RATES (default auto: 1 in 1,000):
+# CPU seconds, peak memory and the headline figures (about 7 CPU-minutes at
+# auto).  docs/engine.md has the last results.
 bench-week: build
 	tests/bench/bench_week.sh ./$(BUILD)/walsim .
 
