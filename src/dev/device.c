@@ -518,18 +518,28 @@ static void flight_push(ws_device *d, ws_time at, uint64_t end, ws_stream s)
         (struct ws_dev_flight){at, end, ws_sim_seq_next(d->sim), (uint8_t)s};
 }
 
-/* Puts pieces of stream s into the queue while it has room, at `now`
- * (the clock's, or the completion advance is catching up with). */
+/* The piece stream s puts into the queue next: a whole piece, or what is
+ * left when less, once the stream has room for all of it (0 until then;
+ * the cap is at least a piece, so room comes as pieces complete).  A
+ * piece cut to the room there is would leave the same room when it
+ * completes, and the stream would go on in such fragments: a flusher fed
+ * a file's few dirty pages at a time refilled in pieces of 8 to 128 kB,
+ * twice the pieces to serve and to simulate. */
+static uint64_t next_piece(const ws_dev_stream *st)
+{
+    uint64_t n = st->queued - st->dispatched;
+    if (n > st->piece)
+        n = st->piece;
+    return st->dispatched - st->done + n <= st->cap ? n : 0;
+}
+
+/* Puts pieces of stream s into the queue while it has room for them, at
+ * `now` (the clock's, or the completion advance is catching up with). */
 static void dispatch(ws_device *d, ws_stream s, ws_time now)
 {
     ws_dev_stream *st = &d->s[s];
-    while (st->dispatched < st->queued && st->dispatched - st->done < st->cap) {
-        uint64_t n = st->queued - st->dispatched;
-        uint64_t room = st->cap - (st->dispatched - st->done);
-        if (n > st->piece)
-            n = st->piece;
-        if (n > room)
-            n = room;
+    uint64_t n;
+    while ((n = next_piece(st)) > 0) {
         st->dispatched += n;
         ws_time done = serve_n(d, now, now, true, n, ios_of(d, n)) + d->write_latency;
         flight_push(d, done, st->dispatched, s);
@@ -651,7 +661,7 @@ static void advance(ws_device *d)
         written_to(d, st, e.end);
         if (e.at == now)
             wake(st);
-        if (st->dispatched < st->queued && st->dispatched - st->done < st->cap) {
+        if (next_piece(st) > 0) {
             /* what is due by then goes ahead of the refill, as with an
              * event a piece: transaction sampling's fluid reads and the
              * hook's work (wal.c's flushes counted in bulk) */
@@ -692,7 +702,7 @@ uint64_t ws_device_writeback(ws_device *d, ws_stream s, uint64_t bytes, ws_io_cl
             st->seg = ring_grow(st->seg, &st->seg_head, &st->seg_cap, 16, sizeof *st->seg);
         st->seg[(st->seg_head + st->seg_len++) & (st->seg_cap - 1)] = (ws_dev_segment){st->queued, cls};
     }
-    if (st->dispatched - st->done < st->cap) {
+    if (next_piece(st) > 0) {
         due(d); /* what is due goes ahead of the new pieces */
         dispatch(d, s, ws_sim_now(d->sim));
     }

@@ -12,7 +12,8 @@
  *    seconds, then the baseline;
  *  - a stream's pieces complete without events of their own, yet a read,
  *    a waiter and an event at a piece's completion time see the stream as
- *    an event a piece would have left it.
+ *    an event a piece would have left it;
+ *  - a stream refills in whole pieces, never in fragments cut to its room.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -342,6 +343,44 @@ static void test_pieces_without_events(void **state)
     ws_scenario_free(s);
 }
 
+/* A stream refills in whole pieces: 8 kB handed first go in alone, then
+ * 8 MiB more in pieces of 256 kB (depth 4 of 128 kB, refilled in halves);
+ * the piece that finds only 248 kB of room waits for the 8 kB to complete
+ * rather than going in as a 248 kB fragment that every later refill would
+ * repeat.  The server is never idle meanwhile: the last byte is written
+ * at 8 MiB's service time. */
+static void test_refills_in_whole_pieces(void **state)
+{
+    (void)state;
+    ws_sim *sim = ws_sim_new(0);
+    ws_device d;
+    ws_scenario *s;
+    ws_config *c;
+    make_device(&d, sim, "queue_depth = 4\nmax_io = 128kB\nio_unit = 128kB\nwbt = off", &s, &c);
+    d.write_bw = d.read_bw = 100 * 1048576.0;
+    d.write_iops = d.read_iops = 0; /* bandwidth only */
+    d.write_latency = 0;
+    const uint64_t KiB = 1024, MiB = 1048576;
+    ws_dev_stream *st = &d.s[WS_STREAM_BACKGROUND];
+    assert_int_equal(st->cap, 512 * KiB);
+    assert_int_equal(st->piece, 256 * KiB);
+    ws_device_writeback(&d, WS_STREAM_BACKGROUND, 8 * KiB, WS_IO_WRITEBACK);
+    uint64_t end = ws_device_writeback(&d, WS_STREAM_BACKGROUND, 8 * MiB, WS_IO_WRITEBACK);
+    assert_int_equal(st->dispatched, 264 * KiB); /* not 512 kB: no fragment of 248 kB */
+    seen v = {.d = &d, .woken = -1};
+    ws_device_wait(&d, WS_STREAM_BACKGROUND, end, on_all_written, &v, 0);
+    ws_sim_run(sim, WS_TIME_MAX);
+    /* 8 kB (one I/O), then 32 pieces of 256 kB (two each); in pieces cut
+     * to the room (8, 256 and 248 kB, over and over) it would be 81 */
+    assert_int_equal(d.write_ios, 1 + 32 * 2);
+    double ideal = (double)(8 * MiB + 8 * KiB) / d.write_bw * 1e9;
+    assert_true(fabs((double)v.woken - ideal) < 100); /* ns: rounding a piece */
+    ws_device_destroy(&d);
+    ws_sim_free(sim);
+    ws_config_free(c);
+    ws_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_iops_and_bandwidth_bounds),
         cmocka_unit_test(test_ios_done),
         cmocka_unit_test(test_pieces_without_events),
+        cmocka_unit_test(test_refills_in_whole_pieces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
