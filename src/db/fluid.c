@@ -34,14 +34,13 @@ static uint64_t fl_binom(ws_db *db, double p, uint64_t n)
     return gsl_ran_binomial(db->rng_fluid.g, p, (unsigned)(n < UINT32_MAX ? n : UINT32_MAX));
 }
 
-/* A fluid transaction's access to a simulated page: as a simulated
- * transaction's (hit, or miss with its victim and read), without the
- * prefetching. */
-static void fluid_touch(ws_db *db, ws_acc *a, fluid_sum *f)
+/* A fluid transaction's access to a simulated page whose buffer is
+ * `found` (-1: not resident): as a simulated transaction's (hit, or miss
+ * with its victim and read), without the prefetching. */
+static void fluid_touch_found(ws_db *db, ws_acc *a, int64_t found, fluid_sum *f)
 {
     ws_rel *r = &db->rels[a->rel];
     ws_time wait = 0;
-    int64_t found = a->extend ? -1 : ws_bufpool_lookup(&db->bp, ws_page_id(a->rel, a->page));
     uint32_t b;
     if (found >= 0) {
         b = (uint32_t)found;
@@ -64,6 +63,12 @@ static void fluid_touch(ws_db *db, ws_acc *a, fluid_sum *f)
         db->cap_fl_mod = cap;
     }
     db->fl_mod[db->n_fl_mod++] = b;
+}
+
+static void fluid_touch(ws_db *db, ws_acc *a, fluid_sum *f)
+{
+    int64_t found = a->extend ? -1 : ws_bufpool_lookup(&db->bp, ws_page_id(a->rel, a->page));
+    fluid_touch_found(db, a, found, f);
 }
 
 /* n accesses outside the sample to part j of r, in bulk: each a hit with
@@ -219,12 +224,11 @@ static void bulk_setup(ws_db *db)
     db->fl_passes = db->bp.passes;
 }
 
-static bool settled(ws_db *db, const ws_rel *r, int rel, uint32_t page)
+/* Whether a page of r, in buffer b (-1: not resident), is settled. */
+static bool settled(ws_db *db, const ws_rel *r, uint32_t page, int64_t b)
 {
-    if (r->ps.epoch[page] != r->ps.current)
-        return false;
-    int64_t b = ws_bufpool_lookup(&db->bp, ws_page_id(rel, page));
-    return b >= 0 && (ws_bufpool_flags(&db->bp, (uint32_t)b) & WS_BUF_DIRTY);
+    return r->ps.epoch[page] == r->ps.current && b >= 0 &&
+           (ws_bufpool_flags(&db->bp, (uint32_t)b) & WS_BUF_DIRTY);
 }
 
 /* N fluid accesses of one touch to a table counted in bulk: those into
@@ -243,13 +247,14 @@ static void bulk_accesses(ws_db *db, ws_rel *r, ws_acc *a, uint64_t N, fluid_sum
             break;
         N -= skip + 1;
         uint32_t page = r->fl_set[ws_rng_below(&db->rng_fluid, r->fl_n)];
-        if (settled(db, r, a->rel, page)) {
+        int64_t b = ws_bufpool_lookup(&db->bp, ws_page_id(a->rel, page));
+        if (settled(db, r, page, b)) {
             bulk_remove(r, page);
             continue;
         }
         a->page = page;
         a->extend = false;
-        fluid_touch(db, a, f);
+        fluid_touch_found(db, a, b, f);
         if (a->modify)
             bulk_remove(r, page); /* resident, dirty, changed now */
     }

@@ -454,19 +454,25 @@ static void fluid_arm(ws_wal *w)
 /* How long a flush takes if started now: the device's queue delay now,
  * or its mean since bk_at (an instant's is not what a flush meets:
  * requests, and these counts with them, come when the queue is short),
- * then the write of bk_bytes and the cache flush. */
-static double flush_time(ws_wal *w, ws_time now)
+ * then the write of bk_bytes and the cache flush.  *area (if not NULL)
+ * gets the device's queue integral now. */
+static double flush_time_area(ws_wal *w, ws_time now, double *area)
 {
     ws_device_sync(w->dev); /* its hook may count flushes first */
     ws_time t = ws_device_write_time(w->dev, w->bk_bytes);
+    double a = area || (now > w->bk_at && w->bk_area >= 0) ? ws_device_queue_area(w->dev) : 0;
+    if (area)
+        *area = a;
     if (now > w->bk_at && w->bk_area >= 0)
-        t += (ws_time)((ws_device_queue_area(w->dev) - w->bk_area) / (double)(now - w->bk_at));
+        t += (ws_time)((a - w->bk_area) / (double)(now - w->bk_at));
     else
         t += ws_device_queue_delay(w->dev);
     if (w->fsync)
         t = ws_device_flush(w->dev, t);
     return (double)t;
 }
+
+static double flush_time(ws_wal *w, ws_time now) { return flush_time_area(w, now, NULL); }
 
 /* The mean idle gap after a flush of S ns: the first fluid commit that
  * needs a flush comes at intensity rate x F(x), x the time since the flush
@@ -575,10 +581,11 @@ static void bulk_due(ws_wal *w, ws_time wet, ws_time now)
 {
     if (now <= w->bk_at)
         return;
-    double S = flush_time(w, now);
+    double area;
+    double S = flush_time_area(w, now, &area);
     ws_time from = w->bk_at;
     w->bk_at = now; /* before the device's hook can come back here */
-    w->bk_area = ws_device_queue_area(w->dev);
+    w->bk_area = area;
     if (wet <= from)
         return; /* no fluid WAL to flush: the chain waits */
     double n = w->bk_frac + (double)(wet - from) / (S + bulk_gap(w, S));
