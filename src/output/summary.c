@@ -929,7 +929,8 @@ static void table_windows(FILE *f, const ws_run_stats *stats, size_t n)
         if (stats[v].sample_k > 1)
             fprintf(f, ", pages sampled 1 in %u", (unsigned)stats[v].sample_k);
         if (stats[v].tx_batch > 1)
-            fprintf(f, ", transactions sampled 1 in %u", (unsigned)stats[v].tx_batch);
+            fprintf(f, ", transactions sampled 1 in %u (latencies and max: of those simulated)",
+                    (unsigned)stats[v].tx_batch);
         if (w->cycles > 0) {
             ws_metric_format(WS_MK_TIME, w->cycle_s_mean, 3, cyc, sizeof cyc);
             fprintf(f, ", %u checkpoint cycle%s of %s\n", (unsigned)w->cycles,

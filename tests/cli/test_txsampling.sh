@@ -38,6 +38,9 @@ CONF
 "$walsim" run "$tmp/s.conf" --format svg --out "$tmp/out" >"$tmp/stdout" 2>&1 || {
   cat "$tmp/stdout"; fail "the sampled run failed"; }
 grep -q "transactions sampled 1 in 10" "$tmp/stdout" || fail "stdout's window line lacks 'transactions sampled 1 in 10'"
+# its max is the largest of the simulated transactions', not the system's
+grep -q "transactions sampled 1 in 10 (latencies and max: of those simulated)" "$tmp/stdout" ||
+  fail "stdout's window line does not say the latencies and max are the simulated transactions'"
 python3 - "$tmp/out/summary.json" <<'PY' || fail "summary.json's transaction sampling"
 import json, sys
 v = json.load(open(sys.argv[1]))["variants"]["base"]
