@@ -228,14 +228,17 @@ static void pend_drop(ws_device *d, ws_time now)
 }
 
 /* Remembers a piece served from `start` to `end` (ends come in ascending
- * order: the server is FIFO), dropping those done by `now`.
+ * order: the server is FIFO); those done by `now` are dropped when the
+ * ring is full (ws_device_ios_done drops them before it reads the ring).
  * The ring's capacity is a power of two (64, doubled): indexes are masked. */
 static void pend_push(ws_device *d, ws_time now, ws_time start, ws_time end, uint64_t ios,
                       bool write)
 {
-    pend_drop(d, now);
-    if (d->pend_len == d->pend_cap)
-        d->pend = ring_grow(d->pend, &d->pend_head, &d->pend_cap, 64, sizeof *d->pend);
+    if (d->pend_len == d->pend_cap) {
+        pend_drop(d, now);
+        if (d->pend_len == d->pend_cap)
+            d->pend = ring_grow(d->pend, &d->pend_head, &d->pend_cap, 64, sizeof *d->pend);
+    }
     d->pend[(d->pend_head + d->pend_len++) & (d->pend_cap - 1)] =
         (struct ws_dev_pending){start, end, ios > UINT32_MAX ? UINT32_MAX : (uint32_t)ios, write};
 }
