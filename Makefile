@@ -72,7 +72,7 @@ bench: build
 # Page and transaction sampling: CPU, peak memory and each headline figure's
 # error against the exact run, every shipped scenario, the validation
 # scenario and tests/bench/big-oltp.conf (an hour of 50,000 tps; long: the
-# exact run alone takes about 6 CPU-minutes).  docs/engine.md has the last
+# exact run alone takes about 7 CPU-minutes).  docs/engine.md has the last
 # results.  SAMPLING_RATES: items R or R/Q (tx_sampling Q).
 SAMPLING_RATES ?= 1 0.1 0.01 0.001 auto auto/0.1 auto/0.01 auto/0.001 auto/auto
 bench-sampling: build
@@ -80,7 +80,7 @@ bench-sampling: build
 
 # Issue 20's week: tests/bench/big-oltp.conf for 7 simulated days at each
 # transaction sampling rate of WEEK_RATES (default auto: 1 in 1,000):
-# CPU seconds, peak memory and the headline figures (about 7 CPU-minutes at
+# CPU seconds, peak memory and the headline figures (about 6 CPU-minutes at
 # auto).  docs/engine.md has the last results.
 bench-week: build
 	tests/bench/bench_week.sh ./$(BUILD)/walsim .

@@ -710,9 +710,9 @@ static void section_assumptions(rdoc *d, const ws_json *vars)
                  "others in aggregate: their CPU, page accesses, WAL and commits. Latency "
                  "percentiles and the max are those of the simulated ones, a sample (its max "
                  "is far below the whole system's); against exact runs "
-                 "p99 came within 4.2 %% where auto samples (docs/engine.md, \"Auto at 1 in "
-                 "1,000\"), a bias of its own, not in the interval: for a p99 to take into a "
-                 "review, confirm it with tx_sampling = 1",
+                 "p99 came within 4.3 %% where auto samples (docs/engine.md, \"Writeback in "
+                 "whole pieces\"), a bias of its own, not in the interval: for a p99 to take "
+                 "into a review, confirm it with tx_sampling = 1",
                  round(1 / q), tx_auto ? " (auto)" : "");
     else
         snprintf(samp, sizeof samp, "none: every transaction simulated%s",
