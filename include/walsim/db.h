@@ -347,6 +347,9 @@ uint32_t ws_db_stand_in_file(ws_db *db, uint64_t page);
  * sampling; auto picks it) and sizes the sampled pool: call before the
  * buffer pool and page state are allocated.  Returns 0 or WS_EINPUT. */
 int ws_sample_setup(ws_db *db, ws_diag *err);
+/* auto's tier for big systems: pages sampled 1 in this many (sampling.c),
+ * and then transactions too where the rate allows (run.c). */
+#define WS_SAMPLE_AUTO_BIG_K 1000
 /* The pages a relation's page state holds: all, or the sampled ones. */
 uint64_t ws_sample_state_pages(const ws_rel *r, uint64_t pages);
 /* When the sample is smaller than what auto keeps (and what the 2 %

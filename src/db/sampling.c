@@ -40,7 +40,7 @@
 #define AUTO_MIN_POOL 32768   /* auto: sampled buffers, at least (1 in 100 or 10) */
 #define AUTO_MIN_POOL_BIG 8192 /* auto at 1 in 1,000: sampled buffers, at least */
 #define MIN_PART 1024         /* any R: a part with fewer sampled pages is kept whole */
-#define AUTO_BIG_K 1000       /* auto's tier for big systems (see feasible) */
+#define AUTO_BIG_K WS_SAMPLE_AUTO_BIG_K /* auto's tier for big systems (see feasible) */
 #define MIN_POOL 1024         /* any R: sampled buffers, at least */
 
 /* Pages of each part of a relation (hotset: hot, cold; else all, 0). */
