@@ -42,6 +42,22 @@ static void make_device(ws_device *d, ws_sim *sim, const char *disk, ws_scenario
     assert_int_equal(ws_device_init(d, sim, *c), 0);
 }
 
+/* Frees what make_device made, and the simulation. */
+static void free_device(ws_device *d, ws_sim *sim, ws_config *c, ws_scenario *s)
+{
+    ws_device_destroy(d);
+    ws_sim_free(sim);
+    ws_config_free(c);
+    ws_scenario_free(s);
+}
+
+/* Reads and writes at `bw` bytes a second, without an IOPS limit. */
+static void bandwidth_only(ws_device *d, double bw)
+{
+    d->write_bw = d->read_bw = bw;
+    d->write_iops = d->read_iops = 0;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -80,10 +96,7 @@ static void mm1_at(double rho)
     assert_true(fabs(p99 - p99_th) / p99_th < 0.05);
     free(resp);
     gsl_rng_free(g);
-    ws_device_destroy(&d);
-    ws_sim_free(sim);
-    ws_config_free(c);
-    ws_scenario_free(s);
+    free_device(&d, sim, c, s);
 }
 
 static void test_mm1_utilisation_half(void **state)
@@ -113,10 +126,7 @@ static double read_delay_behind(ws_stream stream)
     d.read_latency = d.write_latency = 0;
     ws_device_writeback(&d, stream, UINT64_C(1) << 30, WS_IO_CHECKPOINT);
     ws_time done = ws_device_read(&d, 0, 8192);
-    ws_device_destroy(&d);
-    ws_sim_free(sim);
-    ws_config_free(c);
-    ws_scenario_free(s);
+    free_device(&d, sim, c, s);
     return (double)done / 1e9;
 }
 
@@ -160,10 +170,7 @@ static void test_wbt_scales_background_depth(void **state)
     for (int w = 4; w < 12; w++) /* one more slow window is seen, then the step goes back down */
         ws_device_read(&d, (ws_time)w * 100 * WS_MSEC + WS_MSEC, 8192);
     assert_int_equal(ws_device_stream_depth(&d, WS_STREAM_BACKGROUND), 4);
-    ws_device_destroy(&d);
-    ws_sim_free(sim);
-    ws_config_free(c);
-    ws_scenario_free(s);
+    free_device(&d, sim, c, s);
 }
 
 /* A 100 GiB gp2 volume: baseline 300 IOPS, bursts to 3,000 from 5.4 M
@@ -197,10 +204,7 @@ static void test_gp2_burst_credits(void **state)
     assert_true(fabs(burst_s - 2000) < 2);
     assert_true(fabs(early / 1900.0 - 3000) < 3);
     assert_true(fabs(late / 400.0 - 300) < 3);
-    ws_device_destroy(&d);
-    ws_sim_free(sim);
-    ws_config_free(c);
-    ws_scenario_free(s);
+    free_device(&d, sim, c, s);
 }
 
 /* IOPS and bandwidth: a piece's service is the larger of bytes/bandwidth
@@ -220,10 +224,7 @@ static void test_iops_and_bandwidth_bounds(void **state)
     /* 64 MiB at 125 MiB/s = 512 ms (256 I/Os at 3,000 IOPS = 85 ms) */
     ws_time big = ws_device_write(&d, one, 64 << 20, WS_IO_WAL) - one;
     assert_true(llabs(big - 512 * WS_MSEC) < 10);
-    ws_device_destroy(&d);
-    ws_sim_free(sim);
-    ws_config_free(c);
-    ws_scenario_free(s);
+    free_device(&d, sim, c, s);
 }
 
 
@@ -263,10 +264,7 @@ static void test_ios_done(void **state)
     ws_device_ios_done(&d, WS_SEC, &rd, &wr);
     assert_int_equal(rd, 300);
     assert_int_equal(wr, 104);
-    ws_device_destroy(&d);
-    ws_sim_free(sim);
-    ws_config_free(c);
-    ws_scenario_free(s);
+    free_device(&d, sim, c, s);
 }
 
 /* What events at one instant saw of a stream (test_pieces_without_events). */
@@ -302,8 +300,7 @@ static void test_pieces_without_events(void **state)
     ws_scenario *s;
     ws_config *c;
     make_device(&d, sim, "queue_depth = 32\nmax_io = 512kB\nwbt = off", &s, &c);
-    d.write_bw = d.read_bw = 100 * 1048576.0;
-    d.write_iops = d.read_iops = 0; /* bandwidth only */
+    bandwidth_only(&d, 100 * 1048576.0);
     d.read_latency = 0;
     d.write_latency = WS_MSEC;
     const ws_time S = 80 * WS_MSEC, L = WS_MSEC;
@@ -337,10 +334,7 @@ static void test_pieces_without_events(void **state)
      * first one foreseen), not one a piece (8) or one a refill (4) */
     print_message("events run: %llu\n", (unsigned long long)ws_sim_events_run(sim));
     assert_true(ws_sim_events_run(sim) <= 2 + 2);
-    ws_device_destroy(&d);
-    ws_sim_free(sim);
-    ws_config_free(c);
-    ws_scenario_free(s);
+    free_device(&d, sim, c, s);
 }
 
 /* A stream refills in whole pieces: 8 kB handed first go in alone, then
@@ -357,8 +351,7 @@ static void test_refills_in_whole_pieces(void **state)
     ws_scenario *s;
     ws_config *c;
     make_device(&d, sim, "queue_depth = 4\nmax_io = 128kB\nio_unit = 128kB\nwbt = off", &s, &c);
-    d.write_bw = d.read_bw = 100 * 1048576.0;
-    d.write_iops = d.read_iops = 0; /* bandwidth only */
+    bandwidth_only(&d, 100 * 1048576.0);
     d.write_latency = 0;
     const uint64_t KiB = 1024, MiB = 1048576;
     ws_dev_stream *st = &d.s[WS_STREAM_BACKGROUND];
@@ -375,10 +368,7 @@ static void test_refills_in_whole_pieces(void **state)
     assert_int_equal(d.write_ios, 1 + 32 * 2);
     double ideal = (double)(8 * MiB + 8 * KiB) / d.write_bw * 1e9;
     assert_true(fabs((double)v.woken - ideal) < 100); /* ns: rounding a piece */
-    ws_device_destroy(&d);
-    ws_sim_free(sim);
-    ws_config_free(c);
-    ws_scenario_free(s);
+    free_device(&d, sim, c, s);
 }
 
 int main(void)
