@@ -40,7 +40,6 @@
 #define AUTO_MIN_POOL 32768   /* auto: sampled buffers, at least (1 in 100 or 10) */
 #define AUTO_MIN_POOL_BIG 8192 /* auto at 1 in 1,000: sampled buffers, at least */
 #define MIN_PART 1024         /* any R: a part with fewer sampled pages is kept whole */
-#define AUTO_BIG_K WS_SAMPLE_AUTO_BIG_K /* auto's tier for big systems (see feasible) */
 #define MIN_POOL 1024         /* any R: sampled buffers, at least */
 
 /* Pages of each part of a relation (hotset: hot, cold; else all, 0). */
@@ -71,6 +70,13 @@ static bool samplable(const ws_rel *r, uint64_t k, uint64_t min_part)
     return true;
 }
 
+/* The sampled buffers auto keeps at 1 in k, at least (and checks a given
+ * R against, ws_sample_small). */
+static uint64_t auto_min_pool(uint64_t k)
+{
+    return k >= WS_SAMPLE_AUTO_BIG_K ? AUTO_MIN_POOL_BIG : AUTO_MIN_POOL;
+}
+
 /* Whether 1 in k works: enough sampled buffers, and what is kept whole
  * small enough to count as resident: at most 2 % of NBuffers, and, unless
  * `outnumber`, no more than the sampled buffers.  *whole gets the pages
@@ -82,13 +88,6 @@ static bool samplable(const ws_rel *r, uint64_t k, uint64_t min_part)
  * beside 8,300 sampled buffers) the figures at 1 in 1,000 were as close to
  * the exact run's as at 1 in 100 (docs/model.md, "Sampling").  Auto's 1 in
  * 100 and 1 in 10 keep the older, stricter margin they were measured at. */
-/* The sampled buffers auto keeps at 1 in k, at least (and checks a given
- * R against, ws_sample_small). */
-static uint64_t auto_min_pool(uint64_t k)
-{
-    return k >= AUTO_BIG_K ? AUTO_MIN_POOL_BIG : AUTO_MIN_POOL;
-}
-
 static bool feasible(const ws_db *db, uint64_t k, uint64_t nbuf, uint64_t min_part,
                      uint64_t min_pool, bool outnumber, uint64_t *whole, int *culprit)
 {
@@ -116,10 +115,10 @@ int ws_sample_setup(ws_db *db, ws_diag *err)
     if (v->num < 0) {
         /* auto: the largest k of 1000, 100, 10 that keeps the accuracy
          * margins; 1 (exact) otherwise, and always with bulk loads. */
-        static const uint64_t ks[] = {AUTO_BIG_K, 100, 10};
+        static const uint64_t ks[] = {WS_SAMPLE_AUTO_BIG_K, 100, 10};
         for (size_t i = 0; i < sizeof ks / sizeof ks[0] && db->n_bulk == 0; i++)
-            if (feasible(db, ks[i], nbuf, AUTO_MIN_PART, auto_min_pool(ks[i]), ks[i] >= AUTO_BIG_K,
-                         &whole, &culprit)) {
+            if (feasible(db, ks[i], nbuf, AUTO_MIN_PART, auto_min_pool(ks[i]),
+                         ks[i] >= WS_SAMPLE_AUTO_BIG_K, &whole, &culprit)) {
                 k = ks[i];
                 break;
             }
