@@ -460,7 +460,7 @@ static double flush_time_area(ws_wal *w, ws_time now, double *area)
 {
     ws_device_sync(w->dev); /* its hook may count flushes first */
     ws_time t = ws_device_write_time(w->dev, w->bk_bytes);
-    double a = area || (now > w->bk_at && w->bk_area >= 0) ? ws_device_queue_area(w->dev) : 0;
+    double a = ws_device_queue_area(w->dev);
     if (area)
         *area = a;
     if (now > w->bk_at && w->bk_area >= 0)
