@@ -17,11 +17,21 @@
  *
  * Memory: 17 bytes a buffer, 1 bit of dirty map, plus 16 a map slot (x2):
  * ~49 bytes per 8 kB buffer, 98 MB for 16 GB of shared_buffers.
+ *
+ * A relation may instead have an array of its own, indexed by block
+ * (ws_bufpool_direct): 4 bytes a page of it (a sampled page of it), a
+ * quarter or less of the map's footprint per resident page when the
+ * relation is no larger than four times NBuffers: pgbench's tellers and
+ * branches, and the sampled pages of its accounts, under sampling (a
+ * lookup in the map's megabytes missed the CPU caches each time, about a
+ * tenth of a big run's time).  Its blocks past the array (a relation that
+ * grew) go to the map.
  */
 #ifndef WALSIM_BUFPOOL_H
 #define WALSIM_BUFPOOL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define WS_BUF_NONE UINT64_MAX  /* page of an empty buffer */
@@ -46,6 +56,8 @@ static inline uint64_t ws_page_block(uint64_t id)
 {
     return id & ((UINT64_C(1) << WS_PAGE_REL_SHIFT) - 1);
 }
+
+#define WS_BUF_DIRECT_NONE UINT32_MAX /* a direct array's block not resident */
 
 typedef struct ws_map_slot {
     uint64_t page;  /* WS_BUF_NONE: free slot */
@@ -72,6 +84,13 @@ typedef struct ws_bufpool {
     ws_map_slot *map;
     uint64_t map_mask;    /* map size - 1 (power of two) */
     unsigned map_shift;   /* 64 - log2(map size): Fibonacci hashing takes the top bits */
+    /* Per relation below n_direct: the buffer of each of its blocks below
+     * direct_len[rel] that are multiples of direct_k[rel], at index block
+     * / k (WS_BUF_DIRECT_NONE: none); NULL: all its blocks in the map. */
+    uint32_t **direct;
+    uint64_t *direct_len;
+    uint32_t *direct_k;
+    int n_direct;
     /* Usage bumps a WS_BUF_UNSEEN buffer got from accesses counted in
      * bulk (transaction sampling, fluid.c) over `share` of a pass of the
      * hand; NULL: none. */
@@ -86,15 +105,41 @@ static inline uint64_t ws_bufpool_slot(const ws_bufpool *bp, uint64_t page)
     return (page * UINT64_C(0x9E3779B97F4A7C15)) >> bp->map_shift;
 }
 
+/* The direct array's entry for `page`, or NULL when the map holds it. */
+static inline uint32_t *ws_bufpool_direct_slot(const ws_bufpool *bp, uint64_t page)
+{
+    int rel = ws_page_rel(page);
+    uint64_t block = ws_page_block(page);
+    if (rel >= bp->n_direct || !bp->direct[rel] || block >= bp->direct_len[rel])
+        return NULL;
+    uint32_t k = bp->direct_k[rel];
+    if (k == 1)
+        return &bp->direct[rel][block];
+    return block % k == 0 ? &bp->direct[rel][block / k] : NULL;
+}
+
 /* Starts loading the cache lines a lookup of `page` will touch. */
 static inline void ws_bufpool_prefetch(const ws_bufpool *bp, uint64_t page)
 {
-    __builtin_prefetch(&bp->map[ws_bufpool_slot(bp, page)]);
+    uint32_t *d = ws_bufpool_direct_slot(bp, page);
+    if (d)
+        __builtin_prefetch(d);
+    else
+        __builtin_prefetch(&bp->map[ws_bufpool_slot(bp, page)]);
 }
 
 /* Returns 0, or -1 when out of memory. */
 int ws_bufpool_init(ws_bufpool *bp, uint32_t nbuffers);
 void ws_bufpool_destroy(ws_bufpool *bp);
+
+/* Gives relation `rel` (0..WS_BUFPOOL_MAX_DIRECT - 1) an array of its own
+ * for its blocks below `blocks` that are multiples of k (a sampled
+ * relation's, sampling.c), before any of its pages is loaded.  Returns 0,
+ * or -1 when out of memory. */
+#define WS_BUFPOOL_MAX_DIRECT 4096
+/* The entries db.c gives the arrays, at most, per buffer (memest.c). */
+#define WS_BUFPOOL_DIRECT_PER_BUFFER 4
+int ws_bufpool_direct(ws_bufpool *bp, int rel, uint64_t blocks, uint32_t k);
 
 /* The buffer holding `page`, or -1. */
 int64_t ws_bufpool_lookup(const ws_bufpool *bp, uint64_t page);

@@ -30,6 +30,10 @@ int ws_bufpool_init(ws_bufpool *bp, uint32_t nbuffers)
     bp->dirty = 0;
     bp->unseen = NULL;
     bp->unseen_ctx = NULL;
+    bp->direct = NULL;
+    bp->direct_len = NULL;
+    bp->direct_k = NULL;
+    bp->n_direct = 0;
     bp->map_mask = size - 1;
     bp->page = ws_big_calloc(nbuffers, sizeof *bp->page);
     bp->lsn = ws_big_calloc(nbuffers, sizeof *bp->lsn);
@@ -54,14 +58,64 @@ void ws_bufpool_destroy(ws_bufpool *bp)
     free(bp->state);
     free(bp->map);
     free(bp->dirty_bits);
+    for (int i = 0; i < bp->n_direct; i++)
+        free(bp->direct[i]);
+    free(bp->direct);
+    free(bp->direct_len);
+    free(bp->direct_k);
+    bp->direct = NULL;
+    bp->direct_len = NULL;
+    bp->direct_k = NULL;
+    bp->n_direct = 0;
     bp->dirty_bits = NULL;
     bp->page = bp->lsn = NULL;
     bp->state = NULL;
     bp->map = NULL;
 }
 
+int ws_bufpool_direct(ws_bufpool *bp, int rel, uint64_t blocks, uint32_t k)
+{
+    assert(rel >= 0 && rel < WS_BUFPOOL_MAX_DIRECT && blocks > 0 && k > 0);
+    if (rel >= bp->n_direct) {
+        size_t n = (size_t)rel + 1;
+        uint32_t **d = realloc(bp->direct, n * sizeof *d);
+        if (d)
+            bp->direct = d;
+        uint64_t *len = realloc(bp->direct_len, n * sizeof *len);
+        if (len)
+            bp->direct_len = len;
+        uint32_t *ks = realloc(bp->direct_k, n * sizeof *ks);
+        if (ks)
+            bp->direct_k = ks;
+        if (!d || !len || !ks)
+            return -1;
+        for (int i = bp->n_direct; i <= rel; i++) {
+            bp->direct[i] = NULL;
+            bp->direct_len[i] = 0;
+            bp->direct_k[i] = 1;
+        }
+        bp->n_direct = rel + 1;
+    }
+    assert(!bp->direct[rel]);
+    uint64_t entries = (blocks + k - 1) / k;
+    uint32_t *a = malloc(entries * sizeof *a);
+    if (!a)
+        return -1;
+    for (uint64_t i = 0; i < entries; i++)
+        a[i] = WS_BUF_DIRECT_NONE;
+    for (uint32_t b = 0; b < bp->n; b++) /* none yet: the map keeps no copy */
+        assert(bp->page[b] == WS_BUF_NONE || ws_page_rel(bp->page[b]) != rel);
+    bp->direct[rel] = a;
+    bp->direct_len[rel] = blocks;
+    bp->direct_k[rel] = k;
+    return 0;
+}
+
 int64_t ws_bufpool_lookup(const ws_bufpool *bp, uint64_t page)
 {
+    const uint32_t *d = ws_bufpool_direct_slot(bp, page);
+    if (d)
+        return *d == WS_BUF_DIRECT_NONE ? -1 : (int64_t)*d;
     for (uint64_t i = slot_of(bp, page);; i = (i + 1) & bp->map_mask) {
         if (bp->map[i].page == page)
             return bp->map[i].buf;
@@ -127,7 +181,11 @@ void ws_bufpool_load(ws_bufpool *bp, uint32_t b, uint64_t page, bool permanent)
 {
     assert(b < bp->n);
     if (bp->page[b] != WS_BUF_NONE) {
-        map_remove(bp, bp->page[b]);
+        uint32_t *d = ws_bufpool_direct_slot(bp, bp->page[b]);
+        if (d)
+            *d = WS_BUF_DIRECT_NONE;
+        else
+            map_remove(bp, bp->page[b]);
         if (bp->state[b] & WS_BUF_DIRTY) {
             bp->dirty--; /* the caller wrote it out first */
             bp->dirty_bits[b >> 6] &= ~(UINT64_C(1) << (b & 63));
@@ -136,5 +194,11 @@ void ws_bufpool_load(ws_bufpool *bp, uint32_t b, uint64_t page, bool permanent)
     bp->page[b] = page;
     bp->lsn[b] = 0;
     bp->state[b] = (uint8_t)(1 | (permanent ? WS_BUF_PERMANENT : 0));
-    map_insert(bp, page, b);
+    uint32_t *d = ws_bufpool_direct_slot(bp, page);
+    if (d) {
+        assert(*d == WS_BUF_DIRECT_NONE);
+        *d = b;
+    } else {
+        map_insert(bp, page, b);
+    }
 }

@@ -317,6 +317,29 @@ static void mark_stable_types(ws_db *db)
     }
 }
 
+/* Relations get an array of their own in the buffer pool's page lookup
+ * (an entry per simulated page: every page, or a sampled relation's
+ * sampled ones), in order while their entries come to at most
+ * WS_BUFPOOL_DIRECT_PER_BUFFER per buffer in all: 16 bytes a buffer at
+ * most, half the map's own or less (bufpool.h).  A small table is looked
+ * up at random and stays in the CPU caches so: pgbench's tellers and
+ * branches, and under sampling its accounts' sampled pages. */
+#define DIRECT_PER_BUFFER WS_BUFPOOL_DIRECT_PER_BUFFER
+static int direct_arrays(ws_db *db)
+{
+    uint64_t budget = (uint64_t)db->bp.n * DIRECT_PER_BUFFER;
+    for (int i = 0; i < db->n_rels && i < WS_BUFPOOL_MAX_DIRECT; i++) {
+        const ws_rel *r = &db->rels[i];
+        uint64_t entries = (r->pages + r->k - 1) / r->k;
+        if (entries == 0 || entries > budget)
+            continue;
+        if (ws_bufpool_direct(&db->bp, i, r->pages, r->k) != 0)
+            return -1;
+        budget -= entries;
+    }
+    return 0;
+}
+
 int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag *err)
 {
     memset(db, 0, sizeof *db);
@@ -354,7 +377,7 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
     if (rc != WS_OK || (rc = ws_bulk_init(db, err)) != WS_OK || (rc = ws_sample_setup(db, err)) != WS_OK)
         return rc;
     /* The buffer pool and page state, sized by the sampling. */
-    if (ws_bufpool_init(&db->bp, db->bp.n) != 0) {
+    if (ws_bufpool_init(&db->bp, db->bp.n) != 0 || direct_arrays(db) != 0) {
         ws_diag_set(err, NULL, 0, "out of memory for shared_buffers");
         return WS_ENOMEM;
     }

@@ -150,7 +150,7 @@ void ws_memest_variant(const ws_config *c, ws_memest *m)
     /* page state: 2 bytes a page (ws_pagestate's epoch) */
     const ws_value *ps_driver = NULL;
     char ps_key[96] = "";
-    double pages = 0;
+    double pages = 0, initial = 0; /* initial: before any grows */
     /* tx_sampling < 1 or auto: a uniform table kept whole and no larger
      * than shared_buffers keeps the set of its pages that may not be
      * settled, for counting fluid accesses in bulk (fluid.c): two
@@ -169,6 +169,7 @@ void ws_memest_variant(const ws_config *c, ws_memest *m)
         const double rel[] = {ceil(1639.35 * s), ceil(s / 20), ceil(s / 2), ceil(274.22 * s)};
         for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++)
             bulk_pages += rel[i] <= nbuf ? rel[i] : 0;
+        initial = pages;
         ps_driver = ws_cfg_value(c, WS_S_scale);
         snprintf(ps_key, sizeof ps_key, "scale");
         /* pgbench_history grows by a page every 157 transactions (db.c)
@@ -202,6 +203,7 @@ void ws_memest_variant(const ws_config *c, ws_memest *m)
                          ws_cfg_instance_name(c, WS_SEC_TABLE, i), by_rows ? "rows" : "size");
             }
         }
+        initial = pages;
         /* pages a [bulk] load appends to its table */
         for (size_t b = 0; b < ws_cfg_instance_count(c, WS_SEC_BULK); b++) {
             const ws_value *rows = ws_cfg_instance_value(c, WS_SEC_BULK, b, WS_S_bulk_rows);
@@ -223,7 +225,12 @@ void ws_memest_variant(const ws_config *c, ws_memest *m)
             }
         }
     }
-    m->page_state = (uint64_t)(pages * 2 / k + (bulk ? bulk_pages * 2 * sizeof(uint32_t) : 0));
+    /* the relations' own page lookup arrays (bufpool.h): an entry a
+     * simulated page they start with, at most WS_BUFPOOL_DIRECT_PER_BUFFER
+     * a buffer */
+    double direct = fmin(initial, WS_BUFPOOL_DIRECT_PER_BUFFER * nbuf) / k * sizeof(uint32_t);
+    m->page_state = (uint64_t)(pages * 2 / k + (bulk ? bulk_pages * 2 * sizeof(uint32_t) : 0) +
+                               direct);
 
     /* series: what the run keeps that depends on its length */
     double interval = ws_cfg_num(c, WS_S_interval) / 1e9;

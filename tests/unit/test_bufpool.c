@@ -88,6 +88,60 @@ static void test_map_follows_loads_and_dirty_count(void **state)
     ws_bufpool_destroy(&bp);
 }
 
+/* Relations with arrays of their own (ws_bufpool_direct): a whole one
+ * (k = 1), a sampled one (k = 10: its multiples of 10) whose blocks past
+ * the array (it grew) and one without: lookups agree with the descriptors
+ * through loads and evictions, the map holds only the pages no array
+ * covers, and a page not resident is not found. */
+static void test_direct_arrays_follow_loads(void **state)
+{
+    (void)state;
+    ws_bufpool bp;
+    const uint32_t N = 2000;
+    assert_int_equal(ws_bufpool_init(&bp, N), 0);
+    assert_int_equal(ws_bufpool_direct(&bp, 1, 3000, 1), 0);
+    assert_int_equal(ws_bufpool_direct(&bp, 3, 40000, 10), 0); /* rel 2: none */
+    assert_int_equal(bp.n_direct, 4);
+    assert_null(bp.direct[0]);
+    assert_null(bp.direct[2]);
+    uint64_t x = 7;
+    for (int i = 0; i < 100000; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        int rel = 1 + (int)((x >> 20) % 3);
+        uint64_t block = (x >> 30) % 3000;
+        if (rel == 3)
+            block = (x >> 30) % 4400 * 10; /* past 40,000: grown, in the map */
+        uint64_t page = ws_page_id(rel, block);
+        int64_t b = ws_bufpool_lookup(&bp, page);
+        if (b >= 0) {
+            assert_int_equal(bp.page[b], page);
+            ws_bufpool_hit(&bp, (uint32_t)b);
+        } else {
+            ws_bufpool_load(&bp, ws_bufpool_victim(&bp), page, true);
+        }
+    }
+    uint32_t in_map = 0, expect_map = 0;
+    for (uint32_t b = 0; b < N; b++) {
+        uint64_t page = bp.page[b];
+        assert_int_equal(ws_bufpool_lookup(&bp, page), b);
+        int rel = ws_page_rel(page);
+        expect_map += rel == 2 || (rel == 3 && ws_page_block(page) >= 40000);
+    }
+    for (uint64_t i = 0; i <= bp.map_mask; i++)
+        in_map += bp.map[i].page != WS_BUF_NONE;
+    assert_true(expect_map > 0 && expect_map < N);
+    assert_int_equal(in_map, expect_map);
+    /* not resident: in an array, past one, and a block no sample holds */
+    uint32_t absent = 0;
+    for (uint64_t block = 0; block < 3000; block++)
+        absent += ws_bufpool_lookup(&bp, ws_page_id(1, block)) < 0;
+    assert_true(absent > 0 && absent < 3000);
+    assert_int_equal(ws_bufpool_lookup(&bp, ws_page_id(1, 3000)), -1);
+    assert_int_equal(ws_bufpool_lookup(&bp, ws_page_id(3, 15)), -1);
+    ws_bufpool_destroy(&bp);
+    assert_null(bp.direct);
+}
+
 /* unseen(): usage bumps of buffer b counted elsewhere (a test double:
  * the count at ctx, once per call; it records which buffer asked). */
 static unsigned unseen_fixed(void *ctx, uint32_t b, double share)
@@ -149,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_usage_capped_at_5),
         cmocka_unit_test(test_unseen_bumps_at_the_sweep),
         cmocka_unit_test(test_map_follows_loads_and_dirty_count),
+        cmocka_unit_test(test_direct_arrays_follow_loads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
