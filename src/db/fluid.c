@@ -27,11 +27,7 @@ typedef struct fluid_sum {
 /* Binomial(n, p) from the fluid stream (n at most 2^32 - 1 a draw). */
 static uint64_t fl_binom(ws_db *db, double p, uint64_t n)
 {
-    if (n == 0 || p <= 0)
-        return 0;
-    if (p >= 1)
-        return n;
-    return gsl_ran_binomial(db->rng_fluid.g, p, (unsigned)(n < UINT32_MAX ? n : UINT32_MAX));
+    return ws_rng_binomial(&db->rng_fluid, p < 0 ? 0 : p > 1 ? 1 : p, n < UINT32_MAX ? n : UINT32_MAX);
 }
 
 /* A fluid transaction's access to a simulated page whose buffer is

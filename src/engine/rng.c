@@ -152,6 +152,68 @@ double ws_rng_exp(ws_rng *r, double mean)
     return gsl_ran_exponential(r->g, mean);
 }
 
+/* log(k!) less Stirling's (k + 1/2) log(k + 1) - (k + 1) + log(2 pi) / 2:
+ * exact to double precision up to 9 (tabulated), by the series beyond. */
+static double stirling_tail(double k)
+{
+    static const double small[10] = {
+        0.08106146679532726, 0.04134069595540929, 0.02767792568499834, 0.02079067210376509,
+        0.01664469118982119, 0.01387612882307075, 0.01189670994589177, 0.01041126526197209,
+        0.009255462182712733, 0.008330563433362871};
+    if (k <= 9)
+        return small[(int)k];
+    double k1 = k + 1, k1sq = k1 * k1;
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / k1sq) / k1sq) / k1;
+}
+
+/* BTRS for p <= 1/2 and n p >= 10 (Hormann 1993, algorithm BTRS): a
+ * candidate k from the transformed uniform (u, v); inside the squeeze
+ * box it is taken at once, else accepted when log v, scaled to the
+ * hat, is at most log(f(k) / f(m)), f the binomial's mass and m its
+ * mode, written with Stirling's tails (no log-gamma calls). */
+static uint64_t btrs(ws_rng *r, double p, double n)
+{
+    double spq = sqrt(n * p * (1 - p));
+    double b = 1.15 + 2.53 * spq;
+    double a = -0.0873 + 0.0248 * b + 0.01 * p;
+    double c = n * p + 0.5;
+    double alpha = (2.83 + 5.1 / b) * spq;
+    double v_r = 0.92 - 4.2 / b;
+    double odds = p / (1 - p);
+    double m = floor((n + 1) * p);
+    for (;;) {
+        double u = gsl_rng_uniform(r->g) - 0.5;
+        double v = gsl_rng_uniform(r->g);
+        double us = 0.5 - fabs(u);
+        double k = floor((2 * a / us + b) * u + c);
+        if (us >= 0.07 && v <= v_r)
+            return (uint64_t)k;
+        if (!(k >= 0 && k <= n))
+            continue; /* (us = 0 gives an infinite k) */
+        double lv = log(v * alpha / (a / (us * us) + b));
+        double bound = (m + 0.5) * log((m + 1) / (odds * (n - m + 1))) +
+                       (n + 1) * log((n - m + 1) / (n - k + 1)) +
+                       (k + 0.5) * log(odds * (n - k + 1) / (k + 1)) + stirling_tail(m) +
+                       stirling_tail(n - m) - stirling_tail(k) - stirling_tail(n - k);
+        if (lv <= bound)
+            return (uint64_t)k;
+    }
+}
+
+uint64_t ws_rng_binomial(ws_rng *r, double p, uint64_t n)
+{
+    assert(p >= 0 && p <= 1 && n <= UINT32_MAX);
+    if (n == 0 || p <= 0)
+        return 0;
+    if (p >= 1)
+        return n;
+    double q = p <= 0.5 ? p : 1 - p;
+    if ((double)n * q < 14)
+        return gsl_ran_binomial(r->g, p, (unsigned)n); /* its inversion */
+    uint64_t k = btrs(r, q, (double)n);
+    return p <= 0.5 ? k : n - k;
+}
+
 unsigned ws_rng_poisson_capped(ws_rng *r, double mu, unsigned cap)
 {
     assert(mu >= 0);

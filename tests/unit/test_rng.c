@@ -11,6 +11,9 @@
 
 #include <cmocka.h>
 
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
 #include "walsim/rng.h"
 
 /* Independent reference of the documented formula:
@@ -128,6 +131,81 @@ static void test_poisson_capped(void **state)
 /* A keyed stream: the draws after rekey(k) depend on (seed, k) only; the
  * first draws of consecutive keys are uniform (chi-square over 20 bins)
  * and independent of each other (lag-1 correlation near 0). */
+/* ws_rng_binomial: the binomial distribution, by a chi-square test of
+ * 200,000 draws against its mass (cells of 20 expected or more, the
+ * tails pooled) and the mean within 5 standard errors, on BTRS's cases
+ * (p above 1/2 by symmetry, n near 2^32) and on the inversion's; the
+ * inversion's draws are gsl_ran_binomial's, one for one. */
+static void check_binomial(double p, uint64_t n)
+{
+    ws_rng r;
+    assert_int_equal(ws_rng_init_keyed(&r, 42, "test.binomial"), 0);
+    const int N = 200000;
+    double mu = (double)n * p, sd = sqrt(mu * (1 - p));
+    /* cells: k in [lo, hi] one by one, the tails below and above pooled */
+    int64_t lo = (int64_t)floor(mu - 6 * sd), hi = (int64_t)ceil(mu + 6 * sd);
+    if (lo < 0)
+        lo = 0;
+    if (hi > (int64_t)n)
+        hi = (int64_t)n;
+    size_t cells = (size_t)(hi - lo + 1);
+    double *seen = calloc(cells, sizeof *seen), sum = 0;
+    assert_non_null(seen);
+    for (int i = 0; i < N; i++) {
+        uint64_t k = ws_rng_binomial(&r, p, n);
+        assert_true(k <= n);
+        sum += (double)k;
+        int64_t c = (int64_t)k < lo ? lo : (int64_t)k > hi ? hi : (int64_t)k;
+        seen[c - lo]++;
+    }
+    assert_true(fabs(sum / N - mu) <= 5 * sd / sqrt(N));
+    double chi = 0, exp_run = 0, obs_run = 0;
+    int df = -1;
+    for (int64_t k = lo; k <= hi; k++) {
+        double e = N * gsl_ran_binomial_pdf((unsigned)k, p, (unsigned)n);
+        if (k == lo) /* and the tail below */
+            e = N * gsl_cdf_binomial_P((unsigned)k, p, (unsigned)n);
+        if (k == hi)
+            e = N * gsl_cdf_binomial_Q((unsigned)k - 1, p, (unsigned)n);
+        exp_run += e;
+        obs_run += seen[k - lo];
+        if (exp_run >= 20 || k == hi) {
+            chi += (obs_run - exp_run) * (obs_run - exp_run) / exp_run;
+            df++;
+            exp_run = obs_run = 0;
+        }
+    }
+    assert_true(df >= 5);
+    assert_true(gsl_cdf_chisq_Q(chi, df) > 1e-4);
+    free(seen);
+    ws_rng_destroy(&r);
+}
+
+static void test_binomial(void **state)
+{
+    (void)state;
+    check_binomial(0.4, 40);          /* BTRS at its smallest mean, 16 */
+    check_binomial(0.03, 1000);       /* 30 */
+    check_binomial(0.5, 200000);
+    check_binomial(0.97, 5000);       /* by symmetry: 150 failures */
+    check_binomial(1e-6, 4294967295u); /* n near 2^32: 4,295 */
+    check_binomial(0.1, 100);         /* inversion, 10 */
+    check_binomial(0.995, 1000);      /* inversion, 5 failures */
+    /* below a mean of 14, gsl_ran_binomial's own draws */
+    ws_rng a, b;
+    assert_int_equal(ws_rng_init_keyed(&a, 7, "test.binomial"), 0);
+    assert_int_equal(ws_rng_init_keyed(&b, 7, "test.binomial"), 0);
+    for (int i = 0; i < 1000; i++) {
+        double p = i % 2 ? 0.012 : 0.99;
+        assert_int_equal(ws_rng_binomial(&a, p, 1000), gsl_ran_binomial(b.g, p, 1000));
+    }
+    assert_int_equal(ws_rng_binomial(&a, 0, 50), 0);
+    assert_int_equal(ws_rng_binomial(&a, 1, 50), 50);
+    assert_int_equal(ws_rng_binomial(&a, 0.3, 0), 0);
+    ws_rng_destroy(&a);
+    ws_rng_destroy(&b);
+}
+
 static void test_keyed_stream(void **state)
 {
     (void)state;
@@ -183,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_below),
         cmocka_unit_test(test_exponential_mean),
         cmocka_unit_test(test_poisson_capped),
+        cmocka_unit_test(test_binomial),
         cmocka_unit_test(test_keyed_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
