@@ -80,7 +80,7 @@ bench-sampling: build
 
 # Issue 20's week: tests/bench/big-oltp.conf for 7 simulated days at each
 # transaction sampling rate of WEEK_RATES (default auto: 1 in 1,000):
-# CPU seconds, peak memory and the headline figures (about 6 CPU-minutes at
+# CPU seconds, peak memory and the headline figures (about 4-5 CPU-minutes at
 # auto).  docs/engine.md has the last results.
 bench-week: build
 	tests/bench/bench_week.sh ./$(BUILD)/walsim .

@@ -19,12 +19,12 @@
  * ~49 bytes per 8 kB buffer, 98 MB for 16 GB of shared_buffers.
  *
  * A relation may instead have an array of its own, indexed by block
- * (ws_bufpool_direct): 4 bytes a page of it (a sampled page of it), a
- * quarter or less of the map's footprint per resident page when the
- * relation is no larger than four times NBuffers: pgbench's tellers and
- * branches, and the sampled pages of its accounts, under sampling (a
- * lookup in the map's megabytes missed the CPU caches each time, about a
- * tenth of a big run's time).  Its blocks past the array (a relation that
+ * (ws_bufpool_direct): 4 bytes a page of it (a sampled page of it).  db.c
+ * gives them while their entries stay within 4 a buffer, 16 bytes a
+ * buffer at most against the map's 32: pgbench's tellers and branches,
+ * and the sampled pages of its accounts under sampling, whose lookups in
+ * the map's megabytes missed the CPU caches nearly every time (about a
+ * tenth of a big run's time).  Blocks past an array (a relation that
  * grew) go to the map.
  */
 #ifndef WALSIM_BUFPOOL_H

@@ -324,10 +324,9 @@ static void mark_stable_types(ws_db *db)
  * most, half the map's own or less (bufpool.h).  A small table is looked
  * up at random and stays in the CPU caches so: pgbench's tellers and
  * branches, and under sampling its accounts' sampled pages. */
-#define DIRECT_PER_BUFFER WS_BUFPOOL_DIRECT_PER_BUFFER
 static int direct_arrays(ws_db *db)
 {
-    uint64_t budget = (uint64_t)db->bp.n * DIRECT_PER_BUFFER;
+    uint64_t budget = (uint64_t)db->bp.n * WS_BUFPOOL_DIRECT_PER_BUFFER;
     for (int i = 0; i < db->n_rels && i < WS_BUFPOOL_MAX_DIRECT; i++) {
         const ws_rel *r = &db->rels[i];
         uint64_t entries = (r->pages + r->k - 1) / r->k;

@@ -6,7 +6,7 @@
 # run`, and the headline figures of each.  Goal (issue 20): under 5
 # CPU-minutes and 1 GB.  A benchmark, not a test: it prints, it judges
 # nothing but those two numbers; docs/engine.md holds its last results.
-# Long: about 6 CPU-minutes at auto (1 transaction in 1,000), about 20 at
+# Long: about 4-5 CPU-minutes at auto (1 transaction in 1,000), about 20 at
 # 0.01.
 #
 # Usage: bench_week.sh WALSIM SOURCE_DIR
