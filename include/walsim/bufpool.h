@@ -20,12 +20,12 @@
  *
  * A relation may instead have an array of its own, indexed by block
  * (ws_bufpool_direct): 4 bytes a page of it (a sampled page of it).  db.c
- * gives them while their entries stay within 4 a buffer, 16 bytes a
- * buffer at most against the map's 32: pgbench's tellers and branches,
- * and the sampled pages of its accounts under sampling, whose lookups in
- * the map's megabytes missed the CPU caches nearly every time (about a
- * tenth of a big run's time).  Blocks past an array (a relation that
- * grew) go to the map.
+ * gives them under transaction sampling, while their entries stay within
+ * 4 a buffer (16 bytes a buffer at most, against the map's 32): pgbench's
+ * tellers and branches, and the sampled pages of its accounts, whose
+ * unprefetched lookups in the map's megabytes missed the CPU caches
+ * nearly every time (about a tenth of a big run's time).  Blocks past an
+ * array (a relation that grew) go to the map.
  */
 #ifndef WALSIM_BUFPOOL_H
 #define WALSIM_BUFPOOL_H
@@ -57,7 +57,9 @@ static inline uint64_t ws_page_block(uint64_t id)
     return id & ((UINT64_C(1) << WS_PAGE_REL_SHIFT) - 1);
 }
 
-#define WS_BUF_DIRECT_NONE UINT32_MAX /* a direct array's block not resident */
+/* A direct array's entry: the buffer + 1, or 0 when the block is not
+ * resident (so a fresh zeroed array is all "not resident"). */
+#define WS_BUF_DIRECT_NONE 0u
 
 typedef struct ws_map_slot {
     uint64_t page;  /* WS_BUF_NONE: free slot */
@@ -84,9 +86,11 @@ typedef struct ws_bufpool {
     ws_map_slot *map;
     uint64_t map_mask;    /* map size - 1 (power of two) */
     unsigned map_shift;   /* 64 - log2(map size): Fibonacci hashing takes the top bits */
-    /* Per relation below n_direct: the buffer of each of its blocks below
-     * direct_len[rel] that are multiples of direct_k[rel], at index block
-     * / k (WS_BUF_DIRECT_NONE: none); NULL: all its blocks in the map. */
+    /* Per relation below n_direct: the buffer + 1 of each of its blocks
+     * below direct_len[rel] that are multiples of direct_k[rel], at index
+     * block / k (WS_BUF_DIRECT_NONE: none), in huge pages (bigmem.h: with
+     * 4 kB pages the TLB misses undo what the array saves, and a prefetch
+     * that misses the TLB may be dropped); NULL: all its blocks in the map. */
     uint32_t **direct;
     uint64_t *direct_len;
     uint32_t *direct_k;
@@ -108,6 +112,8 @@ static inline uint64_t ws_bufpool_slot(const ws_bufpool *bp, uint64_t page)
 /* The direct array's entry for `page`, or NULL when the map holds it. */
 static inline uint32_t *ws_bufpool_direct_slot(const ws_bufpool *bp, uint64_t page)
 {
+    if (bp->n_direct == 0) /* the usual case of an exact run: one test */
+        return NULL;
     int rel = ws_page_rel(page);
     uint64_t block = ws_page_block(page);
     if (rel >= bp->n_direct || !bp->direct[rel] || block >= bp->direct_len[rel])

@@ -98,11 +98,9 @@ int ws_bufpool_direct(ws_bufpool *bp, int rel, uint64_t blocks, uint32_t k)
     }
     assert(!bp->direct[rel]);
     uint64_t entries = (blocks + k - 1) / k;
-    uint32_t *a = malloc(entries * sizeof *a);
+    uint32_t *a = ws_big_calloc(entries, sizeof *a); /* all WS_BUF_DIRECT_NONE */
     if (!a)
         return -1;
-    for (uint64_t i = 0; i < entries; i++)
-        a[i] = WS_BUF_DIRECT_NONE;
     for (uint32_t b = 0; b < bp->n; b++) /* none yet: the map keeps no copy */
         assert(bp->page[b] == WS_BUF_NONE || ws_page_rel(bp->page[b]) != rel);
     bp->direct[rel] = a;
@@ -115,7 +113,7 @@ int64_t ws_bufpool_lookup(const ws_bufpool *bp, uint64_t page)
 {
     const uint32_t *d = ws_bufpool_direct_slot(bp, page);
     if (d)
-        return *d == WS_BUF_DIRECT_NONE ? -1 : (int64_t)*d;
+        return (int64_t)*d - 1; /* -1: WS_BUF_DIRECT_NONE */
     for (uint64_t i = slot_of(bp, page);; i = (i + 1) & bp->map_mask) {
         if (bp->map[i].page == page)
             return bp->map[i].buf;
@@ -197,7 +195,7 @@ void ws_bufpool_load(ws_bufpool *bp, uint32_t b, uint64_t page, bool permanent)
     uint32_t *d = ws_bufpool_direct_slot(bp, page);
     if (d) {
         assert(*d == WS_BUF_DIRECT_NONE);
-        *d = b;
+        *d = b + 1;
     } else {
         map_insert(bp, page, b);
     }
