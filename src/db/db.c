@@ -636,6 +636,11 @@ void ws_writeback_add_n(ws_db *db, ws_writeback *wb, uint32_t file, uint64_t n)
 
 /* ---- a transaction ------------------------------------------------------ */
 
+/* The functions of a transaction's path take `sampled` (does any relation
+ * have a sample) and are inlined into the two callers that pass it as a
+ * constant: the exact copy has no per-page sampling tests in it. */
+#define SPECIALIZED inline __attribute__((always_inline))
+
 /* The part of relation r block `block` belongs to (sampling.c). */
 static inline int part_of(const ws_rel *r, uint64_t block)
 {
@@ -755,13 +760,20 @@ bool ws_db_proxy_access(ws_db *db, ws_rel *r, uint64_t page, bool extend, ws_tim
     return false;
 }
 
+/* Is block `block` of r simulated?  `sampled`: does any relation have a
+ * sample (a constant where it is called: the exact path skips the test). */
+static SPECIALIZED bool in_sample(const ws_rel *r, uint64_t block, bool sampled)
+{
+    return !sampled || ws_db_in_sample(r, block);
+}
+
 /* Does a change of page `page` of r need a full-page image?  Sampled
  * pages answer from their state; the others draw it with the share of
  * the part's sampled pages not yet changed since the redo pointer (an
  * appended table's unsampled last page keeps its own epoch). */
-static bool needs_image(ws_db *db, ws_rel *r, uint64_t page, bool extend)
+static SPECIALIZED bool needs_image(ws_db *db, ws_rel *r, uint64_t page, bool extend, bool sampled)
 {
-    if (r->k == 1)
+    if (!sampled || r->k == 1)
         return ws_pagestate_touch(&r->ps, page);
     if (ws_db_in_sample(r, page)) {
         bool image = ws_pagestate_touch(&r->ps, page / r->k);
@@ -783,17 +795,27 @@ static bool needs_image(ws_db *db, ws_rel *r, uint64_t page, bool extend)
 
 /* An append to relation a->rel: the page at its end, a new one when the
  * last is full (access.c). */
-void ws_db_append_row(ws_db *db, ws_acc *a)
+static SPECIALIZED void append_row(ws_db *db, ws_acc *a, bool sampled)
 {
     ws_rel *r = &db->rels[a->rel];
     uint64_t before = r->access.pages;
     a->page = ws_access_next(&r->access, NULL);
     a->extend = r->access.pages != before;
     r->pages = r->access.pages;
+    if (!sampled) {
+        if (r->pages > r->ps.pages && ws_pagestate_grow(&r->ps, r->pages) != 0)
+            abort();
+        return;
+    }
     if (r->k > 1 && a->extend && ws_db_in_sample(r, a->page))
         r->s_pages[0]++;
     if (ws_pagestate_grow(&r->ps, ws_sample_state_pages(r, r->pages)) != 0)
         abort();
+}
+
+void ws_db_append_row(ws_db *db, ws_acc *a)
+{
+    append_row(db, a, db->sample_k > 1);
 }
 
 /* The pages transaction number `seq` of type t touches, drawn from the
@@ -801,7 +823,7 @@ void ws_db_append_row(ws_db *db, ws_acc *a)
  * drawn again and in every variant.  `dry` (when the transaction gets its
  * core) changes nothing: appends, which move the end of a relation, are
  * left as APPENDED. */
-static int draw(ws_db *db, const ws_txtype *t, uint64_t seq, ws_acc *acc, bool dry)
+static SPECIALIZED int draw(ws_db *db, const ws_txtype *t, uint64_t seq, ws_acc *acc, bool dry, bool sampled)
 {
     int n_acc = 0;
     ws_rng_rekey(&db->rng_tx, seq);
@@ -823,7 +845,7 @@ static int draw(ws_db *db, const ws_txtype *t, uint64_t seq, ws_acc *acc, bool d
                 if (dry)
                     a->page = APPENDED;
                 else
-                    ws_db_append_row(db, a);
+                    append_row(db, a, sampled);
             } else {
                 if (r->access.pages == 0)
                     continue; /* reading an empty appended table */
@@ -847,13 +869,12 @@ static int draw(ws_db *db, const ws_txtype *t, uint64_t seq, ws_acc *acc, bool d
  * again, if its type's draws cannot have changed meanwhile (`stable`:
  * only tables of fixed size, appends aside); either way the pages are the
  * same, so the ring changes only the speed of a run. */
-void ws_db_prefetch(ws_db *db, int type, uint64_t seq)
+static SPECIALIZED void prefetch(ws_db *db, int type, uint64_t seq, bool sampled)
 {
-    assert(type >= 0 && type < db->n_types);
     pf_slot *old = &db->pf->slot[(seq + PF_RING - 2) % PF_RING];
     if (old->seq + 2 == seq)
         for (int i = 0; i < old->n; i++) {
-            if (old->acc[i].page == APPENDED || !ws_db_in_sample(&db->rels[old->acc[i].rel], old->acc[i].page))
+            if (old->acc[i].page == APPENDED || !in_sample(&db->rels[old->acc[i].rel], old->acc[i].page, sampled))
                 continue;
             int64_t b = ws_bufpool_lookup(&db->bp, ws_page_id(old->acc[i].rel, old->acc[i].page));
             if (b >= 0) {
@@ -862,34 +883,43 @@ void ws_db_prefetch(ws_db *db, int type, uint64_t seq)
             }
         }
     ws_acc acc[MAX_ACCESSES];
-    int n = draw(db, &db->types[type], seq, acc, true);
+    int n = draw(db, &db->types[type], seq, acc, true, sampled);
     pf_slot *now = &db->pf->slot[seq % PF_RING];
     now->seq = seq;
     now->n = n <= PF_PAGES && db->types[type].stable ? n : -1;
     for (int i = 0; i < n; i++) {
-        if (acc[i].page == APPENDED || !ws_db_in_sample(&db->rels[acc[i].rel], acc[i].page))
+        if (acc[i].page == APPENDED || !in_sample(&db->rels[acc[i].rel], acc[i].page, sampled))
             continue;
         ws_bufpool_prefetch(&db->bp, ws_page_id(acc[i].rel, acc[i].page));
-        if (acc[i].modify && db->rels[acc[i].rel].k == 1 && !db->rels[acc[i].rel].ps.tail)
+        if (acc[i].modify && (!sampled || db->rels[acc[i].rel].k == 1) && !db->rels[acc[i].rel].ps.tail)
             __builtin_prefetch(&db->rels[acc[i].rel].ps.epoch[acc[i].page], 1);
     }
     if (now->n > 0)
         memcpy(now->acc, acc, (size_t)n * sizeof *acc);
 }
 
+void ws_db_prefetch(ws_db *db, int type, uint64_t seq)
+{
+    assert(type >= 0 && type < db->n_types);
+    if (db->sample_k > 1)
+        prefetch(db, type, seq, true);
+    else
+        prefetch(db, type, seq, false);
+}
+
 /* The pages of transaction seq: from the ring when they were kept there,
  * else drawn now. */
-static int pages_of(ws_db *db, const ws_txtype *t, uint64_t seq, ws_acc *acc)
+static SPECIALIZED int pages_of(ws_db *db, const ws_txtype *t, uint64_t seq, ws_acc *acc, bool sampled)
 {
     pf_slot *s = &db->pf->slot[seq % PF_RING];
     if (s->seq != seq || s->n < 0)
-        return draw(db, t, seq, acc, false);
+        return draw(db, t, seq, acc, false, sampled);
     int n = s->n;
     memcpy(acc, s->acc, (size_t)n * sizeof *acc);
     s->n = -1;
     for (int i = 0; i < n; i++)
         if (acc[i].page == APPENDED)
-            ws_db_append_row(db, &acc[i]);
+            append_row(db, &acc[i], sampled);
     return n;
 }
 
@@ -897,8 +927,8 @@ static int pages_of(ws_db *db, const ws_txtype *t, uint64_t seq, ws_acc *acc)
  * record (returns true), with a full-page image when it is the page's
  * first change since the redo pointer; the image's compression CPU is the
  * inserting backend's. */
-bool ws_db_log_change(ws_db *db, ws_rel *r, const ws_acc *a, uint32_t *fpi, uint64_t *fpi_stored,
-                      uint64_t *fpi_raw, ws_time *cpu)
+static SPECIALIZED bool log_change(ws_db *db, ws_rel *r, const ws_acc *a, uint32_t *fpi, uint64_t *fpi_stored,
+                              uint64_t *fpi_raw, ws_time *cpu, bool sampled)
 {
     if (!r->logged)
         return false;
@@ -907,7 +937,7 @@ bool ws_db_log_change(ws_db *db, ws_rel *r, const ws_acc *a, uint32_t *fpi, uint
      * (heap_insert, heapam.c; xloginsert.h): redo rebuilds the page from
      * the record, so it gets no image, though the page counts as changed
      * since the redo pointer from now on. */
-    bool image = needs_image(db, r, a->page, a->extend);
+    bool image = needs_image(db, r, a->page, a->extend, sampled);
     if (image && !a->extend && db->full_page_writes) {
         (*fpi)++;
         *fpi_stored += r->fpi_stored + WS_FPI_RECORD_OVERHEAD;
@@ -918,22 +948,31 @@ bool ws_db_log_change(ws_db *db, ws_rel *r, const ws_acc *a, uint32_t *fpi, uint
     return true;
 }
 
-ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, ws_time *cpu)
+bool ws_db_log_change(ws_db *db, ws_rel *r, const ws_acc *a, uint32_t *fpi, uint64_t *fpi_stored,
+                      uint64_t *fpi_raw, ws_time *cpu)
 {
-    assert(type >= 0 && type < db->n_types);
+    return log_change(db, r, a, fpi, fpi_stored, fpi_raw, cpu, db->sample_k > 1);
+}
+
+/* ws_db_execute, compiled twice: `sampled` is a constant in each copy, so
+ * an exact run (no relation sampled) does not ask page by page whether a
+ * page is in the sample. */
+static SPECIALIZED ws_time execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, ws_time *cpu,
+                              bool sampled)
+{
     const ws_txtype *t = &db->types[type];
     ws_acc acc[MAX_ACCESSES];
     /* 1. Which pages. */
-    int n_acc = pages_of(db, t, seq, acc);
+    int n_acc = pages_of(db, t, seq, acc, sampled);
 
     /* 2. Look them all up, with the cache misses of a large buffer pool
      * overlapped: map slots first, then the state and LSN of the buffers
      * found and the pages' image epochs. */
     for (int i = 0; i < n_acc; i++)
-        if (ws_db_in_sample(&db->rels[acc[i].rel], acc[i].page))
+        if (in_sample(&db->rels[acc[i].rel], acc[i].page, sampled))
             ws_bufpool_prefetch(&db->bp, ws_page_id(acc[i].rel, acc[i].page));
     for (int i = 0; i < n_acc; i++) {
-        if (!ws_db_in_sample(&db->rels[acc[i].rel], acc[i].page)) {
+        if (!in_sample(&db->rels[acc[i].rel], acc[i].page, sampled)) {
             acc[i].buf = OUTSIDE;
             continue;
         }
@@ -945,7 +984,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
                 __builtin_prefetch(&db->bp.lsn[acc[i].buf], 1);
             const ws_rel *r = &db->rels[acc[i].rel];
             if (!r->ps.tail)
-                __builtin_prefetch(&r->ps.epoch[acc[i].page / r->k], 1);
+                __builtin_prefetch(&r->ps.epoch[sampled ? acc[i].page / r->k : acc[i].page], 1);
         }
     }
 
@@ -964,7 +1003,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
         ws_rel *r = &db->rels[a->rel];
         uint64_t id = ws_page_id(a->rel, a->page);
         uint32_t b;
-        if (a->buf == OUTSIDE) {
+        if (sampled && a->buf == OUTSIDE) {
             /* Outside the sample: drawn from it (sampling.c).  An
              * appended table's last page is in shared buffers. */
             if (r->access.kind == WS_ACCESS_APPEND && a->modify) {
@@ -974,7 +1013,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
                 ws_db_proxy_access(db, r, a->page, false, &wait);
             }
             if (a->modify)
-                logged |= ws_db_log_change(db, r, a, &fpi, &fpi_stored, &fpi_raw, cpu);
+                logged |= log_change(db, r, a, &fpi, &fpi_stored, &fpi_raw, cpu, true);
             continue;
         }
         /* A buffer found in step 2 holds another page now if an earlier
@@ -999,7 +1038,7 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
             ws_bufpool_hit(&db->bp, b);
         if (!a->modify)
             continue;
-        logged |= ws_db_log_change(db, r, a, &fpi, &fpi_stored, &fpi_raw, cpu);
+        logged |= log_change(db, r, a, &fpi, &fpi_stored, &fpi_raw, cpu, sampled);
         modified[n_mod++] = b;
         ws_bufpool_dirty(&db->bp, b, 0);
     }
@@ -1015,6 +1054,13 @@ ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, w
     }
     *commit_lsn = lsn;
     return wait;
+}
+
+ws_time ws_db_execute(ws_db *db, int type, uint64_t seq, uint64_t *commit_lsn, ws_time *cpu)
+{
+    assert(type >= 0 && type < db->n_types);
+    return db->sample_k > 1 ? execute(db, type, seq, commit_lsn, cpu, true)
+                            : execute(db, type, seq, commit_lsn, cpu, false);
 }
 
 void ws_db_modify_pages(ws_db *db, int rel, int n, ws_time *wait, uint32_t *fpi,
