@@ -68,10 +68,10 @@ typedef struct ws_wal {
     bool flushing;
     uint64_t flush_target;      /* the running flush: up to here, */
     ws_time flush_start, flush_done_at; /* started and ending then */
-    ws_wal_waiter *q;           /* waiters, a min-heap by LSN: a flush releases every one
-                                   it covers, in whatever order they came (XLogFlush: each
+    ws_wal_waiter *q;           /* waiters, q[q_head..] sorted by LSN: a flush releases every
+                                   one it covers, in whatever order they came (XLogFlush: each
                                    backend checks its own LSN when the lock is released) */
-    uint32_t q_len, q_cap;
+    uint32_t q_head, q_len, q_cap;
     uint64_t q_seq;
     ws_time commit_delay;
     int commit_siblings;

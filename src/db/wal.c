@@ -261,7 +261,10 @@ void ws_wal_kick(ws_wal *w)
         start_flush(w);
 }
 
-/* The waiters' heap: by LSN, then by arrival. */
+/* The waiters, sorted by LSN, then by arrival: q[q_head .. q_head + q_len).
+ * They come nearly in LSN order (a transaction commits soon after it
+ * inserts its record), so a new one goes in at the end or a few places
+ * before it, and the next one due is at the front. */
 static bool waiter_before(const ws_wal_waiter *x, const ws_wal_waiter *y)
 {
     return x->lsn < y->lsn || (x->lsn == y->lsn && x->seq < y->seq);
@@ -269,38 +272,32 @@ static bool waiter_before(const ws_wal_waiter *x, const ws_wal_waiter *y)
 
 static void waiter_push(ws_wal *w, ws_wal_waiter x)
 {
-    if (w->q_len == w->q_cap) {
-        ws_wal_waiter *nq = realloc(w->q, 2 * w->q_cap * sizeof *nq);
-        if (!nq)
-            abort();
-        w->q = nq;
-        w->q_cap *= 2;
+    if (w->q_head + w->q_len == w->q_cap) {
+        if (w->q_head >= w->q_cap / 2) { /* half of it free at the front: move down */
+            memmove(w->q, w->q + w->q_head, w->q_len * sizeof *w->q);
+            w->q_head = 0;
+        } else {
+            ws_wal_waiter *nq = realloc(w->q, 2 * w->q_cap * sizeof *nq);
+            if (!nq)
+                abort();
+            w->q = nq;
+            w->q_cap *= 2;
+        }
     }
-    uint32_t i = w->q_len++;
-    while (i > 0 && waiter_before(&x, &w->q[(i - 1) / 2])) {
-        w->q[i] = w->q[(i - 1) / 2];
-        i = (i - 1) / 2;
+    uint32_t i = w->q_head + w->q_len++;
+    while (i > w->q_head && waiter_before(&x, &w->q[i - 1])) {
+        w->q[i] = w->q[i - 1];
+        i--;
     }
     w->q[i] = x;
 }
 
 static ws_wal_waiter waiter_pop(ws_wal *w)
 {
-    ws_wal_waiter top = w->q[0], last = w->q[--w->q_len];
-    uint32_t i = 0, n = w->q_len;
-    for (;;) {
-        uint32_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && waiter_before(&w->q[c + 1], &w->q[c]))
-            c++;
-        if (!waiter_before(&w->q[c], &last))
-            break;
-        w->q[i] = w->q[c];
-        i = c;
-    }
-    if (n > 0)
-        w->q[i] = last;
+    assert(w->q_len > 0);
+    ws_wal_waiter top = w->q[w->q_head++];
+    if (--w->q_len == 0)
+        w->q_head = 0;
     return top;
 }
 
@@ -331,7 +328,7 @@ static void on_flush_done(ws_sim *sim, void *ctx, uint64_t target)
     /* Release every waiter the flush covered, whenever it came: a
      * transaction that inserted its record long ago and commits late (it
      * waited on a read) is not held behind later ones with newer LSNs. */
-    while (w->q_len && w->q[0].lsn <= w->flushed) {
+    while (w->q_len && w->q[w->q_head].lsn <= w->flushed) {
         ws_wal_waiter x = waiter_pop(w);
         x.fn(x.ctx, x.arg);
     }
