@@ -62,6 +62,18 @@ ws_event_id ws_sim_after(ws_sim *sim, ws_time delay, ws_event_fn fn, void *ctx, 
 /* Cancels a pending event.  Returns true if it was pending. */
 bool ws_sim_cancel(ws_sim *sim, ws_event_id id);
 
+/* Timers: an event that is moved again and again before it runs (the
+ * processor-sharing cores' next completion, moved by every arrival) kept
+ * beside the queue, so that moving it leaves no cancelled entry behind.
+ * Setting a timer is cancelling its pending event and scheduling
+ * fn(sim, ctx, arg) at `when` anew, to the order of events: it takes the
+ * next sequence number.  A timer runs once per setting; its handler may
+ * set it again.  WS_SIM_TIMERS per engine (more is a programmer error). */
+#define WS_SIM_TIMERS 4
+int ws_sim_timer_new(ws_sim *sim, ws_event_fn fn, void *ctx);
+void ws_sim_timer_set(ws_sim *sim, int timer, ws_time when, uint64_t arg);
+void ws_sim_timer_clear(ws_sim *sim, int timer);
+
 /* Runs events in (time, sequence) order while the earliest is at or before
  * `until`; then sets the clock to `until` (unless stopped earlier, or
  * until == WS_TIME_MAX, when the clock stays at the last event).

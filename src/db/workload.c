@@ -87,8 +87,8 @@ struct ws_workload {
     ws_time vt_at;
     ps_job *ps_heap;
     uint32_t n_ps, cap_ps;
-    ws_event_id ps_event;
-    ws_time ps_event_at;   /* when ps_event fires (-1: none pending) */
+    int ps_timer;          /* the next completion (a timer of the engine: moved often) */
+    ws_time ps_event_at;   /* when ps_timer fires (-1: none pending) */
     /* phases: load factor over time */
     phase_point *pts;
     int n_pts;
@@ -109,6 +109,7 @@ struct ws_workload {
 static void on_arrival(ws_sim *sim, void *ctx, uint64_t arg);
 static void on_complete(ws_sim *sim, void *ctx, uint64_t arg);
 static void on_phase(ws_sim *sim, void *ctx, uint64_t arg);
+static void on_ps_done(ws_sim *sim, void *ctx, uint64_t arg);
 
 /* Parses "0=0.2, 5min~1, 10min=3" with the scenario layer's parser
  * (phases.h), which already checked it when the variant was resolved. */
@@ -189,6 +190,8 @@ int ws_workload_new(ws_sim *sim, const ws_config *cfg, uint64_t seed, ws_tx_done
     w->cpu_cv = ws_cfg_num(cfg, WS_S_cpu_cv);
     w->ps = strcmp(ws_cfg_str(cfg, WS_S_os_cpu_scheduler), "ps") == 0;
     w->ps_event_at = -1;
+    if (w->ps)
+        w->ps_timer = ws_sim_timer_new(sim, on_ps_done, w);
     w->batch = 1;
     if (!w->types || !w->core_free || ws_rng_init(&w->arrivals, seed, "workload.arrivals") ||
         ws_rng_init_keyed(&w->cpu_rng, seed, "workload.cpu") ||
@@ -368,13 +371,11 @@ static void ps_sift_down(ws_workload *w, uint32_t i)
     }
 }
 
-static void on_ps_done(ws_sim *sim, void *ctx, uint64_t arg);
-
 /* (Re)schedules the event of the next job to finish. */
 static void ps_schedule(ws_workload *w, ws_time now)
 {
     if (w->n_ps == 0) {
-        ws_sim_cancel(w->sim, w->ps_event);
+        ws_sim_timer_clear(w->sim, w->ps_timer);
         w->ps_event_at = -1;
         return;
     }
@@ -382,8 +383,7 @@ static void ps_schedule(ws_workload *w, ws_time now)
     ws_time at = now + (left > 0 ? (ws_time)ceil(left) : 0);
     if (at == w->ps_event_at)
         return; /* the pending event is already the right one */
-    ws_sim_cancel(w->sim, w->ps_event);
-    w->ps_event = ws_sim_at(w->sim, at, on_ps_done, w, 0);
+    ws_sim_timer_set(w->sim, w->ps_timer, at, 0);
     w->ps_event_at = at;
 }
 

@@ -14,6 +14,10 @@
  * Cancellation is lazy: the pool slot is marked dead and its heap entry is
  * dropped when it reaches the top.  Generations make stale handles
  * harmless.
+ *
+ * Timers (a few events that are moved often) are kept outside the heap:
+ * the run loop takes the earlier of the heap's top and the earliest armed
+ * timer (`tnext`), by the same (time, sequence) order.
  */
 #include "walsim/sim.h"
 
@@ -37,6 +41,15 @@ typedef struct payload {
     uint32_t next_free;
 } payload;
 
+typedef struct timer {
+    ws_time time;
+    uint64_t seq;
+    ws_event_fn fn;
+    void *ctx;
+    uint64_t arg;
+    bool armed;
+} timer;
+
 struct ws_sim {
     ws_time now;
     uint64_t seq;
@@ -49,6 +62,9 @@ struct ws_sim {
     payload *pool;
     uint32_t pool_cap;
     uint32_t free_head;   /* UINT32_MAX: none */
+    timer timers[WS_SIM_TIMERS];
+    int n_timers;
+    int tnext;            /* the earliest armed timer, -1: none */
 };
 
 #define NO_SLOT UINT32_MAX
@@ -80,6 +96,7 @@ ws_sim *ws_sim_new(size_t capacity_hint)
     if (!s)
         return NULL;
     s->running = UINT64_MAX;
+    s->tnext = -1;
     size_t cap = capacity_hint ? capacity_hint : 1024;
     if (cap > UINT32_MAX / 2)
         cap = UINT32_MAX / 2;
@@ -204,11 +221,86 @@ bool ws_sim_cancel(ws_sim *s, ws_event_id id)
     return true;
 }
 
+/* ---- timers ---------------------------------------------------------- */
+
+int ws_sim_timer_new(ws_sim *s, ws_event_fn fn, void *ctx)
+{
+    assert(fn != NULL);
+    assert(s->n_timers < WS_SIM_TIMERS);
+    timer *t = &s->timers[s->n_timers];
+    *t = (timer){.fn = fn, .ctx = ctx};
+    return s->n_timers++;
+}
+
+static void timers_next(ws_sim *s)
+{
+    int best = -1;
+    for (int i = 0; i < s->n_timers; i++) {
+        const timer *t = &s->timers[i];
+        if (t->armed && (best < 0 || t->time < s->timers[best].time ||
+                         (t->time == s->timers[best].time && t->seq < s->timers[best].seq)))
+            best = i;
+    }
+    s->tnext = best;
+}
+
+void ws_sim_timer_set(ws_sim *s, int i, ws_time when, uint64_t arg)
+{
+    assert(i >= 0 && i < s->n_timers);
+    assert(when >= s->now);
+    timer *t = &s->timers[i];
+    if (!t->armed)
+        s->live++;
+    t->armed = true;
+    t->time = when;
+    t->seq = s->seq++;
+    t->arg = arg;
+    timers_next(s);
+}
+
+void ws_sim_timer_clear(ws_sim *s, int i)
+{
+    assert(i >= 0 && i < s->n_timers);
+    timer *t = &s->timers[i];
+    if (!t->armed)
+        return;
+    t->armed = false;
+    s->live--;
+    timers_next(s);
+}
+
+/* Runs the earliest timer if it comes before the heap's top and by
+ * `until`; returns whether it did. */
+static bool run_timer(ws_sim *s, ws_time until)
+{
+    timer *t = &s->timers[s->tnext];
+    if (t->time > until)
+        return false;
+    if (s->heap_n > 0) {
+        const entry *top = &s->heap[0];
+        if (top->time < t->time || (top->time == t->time && top->seq < t->seq))
+            return false;
+    }
+    t->armed = false;
+    s->live--;
+    s->now = t->time;
+    s->running = t->seq;
+    timers_next(s);
+    t->fn(s, t->ctx, t->arg);
+    return true;
+}
+
 uint64_t ws_sim_run(ws_sim *s, ws_time until)
 {
     uint64_t ran = 0;
     s->stop = false;
-    while (s->heap_n > 0 && !s->stop) {
+    while (!s->stop) {
+        if (s->tnext >= 0 && run_timer(s, until)) {
+            ran++;
+            continue;
+        }
+        if (s->heap_n == 0)
+            break;
         entry top = s->heap[0];
         if (top.time > until)
             break;

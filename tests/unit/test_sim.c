@@ -203,6 +203,117 @@ static void test_sequence_numbers(void **state)
     ws_sim_free(sim);
 }
 
+/* Timers: a timer set at t runs as an event scheduled then at t would,
+ * among the queue's events (ties by sequence); setting it again moves it
+ * (and takes a new sequence number), clearing it drops it; run(until)
+ * holds it back like an event. */
+static void test_timer_order(void **state)
+{
+    (void)state;
+    ws_sim *s = ws_sim_new(0);
+    log_t l = {.n = 0};
+    int t = ws_sim_timer_new(s, record, &l);
+    ws_sim_at(s, 10, record, &l, 1);
+    ws_sim_timer_set(s, t, 10, 100); /* after event 1 at the same instant */
+    ws_sim_at(s, 10, record, &l, 2);
+    ws_sim_at(s, 5, record, &l, 0);
+    assert_int_equal(ws_sim_pending(s), 4);
+    ws_sim_timer_set(s, t, 10, 101); /* moved: now after event 2 too */
+    assert_int_equal(ws_sim_pending(s), 4);
+    ws_sim_at(s, 10, record, &l, 3);
+    assert_int_equal(ws_sim_run(s, 9), 1);
+    assert_int_equal(ws_sim_run(s, WS_TIME_MAX), 4);
+    const uint64_t order[] = {0, 1, 2, 101, 3};
+    assert_int_equal(l.n, 5);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(l.seen[i], order[i]);
+    /* cleared: does not run */
+    ws_sim_timer_set(s, t, 20, 102);
+    ws_sim_at(s, 30, record, &l, 4);
+    ws_sim_timer_clear(s, t);
+    ws_sim_timer_clear(s, t); /* twice: nothing */
+    assert_int_equal(ws_sim_pending(s), 1);
+    assert_int_equal(ws_sim_run(s, WS_TIME_MAX), 1);
+    assert_int_equal(l.seen[5], 4);
+    assert_int_equal(ws_sim_pending(s), 0);
+    ws_sim_free(s);
+}
+
+/* The same random schedule of moves, once as cancel + schedule and once
+ * as a timer, runs the same handlers in the same order at the same times
+ * (workload.c relies on this: its outputs did not change). */
+typedef struct mover {
+    ws_sim *sim;
+    log_t *log;
+    int timer;            /* -1: cancel + schedule */
+    ws_event_id ev;
+    uint64_t state, n_moves;
+} mover;
+
+static void mover_fire(ws_sim *s, void *ctx, uint64_t arg);
+
+static void mover_move(mover *m)
+{
+    m->state = m->state * 6364136223846793005u + 1442695040888963407u;
+    ws_time when = ws_sim_now(m->sim) + (ws_time)(m->state >> 59); /* 0..31: many ties */
+    uint64_t arg = 1000000 + m->n_moves++;
+    if (m->timer >= 0) {
+        ws_sim_timer_set(m->sim, m->timer, when, arg);
+    } else {
+        ws_sim_cancel(m->sim, m->ev);
+        m->ev = ws_sim_at(m->sim, when, mover_fire, m, arg);
+    }
+}
+
+static void mover_fire(ws_sim *s, void *ctx, uint64_t arg)
+{
+    mover *m = ctx;
+    record(s, m->log, arg);
+    if (m->log->n < 3000)
+        mover_move(m);
+}
+
+/* Other events: each schedules the next and, every other time, moves
+ * the mover. */
+static void other(ws_sim *s, void *ctx, uint64_t arg)
+{
+    mover *m = ctx;
+    record(s, m->log, arg);
+    if (m->log->n >= 3000)
+        return;
+    ws_sim_after(s, (ws_time)(arg % 7), other, m, arg + 1);
+    if (arg % 2)
+        mover_move(m);
+}
+
+static void test_timer_as_cancel_and_schedule(void **state)
+{
+    (void)state;
+    static log_t logs[2];
+    for (int v = 0; v < 2; v++) {
+        ws_sim *s = ws_sim_new(0);
+        logs[v].n = 0;
+        mover m = {.sim = s, .log = &logs[v], .timer = -1, .state = 42};
+        if (v == 1)
+            m.timer = ws_sim_timer_new(s, mover_fire, &m);
+        ws_sim_at(s, 0, other, &m, 1);
+        ws_sim_at(s, 3, other, &m, 2);
+        mover_move(&m);
+        ws_sim_run(s, WS_TIME_MAX);
+        assert_int_equal(ws_sim_pending(s), 0);
+        ws_sim_free(s);
+    }
+    assert_true(logs[0].n >= 3000);
+    assert_int_equal(logs[0].n, logs[1].n);
+    size_t fired = 0;
+    for (size_t i = 0; i < logs[0].n; i++) {
+        assert_int_equal(logs[0].seen[i], logs[1].seen[i]);
+        assert_int_equal(logs[0].at[i], logs[1].at[i]);
+        fired += logs[0].seen[i] >= 1000000;
+    }
+    assert_true(fired > 100); /* the mover ran, often */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +324,8 @@ int main(void)
         cmocka_unit_test(test_pool_reuse),
         cmocka_unit_test(test_run_until_and_stop),
         cmocka_unit_test(test_sequence_numbers),
+        cmocka_unit_test(test_timer_order),
+        cmocka_unit_test(test_timer_as_cancel_and_schedule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
