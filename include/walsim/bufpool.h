@@ -124,8 +124,13 @@ static inline uint32_t *ws_bufpool_direct_slot(const ws_bufpool *bp, uint64_t pa
     return block % k == 0 ? &bp->direct[rel][block / k] : NULL;
 }
 
-/* Starts loading the cache lines a lookup of `page` will touch. */
-static inline void ws_bufpool_prefetch(const ws_bufpool *bp, uint64_t page)
+/* Starts loading the cache lines a lookup of `page` will touch.  Forced
+ * inline: GCC takes a function whose only effect is a prefetch for one
+ * without effects ("const", ipa-pure-const) and deletes the calls of one
+ * it has not inlined first; since this body grew past its early inliner's
+ * size (the direct arrays, d6b7740), every prefetch of a map slot was
+ * gone from the binary (GCC 12, -O2), and the lookups stalled on them. */
+static inline __attribute__((always_inline)) void ws_bufpool_prefetch(const ws_bufpool *bp, uint64_t page)
 {
     uint32_t *d = ws_bufpool_direct_slot(bp, page);
     if (d)
