@@ -234,6 +234,10 @@ int ws_sim_timer_new(ws_sim *s, ws_event_fn fn, void *ctx)
 
 static void timers_next(ws_sim *s)
 {
+    if (s->n_timers == 1) { /* the usual case: one (processor sharing's) */
+        s->tnext = s->timers[0].armed ? 0 : -1;
+        return;
+    }
     int best = -1;
     for (int i = 0; i < s->n_timers; i++) {
         const timer *t = &s->timers[i];

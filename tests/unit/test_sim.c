@@ -240,14 +240,15 @@ static void test_timer_order(void **state)
 }
 
 /* The same random schedule of moves, once as cancel + schedule and once
- * as a timer, runs the same handlers in the same order at the same times
- * (workload.c relies on this: its outputs did not change). */
+ * as timers, runs the same handlers in the same order at the same times
+ * (workload.c relies on this: its outputs did not change).  Two movers
+ * (the engine's timers among themselves) or one. */
 typedef struct mover {
     ws_sim *sim;
     log_t *log;
     int timer;            /* -1: cancel + schedule */
     ws_event_id ev;
-    uint64_t state, n_moves;
+    uint64_t state, n_moves, base;
 } mover;
 
 static void mover_fire(ws_sim *s, void *ctx, uint64_t arg);
@@ -256,7 +257,7 @@ static void mover_move(mover *m)
 {
     m->state = m->state * 6364136223846793005u + 1442695040888963407u;
     ws_time when = ws_sim_now(m->sim) + (ws_time)(m->state >> 59); /* 0..31: many ties */
-    uint64_t arg = 1000000 + m->n_moves++;
+    uint64_t arg = m->base + m->n_moves++;
     if (m->timer >= 0) {
         ws_sim_timer_set(m->sim, m->timer, when, arg);
     } else {
@@ -273,45 +274,63 @@ static void mover_fire(ws_sim *s, void *ctx, uint64_t arg)
         mover_move(m);
 }
 
-/* Other events: each schedules the next and, every other time, moves
- * the mover. */
+typedef struct world {
+    mover m[2];
+    int n;
+} world;
+
+/* Other events: each schedules the next and, every other time, moves a
+ * mover. */
 static void other(ws_sim *s, void *ctx, uint64_t arg)
 {
-    mover *m = ctx;
-    record(s, m->log, arg);
-    if (m->log->n >= 3000)
+    world *w = ctx;
+    record(s, w->m[0].log, arg);
+    if (w->m[0].log->n >= 3000)
         return;
-    ws_sim_after(s, (ws_time)(arg % 7), other, m, arg + 1);
+    ws_sim_after(s, (ws_time)(arg % 7), other, w, arg + 1);
     if (arg % 2)
-        mover_move(m);
+        mover_move(&w->m[(arg / 2) % (uint64_t)w->n]);
 }
 
-static void test_timer_as_cancel_and_schedule(void **state)
+static void timers_against_events(int n_movers)
 {
-    (void)state;
     static log_t logs[2];
     for (int v = 0; v < 2; v++) {
         ws_sim *s = ws_sim_new(0);
         logs[v].n = 0;
-        mover m = {.sim = s, .log = &logs[v], .timer = -1, .state = 42};
-        if (v == 1)
-            m.timer = ws_sim_timer_new(s, mover_fire, &m);
-        ws_sim_at(s, 0, other, &m, 1);
-        ws_sim_at(s, 3, other, &m, 2);
-        mover_move(&m);
+        world w = {.n = n_movers};
+        for (int i = 0; i < n_movers; i++) {
+            w.m[i] = (mover){.sim = s, .log = &logs[v], .timer = -1, .state = 42 + (uint64_t)i,
+                             .base = 1000000 * (uint64_t)(i + 1)};
+            if (v == 1)
+                w.m[i].timer = ws_sim_timer_new(s, mover_fire, &w.m[i]);
+        }
+        ws_sim_at(s, 0, other, &w, 1);
+        ws_sim_at(s, 3, other, &w, 2);
+        for (int i = 0; i < n_movers; i++)
+            mover_move(&w.m[i]);
         ws_sim_run(s, WS_TIME_MAX);
         assert_int_equal(ws_sim_pending(s), 0);
         ws_sim_free(s);
     }
     assert_true(logs[0].n >= 3000);
     assert_int_equal(logs[0].n, logs[1].n);
-    size_t fired = 0;
+    size_t fired[2] = {0, 0};
     for (size_t i = 0; i < logs[0].n; i++) {
         assert_int_equal(logs[0].seen[i], logs[1].seen[i]);
         assert_int_equal(logs[0].at[i], logs[1].at[i]);
-        fired += logs[0].seen[i] >= 1000000;
+        if (logs[0].seen[i] >= 1000000)
+            fired[logs[0].seen[i] / 1000000 - 1]++;
     }
-    assert_true(fired > 100); /* the mover ran, often */
+    for (int i = 0; i < n_movers; i++)
+        assert_true(fired[i] > 100); /* each mover ran, often */
+}
+
+static void test_timer_as_cancel_and_schedule(void **state)
+{
+    (void)state;
+    timers_against_events(1);
+    timers_against_events(2);
 }
 
 int main(void)
