@@ -20,12 +20,13 @@
  *
  * A relation may instead have an array of its own, indexed by block
  * (ws_bufpool_direct): 4 bytes a page of it (a sampled page of it).  db.c
- * gives them under transaction sampling, while their entries stay within
+ * gives them to the relations in order while their entries stay within
  * 4 a buffer (16 bytes a buffer at most, against the map's 32): pgbench's
- * tellers and branches, and the sampled pages of its accounts, whose
- * unprefetched lookups in the map's megabytes missed the CPU caches
- * nearly every time (about a tenth of a big run's time).  Blocks past an
- * array (a relation that grew) go to the map.
+ * tables, or under sampling its tellers, branches and the sampled pages
+ * of its accounts.  A lookup in the map's megabytes missed the CPU caches
+ * nearly every time (about a tenth of a big run's time when nothing
+ * prefetched it); an array is denser.  Blocks past an array (a relation
+ * that grew) go to the map.
  */
 #ifndef WALSIM_BUFPOOL_H
 #define WALSIM_BUFPOOL_H
@@ -88,9 +89,8 @@ typedef struct ws_bufpool {
     unsigned map_shift;   /* 64 - log2(map size): Fibonacci hashing takes the top bits */
     /* Per relation below n_direct: the buffer + 1 of each of its blocks
      * below direct_len[rel] that are multiples of direct_k[rel], at index
-     * block / k (WS_BUF_DIRECT_NONE: none), in huge pages (bigmem.h: with
-     * 4 kB pages the TLB misses undo what the array saves, and a prefetch
-     * that misses the TLB may be dropped); NULL: all its blocks in the map. */
+     * block / k (WS_BUF_DIRECT_NONE: none), in huge pages as the map
+     * (bigmem.h: fewer TLB misses); NULL: all its blocks in the map. */
     uint32_t **direct;
     uint64_t *direct_len;
     uint32_t *direct_k;
@@ -112,7 +112,7 @@ static inline uint64_t ws_bufpool_slot(const ws_bufpool *bp, uint64_t page)
 /* The direct array's entry for `page`, or NULL when the map holds it. */
 static inline uint32_t *ws_bufpool_direct_slot(const ws_bufpool *bp, uint64_t page)
 {
-    if (bp->n_direct == 0) /* the usual case of an exact run: one test */
+    if (bp->n_direct == 0) /* a pool without arrays: one test */
         return NULL;
     int rel = ws_page_rel(page);
     uint64_t block = ws_page_block(page);

@@ -317,21 +317,17 @@ static void mark_stable_types(ws_db *db)
     }
 }
 
-/* Under transaction sampling, relations get an array of their own in the
- * buffer pool's page lookup (an entry per simulated page: every page, or
- * a sampled relation's sampled ones), in order while their entries come
- * to at most WS_BUFPOOL_DIRECT_PER_BUFFER per buffer in all: 16 bytes a
- * buffer at most, half the map's own or less (bufpool.h).  The fluid
- * batches look pages up at random with nothing to prefetch them (fluid.c:
- * pgbench's tellers and branches after each checkpoint, the sampled
- * accounts), and a small array stays in the CPU caches where the map does
- * not.  A simulated transaction's lookups are prefetched two transactions
- * ahead (ws_db_prefetch), and there the arrays saved nothing: an exact
- * run keeps the map alone (docs/engine.md, "Lookup arrays"). */
-static int direct_arrays(ws_db *db, const ws_config *cfg)
+/* Relations get an array of their own in the buffer pool's page lookup
+ * (an entry per simulated page: every page, or a sampled relation's
+ * sampled ones), in order while their entries come to at most
+ * WS_BUFPOOL_DIRECT_PER_BUFFER per buffer in all: 16 bytes a buffer at
+ * most, half the map's own or less (bufpool.h).  An array is a tenth of
+ * the map's size or less and stays in the CPU caches (and the TLB) far
+ * better: the fluid batches' lookups, which nothing prefetches (fluid.c),
+ * and a simulated transaction's, prefetched two transactions ahead
+ * (ws_db_prefetch), both miss less (docs/engine.md, "Lookup arrays"). */
+static int direct_arrays(ws_db *db)
 {
-    if (ws_cfg_num(cfg, WS_S_tx_sampling) == 1)
-        return 0;
     uint64_t budget = (uint64_t)db->bp.n * WS_BUFPOOL_DIRECT_PER_BUFFER;
     for (int i = 0; i < db->n_rels && i < WS_BUFPOOL_MAX_DIRECT; i++) {
         const ws_rel *r = &db->rels[i];
@@ -382,7 +378,7 @@ int ws_db_init(ws_db *db, ws_sim *sim, const ws_config *cfg, FILE *log, ws_diag 
     if (rc != WS_OK || (rc = ws_bulk_init(db, err)) != WS_OK || (rc = ws_sample_setup(db, err)) != WS_OK)
         return rc;
     /* The buffer pool and page state, sized by the sampling. */
-    if (ws_bufpool_init(&db->bp, db->bp.n) != 0 || direct_arrays(db, cfg) != 0) {
+    if (ws_bufpool_init(&db->bp, db->bp.n) != 0 || direct_arrays(db) != 0) {
         ws_diag_set(err, NULL, 0, "out of memory for shared_buffers");
         return WS_ENOMEM;
     }

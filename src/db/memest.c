@@ -225,11 +225,10 @@ void ws_memest_variant(const ws_config *c, ws_memest *m)
             }
         }
     }
-    /* under transaction sampling, the relations' own page lookup arrays
-     * (bufpool.h, db.c): an entry a simulated page they start with, at
-     * most WS_BUFPOOL_DIRECT_PER_BUFFER a buffer */
-    double direct =
-        bulk ? fmin(initial, WS_BUFPOOL_DIRECT_PER_BUFFER * nbuf) / k * sizeof(uint32_t) : 0;
+    /* the relations' own page lookup arrays (bufpool.h, db.c): an entry a
+     * simulated page they start with, at most WS_BUFPOOL_DIRECT_PER_BUFFER
+     * a buffer */
+    double direct = fmin(initial, WS_BUFPOOL_DIRECT_PER_BUFFER * nbuf) / k * sizeof(uint32_t);
     m->page_state = (uint64_t)(pages * 2 / k + (bulk ? bulk_pages * 2 * sizeof(uint32_t) : 0) +
                                direct);
 
