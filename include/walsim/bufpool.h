@@ -62,6 +62,15 @@ static inline uint64_t ws_page_block(uint64_t id)
  * resident (so a fresh zeroed array is all "not resident"). */
 #define WS_BUF_DIRECT_NONE 0u
 
+/* A relation's own lookup array (ws_bufpool_direct). */
+typedef struct ws_bufpool_rel_array {
+    uint32_t *buf;        /* the buffer + 1 of each block below len that is a multiple of
+                             k, at index block / k (WS_BUF_DIRECT_NONE: not resident);
+                             NULL: all the relation's blocks in the map */
+    uint64_t len;
+    uint32_t k;
+} ws_bufpool_rel_array;
+
 typedef struct ws_map_slot {
     uint64_t page;  /* WS_BUF_NONE: free slot */
     uint32_t buf;
@@ -87,13 +96,9 @@ typedef struct ws_bufpool {
     ws_map_slot *map;
     uint64_t map_mask;    /* map size - 1 (power of two) */
     unsigned map_shift;   /* 64 - log2(map size): Fibonacci hashing takes the top bits */
-    /* Per relation below n_direct: the buffer + 1 of each of its blocks
-     * below direct_len[rel] that are multiples of direct_k[rel], at index
-     * block / k (WS_BUF_DIRECT_NONE: none), in huge pages as the map
-     * (bigmem.h: fewer TLB misses); NULL: all its blocks in the map. */
-    uint32_t **direct;
-    uint64_t *direct_len;
-    uint32_t *direct_k;
+    /* Per relation below n_direct, its lookup array, in huge pages as the
+     * map (bigmem.h: fewer TLB misses). */
+    ws_bufpool_rel_array *direct;
     int n_direct;
     /* Usage bumps a WS_BUF_UNSEEN buffer got from accesses counted in
      * bulk (transaction sampling, fluid.c) over `share` of a pass of the
@@ -116,12 +121,14 @@ static inline uint32_t *ws_bufpool_direct_slot(const ws_bufpool *bp, uint64_t pa
         return NULL;
     int rel = ws_page_rel(page);
     uint64_t block = ws_page_block(page);
-    if (rel >= bp->n_direct || !bp->direct[rel] || block >= bp->direct_len[rel])
+    if (rel >= bp->n_direct)
         return NULL;
-    uint32_t k = bp->direct_k[rel];
-    if (k == 1)
-        return &bp->direct[rel][block];
-    return block % k == 0 ? &bp->direct[rel][block / k] : NULL;
+    const ws_bufpool_rel_array *d = &bp->direct[rel];
+    if (!d->buf || block >= d->len)
+        return NULL;
+    if (d->k == 1)
+        return &d->buf[block];
+    return block % d->k == 0 ? &d->buf[block / d->k] : NULL;
 }
 
 /* Starts loading the cache lines a lookup of `page` will touch.  Forced

@@ -31,8 +31,6 @@ int ws_bufpool_init(ws_bufpool *bp, uint32_t nbuffers)
     bp->unseen = NULL;
     bp->unseen_ctx = NULL;
     bp->direct = NULL;
-    bp->direct_len = NULL;
-    bp->direct_k = NULL;
     bp->n_direct = 0;
     bp->map_mask = size - 1;
     bp->page = ws_big_calloc(nbuffers, sizeof *bp->page);
@@ -59,13 +57,9 @@ void ws_bufpool_destroy(ws_bufpool *bp)
     free(bp->map);
     free(bp->dirty_bits);
     for (int i = 0; i < bp->n_direct; i++)
-        free(bp->direct[i]);
+        free(bp->direct[i].buf);
     free(bp->direct);
-    free(bp->direct_len);
-    free(bp->direct_k);
     bp->direct = NULL;
-    bp->direct_len = NULL;
-    bp->direct_k = NULL;
     bp->n_direct = 0;
     bp->dirty_bits = NULL;
     bp->page = bp->lsn = NULL;
@@ -77,35 +71,22 @@ int ws_bufpool_direct(ws_bufpool *bp, int rel, uint64_t blocks, uint32_t k)
 {
     assert(rel >= 0 && rel < WS_BUFPOOL_MAX_DIRECT && blocks > 0 && k > 0);
     if (rel >= bp->n_direct) {
-        size_t n = (size_t)rel + 1;
-        uint32_t **d = realloc(bp->direct, n * sizeof *d);
-        if (d)
-            bp->direct = d;
-        uint64_t *len = realloc(bp->direct_len, n * sizeof *len);
-        if (len)
-            bp->direct_len = len;
-        uint32_t *ks = realloc(bp->direct_k, n * sizeof *ks);
-        if (ks)
-            bp->direct_k = ks;
-        if (!d || !len || !ks)
+        ws_bufpool_rel_array *d = realloc(bp->direct, ((size_t)rel + 1) * sizeof *d);
+        if (!d)
             return -1;
-        for (int i = bp->n_direct; i <= rel; i++) {
-            bp->direct[i] = NULL;
-            bp->direct_len[i] = 0;
-            bp->direct_k[i] = 1;
-        }
+        for (int i = bp->n_direct; i <= rel; i++)
+            d[i] = (ws_bufpool_rel_array){NULL, 0, 1};
+        bp->direct = d;
         bp->n_direct = rel + 1;
     }
-    assert(!bp->direct[rel]);
+    assert(!bp->direct[rel].buf);
     uint64_t entries = (blocks + k - 1) / k;
     uint32_t *a = ws_big_calloc(entries, sizeof *a); /* all WS_BUF_DIRECT_NONE */
     if (!a)
         return -1;
     for (uint32_t b = 0; b < bp->n; b++) /* none yet: the map keeps no copy */
         assert(bp->page[b] == WS_BUF_NONE || ws_page_rel(bp->page[b]) != rel);
-    bp->direct[rel] = a;
-    bp->direct_len[rel] = blocks;
-    bp->direct_k[rel] = k;
+    bp->direct[rel] = (ws_bufpool_rel_array){a, blocks, k};
     return 0;
 }
 

@@ -126,9 +126,16 @@ void ws_sim_free(ws_sim *s)
 
 _Static_assert(offsetof(struct ws_sim, now) == 0, "ws_sim_now (sim.h) reads the clock at the start");
 
+/* The order of events, heap entries and timers alike: by time, then by
+ * sequence number. */
+static inline bool earlier(ws_time ta, uint64_t sa, ws_time tb, uint64_t sb)
+{
+    return ta < tb || (ta == tb && sa < sb);
+}
+
 static inline bool before(const entry *a, const entry *b)
 {
-    return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+    return earlier(a->time, a->seq, b->time, b->seq);
 }
 
 static void sift_up(entry *h, size_t i, entry e)
@@ -241,8 +248,7 @@ static void timers_next(ws_sim *s)
     int best = -1;
     for (int i = 0; i < s->n_timers; i++) {
         const timer *t = &s->timers[i];
-        if (t->armed && (best < 0 || t->time < s->timers[best].time ||
-                         (t->time == s->timers[best].time && t->seq < s->timers[best].seq)))
+        if (t->armed && (best < 0 || earlier(t->time, t->seq, s->timers[best].time, s->timers[best].seq)))
             best = i;
     }
     s->tnext = best;
@@ -282,7 +288,7 @@ static bool run_timer(ws_sim *s, ws_time until)
         return false;
     if (s->heap_n > 0) {
         const entry *top = &s->heap[0];
-        if (top->time < t->time || (top->time == t->time && top->seq < t->seq))
+        if (earlier(top->time, top->seq, t->time, t->seq))
             return false;
     }
     t->armed = false;

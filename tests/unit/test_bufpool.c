@@ -102,8 +102,8 @@ static void test_direct_arrays_follow_loads(void **state)
     assert_int_equal(ws_bufpool_direct(&bp, 1, 3000, 1), 0);
     assert_int_equal(ws_bufpool_direct(&bp, 3, 40000, 10), 0); /* rel 2: none */
     assert_int_equal(bp.n_direct, 4);
-    assert_null(bp.direct[0]);
-    assert_null(bp.direct[2]);
+    assert_null(bp.direct[0].buf);
+    assert_null(bp.direct[2].buf);
     uint64_t x = 7;
     for (int i = 0; i < 100000; i++) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
